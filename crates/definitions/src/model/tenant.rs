@@ -1,0 +1,183 @@
+//! `tenant.yaml`: one Dinas Sosial, its office, people and letters.
+
+use chrono::NaiveTime;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::DayOff;
+use super::service::ComplaintChannel;
+
+/// One office (a tenant of Simpul), described in `service-definitions/<code>/tenant.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Tenant {
+    /// Short code, the same as the folder name, e.g. `bulukumba`.
+    pub code: String,
+    /// Official name of the office, e.g. "Dinas Sosial Kabupaten Bulukumba".
+    pub name: String,
+    /// The kabupaten or kota the office serves, e.g. "Kabupaten Bulukumba".
+    pub kabupaten_kota: String,
+    /// The province the kabupaten/kota belongs to.
+    pub province: Province,
+    /// Kemendagri region code of the kabupaten/kota, `PP.KK` (e.g. `73.02`), see Kepmendagri 300.2.2-2138/2025.
+    pub region_code: String,
+    /// IANA time zone: `Asia/Jakarta` (WIB), `Asia/Makassar` (WITA) or `Asia/Jayapura` (WIT).
+    pub time_zone: String,
+    /// When the office serves the public; office minutes and hours count only inside these hours.
+    pub office_hours: Vec<OfficeHours>,
+    /// Code of the shared calendar the office follows (a file under `service-definitions/calendars/`).
+    pub calendar: String,
+    /// The office's own days off, added to the shared calendar.
+    #[serde(default)]
+    pub days_off: Vec<DayOff>,
+    /// Where the office is and how to reach it.
+    pub address: Address,
+    /// The letterhead printed on every letter.
+    pub kop_surat: KopSurat,
+    /// Officials who sign letters.
+    pub signatories: Vec<Signatory>,
+    /// The roles people hold in this office; steps and submissions name these codes.
+    pub roles: Vec<Role>,
+    /// Letter-number series, one per kind of letter the office numbers separately.
+    pub numbering: Vec<NumberingSeries>,
+    /// The office's complaint channels, shown on its public page.
+    pub pengaduan: Vec<ComplaintChannel>,
+}
+
+/// A province, which provincial admins are attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    /// Two-digit Kemendagri code, e.g. `73`.
+    pub code: String,
+    /// Name, e.g. "Sulawesi Selatan".
+    pub name: String,
+}
+
+/// Opening hours for some days of the week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeHours {
+    /// The days these hours apply to.
+    pub days: Vec<Weekday>,
+    /// Opening time, `HH:MM` local time.
+    #[schemars(with = "String")]
+    pub open: NaiveTime,
+    /// Closing time, `HH:MM` local time; after the opening time.
+    #[schemars(with = "String")]
+    pub close: NaiveTime,
+}
+
+/// A day of the week, in Bahasa Indonesia.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Weekday {
+    Senin,
+    Selasa,
+    Rabu,
+    Kamis,
+    Jumat,
+    Sabtu,
+    Minggu,
+}
+
+impl Weekday {
+    /// The chrono weekday, for calendar arithmetic.
+    pub fn to_chrono(self) -> chrono::Weekday {
+        match self {
+            Weekday::Senin => chrono::Weekday::Mon,
+            Weekday::Selasa => chrono::Weekday::Tue,
+            Weekday::Rabu => chrono::Weekday::Wed,
+            Weekday::Kamis => chrono::Weekday::Thu,
+            Weekday::Jumat => chrono::Weekday::Fri,
+            Weekday::Sabtu => chrono::Weekday::Sat,
+            Weekday::Minggu => chrono::Weekday::Sun,
+        }
+    }
+}
+
+/// Postal address and contacts of the office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// Street and number.
+    pub street: String,
+    /// Town or city.
+    pub city: String,
+    /// Postal code, five digits, when known.
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    /// Telephone numbers.
+    #[serde(default)]
+    pub phone: Vec<String>,
+    /// E-mail addresses.
+    #[serde(default)]
+    pub email: Vec<String>,
+    /// Web site.
+    #[serde(default)]
+    pub website: Option<String>,
+    /// Public base URL of the office's Simpul pages; letter QR codes point there.
+    #[serde(default)]
+    pub public_url: Option<String>,
+}
+
+/// The letterhead (kop surat).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KopSurat {
+    /// Lines in capitals at the top, e.g. ["PEMERINTAH KABUPATEN BULUKUMBA", "DINAS SOSIAL"].
+    pub lines: Vec<String>,
+    /// The address line under the names.
+    pub address_line: String,
+    /// File name of the regional emblem under the tenant's `templates/`, if any.
+    #[serde(default)]
+    pub emblem: Option<String>,
+}
+
+/// An official who signs letters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Signatory {
+    /// The role whose holder signs (a code from `roles`).
+    pub role: String,
+    /// Title printed above the signature, e.g. "Kepala Dinas Sosial Kota Tebing Tinggi".
+    pub title: String,
+    /// Full name with academic titles; left empty when the source does not name the official.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Rank (pangkat), e.g. "Pembina Utama Muda".
+    #[serde(default)]
+    pub rank: Option<String>,
+    /// NIP, 18 digits, written with or without the usual spaces (`19650523 199303 1 006`).
+    #[serde(default)]
+    pub nip: Option<String>,
+}
+
+/// A role people hold in the office.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Code used by steps and by demo user names (`<role>@<tenant>`), e.g. `front_office`.
+    pub code: String,
+    /// Name of the position, e.g. "Petugas Front Office".
+    pub name: String,
+    /// Whether holders of this role may see unmasked NIK and No. KK.
+    #[serde(default)]
+    pub sees_personal_data: bool,
+}
+
+/// A numbering series for letters: a pattern and a sequence that restarts every year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NumberingSeries {
+    /// Code products name, e.g. `rekomendasi`.
+    pub code: String,
+    /// What the series numbers.
+    pub name: String,
+    /// Pattern with placeholders `{seq}`, `{bulan}` (Roman month), `{bulan_angka}`, `{tahun}`;
+    /// e.g. `400.9/{seq}/Dinsos/{bulan}/{tahun}` (400.9 = Sosial, Permendagri 83/2022).
+    pub pattern: String,
+}
+
+/// Placeholders a letter-number pattern may use.
+pub const NUMBER_PLACEHOLDERS: &[&str] = &["seq", "bulan", "bulan_angka", "tahun"];

@@ -1,0 +1,87 @@
+//! Checks that need more than types: codes, references, the shape of the procedure, expressions, time.
+//!
+//! Every check reports every problem it finds, with the document path of the offending node, so that one run
+//! of `simpul validate` lists everything an admin has to fix.
+
+mod calendar;
+mod codes;
+mod expressions;
+mod flow;
+mod service;
+mod tenant;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Diagnostic, Reporter};
+use crate::load::{Catalog, LoadReport};
+use crate::model::Tenant;
+use crate::source::SourceFile;
+
+/// What a service is checked against: its tenant and the tenant's template files.
+pub struct TenantContext<'a> {
+    /// The office the service belongs to.
+    pub tenant: &'a Tenant,
+    /// File names under the tenant's `templates/`.
+    pub templates: &'a BTreeSet<String>,
+}
+
+/// Runs every semantic check over a loaded catalog and adds the problems to the report.
+pub fn report(report: &mut LoadReport) {
+    let mut out = std::mem::take(&mut report.diagnostics);
+    catalog(&report.catalog, &mut out);
+    report.diagnostics = out;
+}
+
+/// Runs every semantic check over a catalog.
+pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+    for calendar in &catalog.calendars {
+        calendar::check(&calendar.value, &mut Reporter::new(&calendar.source, out));
+    }
+    let mut tenant_codes = BTreeSet::new();
+    for bundle in &catalog.tenants {
+        let tenant = &bundle.tenant.value;
+        let mut reporter = Reporter::new(&bundle.tenant.source, out);
+        if !tenant_codes.insert(tenant.code.clone()) {
+            reporter.error("duplicate-code", "code", format!("tenant code `{}` is used twice", tenant.code), "");
+        }
+        tenant::check(tenant, &bundle.folder, catalog, &bundle.templates, &mut reporter);
+        let context = TenantContext { tenant, templates: &bundle.templates };
+        let mut service_codes = BTreeSet::new();
+        for service in &bundle.services {
+            let mut reporter = Reporter::new(&service.source, out);
+            if !service_codes.insert(service.value.code.clone()) {
+                reporter.error(
+                    "duplicate-code",
+                    "code",
+                    format!("service code `{}` is used twice in tenant `{}`", service.value.code, tenant.code),
+                    "give each service of an office its own code",
+                );
+            }
+            service::check(&service.value, &context, &mut reporter);
+        }
+    }
+}
+
+/// Parses and checks one service file against its tenant, as an admin's draft is checked before it is saved.
+pub fn service_source(
+    file: &SourceFile,
+    context: &TenantContext<'_>,
+) -> (Option<crate::model::ServiceDefinition>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let parsed = crate::load::parse::<crate::model::ServiceDefinition>(file, &mut out);
+    if let Some(service) = &parsed {
+        service::check(service, context, &mut Reporter::new(file, &mut out));
+    }
+    (parsed, out)
+}
+
+/// Office minutes in the tenant's shortest working day; working days convert to minutes with it.
+pub fn minutes_per_working_day(tenant: &Tenant) -> u32 {
+    tenant
+        .office_hours
+        .iter()
+        .filter(|h| h.close > h.open)
+        .map(|h| (h.close - h.open).num_minutes().max(0) as u32)
+        .min()
+        .unwrap_or(8 * 60)
+}

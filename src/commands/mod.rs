@@ -1,0 +1,7 @@
+//! The subcommands of `simpul`.
+
+pub mod schema;
+pub mod validate;
+
+/// Where the definitions live unless a command is told otherwise.
+pub const DEFAULT_DEFINITIONS_DIR: &str = "service-definitions";
