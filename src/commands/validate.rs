@@ -43,7 +43,9 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
             let errors = report.diagnostics.iter().filter(|d| d.level == Level::Error).count();
             let warnings = report.diagnostics.len() - errors;
             if failed {
-                println!("{errors} errors, {warnings} warnings: the definitions cannot be used until the errors are fixed");
+                println!(
+                    "{errors} errors, {warnings} warnings: the definitions cannot be used until the errors are fixed"
+                );
             } else {
                 print!("{}", summary::table(&report.catalog));
                 println!("ok: {errors} errors, {warnings} warnings");

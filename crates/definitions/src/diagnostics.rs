@@ -69,11 +69,21 @@ impl<'a> Reporter<'a> {
         self.push(Level::Warning, check, path, message.into(), hint.into());
     }
 
-    /// An error at a known line and column (from the YAML parser).
-    pub fn error_at(&mut self, check: &'static str, line: usize, column: usize, path: &str, message: String, hint: String) {
+    /// A problem at a known line and column (from the YAML parser, or the first line of the file).
+    #[allow(clippy::too_many_arguments)]
+    pub fn at(
+        &mut self,
+        level: Level,
+        check: &'static str,
+        line: usize,
+        column: usize,
+        path: &str,
+        message: String,
+        hint: String,
+    ) {
         let position = self.file.position(line, column);
         self.out.push(Diagnostic {
-            level: Level::Error,
+            level,
             check,
             file: self.file.path.clone(),
             line: position.line,

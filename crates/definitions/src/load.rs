@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use crate::diagnostics::{Diagnostic, Reporter};
+use crate::diagnostics::{Diagnostic, Level, Reporter};
 use crate::model::{Calendar, ServiceDefinition, Tenant};
 use crate::source::SourceFile;
 
@@ -161,7 +161,7 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, out: &mut Vec<Diagnostic>) 
             });
             let (check, hint) = classify(&message);
             let (line, column) = inner.location().map_or((1, 1), |l| (l.line(), l.column()));
-            Reporter::new(file, out).error_at(check, line, column, &path, message, hint.to_string());
+            Reporter::new(file, out).at(Level::Error, check, line, column, &path, message, hint.to_string());
             None
         }
     }

@@ -35,9 +35,7 @@ pub struct SourceFile {
 impl SourceFile {
     /// Indexes `text`. A syntax error leaves the index partial; serde reports the error itself.
     pub fn new(path: impl AsRef<Path>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         let mut file = SourceFile { path: path.as_ref().to_path_buf(), text, line_starts, nodes: HashMap::new() };
         file.nodes = index_nodes(&file);
         file
@@ -93,7 +91,7 @@ impl SourceFile {
 }
 
 enum Frame {
-    Map { path: String, key: Option<String> },
+    Map { path: String, key: Option<(String, Position)> },
     Seq { path: String, next: usize },
 }
 
@@ -106,28 +104,35 @@ fn index_nodes(file: &SourceFile) -> HashMap<String, Position> {
     let mut stack: Vec<Frame> = Vec::new();
     for item in Parser::new_from_str(&file.text) {
         let Ok((event, span)) = item else { break };
-        let is_node = matches!(
-            event,
-            Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(..)
-        );
+        let is_node =
+            matches!(event, Event::Scalar(..) | Event::SequenceStart(..) | Event::MappingStart(..) | Event::Alias(..));
         if is_node {
             // A scalar in key position names the next node rather than being one.
             if let Some(Frame::Map { key: key @ None, .. }) = stack.last_mut() {
-                if let Event::Scalar(text, ..) = &event {
-                    *key = Some(text.to_string());
+                let text = match &event {
+                    Event::Scalar(text, ..) => text.to_string(),
+                    _ => String::from("?"),
+                };
+                *key = Some((text, file.position_of_marker(&span)));
+                if matches!(event, Event::Scalar(..)) {
                     continue;
                 }
-                *key = Some(String::from("?"));
             }
-            let path = match stack.last_mut() {
-                None => String::new(),
+            let here = file.position_of_marker(&span);
+            let (path, position) = match stack.last_mut() {
+                None => (String::new(), here),
                 Some(Frame::Seq { path, next }) => {
                     *next += 1;
-                    format!("{path}[{}]", *next - 1)
+                    (format!("{path}[{}]", *next - 1), here)
                 }
-                Some(Frame::Map { path, key }) => join(path, &key.take().unwrap_or_default()),
+                Some(Frame::Map { path, key }) => {
+                    let (name, key_position) = key.take().unwrap_or_else(|| (String::new(), here.clone()));
+                    // A block list or map under a key starts on a later line; the key is where people look.
+                    let is_collection = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+                    (join(path, &name), if is_collection { key_position } else { here })
+                }
             };
-            nodes.entry(path.clone()).or_insert_with(|| file.position_of_marker(&span));
+            nodes.entry(path.clone()).or_insert(position);
             match event {
                 Event::SequenceStart(..) => stack.push(Frame::Seq { path, next: 0 }),
                 Event::MappingStart(..) => stack.push(Frame::Map { path, key: None }),

@@ -4,14 +4,18 @@ use crate::load::Catalog;
 
 /// One line per service: tenant, service, number of steps, time limit.
 pub fn table(catalog: &Catalog) -> String {
-    let mut rows = vec![[String::from("TENANT"), String::from("SERVICE"), String::from("STEPS"), String::from("TIME LIMIT")]];
+    let mut rows =
+        vec![[String::from("TENANT"), String::from("SERVICE"), String::from("STEPS"), String::from("TIME LIMIT")]];
     for bundle in &catalog.tenants {
         for service in &bundle.services {
             let s = &service.value;
-            let limit = s.jangka_waktu.limit.map_or_else(|| String::from("(not stated)"), |d| match s.jangka_waktu.lower {
-                Some(lower) => format!("{}–{d}", lower.value),
-                None => d.to_string(),
-            });
+            let limit = s.jangka_waktu.limit.map_or_else(
+                || String::from("(not stated)"),
+                |d| match s.jangka_waktu.lower {
+                    Some(lower) => format!("{}–{d}", lower.value),
+                    None => d.to_string(),
+                },
+            );
             rows.push([bundle.tenant.value.code.clone(), s.code.clone(), s.prosedur.len().to_string(), limit]);
         }
     }

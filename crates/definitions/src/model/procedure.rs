@@ -212,9 +212,7 @@ impl<'de> serde::de::Visitor<'de> for TargetVisitor {
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Target, E> {
         match value {
             "applicant" => Ok(Target::Applicant),
-            other => Err(E::custom(format!(
-                "`{other}` is not a target; write {TARGET_EXPECTED}"
-            ))),
+            other => Err(E::custom(format!("`{other}` is not a target; write {TARGET_EXPECTED}"))),
         }
     }
 
@@ -229,9 +227,7 @@ impl<'de> serde::de::Visitor<'de> for TargetVisitor {
             other => return Err(A::Error::unknown_field(other, &["step", "outcome"])),
         };
         if let Some(extra) = map.next_key::<String>()? {
-            return Err(A::Error::custom(format!(
-                "a target leads to one place, but `{extra}` is given too"
-            )));
+            return Err(A::Error::custom(format!("a target leads to one place, but `{extra}` is given too")));
         }
         Ok(target)
     }

@@ -63,14 +63,8 @@ pub enum ValueType {
 
 impl Fact {
     /// Every fact, in a stable order.
-    pub const ALL: [Fact; 6] = [
-        Fact::DtksTerdaftar,
-        Fact::DtsenTerdaftar,
-        Fact::DtsenDesil,
-        Fact::PbiApbn,
-        Fact::PbiApbd,
-        Fact::KisPbidAktif,
-    ];
+    pub const ALL: [Fact; 6] =
+        [Fact::DtksTerdaftar, Fact::DtsenTerdaftar, Fact::DtsenDesil, Fact::PbiApbn, Fact::PbiApbd, Fact::KisPbidAktif];
 
     /// The name expressions use.
     pub fn name(self) -> &'static str {

@@ -21,12 +21,7 @@ pub fn is_kebab(code: &str) -> bool {
 
 /// Reports codes of a list that are not snake case or appear twice. `list` is the path of the list, `what`
 /// names its items for people.
-pub fn check_list<'a>(
-    reporter: &mut Reporter<'_>,
-    list: &str,
-    what: &str,
-    codes: impl IntoIterator<Item = &'a str>,
-) {
+pub fn check_list<'a>(reporter: &mut Reporter<'_>, list: &str, what: &str, codes: impl IntoIterator<Item = &'a str>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, code) in codes.into_iter().enumerate() {
         let path = format!("{list}[{i}].code");

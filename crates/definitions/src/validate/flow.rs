@@ -97,7 +97,12 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
     check_time_limit(service, minutes_per_day, &next, r);
 }
 
-fn check_time_limit(service: &ServiceDefinition, minutes_per_day: u32, next: &dyn Fn(&Step) -> Vec<usize>, r: &mut Reporter<'_>) {
+fn check_time_limit(
+    service: &ServiceDefinition,
+    minutes_per_day: u32,
+    next: &dyn Fn(&Step) -> Vec<usize>,
+    r: &mut Reporter<'_>,
+) {
     let limit = &service.jangka_waktu;
     if limit.clock_starts == ClockStart::OnRequirementsComplete
         && !service.prosedur.iter().any(|s| s.kind == StepKind::CompletenessCheck)

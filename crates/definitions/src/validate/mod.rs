@@ -12,7 +12,7 @@ mod tenant;
 
 use std::collections::BTreeSet;
 
-use crate::diagnostics::{Diagnostic, Reporter};
+use crate::diagnostics::{Diagnostic, Level, Reporter};
 use crate::load::{Catalog, LoadReport};
 use crate::model::Tenant;
 use crate::source::SourceFile;
@@ -35,7 +35,9 @@ pub fn report(report: &mut LoadReport) {
 /// Runs every semantic check over a catalog.
 pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
     for calendar in &catalog.calendars {
-        calendar::check(&calendar.value, &mut Reporter::new(&calendar.source, out));
+        let mut reporter = Reporter::new(&calendar.source, out);
+        check_modeline(&mut reporter, "calendar.schema.json");
+        calendar::check(&calendar.value, &mut reporter);
     }
     let mut tenant_codes = BTreeSet::new();
     for bundle in &catalog.tenants {
@@ -44,6 +46,7 @@ pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         if !tenant_codes.insert(tenant.code.clone()) {
             reporter.error("duplicate-code", "code", format!("tenant code `{}` is used twice", tenant.code), "");
         }
+        check_modeline(&mut reporter, "tenant.schema.json");
         tenant::check(tenant, &bundle.folder, catalog, &bundle.templates, &mut reporter);
         let context = TenantContext { tenant, templates: &bundle.templates };
         let mut service_codes = BTreeSet::new();
@@ -57,8 +60,30 @@ pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                     "give each service of an office its own code",
                 );
             }
+            check_modeline(&mut reporter, "service.schema.json");
             service::check(&service.value, &context, &mut reporter);
         }
+    }
+}
+
+/// The first line every definition file starts with, so that editors find the schema.
+pub const MODELINE_PREFIX: &str = "# yaml-language-server: $schema=";
+
+/// Warns when a file does not start with a modeline pointing at its schema under `schema/`.
+fn check_modeline(r: &mut Reporter<'_>, schema_file: &str) {
+    let first = r.file().text.lines().next().unwrap_or_default().trim();
+    let expected_end = format!("{}/{schema_file}", crate::schema::DIR);
+    let ok = first.strip_prefix(MODELINE_PREFIX).is_some_and(|path| path.ends_with(&expected_end));
+    if !ok {
+        r.at(
+            Level::Warning,
+            "modeline",
+            1,
+            1,
+            "",
+            format!("the file does not start with a modeline pointing at {expected_end}"),
+            format!("make the first line `{MODELINE_PREFIX}<relative path to service-definitions>/{expected_end}` so editors complete and check it"),
+        );
     }
 }
 

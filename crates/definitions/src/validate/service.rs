@@ -49,7 +49,12 @@ fn check_codes(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     check_list(r, "produk", "product", service.produk.iter().map(|x| x.code.as_str()));
     for (i, step) in service.prosedur.iter().enumerate() {
         check_list(r, &format!("prosedur[{i}].actions"), "action", step.actions.iter().map(|x| x.code.as_str()));
-        check_list(r, &format!("prosedur[{i}].checklist"), "checklist item", step.checklist.iter().map(|x| x.code.as_str()));
+        check_list(
+            r,
+            &format!("prosedur[{i}].checklist"),
+            "checklist item",
+            step.checklist.iter().map(|x| x.code.as_str()),
+        );
     }
 }
 
@@ -114,7 +119,12 @@ fn check_requirements(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     for (i, req) in service.persyaratan.iter().enumerate() {
         let path = format!("persyaratan[{i}]");
         if req.copies == 0 {
-            r.error("copies", &format!("{path}.copies"), "copies must be at least 1", "write how many copies are handed in");
+            r.error(
+                "copies",
+                &format!("{path}.copies"),
+                "copies must be at least 1",
+                "write how many copies are handed in",
+            );
         }
         if let Some(step) = &req.needed_at
             && !service.prosedur.iter().any(|s| &s.code == step)
@@ -193,7 +203,12 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
     }
     for (i, step) in service.prosedur.iter().enumerate() {
         if step.roles.is_empty() {
-            r.error("empty", &format!("prosedur[{i}].roles"), format!("nobody may act in step `{}`", step.code), "name the roles that act");
+            r.error(
+                "empty",
+                &format!("prosedur[{i}].roles"),
+                format!("nobody may act in step `{}`", step.code),
+                "name the roles that act",
+            );
         }
         for (j, role) in step.roles.iter().enumerate() {
             check(r, format!("prosedur[{i}].roles[{j}]"), role);
@@ -214,7 +229,12 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     for (i, step) in service.prosedur.iter().enumerate() {
         let path = format!("prosedur[{i}]");
         if step.duration.is_some_and(|d| d.value == 0) {
-            r.error("duration", &format!("{path}.duration.value"), "a duration of zero", "write how long the step may take");
+            r.error(
+                "duration",
+                &format!("{path}.duration.value"),
+                "a duration of zero",
+                "write how long the step may take",
+            );
         }
         if step.kind == StepKind::Disposisi && !step.actions.iter().any(|a| !a.assign_to.is_empty()) {
             r.error(
@@ -270,13 +290,17 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             },
             (false, None) => {}
         }
-        if step.kind == StepKind::FieldSurvey && !step.actions.iter().any(|a| a.result.is_some()) {
-            r.error(
-                "survey-result",
-                &format!("{path}.actions"),
-                format!("field survey `{}` records no result", step.code),
-                "give its actions `result: layak` or `result: tidak_layak`",
-            );
+        if step.kind == StepKind::FieldSurvey {
+            for (j, action) in step.actions.iter().enumerate() {
+                if action.result.is_none() && action.to != Target::Applicant {
+                    r.error(
+                        "survey-result",
+                        &format!("{path}.actions[{j}]"),
+                        format!("action `{}` of field survey `{}` records no result", action.code, step.code),
+                        "give it `result: layak` or `result: tidak_layak`; the result decides the branch and the product",
+                    );
+                }
+            }
         }
         for (j, action) in step.actions.iter().enumerate() {
             let apath = format!("{path}.actions[{j}]");
@@ -371,20 +395,21 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
                 "numbering",
                 &path,
                 format!("letter `{}` has no numbering series", product.code),
-                format!("add `series:` with one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
+                format!(
+                    "add `series:` with one of: {}",
+                    codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))
+                ),
             ),
-            (ProductKind::Letter, Some(series)) if !context.tenant.numbering.iter().any(|s| &s.code == series) => r.error(
-                "unknown-reference",
-                &format!("{path}.series"),
-                format!("numbering series `{series}` is not in tenant.yaml"),
-                format!("use one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
-            ),
-            (ProductKind::List | ProductKind::Recap, Some(_)) => r.error(
-                "numbering",
-                &format!("{path}.series"),
-                "only letters are numbered",
-                "remove `series`",
-            ),
+            (ProductKind::Letter, Some(series)) if !context.tenant.numbering.iter().any(|s| &s.code == series) => r
+                .error(
+                    "unknown-reference",
+                    &format!("{path}.series"),
+                    format!("numbering series `{series}` is not in tenant.yaml"),
+                    format!("use one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
+                ),
+            (ProductKind::List | ProductKind::Recap, Some(_)) => {
+                r.error("numbering", &format!("{path}.series"), "only letters are numbered", "remove `series`")
+            }
             _ => {}
         }
         if product.kind == ProductKind::Letter

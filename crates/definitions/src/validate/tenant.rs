@@ -23,7 +23,12 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         );
     }
     if !is_kebab(&tenant.code) {
-        r.error("code-format", "code", format!("tenant code `{}` is not lower kebab case", tenant.code), "e.g. `luwu-timur`");
+        r.error(
+            "code-format",
+            "code",
+            format!("tenant code `{}` is not lower kebab case", tenant.code),
+            "e.g. `luwu-timur`",
+        );
     }
     check_region(tenant, r);
     check_time_zone(&tenant.time_zone, r);
@@ -140,7 +145,11 @@ fn check_office_hours(tenant: &Tenant, r: &mut Reporter<'_>) {
             r.error(
                 "office-hours",
                 &format!("office_hours[{i}].close"),
-                format!("closing time {} is not after opening time {}", hours.close.format("%H:%M"), hours.open.format("%H:%M")),
+                format!(
+                    "closing time {} is not after opening time {}",
+                    hours.close.format("%H:%M"),
+                    hours.open.format("%H:%M")
+                ),
                 "the office must close after it opens on the same day",
             );
         }
@@ -188,7 +197,10 @@ fn check_number_pattern(pattern: &str, path: &str, r: &mut Reporter<'_>) {
                 "numbering-pattern",
                 path,
                 format!("unknown placeholder `{{{name}}}` in `{pattern}`"),
-                format!("use {}", NUMBER_PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")),
+                format!(
+                    "use {}",
+                    NUMBER_PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+                ),
             );
         }
         rest = &rest[open + close + 1..];

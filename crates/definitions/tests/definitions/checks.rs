@@ -1,0 +1,651 @@
+//! One test per check: a small break in the valid base fixture, and the diagnostic it must produce — its
+//! check name, file, line and message.
+
+use pretty_assertions::assert_eq;
+use simpul_definitions::Level::{Error, Warning};
+
+use super::fixture::{CALENDAR, Fixture, SERVICE, TENANT, assert_at, only};
+
+#[test]
+fn the_base_fixture_is_valid() {
+    assert_eq!(Fixture::base().validate(), vec![]);
+}
+
+#[test]
+fn broken_yaml_syntax_is_reported_where_it_breaks() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "name: Layanan contoh", "name: Layanan contoh\n  bad: [unclosed");
+    let d = f.validate();
+    let e = only(&d, "yaml-syntax");
+    assert_eq!(e.level, Error);
+    assert!(e.line >= f.line_of(SERVICE, "bad: [unclosed"), "{e:#?}");
+}
+
+#[test]
+fn an_unknown_key_is_named_with_the_allowed_keys() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "  - { code: nama, label: Nama, type: text }", "  - { code: nama, label: Nama, tipe: text }");
+    let d = f.validate();
+    let e = only(&d, "unknown-key");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "tipe: text"), "unknown field `tipe`");
+    assert!(e.message.contains("`type`"), "lists the allowed keys: {}", e.message);
+    assert_eq!(e.path, "fields[0].tipe");
+}
+
+#[test]
+fn a_missing_component_is_a_missing_key() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "biaya: { amount: 0, text: Gratis }\n", "");
+    let d = f.validate();
+    assert_at(only(&d, "missing-key"), Error, SERVICE, 2, "missing field `biaya`");
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_reported_on_its_line() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "max_size_kb: 1024", "max_size_kb: seribu");
+    let d = f.validate();
+    let e = only(&d, "type");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "seribu"), "invalid type");
+    assert_eq!(e.path, "persyaratan[0].max_size_kb");
+}
+
+#[test]
+fn an_unknown_enum_value_lists_the_allowed_ones() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "kind: field_survey", "kind: survei_lapangan");
+    let d = f.validate();
+    let e = only(&d, "unknown-value");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "survei_lapangan"), "unknown variant `survei_lapangan`");
+    assert!(e.message.contains("field_survey"), "{}", e.message);
+}
+
+#[test]
+fn a_malformed_target_says_how_to_write_one() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "to: { step: paraf }", "to: paraf");
+    let d = f.validate();
+    let e = only(&d, "yaml-syntax");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "to: paraf"), "`paraf` is not a target");
+    assert!(e.message.contains("{ step: <code> }"), "{}", e.message);
+}
+
+#[test]
+fn duplicate_codes_are_reported_at_the_second_one() {
+    let f = Fixture::base();
+    f.edit(
+        SERVICE,
+        "{ code: nik, label: NIK, type: nik, subject: true }",
+        "{ code: nama, label: NIK, type: nik, subject: true }",
+    );
+    let d = f.validate();
+    let e = only(&d, "duplicate-code");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "code: nama, label: NIK"), "field code `nama` is used twice");
+    assert_eq!(e.path, "fields[1].code");
+}
+
+#[test]
+fn codes_must_be_snake_case() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "code: keperluan_lainnya,", "code: Keperluan-Lainnya,");
+    f.edit(SERVICE, "keperluan == \"lainnya\"", "keperluan == \"lainnya\" && true");
+    let d = f.validate();
+    assert_at(only(&d, "code-format"), Error, SERVICE, f.line_of(SERVICE, "Keperluan-Lainnya"), "not lower snake case");
+}
+
+#[test]
+fn an_unknown_role_is_named_with_the_known_ones() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "roles: [kabid]", "roles: [kepala_seksi]");
+    let d = f.validate();
+    let e = only(&d, "unknown-reference");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "kepala_seksi"), "role `kepala_seksi` is not a role of");
+    assert!(e.hint.as_deref().unwrap_or_default().contains("kabid"), "{e:#?}");
+}
+
+#[test]
+fn an_action_leading_to_a_missing_step_is_an_unknown_reference() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "to: { step: tanda_tangan }", "to: { step: tandatangan }");
+    let d = f.validate();
+    let unknown = only(&d, "unknown-reference");
+    assert_at(unknown, Error, SERVICE, f.line_of(SERVICE, "tandatangan }"), "step `tandatangan` does not exist");
+    assert_eq!(unknown.path, "prosedur[4].actions[0].to.step");
+    // The signing step can no longer be reached either.
+    assert_at(
+        only(&d, "unreachable-step"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "code: tanda_tangan"),
+        "cannot be reached",
+    );
+}
+
+#[test]
+fn an_unknown_outcome_rule_template_or_series_is_reported() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "to: { outcome: selesai }", "to: { outcome: beres }");
+    f.edit(SERVICE, "rules: [terdaftar_dtks]", "rules: [terdaftar_dtsen]");
+    f.edit(SERVICE, "template: surat.hbs, series: surat", "template: surat-x.hbs, series: surat_x");
+    let d = f.validate();
+    let messages: Vec<(usize, &str)> =
+        d.iter().filter(|d| d.check == "unknown-reference").map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        vec![
+            (f.line_of(SERVICE, "rules: [terdaftar_dtsen]"), "rule `terdaftar_dtsen` does not exist"),
+            (f.line_of(SERVICE, "outcome: beres"), "outcome `beres` does not exist"),
+            (f.line_of(SERVICE, "surat-x.hbs"), "template `surat-x.hbs` is not in contoh's templates folder"),
+            (f.line_of(SERVICE, "surat-x.hbs"), "numbering series `surat_x` is not in tenant.yaml"),
+        ]
+    );
+}
+
+#[test]
+fn a_step_nothing_leads_to_is_unreachable() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "to: { step: disposisi }", "to: { step: survei }");
+    let d = f.validate();
+    assert_at(
+        only(&d, "unreachable-step"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "code: disposisi"),
+        "step `disposisi` cannot be reached",
+    );
+}
+
+#[test]
+fn a_step_that_only_returns_to_the_applicant_is_a_dead_end() {
+    let f = Fixture::base();
+    f.edit(
+        SERVICE,
+        "{ code: paraf, label: Paraf, to: { step: tanda_tangan } }",
+        "{ code: paraf, label: Paraf, to: applicant, note_required: true }",
+    );
+    let d = f.validate();
+    assert_at(
+        only(&d, "dead-end-step"),
+        Error,
+        SERVICE,
+        // Reported at the step's `actions:` key, the line above its first action.
+        f.line_of(SERVICE, "code: paraf, label: Paraf") - 1,
+        "step `paraf` has no way out",
+    );
+}
+
+#[test]
+fn steps_that_only_lead_to_each_other_never_end() {
+    let f = Fixture::base();
+    f.edit(
+        SERVICE,
+        "{ code: tandatangani, label: Tandatangani, to: { outcome: selesai } }",
+        "{ code: tandatangani, label: Tandatangani, to: { step: paraf } }",
+    );
+    let d = f.validate();
+    let no_outcome: Vec<_> = d.iter().filter(|d| d.check == "no-outcome").collect();
+    assert_eq!(no_outcome.len(), 2, "{d:#?}");
+    assert!(no_outcome[0].message.contains("no path from step `paraf` ends in an outcome"));
+    assert_eq!(no_outcome[0].line, f.line_of(SERVICE, "{ code: paraf, label: Paraf") - 1, "the `actions:` line");
+}
+
+#[test]
+fn an_expression_that_does_not_parse_is_reported() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "check: dtks_terdaftar == true", "check: dtks_terdaftar ==");
+    let d = f.validate();
+    let e = only(&d, "expression");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "check: dtks_terdaftar =="), "is not a valid expression");
+    assert_eq!(e.path, "rules[0].check");
+}
+
+#[test]
+fn an_expression_may_name_only_known_fields_facts_and_derived_values() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "when: usia >= 17", "when: umur >= 17");
+    let d = f.validate();
+    let e = only(&d, "unknown-name");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "umur >= 17"), "`umur` in `umur >= 17` is not a field");
+    assert!(e.hint.as_deref().unwrap_or_default().contains("usia"), "{e:#?}");
+}
+
+#[test]
+fn a_form_condition_cannot_use_a_registry_fact() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "when: keperluan == \"lainnya\"", "when: dtks_terdaftar");
+    let d = f.validate();
+    let e = only(&d, "unknown-name");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "when: dtks_terdaftar"), "`dtks_terdaftar`");
+    assert!(e.hint.as_deref().unwrap_or_default().contains("registry facts"), "{e:#?}");
+}
+
+#[test]
+fn age_needs_a_subject_field() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "type: nik, subject: true", "type: nik");
+    let d = f.validate();
+    assert_at(only(&d, "missing-subject"), Error, SERVICE, f.line_of(SERVICE, "when: usia >= 17"), "`usia` is derived");
+}
+
+#[test]
+fn step_durations_longer_than_the_time_limit_are_a_warning() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "limit: { value: 30, unit: menit }", "limit: { value: 20, unit: menit }");
+    let d = f.validate();
+    let w = only(&d, "durations-exceed-limit");
+    assert_at(w, Warning, SERVICE, f.line_of(SERVICE, "limit: { value: 20"), "take 30 office minutes");
+    assert!(
+        w.message.contains("pemeriksaan → verifikasi → disposisi → survei → paraf → tanda_tangan"),
+        "{}",
+        w.message
+    );
+}
+
+#[test]
+fn a_clock_that_starts_on_complete_requirements_needs_a_completeness_check() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "kind: completeness_check", "kind: intake");
+    f.edit(SERVICE, "  text: 30 menit\n", "  text: 30 menit\n  clock_starts: on_requirements_complete\n");
+    let d = f.validate();
+    assert_at(
+        only(&d, "clock-start"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "clock_starts"),
+        "no step checks completeness",
+    );
+}
+
+#[test]
+fn a_sign_step_must_name_the_letter_it_issues() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "    issues: surat\n", "");
+    let d = f.validate();
+    assert_at(
+        only(&d, "sign"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "code: tanda_tangan"),
+        "does not say which letter it issues",
+    );
+    assert_at(
+        only(&d, "letter-not-signed"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "code: surat, name: Surat"),
+        "no step signs letter `surat`",
+    );
+}
+
+#[test]
+fn a_malformed_region_code_is_reported() {
+    let f = Fixture::base();
+    f.edit(TENANT, "region_code: \"73.02\"", "region_code: \"7302\"");
+    let d = f.validate();
+    assert_at(
+        only(&d, "region-code"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "region_code"),
+        "`7302` is not of the form PP.KK",
+    );
+}
+
+#[test]
+fn a_region_code_outside_the_province_is_reported() {
+    let f = Fixture::base();
+    f.edit(TENANT, "region_code: \"73.02\"", "region_code: \"16.09\"");
+    let d = f.validate();
+    assert_at(
+        only(&d, "region-code"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "region_code"),
+        "`16.09` is not in province `73`",
+    );
+}
+
+#[test]
+fn a_time_zone_must_be_an_indonesian_iana_name() {
+    for (zone, text) in [("WITA", "`WITA` is not a time zone name"), ("Asia/Singapore", "not an Indonesian time zone")]
+    {
+        let f = Fixture::base();
+        f.edit(TENANT, "time_zone: Asia/Makassar", &format!("time_zone: {zone}"));
+        let d = f.validate();
+        assert_at(only(&d, "time-zone"), Error, TENANT, f.line_of(TENANT, "time_zone"), text);
+    }
+}
+
+#[test]
+fn office_hours_must_close_after_they_open() {
+    let f = Fixture::base();
+    f.edit(TENANT, "open: \"08:00\", close: \"16:00\"", "open: \"16:00\", close: \"08:00\"");
+    let d = f.validate();
+    assert_at(
+        only(&d, "office-hours"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "close: \"08:00\""),
+        "closing time 08:00 is not after opening time 16:00",
+    );
+}
+
+#[test]
+fn a_missing_calendar_is_an_unknown_reference() {
+    let f = Fixture::base();
+    f.edit(TENANT, "calendar: nasional", "calendar: nasional-2027");
+    let d = f.validate();
+    assert_at(
+        only(&d, "unknown-reference"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "calendar: nasional-2027"),
+        "calendar `nasional-2027` does not exist",
+    );
+}
+
+#[test]
+fn a_day_off_listed_twice_is_reported() {
+    let f = Fixture::base();
+    f.edit(TENANT, "date: 2026-04-20", "date: 2026-03-19");
+    let d = f.validate();
+    assert_at(only(&d, "duplicate-date"), Error, TENANT, f.line_of(TENANT, "2026-03-19"), "2026-03-19 is listed twice");
+}
+
+#[test]
+fn a_letter_number_pattern_needs_a_sequence() {
+    let f = Fixture::base();
+    f.edit(
+        TENANT,
+        "pattern: \"400.9/{seq}/Dinsos/{bulan}/{tahun}\"",
+        "pattern: \"400.9/Dinsos/{bulan}/{tahun}/{hari}\"",
+    );
+    let d = f.validate();
+    let found: Vec<&str> = d.iter().filter(|d| d.check == "numbering-pattern").map(|d| d.message.as_str()).collect();
+    assert_eq!(found.len(), 2, "{d:#?}");
+    assert!(found[0].contains("unknown placeholder `{hari}`"));
+    assert!(found[1].contains("has no `{seq}`"));
+    assert!(d.iter().all(|x| x.check != "numbering-pattern" || x.line == f.line_of(TENANT, "pattern:")));
+}
+
+#[test]
+fn a_nip_must_have_eighteen_digits_with_a_birth_date() {
+    let f = Fixture::base();
+    f.edit(TENANT, "nip: 19650523 199303 1 006", "nip: 19651323 199303 1 006");
+    let d = f.validate();
+    assert_at(only(&d, "nip"), Error, TENANT, f.line_of(TENANT, "nip:"), "is not a valid NIP");
+}
+
+#[test]
+fn a_service_code_must_match_its_file_name() {
+    let f = Fixture::base();
+    f.rename(SERVICE, "contoh/services/layanan-lain.yaml");
+    let d = f.validate();
+    let e = only(&d, "file-name");
+    assert_at(e, Error, "contoh/services/layanan-lain.yaml", 2, "differs from its file name `layanan-lain`");
+}
+
+#[test]
+fn a_file_without_a_modeline_gets_a_warning_on_line_one() {
+    let f = Fixture::base();
+    f.edit(CALENDAR, "# yaml-language-server: $schema=../schema/calendar.schema.json\n", "");
+    let d = f.validate();
+    assert_at(only(&d, "modeline"), Warning, CALENDAR, 1, "schema/calendar.schema.json");
+}
+
+#[test]
+fn empty_components_are_one_warning_naming_them_all() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "dasar_hukum: [Peraturan contoh]", "dasar_hukum: []");
+    f.edit(SERVICE, "jaminan_keamanan: [Data dijaga]", "jaminan_keamanan: []");
+    let d = f.validate();
+    let w = only(&d, "component-missing");
+    assert_at(w, Warning, SERVICE, f.line_of(SERVICE, "dasar_hukum"), "dasar_hukum, jaminan_keamanan");
+}
+
+#[test]
+fn every_problem_of_every_file_is_reported_in_one_run() {
+    let f = Fixture::base();
+    f.edit(TENANT, "time_zone: Asia/Makassar", "time_zone: WITA");
+    f.edit(SERVICE, "roles: [kabid]", "roles: [kepala_seksi]");
+    f.edit(SERVICE, "when: usia >= 17", "when: umur >= 17");
+    f.edit(SERVICE, "to: { step: disposisi }", "to: { step: survei }");
+    f.write(
+        "contoh/services/rusak.yaml",
+        "# yaml-language-server: $schema=../../schema/service.schema.json\ncode: rusak\nname: 'tidak ditutup\n",
+    );
+    let d = f.validate();
+    let checks: Vec<&str> = d.iter().filter(|d| d.level == Error).map(|d| d.check).collect();
+    for expected in ["time-zone", "unknown-reference", "unknown-name", "unreachable-step", "yaml-syntax"] {
+        assert!(checks.contains(&expected), "missing {expected} in {checks:?}");
+    }
+}
+
+/// The remaining checks, one case each: (file, text to replace, replacement, check, level, text on the reported
+/// line, words of the message).
+#[test]
+fn every_other_check_reports_its_line_and_message() {
+    let cases: &[(&str, &str, &str, &str, simpul_definitions::Level, &str, &str)] = &[
+        (
+            SERVICE,
+            "type: choice\n",
+            "type: text\n",
+            "choices",
+            Error,
+            "choices:",
+            "has choices but its type is not `choice`",
+        ),
+        (
+            SERVICE,
+            "{ code: nama, label: Nama, type: text }",
+            "{ code: nama, label: Nama, type: date, subject: true }\n  - { code: lahir, label: Lahir, type: date, subject: true }",
+            "subject",
+            Error,
+            "code: lahir",
+            "more than one field",
+        ),
+        (
+            SERVICE,
+            "{ code: nama, label: Nama, type: text }",
+            "{ code: nama, label: Nama, type: text, subject: true }",
+            "subject",
+            Error,
+            "code: nama",
+            "is not a NIK or a date",
+        ),
+        (
+            SERVICE,
+            "{ code: nama, label: Nama, type: text }",
+            "{ code: usia, label: Usia, type: number }",
+            "reserved-name",
+            Error,
+            "code: usia",
+            "is the name of a registry fact or derived value",
+        ),
+        (
+            SERVICE,
+            "kind: document, when",
+            "kind: document, copies: 0, when",
+            "copies",
+            Error,
+            "copies: 0",
+            "copies must be at least 1",
+        ),
+        (SERVICE, "accept: [pdf], max_size_kb: 1024, ", "", "file-types", Error, "code: ktp", "accepts no file type"),
+        (
+            SERVICE,
+            "kind: condition, rule: terdaftar_dtks",
+            "kind: condition",
+            "requirement-kind",
+            Error,
+            "code: terdaftar_dtks, name",
+            "names no rule that checks it",
+        ),
+        (
+            SERVICE,
+            "needed_at: pemeriksaan",
+            "needed_at: loket",
+            "unknown-reference",
+            Error,
+            "needed_at: loket",
+            "step `loket` does not exist",
+        ),
+        (
+            SERVICE,
+            "{ code: tugaskan, label: Tugaskan, to: { step: survei }, assign_to: [petugas] }",
+            "{ code: tugaskan, label: Tugaskan, to: { step: survei } }",
+            "disposisi",
+            Error,
+            "actions:\n      - { code: tugaskan",
+            "disposisi step `disposisi` assigns nobody",
+        ),
+        (
+            SERVICE,
+            "roles: [petugas, kabid]",
+            "roles: [kabid]",
+            "paraf",
+            Warning,
+            "roles: [kabid]\n    duration: { value: 5, unit: menit }\n    actions:\n      - { code: paraf",
+            "a paraf chain of one role",
+        ),
+        (
+            SERVICE,
+            "{ code: layak, label: Layak, result: layak,",
+            "{ code: layak, label: Layak,",
+            "survey-result",
+            Error,
+            "code: layak, label",
+            "records no result",
+        ),
+        (
+            SERVICE,
+            "{ code: tolak, label: Tolak, to: { outcome: ditolak }, note_required: true }",
+            "{ code: tolak, label: Tolak, to: { outcome: ditolak } }",
+            "note",
+            Warning,
+            "code: tolak",
+            "without asking for a reason",
+        ),
+        (
+            SERVICE,
+            "template: surat.hbs, series: surat }",
+            "template: surat.hbs }",
+            "numbering",
+            Error,
+            "code: surat, name",
+            "letter `surat` has no numbering series",
+        ),
+        (
+            SERVICE,
+            "kind: letter, outcomes: [selesai], template: surat.hbs, series: surat }",
+            "kind: letter, outcomes: [selesai], template: surat.hbs, series: surat }\n  - { code: rekap, name: Rekap, kind: recap, outcomes: [selesai], template: surat.hbs }",
+            "period",
+            Error,
+            "code: rekap",
+            "recap `rekap` has no period",
+        ),
+        (
+            SERVICE,
+            "facts: [dtks_terdaftar], rules",
+            "rules",
+            "fact-not-collected",
+            Warning,
+            "check: dtks_terdaftar",
+            "no action records it",
+        ),
+        (
+            SERVICE,
+            ", rules: [terdaftar_dtks] }",
+            " }",
+            "unused-rule",
+            Warning,
+            "code: terdaftar_dtks\n",
+            "is never checked",
+        ),
+        (
+            SERVICE,
+            "  - { code: ditolak, label: Ditolak, status: rejected }",
+            "  - { code: ditolak, label: Ditolak, status: rejected }\n  - { code: batal, label: Batal, status: rejected }",
+            "unused-outcome",
+            Warning,
+            "code: batal",
+            "no action ends with outcome `batal`",
+        ),
+        (
+            SERVICE,
+            "duration: { value: 5, unit: menit }\n    actions:\n      - { code: lengkap",
+            "duration: { value: 0, unit: menit }\n    actions:\n      - { code: lengkap",
+            "duration",
+            Error,
+            "value: 0",
+            "a duration of zero",
+        ),
+        (
+            SERVICE,
+            "code: layanan-contoh",
+            "code: Layanan_Contoh",
+            "code-format",
+            Error,
+            "code: Layanan_Contoh",
+            "is not lower kebab case",
+        ),
+        (
+            TENANT,
+            "code: contoh",
+            "code: contoh-lain",
+            "file-name",
+            Error,
+            "code: contoh-lain",
+            "differs from its folder name `contoh`",
+        ),
+        (
+            TENANT,
+            "{ role: kepala_dinas, title",
+            "{ role: kadis, title",
+            "unknown-reference",
+            Error,
+            "role: kadis",
+            "role `kadis` is not one of the office's roles",
+        ),
+        (
+            TENANT,
+            "{ code: kabid, name: Kepala Bidang }",
+            "{ code: petugas, name: Kepala Bidang }\n  - { code: kabid, name: Kepala Bidang }",
+            "duplicate-code",
+            Error,
+            "code: petugas, name: Kepala Bidang",
+            "role code `petugas` is used twice",
+        ),
+        (
+            CALENDAR,
+            "code: nasional",
+            "code: nasional-lama",
+            "file-name",
+            Error,
+            "code: nasional-lama",
+            "differs from its file name `nasional`",
+        ),
+        (
+            CALENDAR,
+            "date: 2026-03-20",
+            "date: 2026-03-19",
+            "duplicate-date",
+            Error,
+            "date: 2026-03-19, kind: cuti",
+            "2026-03-19 is listed twice",
+        ),
+    ];
+    for (file, from, to, check, level, on_line, words) in cases {
+        let f = Fixture::base();
+        f.edit(file, from, to);
+        let d = f.validate();
+        let found: Vec<_> = d.iter().filter(|x| x.check == *check && x.message.contains(words)).collect();
+        assert_eq!(found.len(), 1, "case `{check}` / `{words}`: {d:#?}");
+        let expected_line = {
+            let text = std::fs::read_to_string(f.path().join(file)).expect("read");
+            let at = text.find(on_line).unwrap_or_else(|| panic!("`{on_line}` not in {file}"));
+            text[..at].matches('\n').count() + 1
+        };
+        assert_at(found[0], *level, file, expected_line, words);
+    }
+}
