@@ -27,6 +27,9 @@ pub struct Tenant {
     pub office_hours: Vec<OfficeHours>,
     /// Code of the shared calendar the office follows (a file under `service-definitions/calendars/`).
     pub calendar: String,
+    /// Share of a deadline's time, in percent, after which it shows as nearing (80 unless the office says).
+    #[serde(default = "default_nearing_percent")]
+    pub nearing_percent: u8,
     /// The office's own days off, added to the shared calendar.
     #[serde(default)]
     pub days_off: Vec<DayOff>,
@@ -42,6 +45,10 @@ pub struct Tenant {
     pub numbering: Vec<NumberingSeries>,
     /// The office's complaint channels, shown on its public page.
     pub pengaduan: Vec<ComplaintChannel>,
+}
+
+fn default_nearing_percent() -> u8 {
+    80
 }
 
 /// A province, which provincial admins are attached to.

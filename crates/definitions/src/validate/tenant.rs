@@ -33,6 +33,14 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
     check_region(tenant, r);
     check_time_zone(&tenant.time_zone, r);
     check_office_hours(tenant, r);
+    if !(1..=99).contains(&tenant.nearing_percent) {
+        r.error(
+            "nearing-percent",
+            "nearing_percent",
+            format!("{} % is not a share of a deadline", tenant.nearing_percent),
+            "write a percentage between 1 and 99, e.g. 80",
+        );
+    }
     if catalog.calendar(&tenant.calendar).is_none() {
         let known: Vec<&str> = catalog.calendars.iter().map(|c| c.value.code.as_str()).collect();
         r.error(

@@ -1,0 +1,190 @@
+//! Checking form data against a service's fields.
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use simpul_definitions::model::{Field, FieldType};
+
+use crate::identity::{age, check_no_kk, parse_nik};
+use crate::refusal::FieldProblem;
+use crate::service::{Bindings, Service};
+use crate::values::{Derived, Facts, FormData};
+
+/// Longest free text accepted in one field.
+const MAX_TEXT: usize = 1000;
+
+/// Form data that passed, normalised, with what was derived from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The values, normalised (digits only for NIK, No. KK and phone numbers; trimmed text).
+    pub data: FormData,
+    /// Age and sex of the subject.
+    pub derived: Derived,
+    /// Things to tell the officer that do not stop the application.
+    pub warnings: Vec<String>,
+}
+
+fn problem(field: &Field, text: impl Into<String>) -> FieldProblem {
+    FieldProblem { field: field.code.clone(), problem: text.into() }
+}
+
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Normalises one value of `field`, or says what is wrong with it.
+fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, String> {
+    let text = || value.as_str().map(str::trim).ok_or_else(|| String::from("harus berupa teks"));
+    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect::<String>();
+    match field.field_type {
+        FieldType::Text | FieldType::Address => {
+            let t = text()?;
+            if t.chars().count() > MAX_TEXT {
+                return Err(format!("terlalu panjang (paling banyak {MAX_TEXT} karakter)"));
+            }
+            Ok(Value::String(t.to_string()))
+        }
+        FieldType::Nik => {
+            let nik = compact(text()?);
+            parse_nik(&nik, today).map_err(|e| format!("NIK tidak valid: {e}"))?;
+            Ok(Value::String(nik))
+        }
+        FieldType::NoKk => {
+            let kk = compact(text()?);
+            check_no_kk(&kk, today).map_err(|e| format!("Nomor KK tidak valid: {e}"))?;
+            Ok(Value::String(kk))
+        }
+        FieldType::Date => {
+            let date = NaiveDate::parse_from_str(text()?, "%Y-%m-%d")
+                .map_err(|_| String::from("harus tanggal dengan format TTTT-BB-HH, misalnya 2026-03-17"))?;
+            if date > today {
+                return Err(String::from("tidak boleh tanggal yang akan datang"));
+            }
+            Ok(Value::String(date.format("%Y-%m-%d").to_string()))
+        }
+        FieldType::Choice => {
+            let t = text()?;
+            if field.choices.iter().any(|c| c.value == t) {
+                Ok(Value::String(t.to_string()))
+            } else {
+                let allowed: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
+                Err(format!("pilihan `{t}` tidak dikenal; pilih salah satu: {}", allowed.join(", ")))
+            }
+        }
+        FieldType::Phone => {
+            let raw = compact(text()?);
+            let local = raw
+                .strip_prefix("+62")
+                .or_else(|| raw.strip_prefix("62"))
+                .map_or_else(|| raw.clone(), |rest| format!("0{rest}"));
+            let ok =
+                local.starts_with('0') && (9..=14).contains(&local.len()) && local.bytes().all(|b| b.is_ascii_digit());
+            if !ok {
+                return Err(String::from("nomor telepon tidak valid; tulis misalnya 081234567890"));
+            }
+            Ok(Value::String(local))
+        }
+        FieldType::Number => {
+            let n = match value {
+                Value::Number(n) => n.as_i64(),
+                Value::String(s) => s.trim().parse::<i64>().ok(),
+                _ => None,
+            };
+            match n {
+                Some(n) if n >= 0 => Ok(Value::from(n)),
+                _ => Err(String::from("harus bilangan bulat 0 atau lebih")),
+            }
+        }
+        FieldType::YesNo => match value {
+            Value::Bool(b) => Ok(Value::Bool(*b)),
+            _ => Err(String::from("harus ya (true) atau tidak (false)")),
+        },
+    }
+}
+
+/// The age and sex of the subject: from a subject NIK, else a subject birth date.
+pub fn derive(service: &Service, data: &FormData, today: NaiveDate) -> Derived {
+    let mut derived = Derived::default();
+    for field in service.definition().fields.iter().filter(|f| f.subject) {
+        let Some(text) = data.get(&field.code).and_then(Value::as_str) else { continue };
+        match field.field_type {
+            FieldType::Nik => {
+                if let Ok(nik) = parse_nik(text, today) {
+                    derived.usia = Some(age(nik.birth_date, today));
+                    derived.jenis_kelamin = Some(nik.sex.code().to_string());
+                }
+            }
+            FieldType::Date if derived.usia.is_none() => {
+                if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+                    derived.usia = Some(age(date, today));
+                }
+            }
+            _ => {}
+        }
+    }
+    derived
+}
+
+/// Checks `data` against the service's fields: every problem at once, or the normalised data.
+pub fn check(
+    service: &Service,
+    data: &FormData,
+    today: NaiveDate,
+    tenant_region: Option<&str>,
+) -> Result<Checked, Vec<FieldProblem>> {
+    let fields = &service.definition().fields;
+    let mut problems = Vec::new();
+    for key in data.keys() {
+        if !fields.iter().any(|f| &f.code == key) {
+            problems.push(FieldProblem {
+                field: key.clone(),
+                problem: String::from("tidak dikenal pada formulir layanan ini"),
+            });
+        }
+    }
+    let mut normalised = FormData::new();
+    for field in fields {
+        if let Some(value) = data.get(&field.code).filter(|v| !is_empty(v)) {
+            match normalise(field, value, today) {
+                Ok(v) => {
+                    normalised.insert(field.code.clone(), v);
+                }
+                Err(text) => problems.push(problem(field, text)),
+            }
+        }
+    }
+    let derived = derive(service, &normalised, today);
+    let no_facts = Facts::new();
+    let bindings = Bindings { data: &normalised, derived: &derived, facts: &no_facts };
+    for field in fields {
+        let applies = service.field_applies(field, &bindings);
+        let given = normalised.contains_key(&field.code);
+        if !applies && given {
+            problems.push(problem(field, "tidak berlaku untuk permohonan ini; kosongkan"));
+        } else if applies && field.required && !given && !problems.iter().any(|p| p.field == field.code) {
+            problems.push(problem(field, format!("{} wajib diisi", field.label)));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut warnings = Vec::new();
+    if let Some(region) = tenant_region {
+        for field in fields.iter().filter(|f| f.field_type == FieldType::Nik) {
+            if let Some(nik) =
+                normalised.get(&field.code).and_then(Value::as_str).and_then(|n| parse_nik(n, today).ok())
+                && nik.region_code() != region
+            {
+                warnings.push(format!(
+                    "{}: NIK terdaftar di wilayah {}, di luar wilayah layanan ({region}); periksa domisili pemohon",
+                    field.label,
+                    nik.region_code()
+                ));
+            }
+        }
+    }
+    Ok(Checked { data: normalised, derived, warnings })
+}

@@ -1,0 +1,55 @@
+//! NIK and No. KK checks from DOMAIN.md.
+
+use pretty_assertions::assert_eq;
+use simpul_engine::identity::{IdentityError, Sex, age, check_no_kk, parse_nik};
+
+use super::support::date;
+
+#[test]
+fn a_nik_holds_region_birth_date_and_sex() {
+    let today = date(2026, 11, 23);
+    let man = parse_nik("7302011203800002", today).expect("valid");
+    assert_eq!((man.region_code(), man.birth_date, man.sex), ("73.02".to_string(), date(1980, 3, 12), Sex::L));
+    // Women have 40 added to the day.
+    let woman = parse_nik("7302014507850001", today).expect("valid");
+    assert_eq!((woman.birth_date, woman.sex), (date(1985, 7, 5), Sex::P));
+    // A two-digit year is in this century unless that would be in the future.
+    assert_eq!(parse_nik("1609016001100002", today).expect("valid").birth_date, date(2010, 1, 20));
+    assert_eq!(parse_nik("1609012003300002", today).expect("valid").birth_date, date(1930, 3, 20));
+}
+
+#[test]
+fn malformed_niks_are_refused_with_the_reason() {
+    let today = date(2026, 11, 23);
+    let cases = [
+        ("730201450785000", IdentityError::Length),
+        ("73020145078500011", IdentityError::Length),
+        ("73020A4507850001", IdentityError::Length),
+        ("0302014507850001", IdentityError::Region),
+        ("7300014507850001", IdentityError::Region),
+        ("7302003203800002", IdentityError::Region),
+        ("7302013202800002", IdentityError::BirthDate), // 32nd
+        ("7302017202800002", IdentityError::BirthDate), // 72 - 40 = 32nd
+        ("7302013002800002", IdentityError::BirthDate), // 30 February
+        ("7302011213800002", IdentityError::BirthDate), // month 13
+        ("7302014507850000", IdentityError::Serial),
+    ];
+    for (nik, error) in cases {
+        assert_eq!(parse_nik(nik, today).err(), Some(error), "{nik}");
+    }
+}
+
+#[test]
+fn a_family_card_number_holds_the_issue_date_without_the_plus_forty() {
+    let today = date(2026, 11, 23);
+    assert_eq!(check_no_kk("7302010101150003", today), Ok(()));
+    assert_eq!(check_no_kk("7302014101150003", today), Err(IdentityError::IssueDate), "no +40 on a KK");
+    assert_eq!(check_no_kk("7302010101150000", today), Err(IdentityError::Serial));
+    assert_eq!(check_no_kk("7302010101300003", today), Ok(()), "an old card of 1930");
+}
+
+#[test]
+fn age_is_counted_in_whole_years() {
+    assert_eq!(age(date(1966, 11, 24), date(2026, 11, 23)), 59);
+    assert_eq!(age(date(1966, 11, 23), date(2026, 11, 23)), 60);
+}

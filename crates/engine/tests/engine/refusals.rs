@@ -1,0 +1,294 @@
+//! Every kind of refusal, each leaving the application as it was.
+
+use pretty_assertions::assert_eq;
+use serde_json::json;
+use simpul_definitions::model::{Channel, Fact};
+use simpul_engine::{Actor, Application, Command, FactValue, Refusal, Service};
+
+use super::support::{Run, data, form, office, poor_and_registered, user, wita};
+
+fn bulukumba() -> Run {
+    let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    run.facts = poor_and_registered();
+    run.submit(form("bulukumba/rekomendasi-sktm")).expect("submitted");
+    run
+}
+
+/// Runs `command` as `actor`, expects a refusal and checks nothing changed.
+fn refused(run: &mut Run, actor: &Actor, command: Command) -> Refusal {
+    let before: Application = run.state().clone();
+    let events = run.events.len();
+    let refusal = run.run(actor, command).expect_err("refused");
+    assert_eq!(run.state(), &before);
+    assert_eq!(run.events.len(), events);
+    refusal
+}
+
+fn act(run: &Run, action: &str) -> Command {
+    Command::Act { expected_version: run.state().version, action: action.into(), input: run.good_input(action) }
+}
+
+#[test]
+fn a_role_that_may_not_act_is_refused() {
+    let mut run = bulukumba();
+    let command = act(&run, "terima");
+    let refusal = refused(&mut run, &user("kepala_dinas"), command);
+    assert_eq!(refusal, Refusal::RoleNotAllowed { allowed: vec!["petugas_layanan".into()] });
+    assert_eq!(refusal.to_string(), "Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: petugas_layanan");
+}
+
+#[test]
+fn an_action_of_another_step_or_unknown_is_not_available() {
+    let mut run = bulukumba();
+    let command = Command::Act { expected_version: 1, action: "tandatangani".into(), input: Default::default() };
+    let refusal = refused(&mut run, &user("petugas_layanan"), command);
+    assert_eq!(
+        refusal,
+        Refusal::ActionNotAvailable { action: "tandatangani".into(), step: "Penerimaan berkas persyaratan".into() }
+    );
+}
+
+#[test]
+fn a_stale_version_is_refused() {
+    let mut run = bulukumba();
+    run.walk(&["terima"]);
+    let command = Command::Act { expected_version: 1, action: "lengkap".into(), input: run.good_input("lengkap") };
+    assert_eq!(refused(&mut run, &user("petugas_layanan"), command), Refusal::StaleVersion { expected: 1, actual: 2 });
+}
+
+#[test]
+fn an_ended_application_accepts_no_action() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "tolak"]);
+    let version = run.state().version;
+    for command in [
+        Command::Act { expected_version: version, action: "terima".into(), input: Default::default() },
+        Command::Withdraw { expected_version: version, reason: "x".into() },
+        Command::Resubmit {
+            expected_version: version,
+            data: Default::default(),
+            documents_received: Default::default(),
+        },
+        Command::AttachDocument { expected_version: version, requirement: "ktp_kk".into(), document: "d1".into() },
+    ] {
+        assert_eq!(refused(&mut run, &user("petugas_layanan"), command), Refusal::Ended { outcome: "ditolak".into() });
+    }
+}
+
+#[test]
+fn an_application_is_run_only_under_the_definition_version_it_started_with() {
+    let run = bulukumba();
+    let def = run.service.definition().clone();
+    let v2 = Service::new(def, 2).expect("compiles");
+    let ctx = simpul_engine::Context { service: &v2, calendar: &run.office.calendar, region_code: None };
+    let refusal =
+        simpul_engine::decide(&ctx, run.state.as_ref(), &user("petugas_layanan"), &act(&run, "terima"), run.now);
+    assert_eq!(refusal, Err(Refusal::DefinitionMismatch { pinned: 1, given: 2 }));
+}
+
+#[test]
+fn the_paraf_chain_is_taken_in_order_and_nobody_initials_twice() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai"]);
+    let command = act(&run, "paraf");
+    assert_eq!(
+        refused(&mut run, &user("kabid"), command),
+        Refusal::ParafOutOfOrder { expected_role: "penyuluh_sosial".into() }
+    );
+    let both = Actor::new("rangkap@test", ["penyuluh_sosial", "kabid"]);
+    let command = act(&run, "paraf");
+    run.run(&both, command).expect("initials as penyuluh sosial");
+    let command = act(&run, "paraf");
+    assert_eq!(refused(&mut run, &both, command), Refusal::AlreadyInitialled);
+    let command = act(&run, "paraf");
+    let refusal = refused(&mut run, &user("kepala_dinas"), command);
+    assert!(matches!(refusal, Refusal::RoleNotAllowed { .. }), "{refusal}");
+}
+
+#[test]
+fn bad_form_data_is_refused_naming_every_field() {
+    let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    let mut f = form("bulukumba/rekomendasi-sktm");
+    f["nik"] = json!("7302014507850000");
+    f["tanggal_lahir"] = json!("2027-01-01");
+    f["tujuan"] = json!("   ");
+    f["warna"] = json!("merah");
+    let refusal = run.submit(f).expect_err("invalid");
+    let Refusal::InvalidData { problems } = &refusal else { panic!("{refusal}") };
+    let fields: Vec<(&str, &str)> = problems.iter().map(|p| (p.field.as_str(), p.problem.as_str())).collect();
+    assert_eq!(
+        fields,
+        vec![
+            ("warna", "tidak dikenal pada formulir layanan ini"),
+            ("nik", "NIK tidak valid: nomor urut (4 angka terakhir) tidak boleh 0000"),
+            ("tanggal_lahir", "tidak boleh tanggal yang akan datang"),
+            ("tujuan", "Maksud dan tujuan penerbitan SKTM wajib diisi"),
+        ]
+    );
+    assert!(run.state.is_none());
+}
+
+#[test]
+fn a_conditional_field_is_required_only_when_it_applies() {
+    let mut run = Run::new("luwu-timur", "surat-keterangan-dtks", wita(2026, 4, 22, 9, 0));
+    run.facts = poor_and_registered();
+    let mut f = form("luwu-timur/surat-keterangan-dtks");
+    f.as_object_mut().expect("object").remove("nomor_whatsapp");
+    let refusal = run.submit(f.clone()).expect_err("WhatsApp number missing");
+    assert!(refusal.to_string().contains("nomor_whatsapp"), "{refusal}");
+    f["pengiriman"] = json!("langsung");
+    run.submit(f.clone()).expect("collected in person: no number needed");
+
+    let mut run = Run::new("luwu-timur", "surat-keterangan-dtks", wita(2026, 4, 22, 9, 0));
+    run.facts = poor_and_registered();
+    f["nomor_whatsapp"] = json!("081234567890");
+    let refusal = run.submit(f).expect_err("a value for a field that does not apply");
+    assert!(refusal.to_string().contains("tidak berlaku"), "{refusal}");
+}
+
+#[test]
+fn a_choice_outside_the_list_is_refused() {
+    let mut run = Run::new("bangka", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    let mut f = form("bangka/rekomendasi-sktm");
+    f["keperluan"] = json!("hiburan");
+    let refusal = run.submit(f).expect_err("not a choice");
+    assert!(refusal.to_string().contains("pilihan `hiburan` tidak dikenal"), "{refusal}");
+}
+
+#[test]
+fn a_nik_registered_elsewhere_is_a_warning_not_a_refusal() {
+    let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    let mut f = form("bulukumba/rekomendasi-sktm");
+    f["nik"] = json!("1609014507850001");
+    run.submit(f).expect("accepted");
+    assert_eq!(run.state().warnings.len(), 1);
+    assert!(run.state().warnings[0].contains("16.09"), "{:?}", run.state().warnings);
+}
+
+#[test]
+fn a_channel_the_service_does_not_accept_is_refused() {
+    let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    let command = Command::Submit {
+        data: data(form("bulukumba/rekomendasi-sktm")),
+        channel: Channel::Daring,
+        facts: Default::default(),
+        documents_received: Default::default(),
+    };
+    let refusal = run.run(&user("petugas_layanan"), command).expect_err("counter only");
+    assert_eq!(refusal, Refusal::ChannelNotAccepted { channel: "daring".into() });
+}
+
+#[test]
+fn moving_forward_needs_the_checklist_confirmed_and_the_documents_received() {
+    let mut run = bulukumba();
+    run.walk(&["terima"]);
+    let mut input = run.good_input("lengkap");
+    input.checklist.insert("sptjm".into(), false);
+    let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    assert_eq!(
+        refused(&mut run, &user("petugas_layanan"), command),
+        Refusal::ChecklistIncomplete { items: vec!["sptjm".into()] }
+    );
+    let mut input = run.good_input("lengkap");
+    input.documents_received.remove("sptjm");
+    let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    assert_eq!(
+        refused(&mut run, &user("petugas_layanan"), command),
+        Refusal::MissingDocuments { missing: vec!["sptjm".into()] }
+    );
+    // An attached scan counts like a paper copy.
+    let attach = Command::AttachDocument { expected_version: 2, requirement: "sptjm".into(), document: "doc-1".into() };
+    run.run(&user("petugas_layanan"), attach).expect("attached");
+    let mut input = run.good_input("lengkap");
+    input.documents_received.remove("sptjm");
+    run.run(&user("petugas_layanan"), Command::Act { expected_version: 3, action: "lengkap".into(), input })
+        .expect("complete");
+}
+
+#[test]
+fn registry_facts_must_be_given_and_of_their_type() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "lengkap"]);
+    let version = run.state().version;
+    let mut input = run.good_input("memenuhi");
+    input.facts.remove(&Fact::PbiApbd);
+    let command = Command::Act { expected_version: version, action: "memenuhi".into(), input };
+    let refusal = refused(&mut run, &user("verifikator"), command);
+    assert!(matches!(&refusal, Refusal::InvalidFact { fact, .. } if fact == "pbi_apbd"), "{refusal}");
+    let mut input = run.good_input("memenuhi");
+    input.facts.insert(Fact::DtsenDesil, FactValue::Int(3));
+    let command = Command::Act { expected_version: version, action: "memenuhi".into(), input };
+    let refusal = refused(&mut run, &user("verifikator"), command);
+    assert_eq!(
+        refusal,
+        Refusal::InvalidFact { fact: "dtsen_desil".into(), problem: "tidak diminta pada tindakan ini".into() }
+    );
+    let mut input = run.good_input("memenuhi");
+    input.facts.insert(Fact::PbiApbn, FactValue::Int(1));
+    let command = Command::Act { expected_version: version, action: "memenuhi".into(), input };
+    assert!(matches!(refused(&mut run, &user("verifikator"), command), Refusal::InvalidFact { .. }));
+
+    let mut bangka = Run::new("bangka", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    bangka.facts = poor_and_registered();
+    bangka.facts.insert(Fact::DtsenDesil, FactValue::Int(11));
+    bangka.submit(form("bangka/rekomendasi-sktm")).expect("submitted");
+    bangka.walk(&["lengkap"]);
+    let refusal = bangka.act("terdaftar_desil_1_5").expect_err("desil 11");
+    assert_eq!(refusal, Refusal::InvalidFact { fact: "dtsen_desil".into(), problem: "harus angka 1 sampai 10".into() });
+}
+
+#[test]
+fn a_return_to_the_applicant_must_say_what_is_missing() {
+    let mut run = bulukumba();
+    run.walk(&["terima"]);
+    let mut input = run.good_input("belum_lengkap");
+    input.missing.clear();
+    let command = Command::Act { expected_version: 2, action: "belum_lengkap".into(), input };
+    assert!(matches!(refused(&mut run, &user("petugas_layanan"), command), Refusal::InvalidMissingList { .. }));
+    let mut input = run.good_input("belum_lengkap");
+    input.missing = vec!["akta_nikah".into()];
+    let command = Command::Act { expected_version: 2, action: "belum_lengkap".into(), input };
+    let refusal = refused(&mut run, &user("petugas_layanan"), command);
+    assert_eq!(refusal.to_string(), "Sebutkan persyaratan yang kurang: `akta_nikah` bukan persyaratan layanan ini");
+}
+
+#[test]
+fn while_waiting_for_the_applicant_only_resubmission_or_withdrawal_is_possible() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "belum_lengkap"]);
+    let command = act(&run, "lengkap");
+    assert!(matches!(refused(&mut run, &user("petugas_layanan"), command), Refusal::WrongStage { .. }));
+    let ctx = run.ctx();
+    let kinds: Vec<_> =
+        simpul_engine::available(&ctx, run.state(), &user("petugas_layanan")).iter().map(|a| a.code).collect();
+    assert_eq!(kinds, vec!["resubmit", "withdraw"]);
+    assert!(!simpul_engine::in_inbox(&ctx, run.state(), &user("petugas_layanan")));
+}
+
+#[test]
+fn resubmission_of_an_application_that_was_not_returned_is_refused() {
+    let mut run = bulukumba();
+    let command =
+        Command::Resubmit { expected_version: 1, data: Default::default(), documents_received: Default::default() };
+    assert!(matches!(refused(&mut run, &user("petugas_layanan"), command), Refusal::WrongStage { .. }));
+}
+
+#[test]
+fn submitting_twice_or_acting_before_submitting_is_refused() {
+    let mut run = bulukumba();
+    let again = Command::Submit {
+        data: data(form("bulukumba/rekomendasi-sktm")),
+        channel: Channel::Langsung,
+        facts: Default::default(),
+        documents_received: Default::default(),
+    };
+    assert_eq!(refused(&mut run, &user("petugas_layanan"), again), Refusal::AlreadySubmitted);
+    let o = office("bulukumba");
+    let service = &o.services["rekomendasi-sktm"];
+    let ctx = simpul_engine::Context { service, calendar: &o.calendar, region_code: None };
+    let command = Command::Act { expected_version: 0, action: "terima".into(), input: Default::default() };
+    assert_eq!(
+        simpul_engine::decide(&ctx, None, &user("petugas_layanan"), &command, run.now),
+        Err(Refusal::NotSubmitted)
+    );
+}
