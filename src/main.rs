@@ -1,6 +1,7 @@
 //! `simpul`: the one binary of Simpul. Each subcommand lives in its own module under `commands/`.
 
 mod commands;
+mod config;
 
 use std::process::ExitCode;
 
@@ -20,6 +21,10 @@ enum Command {
     Validate(commands::validate::Args),
     /// Print or write the JSON Schemas of the definition files, for editors.
     Schema(commands::schema::Args),
+    /// Apply the database migrations.
+    Migrate(commands::migrate::Args),
+    /// Manage the service definitions stored in the database.
+    Definitions(commands::definitions::Args),
 }
 
 fn main() -> ExitCode {
@@ -27,6 +32,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(commands::migrate::run(&args))),
+        Command::Definitions(args) => runtime().and_then(|rt| rt.block_on(commands::definitions::run(&args))),
     };
     match result {
         Ok(code) => code,
@@ -35,4 +42,8 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
 }

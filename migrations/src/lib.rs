@@ -1,4 +1,18 @@
-//! Database migrations of Simpul.
-//!
-//! The persistence work (store crate) adds its sea-orm-migration migrations here; the crate exists now so that
-//! the workspace layout is the one every later change builds in.
+//! Database migrations of Simpul, written with sea-orm-migration so that one set runs on SQLite (the embedded
+//! default) and PostgreSQL alike. `simpul migrate` applies them; the server applies them on start.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_initial;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261123_000001_initial::Migration)]
+    }
+}
+
+pub use sea_orm_migration::MigratorTrait as Migrate;

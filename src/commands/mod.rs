@@ -1,5 +1,7 @@
 //! The subcommands of `simpul`.
 
+pub mod definitions;
+pub mod migrate;
 pub mod schema;
 pub mod validate;
 

@@ -1,5 +1,6 @@
 //! Tests of the `simpul` command line, run as a user would run it.
 
+mod database;
 mod schema;
 mod validate;
 

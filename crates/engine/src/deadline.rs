@@ -67,6 +67,13 @@ impl Deadline {
         }
     }
 
+    /// The instant at which the deadline turns "nearing" (the calendar's share of the time used), for queries
+    /// that filter by deadline state without computing it row by row.
+    pub fn nearing_at(&self, calendar: &WorkCalendar) -> DateTime<Utc> {
+        let threshold = self.budget_minutes * i64::from(calendar.nearing_percent) / 100;
+        calendar.add_office_minutes(self.started_at, threshold + self.suspended_minutes)
+    }
+
     /// The status at `now`; while the application waits for the applicant (`suspended_at`), time stands still.
     pub fn status(
         &self,

@@ -1,0 +1,233 @@
+//! Speed of the store on PostgreSQL, printed as figures:
+//!
+//! 1. complete Bulukumba lifecycles per second (submission and 11 actions, each its own transaction), with
+//!    concurrent workers;
+//! 2. simple one-row commits per second on the same server with the same workers and client stack — the ratio
+//!    shows how close the store comes to the database's own limit;
+//! 3. the time to list one page (50) of a tenant's open applications by deadline with 1,000,000 applications in
+//!    the table.
+//!
+//! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench -p simpul-store --bench store`
+//! (a database `simpul_bench_<random>` is created on that server and dropped afterwards).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use sea_orm::{ConnectionTrait, Database};
+use simpul_definitions::model::{Channel, Fact};
+use simpul_engine::{ActionInput, Actor, Command, FactValue};
+use simpul_store::auth::RoleGrant;
+use simpul_store::{ApplicationFilter, StageFilter, Store, SubmitRequest, TenantScope};
+
+const WORKERS: usize = 16;
+const SECONDS: u64 = 15;
+
+struct Officers {
+    scope: TenantScope,
+    roles: Vec<(String, Actor)>,
+}
+
+impl Officers {
+    fn get(&self, role: &str) -> &Actor {
+        &self.roles.iter().find(|(r, _)| r == role).expect("role").1
+    }
+}
+
+fn input(checklist: &[&str]) -> ActionInput {
+    ActionInput { checklist: checklist.iter().map(|c| (c.to_string(), true)).collect(), ..Default::default() }
+}
+
+async fn lifecycle(store: &Store, o: &Officers) {
+    let now = Utc::now();
+    let request = SubmitRequest {
+        service: "rekomendasi-sktm".into(),
+        data: serde_json::from_value(serde_json::json!({
+            "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003",
+            "tempat_lahir": "Bulukumba", "tanggal_lahir": "1985-07-05", "alamat": "Jl. Melati No. 2",
+            "tujuan": "keringanan biaya rumah sakit"
+        }))
+        .expect("form"),
+        channel: Channel::Langsung,
+        facts: Default::default(),
+        documents_received: ["ktp_kk", "sktm_desa", "sptjm"].map(String::from).into_iter().collect(),
+        idempotency_key: None,
+    };
+    let submitted = store.submit(&o.scope, o.get("petugas_layanan"), &request, now).await.expect("submit");
+    let mut verified = input(&["cek_siks_ng", "cek_e_dabu"]);
+    verified.facts = [
+        (Fact::DtksTerdaftar, FactValue::Bool(true)),
+        (Fact::PbiApbn, FactValue::Bool(false)),
+        (Fact::PbiApbd, FactValue::Bool(false)),
+    ]
+    .into_iter()
+    .collect();
+    let steps = [
+        ("petugas_layanan", "terima", input(&[])),
+        ("petugas_layanan", "lengkap", input(&["ktp_kk", "sktm_desa", "sptjm"])),
+        ("verifikator", "memenuhi", verified),
+        ("verifikator", "selesai_disusun", input(&[])),
+        ("verifikator", "sesuai", input(&["data_sesuai", "tujuan_sesuai"])),
+        ("penyuluh_sosial", "paraf", input(&[])),
+        ("kabid", "paraf", input(&[])),
+        ("sekretaris", "paraf", input(&[])),
+        ("kepala_dinas", "tandatangani", input(&[])),
+        ("petugas_layanan", "diserahkan", input(&[])),
+        ("petugas_layanan", "diarsipkan", input(&[])),
+    ];
+    let mut version = submitted.record.version as u64;
+    for (role, action, input) in steps {
+        let command = Command::Act { expected_version: version, action: action.into(), input };
+        let acted = store.act(&o.scope, o.get(role), submitted.record.id, command, now).await.expect(action);
+        version = acted.record.version as u64;
+    }
+}
+
+async fn for_workers<F, Fut>(seconds: u64, work: F) -> (u64, Duration)
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    let done = Arc::new(AtomicU64::new(0));
+    let work = Arc::new(work);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(seconds);
+    let mut tasks = Vec::new();
+    for _ in 0..WORKERS {
+        let (done, work) = (done.clone(), work.clone());
+        tasks.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                work().await;
+                done.fetch_add(1, Ordering::Relaxed);
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.expect("worker");
+    }
+    (done.load(Ordering::Relaxed), start.elapsed())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+#[tokio::main]
+async fn main() {
+    let Ok(admin_url) = std::env::var("BENCH_DATABASE_URL") else {
+        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/store.rs)");
+        return;
+    };
+    let name = format!("simpul_bench_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url.clone()).await.expect("server");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
+    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url with a database").0);
+    let store = Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store
+        .sync_definitions(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../service-definitions"), "bench")
+        .await
+        .expect("definitions");
+    let mut roles = Vec::new();
+    for role in ["petugas_layanan", "verifikator", "penyuluh_sosial", "kabid", "sekretaris", "kepala_dinas"] {
+        let username = format!("{role}@bench");
+        store
+            .create_user(
+                &username,
+                role,
+                "bench-password",
+                &[RoleGrant::Tenant { tenant: "bulukumba".into(), role: role.into() }],
+            )
+            .await
+            .expect("user");
+        let principal = store.login(&username, "bench-password").await.expect("login");
+        let scope = principal.memberships[0].scope.clone();
+        roles.push((role.to_string(), principal.actor(&scope)));
+    }
+    let scope = store.system_scope("bulukumba").await.expect("scope");
+    let officers = Arc::new(Officers { scope: scope.clone(), roles });
+
+    println!("PostgreSQL store benchmark: {WORKERS} concurrent workers, {SECONDS} s per measurement");
+    lifecycle(&store, &officers).await; // warm caches
+    let (s, o) = (store.clone(), officers.clone());
+    let (lifecycles, elapsed) = for_workers(SECONDS, move || {
+        let (s, o) = (s.clone(), o.clone());
+        async move { lifecycle(&s, &o).await }
+    })
+    .await;
+    let per_second = lifecycles as f64 / elapsed.as_secs_f64();
+    println!(
+        "complete Bulukumba lifecycles: {lifecycles} in {:.1} s = {per_second:.1}/s ({:.0} transactions/s, 12 per lifecycle)",
+        elapsed.as_secs_f64(),
+        per_second * 12.0
+    );
+
+    let db = store.connection().clone();
+    db.execute_unprepared("CREATE TABLE bench_commits (id bigserial PRIMARY KEY, worker int, at timestamptz)")
+        .await
+        .expect("table");
+    let (commits, elapsed) = for_workers(SECONDS, move || {
+        let db = db.clone();
+        async move {
+            db.execute_unprepared("INSERT INTO bench_commits (worker, at) VALUES (1, now())").await.expect("insert");
+        }
+    })
+    .await;
+    let commits_per_second = commits as f64 / elapsed.as_secs_f64();
+    println!("simple one-row commits: {commits} in {:.1} s = {commits_per_second:.0}/s", elapsed.as_secs_f64());
+    println!(
+        "ratio: one lifecycle costs as much as {:.1} simple commits (the store's 12 transactions per lifecycle are {:.0} % of the database's commit rate)",
+        commits_per_second / per_second,
+        100.0 * per_second * 12.0 / commits_per_second
+    );
+
+    // 1,000,000 applications: copies of a real one, spread over the tenants, most of them open.
+    let sample =
+        store.applications(&scope, &ApplicationFilter::default(), 1, None, Utc::now()).await.expect("sample").items[0]
+            .1
+            .id;
+    let fill = Instant::now();
+    store
+        .connection()
+        .execute_unprepared(&format!(
+            "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
+             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, search, idempotency_key, \
+             submitted_by, submitted_at, updated_at, version) \
+             SELECT gen_random_uuid(), (ARRAY['bulukumba','bulukumba','luwu-timur','bangka','oku-selatan','tebing-tinggi'])[1 + g % 6], \
+             'B' || g, service_code, service_version_id, CASE WHEN g % 4 = 0 THEN 'ended' ELSE 'at_step' END, step, outcome, \
+             state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', NULL, \
+             now() + (g % 10000) * interval '1 minute', NULL, search, NULL, submitted_by, submitted_at, updated_at, version \
+             FROM applications, generate_series(1, 1000000) AS g WHERE id = '{sample}'"
+        ))
+        .await
+        .expect("fill");
+    store.connection().execute_unprepared("ANALYZE applications").await.expect("analyze");
+    println!("filled 1,000,000 applications in {:.1} s", fill.elapsed().as_secs_f64());
+    let filter = ApplicationFilter { stage: Some(StageFilter::AtStep), ..Default::default() };
+    let mut first_pages = Vec::new();
+    let mut deep_pages = Vec::new();
+    let mut cursor = None;
+    for _ in 0..200 {
+        let started = Instant::now();
+        let page = store.applications(&scope, &filter, 50, None, Utc::now()).await.expect("page");
+        first_pages.push(started.elapsed());
+        assert_eq!(page.items.len(), 50);
+        let started = Instant::now();
+        let page = store.applications(&scope, &filter, 50, cursor.as_deref(), Utc::now()).await.expect("page");
+        deep_pages.push(started.elapsed());
+        cursor = page.items.last().map(|(c, _)| c.clone());
+    }
+    first_pages.sort();
+    deep_pages.sort();
+    println!(
+        "one page of 50 open applications of one tenant, by deadline, 1,000,000 in the table: first page p50 {:.2} ms, p99 {:.2} ms; following pages p50 {:.2} ms, p99 {:.2} ms",
+        percentile(&first_pages, 0.5).as_secs_f64() * 1e3,
+        percentile(&first_pages, 0.99).as_secs_f64() * 1e3,
+        percentile(&deep_pages, 0.5).as_secs_f64() * 1e3,
+        percentile(&deep_pages, 0.99).as_secs_f64() * 1e3,
+    );
+    drop(store);
+    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+}

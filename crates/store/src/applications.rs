@@ -1,0 +1,263 @@
+//! Reading applications: one by id, a filtered page, the history, and the public tracking query. Every query
+//! is bounded by the tenant of the scope.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
+use simpul_engine::{Application, Event};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::entities::{application, application_event};
+use crate::error::{StoreError, StoreResult};
+use crate::scope::TenantScope;
+use crate::snapshot::stage;
+
+/// An application as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApplicationRecord {
+    /// Id.
+    pub id: Uuid,
+    /// The tenant.
+    pub tenant_id: String,
+    /// The short code the applicant tracks it with.
+    pub tracking_code: String,
+    /// Service code.
+    pub service_code: String,
+    /// The definition version it runs under.
+    pub service_version_id: Uuid,
+    /// The state (the fold of its events).
+    pub state: Application,
+    /// Optimistic version: the number of events.
+    pub version: i64,
+    /// Who submitted it.
+    pub submitted_by: String,
+    /// When.
+    pub submitted_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<application::Model> for ApplicationRecord {
+    type Error = StoreError;
+
+    fn try_from(m: application::Model) -> StoreResult<Self> {
+        let state: Application =
+            serde_json::from_str(&m.state).map_err(|e| StoreError::Corrupt(format!("application {}: {e}", m.id)))?;
+        Ok(ApplicationRecord {
+            id: m.id,
+            tenant_id: m.tenant_id,
+            tracking_code: m.tracking_code,
+            service_code: m.service_code,
+            service_version_id: m.service_version_id,
+            state,
+            version: m.version,
+            submitted_by: m.submitted_by,
+            submitted_at: m.submitted_at,
+            updated_at: m.updated_at,
+        })
+    }
+}
+
+/// Which stage to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageFilter {
+    /// Not ended (in a step or waiting for the applicant).
+    Open,
+    /// In a step.
+    AtStep,
+    /// Waiting for the applicant.
+    Returned,
+    /// Ended.
+    Ended,
+}
+
+/// Which deadline state to list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineFilter {
+    /// Less than the nearing share used (or no service clock yet).
+    OnTime,
+    /// Nearing, not yet overdue.
+    Nearing,
+    /// Overdue.
+    Overdue,
+}
+
+/// A list filter; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ApplicationFilter {
+    /// Stage.
+    pub stage: Option<StageFilter>,
+    /// Service code.
+    pub service: Option<String>,
+    /// Current step code.
+    pub step: Option<String>,
+    /// Deadline state at the time of the query.
+    pub deadline: Option<DeadlineFilter>,
+    /// Words in the applicant's name or the tracking code.
+    pub text: Option<String>,
+    /// The officer assigned.
+    pub assignee: Option<String>,
+}
+
+/// A page of a list, Relay style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<(String, T)>,
+    /// Whether more follow.
+    pub has_next_page: bool,
+}
+
+/// A stored event with its position.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredEvent {
+    /// Position in the application's history, from 1.
+    pub seq: i64,
+    /// The event.
+    pub event: Event,
+}
+
+/// What the public tracking query shows: no personal data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tracking {
+    /// The tenant.
+    pub tenant_id: String,
+    /// Service code.
+    pub service_code: String,
+    /// The state, for status, step and deadline; callers must not show its data.
+    pub state: Application,
+}
+
+/// Largest page.
+pub const MAX_PAGE: u64 = 100;
+
+fn cursor(m: &application::Model) -> String {
+    hex::encode(format!("{}|{}", m.sort_due_at.to_rfc3339(), m.id))
+}
+
+fn parse_cursor(cursor: &str) -> StoreResult<(DateTime<Utc>, Uuid)> {
+    let bad = || StoreError::Invalid(String::from("cursor tidak valid"));
+    let text = String::from_utf8(hex::decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
+    let (due, id) = text.split_once('|').ok_or_else(bad)?;
+    Ok((
+        DateTime::parse_from_rfc3339(due).map_err(|_| bad())?.with_timezone(&Utc),
+        Uuid::parse_str(id).map_err(|_| bad())?,
+    ))
+}
+
+impl Store {
+    /// One application of the tenant. An id of another tenant is not found.
+    pub async fn application(&self, scope: &TenantScope, id: Uuid) -> StoreResult<ApplicationRecord> {
+        application::Entity::find_by_id(id)
+            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound { what: "permohonan" })?
+            .try_into()
+    }
+
+    /// A page of the tenant's applications, soonest deadline first (those without a deadline last).
+    pub async fn applications(
+        &self,
+        scope: &TenantScope,
+        filter: &ApplicationFilter,
+        first: u64,
+        after: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Page<ApplicationRecord>> {
+        use application::Column as C;
+        let mut query = application::Entity::find().filter(C::TenantId.eq(scope.tenant_id()));
+        query = match filter.stage {
+            None => query,
+            Some(StageFilter::Open) => query.filter(C::Stage.ne(stage::ENDED)),
+            Some(StageFilter::AtStep) => query.filter(C::Stage.eq(stage::AT_STEP)),
+            Some(StageFilter::Returned) => query.filter(C::Stage.eq(stage::RETURNED)),
+            Some(StageFilter::Ended) => query.filter(C::Stage.eq(stage::ENDED)),
+        };
+        if let Some(service) = &filter.service {
+            query = query.filter(C::ServiceCode.eq(service.as_str()));
+        }
+        if let Some(step) = &filter.step {
+            query = query.filter(C::Step.eq(step.as_str()));
+        }
+        if let Some(assignee) = &filter.assignee {
+            query = query.filter(C::Assignee.eq(assignee.as_str()));
+        }
+        query = match filter.deadline {
+            None => query,
+            // As the engine says: overdue once the due instant has passed.
+            Some(DeadlineFilter::Overdue) => query.filter(C::ServiceDueAt.lt(now)),
+            Some(DeadlineFilter::Nearing) => {
+                query.filter(C::ServiceNearingAt.lte(now)).filter(C::ServiceDueAt.gte(now))
+            }
+            Some(DeadlineFilter::OnTime) => {
+                query.filter(Condition::any().add(C::ServiceNearingAt.is_null()).add(C::ServiceNearingAt.gt(now)))
+            }
+        };
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            for word in text.split_whitespace() {
+                query = query.filter(C::Search.contains(word.to_lowercase()));
+            }
+        }
+        if let Some(after) = after {
+            let (due, id) = parse_cursor(after)?;
+            // A row-value comparison, `(sort_due_at, id) > (due, id)`, which the index serves directly.
+            query = query.filter(
+                Expr::tuple([Expr::col((application::Entity, C::SortDueAt)), Expr::col((application::Entity, C::Id))])
+                    .gt(Expr::tuple([Expr::value(due), Expr::value(id)])),
+            );
+        }
+        let first = first.clamp(1, MAX_PAGE);
+        let rows = query.order_by_asc(C::SortDueAt).order_by_asc(C::Id).limit(first + 1).all(&self.db).await?;
+        let has_next_page = rows.len() as u64 > first;
+        let items = rows
+            .into_iter()
+            .take(first as usize)
+            .map(|m| {
+                let c = cursor(&m);
+                ApplicationRecord::try_from(m).map(|r| (c, r))
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Page { items, has_next_page })
+    }
+
+    /// The history of an application, in order.
+    pub async fn application_events(&self, scope: &TenantScope, id: Uuid) -> StoreResult<Vec<StoredEvent>> {
+        let rows = application_event::Entity::find()
+            .filter(application_event::Column::TenantId.eq(scope.tenant_id()))
+            .filter(application_event::Column::ApplicationId.eq(id))
+            .order_by_asc(application_event::Column::Seq)
+            .all(&self.db)
+            .await?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound { what: "permohonan" });
+        }
+        rows.into_iter()
+            .map(|r| {
+                let event =
+                    serde_json::from_str(&r.body).map_err(|e| StoreError::Corrupt(format!("event {}: {e}", r.id)))?;
+                Ok(StoredEvent { seq: r.seq, event })
+            })
+            .collect()
+    }
+
+    /// The public tracking query: the tracking code and the applicant's NIK together find the application; either
+    /// alone finds nothing. Returns no personal data beyond what the caller already knows.
+    pub async fn track(&self, tracking_code: &str, nik: &str) -> StoreResult<Option<Tracking>> {
+        let row = application::Entity::find()
+            .filter(application::Column::TrackingCode.eq(tracking_code.trim().to_uppercase()))
+            .one(&self.db)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let record = ApplicationRecord::try_from(row)?;
+        let nik = nik.trim();
+        let is_nik = nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit());
+        let matches = is_nik && record.state.data.values().any(|v| v.as_str() == Some(nik));
+        Ok(matches.then_some(Tracking {
+            tenant_id: record.tenant_id,
+            service_code: record.service_code,
+            state: record.state,
+        }))
+    }
+}

@@ -1,0 +1,83 @@
+//! The audit log: who read or changed personal data, and when (UU 27/2022 asks for it).
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::entities::audit;
+use crate::error::StoreResult;
+use crate::scope::TenantScope;
+
+/// What was done to personal data.
+pub mod action {
+    /// Personal data was shown unmasked.
+    pub const READ: &str = "read";
+    /// Personal data was created or changed.
+    pub const CHANGE: &str = "change";
+    /// A document was downloaded.
+    pub const DOWNLOAD: &str = "download";
+}
+
+/// One entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Who.
+    pub actor: String,
+    /// Read, change, download.
+    pub action: String,
+    /// Which record (an application id).
+    pub subject: String,
+    /// What exactly (field names, never their values).
+    pub detail: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+pub(crate) fn row(
+    scope: &TenantScope,
+    actor: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+    at: DateTime<Utc>,
+) -> audit::ActiveModel {
+    audit::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id().to_string()),
+        actor: Set(actor.to_string()),
+        action: Set(action.to_string()),
+        subject: Set(subject.to_string()),
+        detail: Set(detail.to_string()),
+        at: Set(at),
+    }
+}
+
+impl Store {
+    /// Records an access to personal data.
+    pub async fn record_audit(
+        &self,
+        scope: &TenantScope,
+        actor: &str,
+        action: &str,
+        subject: &str,
+        detail: &str,
+    ) -> StoreResult<()> {
+        row(scope, actor, action, subject, detail, Utc::now()).insert(&self.db).await?;
+        Ok(())
+    }
+
+    /// The entries about one subject, oldest first.
+    pub async fn audit_entries(&self, scope: &TenantScope, subject: &str) -> StoreResult<Vec<AuditEntry>> {
+        let rows = audit::Entity::find()
+            .filter(audit::Column::TenantId.eq(scope.tenant_id()))
+            .filter(audit::Column::Subject.eq(subject))
+            .order_by_asc(audit::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry { actor: r.actor, action: r.action, subject: r.subject, detail: r.detail, at: r.at })
+            .collect())
+    }
+}

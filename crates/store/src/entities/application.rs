@@ -1,0 +1,38 @@
+//! The `applications` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "applications")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: String,
+    #[sea_orm(unique)]
+    pub tracking_code: String,
+    pub service_code: String,
+    pub service_version_id: Uuid,
+    pub stage: String,
+    pub step: Option<String>,
+    pub outcome: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub state: String,
+    pub service_due_at: Option<DateTimeUtc>,
+    pub service_nearing_at: Option<DateTimeUtc>,
+    pub step_due_at: Option<DateTimeUtc>,
+    pub sort_due_at: DateTimeUtc,
+    pub assignee: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub search: String,
+    pub idempotency_key: Option<String>,
+    pub submitted_by: String,
+    pub submitted_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub version: i64,
+}
+
+/// The table has no relations the store navigates; queries filter by tenant and id.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! The `application_events` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "application_events")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub tenant_id: String,
+    pub application_id: Uuid,
+    pub seq: i64,
+    pub kind: String,
+    pub actor: String,
+    pub at: DateTimeUtc,
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+}
+
+/// The table has no relations the store navigates; queries filter by tenant and id.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

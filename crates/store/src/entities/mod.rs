@@ -1,0 +1,16 @@
+//! sea-orm entities, one module per table (the schema is in the `migrations` crate). They are private to the
+//! store: other crates go through the tenant-scoped repositories.
+
+pub mod api_key;
+pub mod application;
+pub mod application_event;
+pub mod audit;
+pub mod calendar;
+pub mod document;
+pub mod letter;
+pub mod letter_sequence;
+pub mod membership;
+pub mod outbox;
+pub mod service_version;
+pub mod tenant;
+pub mod user;

@@ -1,0 +1,145 @@
+//! Letter numbers: gapless and unique per tenant, series and year, taken inside the signing transaction, and
+//! formatted with the tenant's pattern (Permendagri 83/2022 classification, e.g. `400.9/{seq}/Dinsos/{bulan}/{tahun}`).
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
+use uuid::Uuid;
+
+use crate::Store;
+use crate::entities::{letter, letter_sequence};
+use crate::error::{StoreError, StoreResult};
+use crate::scope::TenantScope;
+
+/// An issued letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterRecord {
+    /// Row id.
+    pub id: Uuid,
+    /// The application.
+    pub application_id: Uuid,
+    /// The letter product.
+    pub product: String,
+    /// The numbering series.
+    pub series: String,
+    /// The year of the sequence.
+    pub year: i32,
+    /// The sequence number in the year.
+    pub seq: i64,
+    /// The formatted letter number.
+    pub number: String,
+    /// When it was signed.
+    pub issued_at: DateTime<Utc>,
+}
+
+impl From<letter::Model> for LetterRecord {
+    fn from(m: letter::Model) -> Self {
+        LetterRecord {
+            id: m.id,
+            application_id: m.application_id,
+            product: m.product,
+            series: m.series,
+            year: m.year,
+            seq: m.seq,
+            number: m.number,
+            issued_at: m.issued_at,
+        }
+    }
+}
+
+/// Roman numerals of the months, as letter numbers write them.
+pub fn roman_month(month: u32) -> &'static str {
+    const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
+    ROMAN.get(month.saturating_sub(1) as usize).copied().unwrap_or("")
+}
+
+/// Fills a pattern: `{seq}`, `{bulan}` (Roman month), `{bulan_angka}` (two digits), `{tahun}`.
+pub fn format_number(pattern: &str, seq: i64, date: NaiveDate) -> String {
+    pattern
+        .replace("{seq}", &seq.to_string())
+        .replace("{bulan_angka}", &format!("{:02}", date.month()))
+        .replace("{bulan}", roman_month(date.month()))
+        .replace("{tahun}", &date.year().to_string())
+}
+
+/// Takes the next number of a series in a year. Inside a transaction the row of the sequence stays locked until
+/// commit, so concurrent signers wait for each other and a rolled-back signing gives its number back.
+async fn next_seq<C: ConnectionTrait>(conn: &C, tenant: &str, series: &str, year: i32) -> StoreResult<i64> {
+    use letter_sequence::Column;
+    let stmt = Query::insert()
+        .into_table(letter_sequence::Entity)
+        .columns([Column::TenantId, Column::Series, Column::Year, Column::LastSeq])
+        .values([tenant.into(), series.into(), year.into(), 1i64.into()])
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?
+        .on_conflict(
+            OnConflict::columns([Column::TenantId, Column::Series, Column::Year])
+                .value(Column::LastSeq, Expr::col((letter_sequence::Entity, Column::LastSeq)).add(1))
+                .to_owned(),
+        )
+        .returning_col(Column::LastSeq)
+        .to_owned();
+    let row = conn.query_one(&stmt).await?.ok_or_else(|| StoreError::Corrupt(String::from("no sequence returned")))?;
+    Ok(row.try_get::<i64>("", "last_seq")?)
+}
+
+/// Numbers and records a letter in the signing transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn issue<C: ConnectionTrait>(
+    conn: &C,
+    scope: &TenantScope,
+    application: Uuid,
+    product: &str,
+    series: &str,
+    pattern: &str,
+    at: DateTime<Utc>,
+    local_date: NaiveDate,
+) -> StoreResult<LetterRecord> {
+    let year = local_date.year();
+    let seq = next_seq(conn, scope.tenant_id(), series, year).await?;
+    let model = letter::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id().to_string()),
+        application_id: Set(application),
+        product: Set(product.to_string()),
+        series: Set(series.to_string()),
+        year: Set(year),
+        seq: Set(seq),
+        number: Set(format_number(pattern, seq, local_date)),
+        issued_at: Set(at),
+        sha256: Set(None),
+        storage_key: Set(None),
+    }
+    .insert(conn)
+    .await?;
+    Ok(model.into())
+}
+
+impl Store {
+    /// The letters of an application.
+    pub async fn letters_of(&self, scope: &TenantScope, application: Uuid) -> StoreResult<Vec<LetterRecord>> {
+        let rows = letter::Entity::find()
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .filter(letter::Column::ApplicationId.eq(application))
+            .order_by_asc(letter::Column::IssuedAt)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// The letters of a series in a year, by number.
+    pub async fn letters_in_series(
+        &self,
+        scope: &TenantScope,
+        series: &str,
+        year: i32,
+    ) -> StoreResult<Vec<LetterRecord>> {
+        let rows = letter::Entity::find()
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .filter(letter::Column::Series.eq(series))
+            .filter(letter::Column::Year.eq(year))
+            .order_by_asc(letter::Column::Seq)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+}

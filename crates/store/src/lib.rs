@@ -1,0 +1,103 @@
+//! Persistence of Simpul on sea-orm: SQLite by default, PostgreSQL in production, with the same code.
+//!
+//! The promises kept here: an office never loses an application (every change is one transaction of events,
+//! snapshot, outbox and audit rows), never sees another office's residents (every query takes a
+//! [`TenantScope`] that only [`auth`] can make), and never issues two letters with the same number (numbers are
+//! taken from a per-tenant, per-series, per-year sequence inside the signing transaction).
+
+pub mod applications;
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod definitions;
+pub mod documents;
+mod entities;
+pub mod error;
+pub mod letters;
+pub mod outbox;
+pub mod scope;
+mod snapshot;
+pub mod workflow;
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use sea_orm::DatabaseConnection;
+use simpul_migrations::{Migrate, Migrator};
+use uuid::Uuid;
+
+pub use applications::{ApplicationFilter, ApplicationRecord, DeadlineFilter, Page, StageFilter};
+pub use error::{StoreError, StoreResult};
+pub use scope::{Membership, Principal, TenantScope};
+pub use workflow::{Acted, SubmitRequest, Submitted};
+
+use definitions::{TenantRuntime, VersionInfo};
+
+/// Compiled definitions and tenant calendars, shared by all requests of a process; cleared when definitions
+/// change.
+#[derive(Default)]
+struct Caches {
+    services: RwLock<HashMap<Uuid, (VersionInfo, Arc<simpul_engine::Service>)>>,
+    tenants: RwLock<HashMap<String, Arc<TenantRuntime>>>,
+}
+
+/// The store: a connection pool and the caches.
+#[derive(Clone)]
+pub struct Store {
+    db: DatabaseConnection,
+    caches: Arc<Caches>,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        Ok(Store { db: db::connect(url).await?, caches: Arc::default() })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// The connection, for health checks and benchmarks.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    fn clear_caches(&self) {
+        if let Ok(mut services) = self.caches.services.write() {
+            services.clear();
+        }
+        if let Ok(mut tenants) = self.caches.tenants.write() {
+            tenants.clear();
+        }
+    }
+}
+
+/// Whether a URL names the embedded SQLite database.
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
+}
+
+impl Store {
+    /// Opens the store the way the server starts: connects, applies the migrations on the embedded database
+    /// (on PostgreSQL they are applied by `simpul migrate`, and a database behind them is refused), and imports
+    /// the shipped definitions when the database has none.
+    pub async fn open(url: &str, definitions: &std::path::Path) -> StoreResult<Store> {
+        let store = Store::connect(url).await?;
+        if is_sqlite(url) {
+            store.migrate().await?;
+        } else {
+            let pending = Migrator::get_pending_migrations(&store.db).await?;
+            if !pending.is_empty() {
+                return Err(StoreError::Invalid(format!(
+                    "the database needs {} migrations: run `simpul migrate` first",
+                    pending.len()
+                )));
+            }
+        }
+        store.import_definitions_if_empty(definitions).await?;
+        Ok(store)
+    }
+}

@@ -1,0 +1,71 @@
+//! The columns of an application row that are derived from its state, so that lists can filter and sort
+//! without reading the state.
+
+use chrono::{DateTime, TimeZone, Utc};
+use simpul_definitions::model::{FieldType, ServiceDefinition};
+use simpul_engine::{Application, Stage, WorkCalendar};
+
+/// Derived columns.
+pub(crate) struct Snapshot {
+    pub stage: &'static str,
+    pub step: Option<String>,
+    pub outcome: Option<String>,
+    pub service_due_at: Option<DateTime<Utc>>,
+    pub service_nearing_at: Option<DateTime<Utc>>,
+    pub step_due_at: Option<DateTime<Utc>>,
+    pub sort_due_at: DateTime<Utc>,
+    pub assignee: Option<String>,
+    pub search: String,
+}
+
+/// Sorts after every real deadline: applications without one come last.
+pub(crate) fn no_deadline() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(9999, 12, 31, 0, 0, 0).single().unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// Stage names as stored.
+pub mod stage {
+    /// In a step.
+    pub const AT_STEP: &str = "at_step";
+    /// Waiting for the applicant.
+    pub const RETURNED: &str = "returned";
+    /// Ended.
+    pub const ENDED: &str = "ended";
+}
+
+pub(crate) fn snapshot(
+    state: &Application,
+    definition: &ServiceDefinition,
+    calendar: &WorkCalendar,
+    tracking_code: &str,
+) -> Snapshot {
+    let (stage, outcome) = match &state.stage {
+        Stage::AtStep { .. } => (stage::AT_STEP, None),
+        Stage::Returned { .. } => (stage::RETURNED, None),
+        Stage::Ended { outcome, .. } => (stage::ENDED, Some(outcome.clone())),
+    };
+    let service_due_at = state.clocks.service.map(|d| d.due_at);
+    let step_due_at = state.clocks.step.map(|d| d.due_at);
+    let sort_due_at = [service_due_at, step_due_at].into_iter().flatten().min().unwrap_or_else(no_deadline);
+    // Names and the tracking code are searchable; NIK and No. KK are not copied out of the state.
+    let mut search = vec![tracking_code.to_lowercase()];
+    for field in &definition.fields {
+        if field.field_type == FieldType::Text
+            && field.code.starts_with("nama")
+            && let Some(value) = state.data.get(&field.code).and_then(|v| v.as_str())
+        {
+            search.push(value.to_lowercase());
+        }
+    }
+    Snapshot {
+        stage,
+        step: state.step().map(str::to_string),
+        outcome,
+        service_due_at,
+        service_nearing_at: state.clocks.service.map(|d| d.nearing_at(calendar)),
+        step_due_at,
+        sort_due_at,
+        assignee: state.assignee.clone(),
+        search: search.join(" "),
+    }
+}

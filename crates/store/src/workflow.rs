@@ -1,0 +1,335 @@
+//! The service layer: each engine decision runs as one transaction — load the application and its pinned
+//! definition, decide, append the events, update the snapshot with the version check, number the letter,
+//! write outbox and audit rows, commit. Either all of it happens or none of it.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use simpul_definitions::model::{Channel, ProductKind};
+use simpul_engine::{Actor, Application, Command, Context, Event, EventKind, Facts, FormData, decide};
+use uuid::Uuid;
+
+use crate::applications::ApplicationRecord;
+use crate::definitions::TenantRuntime;
+use crate::entities::{application, application_event};
+use crate::error::{StoreError, StoreResult};
+use crate::letters::{self, LetterRecord};
+use crate::scope::TenantScope;
+use crate::snapshot::snapshot;
+use crate::{Store, audit, outbox};
+
+/// A new application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubmitRequest {
+    /// Service code.
+    pub service: String,
+    /// The form.
+    pub data: FormData,
+    /// How it reached the office.
+    pub channel: Channel,
+    /// Facts recorded at submission.
+    pub facts: Facts,
+    /// Paper copies received.
+    pub documents_received: BTreeSet<String>,
+    /// A key the client chose; submitting twice with it returns the first application.
+    pub idempotency_key: Option<String>,
+}
+
+/// The result of a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submitted {
+    /// The application.
+    pub record: ApplicationRecord,
+    /// False when the idempotency key returned an earlier submission.
+    pub created: bool,
+}
+
+/// The result of a command on an existing application.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acted {
+    /// The application after the change.
+    pub record: ApplicationRecord,
+    /// The events that happened.
+    pub events: Vec<Event>,
+    /// Letters numbered by this change.
+    pub letters: Vec<LetterRecord>,
+}
+
+/// Characters of tracking codes: no 0/O, 1/I/L, so that a code read over the phone is not misheard.
+const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+
+fn tracking_code() -> String {
+    let mut rng = rand::rng();
+    let chars: String =
+        (0..10).map(|_| TRACKING_ALPHABET[rng.random_range(0..TRACKING_ALPHABET.len())] as char).collect();
+    format!("{}-{}", &chars[..5], &chars[5..])
+}
+
+fn event_kind(event: &Event) -> &'static str {
+    match event.kind {
+        EventKind::Submitted(_) => "submitted",
+        EventKind::ActionTaken(_) => "action_taken",
+        EventKind::Resubmitted(_) => "resubmitted",
+        EventKind::Withdrawn { .. } => "withdrawn",
+        EventKind::DocumentAttached { .. } => "document_attached",
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Appends events, outbox rows and, for changes of personal data, audit rows.
+async fn append(
+    txn: &DatabaseTransaction,
+    scope: &TenantScope,
+    application: Uuid,
+    first_seq: i64,
+    events: &[Event],
+) -> StoreResult<()> {
+    for (i, event) in events.iter().enumerate() {
+        let seq = first_seq + i as i64;
+        let body = to_json(event)?;
+        application_event::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(scope.tenant_id().to_string()),
+            application_id: Set(application),
+            seq: Set(seq),
+            kind: Set(event_kind(event).to_string()),
+            actor: Set(event.actor.clone()),
+            at: Set(event.at),
+            body: Set(body.clone()),
+        }
+        .insert(txn)
+        .await?;
+        outbox::row(scope, application, seq, event_kind(event), body, event.at).insert(txn).await?;
+        let changed: Option<Vec<&String>> = match &event.kind {
+            EventKind::Submitted(s) => Some(s.data.keys().collect()),
+            EventKind::Resubmitted(r) => Some(r.data.keys().collect()),
+            _ => None,
+        };
+        if let Some(fields) = changed {
+            let detail =
+                format!("{}: {}", event_kind(event), fields.into_iter().cloned().collect::<Vec<_>>().join(", "));
+            audit::row(scope, &event.actor, audit::action::CHANGE, &application.to_string(), &detail, event.at)
+                .insert(txn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Submits an application under the published version of the service. With an idempotency key already
+    /// used in this tenant, returns that application instead and creates nothing.
+    pub async fn submit(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        request: &SubmitRequest,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Submitted> {
+        if let Some(existing) = self.by_idempotency_key(scope, request.idempotency_key.as_deref()).await? {
+            return Ok(Submitted { record: existing, created: false });
+        }
+        let (version, service) = self.published_service(scope, &request.service).await?;
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        let ctx =
+            Context { service: &service, calendar: &runtime.calendar, region_code: Some(&runtime.tenant.region_code) };
+        let command = Command::Submit {
+            data: request.data.clone(),
+            channel: request.channel,
+            facts: request.facts.clone(),
+            documents_received: request.documents_received.clone(),
+        };
+        let events = decide(&ctx, None, actor, &command, now)?;
+        let state = Application::fold(&events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let id = Uuid::now_v7();
+        let tracking = tracking_code();
+        let snap = snapshot(&state, service.definition(), &runtime.calendar, &tracking);
+        let txn = self.db.begin().await?;
+        let inserted = application::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(scope.tenant_id().to_string()),
+            tracking_code: Set(tracking),
+            service_code: Set(request.service.clone()),
+            service_version_id: Set(version.id),
+            stage: Set(snap.stage.to_string()),
+            step: Set(snap.step),
+            outcome: Set(snap.outcome),
+            state: Set(to_json(&state)?),
+            service_due_at: Set(snap.service_due_at),
+            service_nearing_at: Set(snap.service_nearing_at),
+            step_due_at: Set(snap.step_due_at),
+            sort_due_at: Set(snap.sort_due_at),
+            assignee: Set(snap.assignee),
+            search: Set(snap.search),
+            idempotency_key: Set(request.idempotency_key.clone()),
+            submitted_by: Set(actor.user_id.clone()),
+            submitted_at: Set(now),
+            updated_at: Set(now),
+            version: Set(state.version as i64),
+        }
+        .insert(&txn)
+        .await;
+        let inserted = match inserted {
+            Ok(model) => model,
+            Err(error) => {
+                drop(txn);
+                // Another request with the same key won the race: return its application.
+                if StoreError::is_unique_violation(&error)
+                    && let Some(existing) = self.by_idempotency_key(scope, request.idempotency_key.as_deref()).await?
+                {
+                    return Ok(Submitted { record: existing, created: false });
+                }
+                return Err(error.into());
+            }
+        };
+        append(&txn, scope, id, 1, &events).await?;
+        txn.commit().await?;
+        let record = ApplicationRecord {
+            id,
+            tenant_id: scope.tenant_id().to_string(),
+            tracking_code: inserted.tracking_code,
+            service_code: request.service.clone(),
+            service_version_id: version.id,
+            version: state.version as i64,
+            state,
+            submitted_by: actor.user_id.clone(),
+            submitted_at: now,
+            updated_at: now,
+        };
+        Ok(Submitted { record, created: true })
+    }
+
+    async fn by_idempotency_key(
+        &self,
+        scope: &TenantScope,
+        key: Option<&str>,
+    ) -> StoreResult<Option<ApplicationRecord>> {
+        let Some(key) = key else { return Ok(None) };
+        application::Entity::find()
+            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+            .filter(application::Column::IdempotencyKey.eq(key))
+            .one(&self.db)
+            .await?
+            .map(ApplicationRecord::try_from)
+            .transpose()
+    }
+
+    /// Runs a command on an application of the tenant in one transaction. When another officer changed the
+    /// application since it was read, nothing is written and the result is [`StoreError::Conflict`].
+    ///
+    /// For a disposisi, the caller names the officer by user id; their roles in this tenant are looked up here.
+    pub async fn act(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        id: Uuid,
+        mut command: Command,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Acted> {
+        if let Command::Act { input, .. } = &mut command
+            && let Some(assignee) = &mut input.assignee
+        {
+            let user = Uuid::parse_str(&assignee.user_id)
+                .map_err(|_| StoreError::Invalid(String::from("petugas yang ditunjuk tidak dikenal")))?;
+            assignee.roles = self.roles_of(scope, user).await?;
+        }
+        let txn = self.db.begin().await?;
+        let row = application::Entity::find_by_id(id)
+            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound { what: "permohonan" })?;
+        let record = ApplicationRecord::try_from(row.clone())?;
+        let (_, service) = self.service_version(&txn, scope, row.service_version_id).await?;
+        let runtime = self.tenant_runtime(&txn, scope).await?;
+        let ctx =
+            Context { service: &service, calendar: &runtime.calendar, region_code: Some(&runtime.tenant.region_code) };
+        let events = decide(&ctx, Some(&record.state), actor, &command, now)?;
+        let mut state = record.state.clone();
+        for event in &events {
+            state.apply(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        }
+        let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
+        let snap = snapshot(&state, service.definition(), &runtime.calendar, &row.tracking_code);
+        use application::Column as C;
+        let updated = application::Entity::update_many()
+            .col_expr(C::Stage, snap.stage.into())
+            .col_expr(C::Step, snap.step.into())
+            .col_expr(C::Outcome, snap.outcome.into())
+            .col_expr(C::State, to_json(&state)?.into())
+            .col_expr(C::ServiceDueAt, snap.service_due_at.into())
+            .col_expr(C::ServiceNearingAt, snap.service_nearing_at.into())
+            .col_expr(C::StepDueAt, snap.step_due_at.into())
+            .col_expr(C::SortDueAt, snap.sort_due_at.into())
+            .col_expr(C::Assignee, snap.assignee.into())
+            .col_expr(C::Search, snap.search.into())
+            .col_expr(C::UpdatedAt, now.into())
+            .col_expr(C::Version, (state.version as i64).into())
+            .filter(C::Id.eq(id))
+            .filter(C::TenantId.eq(scope.tenant_id()))
+            .filter(C::Version.eq(row.version))
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::Conflict);
+        }
+        if let Err(error) = append(&txn, scope, id, row.version + 1, &events).await {
+            // Two writers appending the same positions: the second loses.
+            if let StoreError::Database(db) = &error
+                && StoreError::is_unique_violation(db)
+            {
+                return Err(StoreError::Conflict);
+            }
+            return Err(error);
+        }
+        txn.commit().await?;
+        let record = ApplicationRecord { state, version: row.version + events.len() as i64, updated_at: now, ..record };
+        Ok(Acted { record, events, letters })
+    }
+
+    /// Numbers the letters signed by `events`.
+    #[allow(clippy::too_many_arguments)]
+    async fn number_letters<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        scope: &TenantScope,
+        runtime: &TenantRuntime,
+        service: &simpul_engine::Service,
+        application: Uuid,
+        events: &[Event],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<LetterRecord>> {
+        let mut out = Vec::new();
+        for event in events {
+            let EventKind::ActionTaken(taken) = &event.kind else { continue };
+            let Some(product_code) = &taken.signed else { continue };
+            let product = service
+                .definition()
+                .produk
+                .iter()
+                .find(|p| &p.code == product_code && p.kind == ProductKind::Letter)
+                .ok_or_else(|| StoreError::Corrupt(format!("signed product {product_code} is not a letter")))?;
+            let series_code = product.series.as_deref().unwrap_or_default();
+            let series = runtime
+                .tenant
+                .numbering
+                .iter()
+                .find(|s| s.code == series_code)
+                .ok_or_else(|| StoreError::Corrupt(format!("numbering series {series_code} missing")))?;
+            let local = runtime.calendar.local_date(now);
+            out.push(
+                letters::issue(conn, scope, application, &product.code, &series.code, &series.pattern, now, local)
+                    .await?,
+            );
+        }
+        Ok(out)
+    }
+}

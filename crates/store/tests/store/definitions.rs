@@ -1,0 +1,145 @@
+//! Definitions in the database: first import, sync by content hash, and pinned versions.
+
+use pretty_assertions::assert_eq;
+use simpul_engine::ActionInput;
+use simpul_store::StoreError;
+
+use super::support::{act, bulukumba, bulukumba_request, databases, definitions_dir, wita};
+
+fn copy(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for entry in std::fs::read_dir(from).expect("read") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_shipped_definitions_are_imported_once_as_version_one() {
+    for db in databases().await {
+        let store = &db.store;
+        let tenants = store.tenants().await.expect("tenants");
+        assert_eq!(tenants.len(), 5);
+        let mut published = 0;
+        for (code, _) in &tenants {
+            let scope = store.system_scope(code).await.expect("scope");
+            for (info, service) in store.published_services(&scope).await.expect("services") {
+                assert_eq!((info.version, info.status.as_str()), (1, "published"));
+                assert_eq!(service.version(), 1);
+                published += 1;
+            }
+        }
+        assert_eq!(published, 12, "{}", db.name);
+        assert_eq!(store.import_definitions_if_empty(&definitions_dir()).await.expect("again"), None);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn sync_publishes_changed_files_as_new_versions_and_applications_keep_theirs() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let old = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+
+        let dir = tempfile::tempdir().expect("temporary folder");
+        copy(&definitions_dir(), dir.path());
+        let file = dir.path().join("bulukumba/services/rekomendasi-sktm.yaml");
+        let text = std::fs::read_to_string(&file).expect("read");
+        std::fs::write(&file, text.replace("label: Berkas diterima,", "label: Berkas diterima di loket,"))
+            .expect("write");
+        let report = store.sync_definitions(dir.path(), "admin@73").await.expect("sync");
+        assert_eq!(report.changed, vec![("bulukumba".to_string(), "rekomendasi-sktm".to_string(), 2)]);
+        assert_eq!((report.added.len(), report.unchanged), (0, 11));
+
+        let versions = store.service_versions(&b.scope, "rekomendasi-sktm").await.expect("versions");
+        let states: Vec<(i32, &str)> = versions.iter().map(|(v, _)| (v.version, v.status.as_str())).collect();
+        assert_eq!(states, vec![(2, "published"), (1, "retired")]);
+        assert!(versions[0].1.contains("di loket"));
+
+        // The old application still runs under version 1; a new one starts under version 2.
+        let acted = store
+            .act(&b.scope, &b.front, old.record.id, act(1, "terima", ActionInput::default()), now)
+            .await
+            .expect("acted");
+        assert_eq!(acted.record.state.definition_version, 1);
+        let new = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        assert_eq!(new.record.state.definition_version, 2, "{}", db.name);
+
+        let again = store.sync_definitions(dir.path(), "admin@73").await.expect("sync again");
+        assert_eq!((again.changed.len(), again.added.len(), again.unchanged), (0, 0, 12));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn definitions_with_errors_are_not_imported() {
+    for db in databases().await {
+        let store = &db.store;
+        let dir = tempfile::tempdir().expect("temporary folder");
+        copy(&definitions_dir(), dir.path());
+        let file = dir.path().join("bangka/services/rekomendasi-sktm.yaml");
+        let text = std::fs::read_to_string(&file).expect("read");
+        std::fs::write(&file, text.replace("roles: [verifikator]", "roles: [pemeriksa]")).expect("write");
+        let other = dir.path().join("bulukumba/services/rekomendasi-sktm.yaml");
+        let text = std::fs::read_to_string(&other).expect("read");
+        std::fs::write(&other, text.replace("label: Berkas diterima,", "label: Diterima,")).expect("write");
+        let error = store.sync_definitions(dir.path(), "admin").await.expect_err("errors");
+        assert!(
+            matches!(&error, StoreError::Definitions { diagnostics } if diagnostics.iter().any(|d| d.message.contains("pemeriksa")))
+        );
+        let scope = store.system_scope("bulukumba").await.expect("scope");
+        assert_eq!(
+            store.service_versions(&scope, "rekomendasi-sktm").await.expect("versions").len(),
+            1,
+            "nothing imported"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn opening_the_embedded_database_migrates_it_in_wal_mode_and_imports_the_definitions() {
+    use sea_orm::{ConnectionTrait, Statement};
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("data/simpul.db").display());
+    let store = simpul_store::Store::open(&url, &definitions_dir()).await.expect("opened");
+    assert_eq!(store.tenants().await.expect("tenants").len(), 5);
+    let row = store
+        .connection()
+        .query_one_raw(Statement::from_string(store.connection().get_database_backend(), "PRAGMA journal_mode"))
+        .await
+        .expect("pragma")
+        .expect("row");
+    assert_eq!(row.try_get::<String>("", "journal_mode").expect("mode"), "wal");
+    drop(store);
+    // Opening again neither migrates twice nor imports twice.
+    let again = simpul_store::Store::open(&url, &definitions_dir()).await.expect("reopened");
+    let scope = again.system_scope("bulukumba").await.expect("scope");
+    assert_eq!(again.service_versions(&scope, "rekomendasi-sktm").await.expect("versions").len(), 1);
+}
+
+#[tokio::test]
+async fn a_postgres_database_behind_its_migrations_is_refused_at_start() {
+    let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") else { return };
+    use sea_orm::{ConnectionTrait, Database};
+    let db = format!("simpul_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url.clone()).await.expect("admin");
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{db}\"")).await.expect("create");
+    let url = format!("{}/{db}", admin_url.rsplit_once('/').expect("url").0);
+    let refused = simpul_store::Store::open(&url, &definitions_dir()).await;
+    assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.contains("simpul migrate")), "{:?}", refused.err());
+    let store = simpul_store::Store::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    drop(store);
+    let opened = simpul_store::Store::open(&url, &definitions_dir()).await.expect("opened after migrate");
+    assert_eq!(opened.tenants().await.expect("tenants").len(), 5);
+    drop(opened);
+    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).await;
+}

@@ -1,0 +1,96 @@
+//! Tenant isolation: every repository query, given another tenant's scope, with real and guessed ids, finds
+//! nothing and changes nothing.
+
+use pretty_assertions::assert_eq;
+use simpul_engine::ActionInput;
+use simpul_store::documents::NewDocument;
+use simpul_store::{ApplicationFilter, StoreError};
+use uuid::Uuid;
+
+use super::support::{act, bulukumba, bulukumba_request, databases, officer, to_signing, wita};
+
+fn not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    assert!(matches!(result, Err(StoreError::NotFound { .. })), "expected not found, got {result:?}");
+}
+
+#[tokio::test]
+async fn another_tenant_reaches_none_of_an_application() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let (id, version) = to_signing(store, &b, now).await;
+        store
+            .act(&b.scope, &b.kepala, id, act(version, "tandatangani", ActionInput::default()), now)
+            .await
+            .expect("signed");
+        let document = NewDocument {
+            requirement: "ktp_kk".into(),
+            storage_key: format!("bulukumba/{id}/x"),
+            sha256: "00".repeat(32),
+            size_bytes: 10,
+            content_type: "application/pdf".into(),
+        };
+        store.record_document(&b.scope, id, "x", document.clone()).await.expect("document");
+        let tracking = store.application(&b.scope, id).await.expect("own").tracking_code;
+
+        // An officer of Luwu Timur with every role it has, and the same id.
+        let (other, intruder) = officer(store, "luwu-timur", "kepala_dinas").await;
+        let guessed = Uuid::now_v7();
+        for target in [id, guessed] {
+            not_found(store.application(&other, target).await);
+            not_found(store.application_events(&other, target).await);
+            not_found(store.act(&other, &intruder, target, act(11, "diserahkan", ActionInput::default()), now).await);
+            not_found(store.record_document(&other, target, "x", document.clone()).await);
+            assert_eq!(store.letters_of(&other, target).await.expect("query"), vec![]);
+            assert_eq!(store.outbox_of(&other, target).await.expect("query"), vec![]);
+            assert_eq!(store.documents_of(&other, target).await.expect("query"), vec![]);
+            assert_eq!(store.audit_entries(&other, &target.to_string()).await.expect("query"), vec![]);
+        }
+        let everything = ApplicationFilter::default();
+        assert!(store.applications(&other, &everything, 100, None, now).await.expect("list").items.is_empty());
+        let by_name = ApplicationFilter { text: Some("Siti".into()), ..Default::default() };
+        assert!(store.applications(&other, &by_name, 100, None, now).await.expect("list").items.is_empty());
+        assert!(store.letters_in_series(&other, "rekomendasi", 2026).await.expect("query").is_empty());
+        // Definitions: Luwu Timur has no such service, and cannot load Bulukumba's by version id.
+        not_found(store.published_service(&other, "rekomendasi-sktm").await.map(|_| ()));
+        assert!(store.service_versions(&other, "rekomendasi-sktm").await.expect("query").is_empty());
+        // A Bulukumba officer's roles do not exist in Luwu Timur.
+        assert!(
+            store.roles_of(&other, Uuid::parse_str(&b.kepala.user_id).expect("uuid")).await.expect("roles").is_empty()
+        );
+
+        // Nothing changed for Bulukumba.
+        let own = store.application(&b.scope, id).await.expect("own");
+        assert_eq!(own.version, 10);
+        assert_eq!(store.documents_of(&b.scope, id).await.expect("docs").len(), 1);
+        // Submitting into Luwu Timur with Bulukumba's service code finds no such service there.
+        not_found(store.submit(&other, &intruder, &bulukumba_request(None), now).await.map(|_| ()));
+        assert!(store.track(&tracking, "7302014507850001").await.expect("track").is_some());
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_per_tenant() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let first = store.submit(&b.scope, &b.front, &bulukumba_request(Some("k")), now).await.expect("submitted");
+        // A key another tenant used does not return that tenant's application.
+        let (tt, tt_front) = officer(store, "tebing-tinggi", "front_office").await;
+        let mut request = bulukumba_request(Some("k"));
+        request.service = "surat-keterangan-dtks".into();
+        request.data = serde_json::from_value(serde_json::json!({
+            "nama": "Butet", "nik": "1276015506900001", "no_kk": "1276010101150003", "alamat": "Jl. Sudirman",
+            "keperluan": "sekolah"
+        }))
+        .expect("form");
+        request.documents_received.clear();
+        let theirs = store.submit(&tt, &tt_front, &request, now).await.expect("submitted");
+        assert!(theirs.created);
+        assert_ne!(theirs.record.id, first.record.id);
+        db.finish().await;
+    }
+}

@@ -1,0 +1,91 @@
+//! Lists of a tenant's applications: filters, deadlines, pages, and the public tracking query.
+
+use pretty_assertions::assert_eq;
+use simpul_engine::ActionInput;
+use simpul_store::{ApplicationFilter, DeadlineFilter, StageFilter};
+
+use super::support::{act, bulukumba, bulukumba_request, databases, wita};
+
+#[tokio::test]
+async fn pages_follow_the_deadline_order_and_filters_narrow_them() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let mut ids = Vec::new();
+        let names = ["Ani Lestari", "Budi", "Cici", "Dedi Kurniawan", "Euis", "Fajar", "Gita"];
+        for (i, name) in names.iter().enumerate() {
+            let at = wita(2026, 11, 23, 9, 0) + chrono::Duration::minutes(i as i64 * 5);
+            let mut request = bulukumba_request(None);
+            request.data.insert("nama".into(), serde_json::json!(name));
+            ids.push(store.submit(&b.scope, &b.front, &request, at).await.expect("submitted").record.id);
+        }
+        let now = wita(2026, 11, 23, 9, 40);
+        // Soonest deadline first, three at a time.
+        let all = ApplicationFilter::default();
+        let first = store.applications(&b.scope, &all, 3, None, now).await.expect("page 1");
+        assert!(first.has_next_page);
+        let second = store
+            .applications(&b.scope, &all, 3, first.items.last().map(|(c, _)| c.as_str()), now)
+            .await
+            .expect("page 2");
+        let third = store
+            .applications(&b.scope, &all, 3, second.items.last().map(|(c, _)| c.as_str()), now)
+            .await
+            .expect("page 3");
+        assert!(!third.has_next_page);
+        let order: Vec<_> = [first, second, third].into_iter().flat_map(|p| p.items).map(|(_, r)| r.id).collect();
+        assert_eq!(order, ids, "{}", db.name);
+
+        // Text, stage, step and deadline filters.
+        let named = ApplicationFilter { text: Some("dedi KURNIA".into()), ..Default::default() };
+        let found = store.applications(&b.scope, &named, 10, None, now).await.expect("by name");
+        assert_eq!(found.items.iter().map(|(_, r)| r.id).collect::<Vec<_>>(), vec![ids[3]]);
+        store.act(&b.scope, &b.front, ids[0], act(1, "terima", ActionInput::default()), now).await.expect("acted");
+        let at_check = ApplicationFilter { step: Some("pemeriksaan_kelengkapan".into()), ..Default::default() };
+        assert_eq!(store.applications(&b.scope, &at_check, 10, None, now).await.expect("by step").items.len(), 1);
+        let open = ApplicationFilter {
+            stage: Some(StageFilter::Open),
+            service: Some("rekomendasi-sktm".into()),
+            ..Default::default()
+        };
+        assert_eq!(store.applications(&b.scope, &open, 10, None, now).await.expect("open").items.len(), 7);
+        // At 09:40 the first (09:00, due 09:30) and second (09:05, due 09:35) are overdue; the third (09:10, due
+        // 09:40, not yet passed) and the fourth (09:15, 80 % used at 09:39) are nearing; the rest are on time.
+        let count = |deadline| {
+            let filter = ApplicationFilter { deadline: Some(deadline), ..Default::default() };
+            let store = store.clone();
+            let scope = b.scope.clone();
+            async move { store.applications(&scope, &filter, 10, None, now).await.expect("deadline").items.len() }
+        };
+        assert_eq!(
+            (
+                count(DeadlineFilter::Overdue).await,
+                count(DeadlineFilter::Nearing).await,
+                count(DeadlineFilter::OnTime).await
+            ),
+            (2, 2, 3),
+            "{}",
+            db.name
+        );
+        assert!(store.applications(&b.scope, &all, 3, Some("zz"), now).await.is_err(), "a bad cursor is an error");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_tracking_code_and_nik_together_find_an_application() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let code = submitted.record.tracking_code.clone();
+        assert_eq!(code.len(), 11);
+        let found = store.track(&code.to_lowercase(), "7302014507850001").await.expect("track").expect("found");
+        assert_eq!((found.tenant_id.as_str(), found.service_code.as_str()), ("bulukumba", "rekomendasi-sktm"));
+        assert!(store.track(&code, "7302014507850002").await.expect("track").is_none(), "wrong NIK");
+        assert!(store.track("AAAAA-AAAAA", "7302014507850001").await.expect("track").is_none(), "wrong code");
+        assert!(store.track(&code, "Siti Aminah").await.expect("track").is_none(), "a name is not a NIK");
+        db.finish().await;
+    }
+}

@@ -1,0 +1,141 @@
+//! The service layer: a whole application through the store, idempotent submission, and concurrent officers.
+
+use pretty_assertions::assert_eq;
+use simpul_engine::{ActionInput, Refusal, Stage};
+use simpul_store::{StoreError, audit};
+
+use super::support::{act, bulukumba, bulukumba_request, databases, to_signing, wita};
+
+#[tokio::test]
+async fn a_bulukumba_application_goes_from_submission_to_archive_in_the_store() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let (id, version) = to_signing(store, &b, now).await;
+        let signed = store
+            .act(&b.scope, &b.kepala, id, act(version, "tandatangani", ActionInput::default()), now)
+            .await
+            .expect("signed");
+        assert_eq!(signed.letters.len(), 1, "{}", db.name);
+        assert_eq!(signed.letters[0].number, "400.9/1/Dinsos/XI/2026");
+        let handed = store
+            .act(&b.scope, &b.front, id, act(signed.record.version, "diserahkan", ActionInput::default()), now)
+            .await
+            .expect("handed over");
+        let archived = store
+            .act(&b.scope, &b.front, id, act(handed.record.version, "diarsipkan", ActionInput::default()), now)
+            .await
+            .expect("archived");
+        assert!(matches!(archived.record.state.stage, Stage::Ended { ref outcome, .. } if outcome == "selesai"));
+
+        let stored = store.application(&b.scope, id).await.expect("stored");
+        assert_eq!(stored.state, archived.record.state, "{}: snapshot as decided", db.name);
+        assert_eq!(stored.version, 12, "submission and 11 actions");
+        let events = store.application_events(&b.scope, id).await.expect("events");
+        assert_eq!(events.iter().map(|e| e.seq).collect::<Vec<_>>(), (1..=12).collect::<Vec<_>>());
+        let folded = simpul_engine::Application::fold(&events.iter().map(|e| e.event.clone()).collect::<Vec<_>>())
+            .expect("fold");
+        assert_eq!(folded, stored.state, "{}: the events rebuild the state", db.name);
+        assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 12, "one outbox row per event");
+        assert_eq!(store.letters_of(&b.scope, id).await.expect("letters").len(), 1);
+        let entries = store.audit_entries(&b.scope, &id.to_string()).await.expect("audit");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].action, audit::action::CHANGE);
+        assert!(
+            entries[0].detail.contains("nik") && !entries[0].detail.contains("7302014507850001"),
+            "field names, not values"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn submitting_twice_with_the_same_key_returns_the_first_application() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let first = store.submit(&b.scope, &b.front, &bulukumba_request(Some("kunci-1")), now).await.expect("first");
+        let again = store.submit(&b.scope, &b.front, &bulukumba_request(Some("kunci-1")), now).await.expect("again");
+        assert!(first.created && !again.created);
+        assert_eq!(first.record.id, again.record.id);
+        // At the same time, from ten clients.
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let (store, scope, actor) = (store.clone(), b.scope.clone(), b.front.clone());
+            tasks.push(tokio::spawn(async move {
+                store.submit(&scope, &actor, &bulukumba_request(Some("kunci-2")), now).await
+            }));
+        }
+        let mut ids = Vec::new();
+        for task in tasks {
+            ids.push(task.await.expect("task").expect("submitted").record.id);
+        }
+        ids.dedup();
+        assert_eq!(ids.len(), 1, "{}: one application for one key", db.name);
+        let page = store.applications(&b.scope, &Default::default(), 100, None, now).await.expect("list");
+        assert_eq!(page.items.len(), 2, "{}", db.name);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn two_officers_acting_at_once_one_wins_and_nothing_is_half_written() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let id = submitted.record.id;
+        store.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now).await.expect("received");
+        let (s1, s2) = (store.clone(), store.clone());
+        let (scope1, scope2) = (b.scope.clone(), b.scope.clone());
+        let (a1, a2) = (b.front.clone(), b.front.clone());
+        let complete = super::support::checked(&["ktp_kk", "sktm_desa", "sptjm"]);
+        let one = tokio::spawn(async move { s1.act(&scope1, &a1, id, act(2, "lengkap", complete), now).await });
+        let two = tokio::spawn(async move {
+            let input = ActionInput { note: Some("tidak lengkap".into()), ..Default::default() };
+            s2.act(&scope2, &a2, id, act(2, "tolak", input), now).await
+        });
+        let results = [one.await.expect("task"), two.await.expect("task")];
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "{}: {results:?}", db.name);
+        for result in &results {
+            if let Err(error) = result {
+                assert!(
+                    matches!(error, StoreError::Conflict | StoreError::Refused(Refusal::StaleVersion { .. })),
+                    "{}: {error:?}",
+                    db.name
+                );
+            }
+        }
+        let stored = store.application(&b.scope, id).await.expect("stored");
+        assert_eq!(stored.version, 3);
+        assert_eq!(store.application_events(&b.scope, id).await.expect("events").len(), 3);
+        assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 3);
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_refused_action_changes_nothing() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let refused =
+            store.act(&b.scope, &b.kepala, submitted.record.id, act(1, "terima", ActionInput::default()), now).await;
+        assert!(matches!(refused, Err(StoreError::Refused(Refusal::RoleNotAllowed { .. }))), "{refused:?}");
+        let mut bad = bulukumba_request(None);
+        bad.data.insert("nik".into(), serde_json::json!("123"));
+        let refused = store.submit(&b.scope, &b.front, &bad, now).await;
+        assert!(matches!(refused, Err(StoreError::Refused(Refusal::InvalidData { .. }))), "{refused:?}");
+        let stored = store.application(&b.scope, submitted.record.id).await.expect("stored");
+        assert_eq!(stored.version, 1);
+        let all = store.applications(&b.scope, &Default::default(), 100, None, now).await.expect("list");
+        assert_eq!(all.items.len(), 1, "{}", db.name);
+        db.finish().await;
+    }
+}

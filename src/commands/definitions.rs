@@ -1,0 +1,53 @@
+//! `simpul definitions sync [DIR]`: imports changed definition files as new versions.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use simpul_definitions::diagnostics::render_text;
+use simpul_store::{Store, StoreError};
+
+/// Arguments of `simpul definitions`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Import every changed service file as a new published version (by content hash) and report the changes.
+    Sync {
+        /// The definitions folder (default: the config file's, or service-definitions).
+        dir: Option<PathBuf>,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+/// Runs the subcommand.
+pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    match &args.command {
+        Command::Sync { dir, database_url } => {
+            let dir = crate::config::definitions_dir(dir.as_deref())?;
+            let url = crate::config::database_url(database_url.as_deref())?;
+            let store = Store::connect(&url).await?;
+            if simpul_store::is_sqlite(&url) {
+                store.migrate().await?;
+            }
+            match store.sync_definitions(&dir, "simpul definitions sync").await {
+                Ok(report) => {
+                    println!("{report}");
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(StoreError::Definitions { diagnostics }) => {
+                    let files = simpul_definitions::load_dir(&dir).map(|r| r.files).unwrap_or_default();
+                    print!("{}", render_text(&diagnostics, &files));
+                    println!("nothing imported: fix the errors above first");
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! Configuration: command-line flags over environment variables over a config file over embedded defaults.
+//!
+//! The config file is YAML (`simpul.yaml` in the working directory, or the file `SIMPUL_CONFIG` names), like the
+//! definitions; every key is optional.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// `postgres://…` or `sqlite://…`; the embedded SQLite file when absent.
+    pub database_url: Option<String>,
+    /// The definitions folder imported on first start.
+    pub definitions: Option<PathBuf>,
+}
+
+impl FileConfig {
+    /// Reads the config file, if there is one.
+    pub fn load() -> anyhow::Result<Self> {
+        let explicit = std::env::var_os("SIMPUL_CONFIG").map(PathBuf::from);
+        let path = explicit.clone().unwrap_or_else(|| PathBuf::from("simpul.yaml"));
+        if !path.exists() {
+            if explicit.is_some() {
+                anyhow::bail!("config file {} does not exist", path.display());
+            }
+            return Ok(FileConfig::default());
+        }
+        let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+        serde_yaml::from_str(&text).with_context(|| format!("reading {}", path.display()))
+    }
+}
+
+/// The database URL: `--database-url`, else `DATABASE_URL`, else the config file, else the SQLite file under
+/// `./data/`.
+pub fn database_url(flag: Option<&str>) -> anyhow::Result<String> {
+    if let Some(url) = flag {
+        return Ok(url.to_string());
+    }
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        return Ok(url);
+    }
+    Ok(FileConfig::load()?.database_url.unwrap_or_else(simpul_store::db::default_url))
+}
+
+/// The definitions folder: the flag, else the config file, else `service-definitions`.
+pub fn definitions_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
+    if let Some(dir) = flag {
+        return Ok(dir.to_path_buf());
+    }
+    Ok(FileConfig::load()?.definitions.unwrap_or_else(|| PathBuf::from(crate::commands::DEFAULT_DEFINITIONS_DIR)))
+}

@@ -1,0 +1,40 @@
+//! `simpul migrate` and `simpul definitions sync` on the embedded database.
+
+use super::{stdout, workspace};
+
+fn simpul_in(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("SIMPUL_CONFIG")
+        .output()
+        .expect("run simpul")
+}
+
+#[test]
+fn migrate_then_sync_creates_the_embedded_database_and_reports_changes() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let definitions = workspace().join("service-definitions");
+    let defs = definitions.to_str().expect("utf-8");
+    let migrated = simpul_in(dir.path(), &["migrate"]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(dir.path().join("data/simpul.db").is_file(), "the SQLite file under ./data/");
+    let first = simpul_in(dir.path(), &["definitions", "sync", defs]);
+    assert!(stdout(&first).contains("12 added, 0 changed, 0 unchanged; 5 tenants"), "{}", stdout(&first));
+    let again = simpul_in(dir.path(), &["definitions", "sync", defs]);
+    assert!(stdout(&again).contains("0 added, 0 changed, 12 unchanged"), "{}", stdout(&again));
+}
+
+#[test]
+fn the_config_file_names_the_database() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::write(dir.path().join("simpul.yaml"), "database_url: sqlite://lain.db?mode=rwc\n").expect("config");
+    let migrated = simpul_in(dir.path(), &["migrate"]);
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
+    assert!(dir.path().join("lain.db").is_file());
+    std::fs::write(dir.path().join("simpul.yaml"), "databse_url: x\n").expect("config");
+    let refused = simpul_in(dir.path(), &["migrate"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown field `databse_url`"));
+}
