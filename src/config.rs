@@ -16,6 +16,8 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     /// The definitions folder imported on first start.
     pub definitions: Option<PathBuf>,
+    /// Address the server listens on.
+    pub bind: Option<String>,
 }
 
 impl FileConfig {
@@ -52,4 +54,15 @@ pub fn definitions_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
         return Ok(dir.to_path_buf());
     }
     Ok(FileConfig::load()?.definitions.unwrap_or_else(|| PathBuf::from(crate::commands::DEFAULT_DEFINITIONS_DIR)))
+}
+
+/// Where the server listens: `--bind`, else `SIMPUL_BIND`, else the config file, else 127.0.0.1:8080.
+pub fn bind(flag: Option<&str>) -> anyhow::Result<String> {
+    if let Some(bind) = flag {
+        return Ok(bind.to_string());
+    }
+    if let Ok(bind) = std::env::var("SIMPUL_BIND") {
+        return Ok(bind);
+    }
+    Ok(FileConfig::load()?.bind.unwrap_or_else(|| String::from("127.0.0.1:8080")))
 }

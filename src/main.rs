@@ -25,15 +25,23 @@ enum Command {
     Migrate(commands::migrate::Args),
     /// Manage the service definitions stored in the database.
     Definitions(commands::definitions::Args),
+    /// Run the server.
+    Serve(commands::serve::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Logs go to standard error; `RUST_LOG` chooses what (default: info for Simpul, warnings for the rest).
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,simpul=info,simpul_api=info,simpul_store=info"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi).init();
     let result = match cli.command {
         Command::Validate(args) => commands::validate::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
         Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(commands::migrate::run(&args))),
         Command::Definitions(args) => runtime().and_then(|rt| rt.block_on(commands::definitions::run(&args))),
+        Command::Serve(args) => runtime().and_then(|rt| rt.block_on(commands::serve::run(&args))),
     };
     match result {
         Ok(code) => code,

@@ -3,6 +3,7 @@
 pub mod definitions;
 pub mod migrate;
 pub mod schema;
+pub mod serve;
 pub mod validate;
 
 /// Where the definitions live unless a command is told otherwise.

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{api_key, membership, tenant, user};
 use crate::error::{StoreError, StoreResult};
-use crate::scope::{Membership, Principal, TenantScope};
+use crate::scope::{Membership, Principal, SystemAccess, TenantScope};
 
 /// Where a role is held: in one tenant, or over a province (provincial admins).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -194,6 +194,11 @@ impl Store {
             .await?
             .map(|t| TenantScope::new(t.id))
             .ok_or(StoreError::NotFound { what: "dinas" })
+    }
+
+    /// Access across tenants for the server's own background work (outbox delivery, deadline watcher).
+    pub fn system_access(&self) -> SystemAccess {
+        SystemAccess::new()
     }
 
     /// The roles a user holds in the tenant of `scope` (to check the officer a disposisi names).

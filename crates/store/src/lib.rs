@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 pub use applications::{ApplicationFilter, ApplicationRecord, DeadlineFilter, Page, StageFilter};
 pub use error::{StoreError, StoreResult};
-pub use scope::{Membership, Principal, TenantScope};
+pub use scope::{Membership, Principal, SystemAccess, TenantScope};
 pub use workflow::{Acted, SubmitRequest, Submitted};
 
 use definitions::{TenantRuntime, VersionInfo};

@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::outbox;
 use crate::error::StoreResult;
-use crate::scope::TenantScope;
+use crate::scope::{SystemAccess, TenantScope};
 
 /// One message waiting to be delivered.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Store {
     }
 
     /// Undelivered messages of all tenants, oldest first: for the delivery worker, a trusted background task.
-    pub async fn pending_outbox(&self, limit: u64) -> StoreResult<Vec<OutboxMessage>> {
+    pub async fn pending_outbox(&self, _system: &SystemAccess, limit: u64) -> StoreResult<Vec<OutboxMessage>> {
         let rows = outbox::Entity::find()
             .filter(outbox::Column::DeliveredAt.is_null())
             .order_by_asc(outbox::Column::Id)
@@ -90,7 +90,7 @@ impl Store {
     }
 
     /// Marks a message delivered.
-    pub async fn mark_delivered(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn mark_delivered(&self, _system: &SystemAccess, id: Uuid, at: DateTime<Utc>) -> StoreResult<()> {
         if let Some(row) = outbox::Entity::find_by_id(id).one(&self.db).await? {
             let mut active: outbox::ActiveModel = row.into();
             active.delivered_at = Set(Some(at));

@@ -24,6 +24,17 @@ impl TenantScope {
     }
 }
 
+/// Access across tenants for the server's own trusted background work (delivering the outbox, watching
+/// deadlines). Like [`TenantScope`], only [`crate::auth`] makes it; no request can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemAccess(());
+
+impl SystemAccess {
+    pub(crate) fn new() -> Self {
+        SystemAccess(())
+    }
+}
+
 /// A user's roles in one tenant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {

@@ -55,6 +55,8 @@ async fn another_tenant_reaches_none_of_an_application() {
         // Definitions: Luwu Timur has no such service, and cannot load Bulukumba's by version id.
         not_found(store.published_service(&other, "rekomendasi-sktm").await.map(|_| ()));
         assert!(store.service_versions(&other, "rekomendasi-sktm").await.expect("query").is_empty());
+        let theirs = store.published_services(&other).await.expect("query");
+        assert!(theirs.iter().all(|(v, _)| v.tenant_id == "luwu-timur") && theirs.len() == 1);
         // A Bulukumba officer's roles do not exist in Luwu Timur.
         assert!(
             store.roles_of(&other, Uuid::parse_str(&b.kepala.user_id).expect("uuid")).await.expect("roles").is_empty()

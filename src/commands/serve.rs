@@ -1,0 +1,61 @@
+//! `simpul serve`: the server, on the embedded defaults when nothing is configured.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use simpul_api::AppState;
+use simpul_store::Store;
+
+/// Arguments of `simpul serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on (default: `SIMPUL_BIND`, the config file's `bind`, or 127.0.0.1:8080).
+    #[arg(long)]
+    bind: Option<String>,
+    /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+    #[arg(long)]
+    database_url: Option<String>,
+    /// The definitions folder imported on first start (default: the config file's, or service-definitions).
+    #[arg(long)]
+    definitions: Option<PathBuf>,
+}
+
+/// Opens the store (migrating the embedded database and importing the definitions on first start), then serves
+/// until SIGTERM or Ctrl-C, finishing requests in flight.
+pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
+    let bind = crate::config::bind(args.bind.as_deref())?;
+    let url = crate::config::database_url(args.database_url.as_deref())?;
+    let definitions = crate::config::definitions_dir(args.definitions.as_deref())?;
+    let store = Store::open(&url, &definitions).await.context("opening the database")?;
+    let tenants = store.tenants().await?;
+    let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
+    let address = listener.local_addr()?;
+    println!("simpul listening on http://{address} with {} offices", tenants.len());
+    tracing::info!(%address, offices = tenants.len(), "serving");
+    simpul_api::serve(listener, AppState { store }, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Resolves on SIGTERM (what orchestrators send) or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,47 @@
+//! `simpul serve` on the embedded defaults: migrates, imports the five offices, answers the probes, and stops
+//! cleanly on SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+
+use super::workspace;
+
+fn get(address: &str, path: &str) -> String {
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    response
+}
+
+#[test]
+fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let definitions = workspace().join("service-definitions");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("SIMPUL_BIND")
+        .env_remove("SIMPUL_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
+    assert!(line.contains("with 5 offices"), "{line}");
+    let address =
+        line.split("http://").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("address").to_string();
+
+    assert!(get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    let ready = get(&address, "/readyz");
+    assert!(ready.starts_with("HTTP/1.1 200") && ready.contains(r#""database":"ok""#), "{ready}");
+    assert!(dir.path().join("data/simpul.db").is_file(), "the embedded database under ./data/");
+
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let exit = child.wait().expect("exit");
+    assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+}
