@@ -82,21 +82,23 @@ impl<'a> Reporter<'a> {
         hint: String,
     ) {
         let position = self.file.position(line, column);
-        self.out.push(Diagnostic {
-            level,
-            check,
-            file: self.file.path.clone(),
-            line: position.line,
-            column: position.column,
-            path: path.to_string(),
-            message,
-            hint: non_empty(hint),
-            range: position.range,
-        });
+        self.record(level, check, position, path, message, hint);
     }
 
     fn push(&mut self, level: Level, check: &'static str, path: &str, message: String, hint: String) {
         let position = self.file.locate(path);
+        self.record(level, check, position, path, message, hint);
+    }
+
+    fn record(
+        &mut self,
+        level: Level,
+        check: &'static str,
+        position: crate::source::Position,
+        path: &str,
+        message: String,
+        hint: String,
+    ) {
         self.out.push(Diagnostic {
             level,
             check,
