@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub definitions: Option<PathBuf>,
     /// Address the server listens on.
     pub bind: Option<String>,
+    /// Secret that signs bearer tokens; generated and kept in `data/token.secret` when absent.
+    pub token_secret: Option<String>,
 }
 
 impl FileConfig {
@@ -65,4 +67,32 @@ pub fn bind(flag: Option<&str>) -> anyhow::Result<String> {
         return Ok(bind);
     }
     Ok(FileConfig::load()?.bind.unwrap_or_else(|| String::from("127.0.0.1:8080")))
+}
+
+/// The token secret: `SIMPUL_TOKEN_SECRET`, else the config file, else `data/token.secret`, created with 32
+/// random bytes on first use (readable by the owner only).
+pub fn token_secret() -> anyhow::Result<Vec<u8>> {
+    if let Ok(secret) = std::env::var("SIMPUL_TOKEN_SECRET") {
+        return Ok(secret.into_bytes());
+    }
+    if let Some(secret) = FileConfig::load()?.token_secret {
+        return Ok(secret.into_bytes());
+    }
+    let path = Path::new("data/token.secret");
+    if let Ok(existing) = std::fs::read_to_string(path)
+        && existing.trim().len() >= 64
+    {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    let mut bytes = [0u8; 32];
+    rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
+    let secret = hex::encode(bytes);
+    std::fs::create_dir_all("data").context("creating data/")?;
+    std::fs::write(path, &secret).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(secret.into_bytes())
 }

@@ -19,6 +19,10 @@ pub struct Args {
     /// The definitions folder imported on first start (default: the config file's, or service-definitions).
     #[arg(long)]
     definitions: Option<PathBuf>,
+    /// For a first look: create a user `<role>@<tenant>` for every role of every office and `admin@<province>`,
+    /// all with the password `demo`. Refused on an address other than loopback.
+    #[arg(long)]
+    demo: bool,
 }
 
 /// Opens the store (migrating the embedded database and importing the definitions on first start), then serves
@@ -27,13 +31,21 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let bind = crate::config::bind(args.bind.as_deref())?;
     let url = crate::config::database_url(args.database_url.as_deref())?;
     let definitions = crate::config::definitions_dir(args.definitions.as_deref())?;
-    let store = Store::open(&url, &definitions).await.context("opening the database")?;
-    let tenants = store.tenants().await?;
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
     let address = listener.local_addr()?;
+    if args.demo && !address.ip().is_loopback() {
+        anyhow::bail!("--demo creates users with a known password and runs only on a loopback address, not {address}");
+    }
+    let store = Store::open(&url, &definitions).await.context("opening the database")?;
+    let tenants = store.tenants().await?;
+    if args.demo {
+        let users = store.ensure_demo_users("demo").await?;
+        println!("demo users (password `demo`): {}", users.join(", "));
+    }
+    let secret = crate::config::token_secret()?;
     println!("simpul listening on http://{address} with {} offices", tenants.len());
     tracing::info!(%address, offices = tenants.len(), "serving");
-    simpul_api::serve(listener, AppState { store }, shutdown_signal()).await?;
+    simpul_api::serve(listener, AppState::new(store, &secret), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

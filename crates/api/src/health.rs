@@ -21,7 +21,7 @@ async fn healthz() -> &'static str {
 
 /// The process can serve: its database answers. 503 otherwise, so a load balancer sends requests elsewhere.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let db = state.store.connection();
+    let db = state.shared.store.connection();
     match db.execute_unprepared("SELECT 1").await {
         Ok(_) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))),
         Err(error) => {

@@ -1,23 +1,104 @@
 //! The HTTP side of Simpul: one axum router assembled from one module per area, sharing one small state.
-//!
-//! For now it serves the probes a deployment needs; the GraphQL API, the public pages and the metrics join it
-//! as their own modules.
 
+pub mod caller;
+pub mod error;
+pub mod graphql;
 mod health;
+pub mod token;
 
+use std::sync::Arc;
+
+use async_graphql::http::GraphiQLSource;
+use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse};
+use axum::routing::get;
 use simpul_store::Store;
 
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
+use caller::{Caller, LoginLimiter};
+use token::TokenKeys;
+
+/// Largest request body accepted (uploads come through their own route).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// What resolvers share.
+pub struct Services {
     /// The store.
     pub store: Store,
+    /// Token signing keys.
+    pub tokens: TokenKeys,
+    /// Failed-login throttle.
+    pub logins: LoginLimiter,
+}
+
+/// Shared services, as resolvers receive them.
+pub type Shared = Arc<Services>;
+
+/// The router's state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The shared services.
+    pub shared: Shared,
+    /// The GraphQL schema.
+    pub schema: graphql::ApiSchema,
+}
+
+impl AppState {
+    /// State for a store and a token secret.
+    pub fn new(store: Store, token_secret: &[u8]) -> Self {
+        let shared =
+            Arc::new(Services { store, tokens: TokenKeys::new(token_secret), logins: LoginLimiter::default() });
+        AppState { schema: graphql::schema(shared.clone()), shared }
+    }
+}
+
+/// Who the `Authorization` header says is calling: `Bearer <token>` or `Bearer <API key>`.
+async fn caller(shared: &Services, headers: &HeaderMap) -> Caller {
+    let Some(value) = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
+        return Caller::Anonymous;
+    };
+    let Some(credential) = value.strip_prefix("Bearer ").map(str::trim) else { return Caller::Anonymous };
+    if credential.starts_with("spl_") {
+        return match shared.store.authenticate_api_key(credential).await {
+            Ok(key) => Caller::ApiKey(key),
+            Err(_) => Caller::Anonymous,
+        };
+    }
+    match shared.tokens.verify(credential) {
+        Some(user) => match shared.store.principal_by_id(user).await {
+            Ok(principal) => Caller::User(principal),
+            Err(_) => Caller::Anonymous,
+        },
+        None => Caller::Anonymous,
+    }
+}
+
+async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+    let caller = caller(&state.shared, &headers).await;
+    let request = request.into_inner().data(caller);
+    match tokio::time::timeout(std::time::Duration::from_secs(30), state.schema.execute(request)).await {
+        Ok(response) => response.into(),
+        Err(_) => async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
+            "Permintaan terlalu lama; coba lagi",
+            None,
+        )])
+        .into(),
+    }
+}
+
+async fn graphiql() -> impl IntoResponse {
+    Html(GraphiQLSource::build().endpoint("/graphql").finish())
 }
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
-    Router::new().merge(health::routes()).with_state(state)
+    Router::new()
+        .route("/graphql", get(graphiql).post(graphql))
+        .merge(health::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state)
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves; requests in flight are finished first.

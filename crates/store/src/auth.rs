@@ -104,15 +104,26 @@ impl Store {
                 return Err(StoreError::Invalid(format!("dinas `{tenant}` tidak dikenal")));
             }
         }
+        let hash = hash_password(password)?;
+        self.insert_user(username, display_name, &hash, grants).await
+    }
+
+    /// Inserts a user and their grants in one transaction.
+    async fn insert_user(
+        &self,
+        username: &str,
+        display_name: &str,
+        hash: &str,
+        grants: &[RoleGrant],
+    ) -> StoreResult<Uuid> {
         let id = Uuid::now_v7();
         let now = Utc::now();
-        let hash = hash_password(password)?;
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         user::ActiveModel {
             id: Set(id),
             username: Set(username.to_string()),
             display_name: Set(display_name.to_string()),
-            password_hash: Set(hash),
+            password_hash: Set(hash.to_string()),
             disabled: Set(false),
             created_at: Set(now),
         }
@@ -136,6 +147,39 @@ impl Store {
         }
         txn.commit().await?;
         Ok(id)
+    }
+
+    /// Creates, once, a user `<role>@<tenant>` for every role of every tenant and `admin@<province>` for every
+    /// province, all with `password`, and returns their names. For a first look on a loopback address only: the
+    /// caller (`simpul serve --demo`) refuses any other address. The usual password rules do not apply.
+    pub async fn ensure_demo_users(&self, password: &str) -> StoreResult<Vec<String>> {
+        let mut names = Vec::new();
+        let hash = hash_password(password)?;
+        let tenants = tenant::Entity::find().all(&self.db).await?;
+        let mut provinces = std::collections::BTreeSet::new();
+        for t in &tenants {
+            let runtime = self.tenant_runtime(&self.db, &TenantScope::new(t.id.clone())).await?;
+            provinces.insert(t.province_code.clone());
+            for role in &runtime.tenant.roles {
+                let name = format!("{}@{}", role.code, t.id);
+                let grant = RoleGrant::Tenant { tenant: t.id.clone(), role: role.code.clone() };
+                self.ensure_user(&name, &role.name, &hash, &grant).await?;
+                names.push(name);
+            }
+        }
+        for province in provinces {
+            let name = format!("admin@{province}");
+            self.ensure_user(&name, "Admin Provinsi", &hash, &RoleGrant::Province { province }).await?;
+            names.push(name);
+        }
+        Ok(names)
+    }
+
+    async fn ensure_user(&self, username: &str, display: &str, hash: &str, grant: &RoleGrant) -> StoreResult<()> {
+        if user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await?.is_none() {
+            self.insert_user(username, display, hash, std::slice::from_ref(grant)).await?;
+        }
+        Ok(())
     }
 
     /// Checks a username and password. A wrong password and an unknown user give the same error, after the

@@ -13,6 +13,7 @@ pub mod definitions;
 pub mod documents;
 mod entities;
 pub mod error;
+pub mod inbox;
 pub mod letters;
 pub mod outbox;
 pub mod scope;
@@ -27,11 +28,12 @@ use simpul_migrations::{Migrate, Migrator};
 use uuid::Uuid;
 
 pub use applications::{ApplicationFilter, ApplicationRecord, DeadlineFilter, Page, StageFilter};
+pub use definitions::TenantRuntime;
 pub use error::{StoreError, StoreResult};
 pub use scope::{Membership, Principal, SystemAccess, TenantScope};
 pub use workflow::{Acted, SubmitRequest, Submitted};
 
-use definitions::{TenantRuntime, VersionInfo};
+use definitions::VersionInfo;
 
 /// Compiled definitions and tenant calendars, shared by all requests of a process; cleared when definitions
 /// change.

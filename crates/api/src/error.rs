@@ -1,0 +1,145 @@
+//! One error type for the API boundary. Each variant becomes a GraphQL error whose `extensions.code` is stable
+//! for integrators and whose message an officer can act on, in Bahasa Indonesia. Internal errors are logged with
+//! their detail and never shown.
+
+use async_graphql::ErrorExtensions;
+use simpul_engine::Refusal;
+use simpul_store::StoreError;
+
+/// An error of a request.
+///
+/// It deliberately does not implement `Display`: async-graphql converts every `Display` type into an error
+/// without extensions, and this type must become one *with* its code, through the `From` impl below.
+#[derive(Debug, Clone)]
+pub enum ApiError {
+    /// No or invalid credentials (`UNAUTHENTICATED`).
+    Unauthenticated,
+    /// Authenticated, but not allowed (`FORBIDDEN`).
+    Forbidden(String),
+    /// No such thing for this caller (`NOT_FOUND`); another tenant's things are not found either.
+    NotFound(String),
+    /// Bad input, naming the fields (`VALIDATION`).
+    Validation {
+        /// What is wrong.
+        message: String,
+        /// The fields concerned.
+        fields: Vec<String>,
+    },
+    /// Someone else changed it first (`CONFLICT`).
+    Conflict(String),
+    /// The procedure does not allow it now (`REFUSED`).
+    Refused(String),
+    /// Too many attempts (`RATE_LIMITED`).
+    RateLimited(String),
+    /// A bug or an outage (`INTERNAL`); the detail goes to the log only.
+    Internal(String),
+}
+
+impl ApiError {
+    /// The message for people.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Unauthenticated => String::from("Silakan masuk terlebih dahulu"),
+            ApiError::Internal(_) => String::from("Terjadi kesalahan pada server; silakan coba lagi"),
+            ApiError::Forbidden(m)
+            | ApiError::NotFound(m)
+            | ApiError::Conflict(m)
+            | ApiError::Refused(m)
+            | ApiError::RateLimited(m) => m.clone(),
+            ApiError::Validation { message, .. } => message.clone(),
+        }
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::NotFound(_) => "NOT_FOUND",
+            ApiError::Validation { .. } => "VALIDATION",
+            ApiError::Conflict(_) => "CONFLICT",
+            ApiError::Refused(_) => "REFUSED",
+            ApiError::RateLimited(_) => "RATE_LIMITED",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    /// A validation error about one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        ApiError::Validation { message: message.into(), fields: vec![field.to_string()] }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        let message = refusal.to_string();
+        match refusal {
+            Refusal::InvalidData { problems } => ApiError::Validation {
+                message,
+                fields: problems.into_iter().map(|p| format!("data.{}", p.field)).collect(),
+            },
+            Refusal::InvalidFact { fact, .. } => {
+                ApiError::Validation { message, fields: vec![format!("facts.{fact}")] }
+            }
+            Refusal::NoteRequired => ApiError::Validation { message, fields: vec![String::from("note")] },
+            Refusal::InvalidMissingList { .. } => {
+                ApiError::Validation { message, fields: vec![String::from("missing")] }
+            }
+            Refusal::InvalidAssignee { .. } => ApiError::Validation { message, fields: vec![String::from("assignee")] },
+            Refusal::ChecklistIncomplete { items } => {
+                ApiError::Validation { message, fields: items.into_iter().map(|i| format!("checklist.{i}")).collect() }
+            }
+            Refusal::UnknownRequirement { requirement } => {
+                ApiError::Validation { message, fields: vec![format!("documentsReceived.{requirement}")] }
+            }
+            Refusal::ActionNotAvailable { .. } => {
+                ApiError::Validation { message, fields: vec![String::from("action")] }
+            }
+            Refusal::StaleVersion { .. } => ApiError::Conflict(message),
+            Refusal::RoleNotAllowed { .. } | Refusal::NotAssignee => ApiError::Forbidden(message),
+            _ => ApiError::Refused(message),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => ApiError::NotFound(error.to_string()),
+            StoreError::Conflict => ApiError::Conflict(error.to_string()),
+            StoreError::Refused(refusal) => refusal.into(),
+            StoreError::Invalid(message) => ApiError::Validation { message, fields: vec![] },
+            StoreError::BadCredentials => ApiError::Unauthenticated,
+            StoreError::Definitions { diagnostics } => ApiError::Validation {
+                message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),
+                fields: vec![String::from("yaml")],
+            },
+            other => {
+                tracing::error!(error = %other, "store error");
+                ApiError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<ApiError> for async_graphql::Error {
+    fn from(error: ApiError) -> Self {
+        let code = error.code();
+        let fields = match &error {
+            ApiError::Validation { fields, .. } => fields.clone(),
+            _ => Vec::new(),
+        };
+        if let ApiError::Internal(detail) = &error {
+            tracing::error!(%detail, "internal error");
+        }
+        async_graphql::Error::new(error.message()).extend_with(|_, e| {
+            e.set("code", code);
+            if !fields.is_empty() {
+                e.set("fields", fields.clone());
+            }
+        })
+    }
+}
+
+/// Results of resolvers.
+pub type ApiResult<T> = Result<T, ApiError>;

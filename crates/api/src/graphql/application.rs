@@ -1,0 +1,333 @@
+//! An application as the API shows it to one caller: masked personal data, the caller's available actions,
+//! deadlines, history and letters.
+
+use std::sync::Arc;
+
+use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use simpul_definitions::model::FieldType;
+use simpul_engine::{Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, Service, Stage, available};
+use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
+
+use crate::Shared;
+use crate::error::{ApiError, ApiResult};
+
+/// Where an application is.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ApplicationStatus {
+    /// In a step, with an officer.
+    InProgress,
+    /// Back with the applicant, waiting for what is missing.
+    Returned,
+    /// Ended.
+    Ended,
+}
+
+/// A deadline at the time of the request.
+#[derive(SimpleObject)]
+pub struct DeadlineView {
+    pub due_at: DateTime<Utc>,
+    pub used_minutes: i64,
+    pub budget_minutes: i64,
+    /// ON_TIME, NEARING or OVERDUE.
+    pub state: String,
+}
+
+impl From<DeadlineStatus> for DeadlineView {
+    fn from(d: DeadlineStatus) -> Self {
+        let state = match d.state {
+            DeadlineState::OnTime => "ON_TIME",
+            DeadlineState::Nearing => "NEARING",
+            DeadlineState::Overdue => "OVERDUE",
+        };
+        DeadlineView {
+            due_at: d.due_at,
+            used_minutes: d.used_minutes,
+            budget_minutes: d.budget_minutes,
+            state: state.into(),
+        }
+    }
+}
+
+/// The deadlines of an application.
+#[derive(SimpleObject)]
+pub struct Deadlines {
+    pub service: Option<DeadlineView>,
+    pub step: Option<DeadlineView>,
+}
+
+/// A checklist item to answer.
+#[derive(SimpleObject)]
+pub struct ChecklistItemView {
+    pub code: String,
+    pub label: String,
+    pub required: bool,
+}
+
+/// A registry fact to record.
+#[derive(SimpleObject)]
+pub struct FactView {
+    pub code: String,
+    pub label: String,
+    /// BOOL or INT.
+    #[graphql(name = "type")]
+    pub value_type: String,
+}
+
+/// Something the caller can do now, with the inputs it needs.
+#[derive(SimpleObject)]
+pub struct AvailableAction {
+    /// STEP (an action of the step), RESUBMIT or WITHDRAW; all go through `act`.
+    pub kind: String,
+    pub code: String,
+    pub label: String,
+    /// FORWARD, BACK, RETURN or END.
+    pub movement: String,
+    pub note_required: bool,
+    pub needs_missing_list: bool,
+    pub paraf_role: Option<String>,
+    pub checklist: Vec<ChecklistItemView>,
+    pub facts: Vec<FactView>,
+    /// For a disposisi: roles the named officer must hold one of.
+    pub assign_to: Vec<String>,
+}
+
+/// One entry of the history.
+#[derive(SimpleObject)]
+pub struct HistoryEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// submitted, action_taken, resubmitted, withdrawn, document_attached.
+    pub kind: String,
+    pub step: Option<String>,
+    pub action: Option<String>,
+    pub note: Option<String>,
+}
+
+/// An issued letter.
+#[derive(SimpleObject)]
+pub struct LetterView {
+    pub product: String,
+    pub number: String,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// An application seen by one caller.
+pub struct ApplicationView {
+    pub record: ApplicationRecord,
+    pub service: Arc<Service>,
+    pub runtime: Arc<TenantRuntime>,
+    pub scope: TenantScope,
+    pub actor: Actor,
+}
+
+/// Masks all but the first eight digits (region and birth date stay readable): `73020145********`.
+pub fn mask(value: &str) -> String {
+    let keep: String = value.chars().take(8).collect();
+    format!("{keep}{}", "*".repeat(value.chars().count().saturating_sub(8)))
+}
+
+impl ApplicationView {
+    fn sees_personal_data(&self) -> bool {
+        self.runtime.tenant.roles.iter().any(|r| r.sees_personal_data && self.actor.roles.contains(&r.code))
+    }
+
+    fn state(&self) -> &Application {
+        &self.record.state
+    }
+}
+
+#[Object]
+impl ApplicationView {
+    async fn id(&self) -> ID {
+        ID(self.record.id.to_string())
+    }
+
+    async fn tenant(&self) -> &str {
+        &self.record.tenant_id
+    }
+
+    async fn tracking_code(&self) -> &str {
+        &self.record.tracking_code
+    }
+
+    async fn service_code(&self) -> &str {
+        &self.record.service_code
+    }
+
+    async fn service_name(&self) -> &str {
+        &self.service.definition().name
+    }
+
+    async fn definition_version(&self) -> u32 {
+        self.state().definition_version
+    }
+
+    /// Send it back with `act` as `expectedVersion`.
+    async fn version(&self) -> i64 {
+        self.record.version
+    }
+
+    async fn status(&self) -> ApplicationStatus {
+        match self.state().stage {
+            Stage::AtStep { .. } => ApplicationStatus::InProgress,
+            Stage::Returned { .. } => ApplicationStatus::Returned,
+            Stage::Ended { .. } => ApplicationStatus::Ended,
+        }
+    }
+
+    async fn step(&self) -> Option<&str> {
+        self.state().step()
+    }
+
+    async fn step_name(&self) -> Option<&str> {
+        self.state().step().and_then(|s| self.service.step(s)).map(|s| s.name.as_str())
+    }
+
+    async fn outcome(&self) -> Option<&str> {
+        match &self.state().stage {
+            Stage::Ended { outcome, .. } => Some(outcome),
+            _ => None,
+        }
+    }
+
+    async fn products(&self) -> Vec<String> {
+        match &self.state().stage {
+            Stage::Ended { products, .. } => products.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The form. NIK and No. KK are masked unless the caller's role needs them; an unmasked read is audited.
+    async fn data(&self, ctx: &Context<'_>) -> ApiResult<Json<serde_json::Value>> {
+        let mut data = self.state().data.clone();
+        let sensitive: Vec<&str> = self
+            .service
+            .definition()
+            .fields
+            .iter()
+            .filter(|f| matches!(f.field_type, FieldType::Nik | FieldType::NoKk))
+            .map(|f| f.code.as_str())
+            .collect();
+        if self.sees_personal_data() {
+            let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+            state
+                .store
+                .record_audit(
+                    &self.scope,
+                    &self.actor.user_id,
+                    simpul_store::audit::action::READ,
+                    &self.record.id.to_string(),
+                    &sensitive.join(", "),
+                )
+                .await?;
+        } else {
+            for code in sensitive {
+                if let Some(serde_json::Value::String(value)) = data.get_mut(code) {
+                    *value = mask(value);
+                }
+            }
+        }
+        Ok(Json(serde_json::to_value(data).unwrap_or_default()))
+    }
+
+    async fn missing(&self) -> &[String] {
+        &self.state().missing
+    }
+
+    async fn warnings(&self) -> &[String] {
+        &self.state().warnings
+    }
+
+    async fn deadlines(&self) -> Deadlines {
+        let d = self.state().deadlines(&self.runtime.calendar, Utc::now());
+        Deadlines { service: d.service.map(Into::into), step: d.step.map(Into::into) }
+    }
+
+    /// What the caller can do now.
+    async fn available_actions(&self) -> Vec<AvailableAction> {
+        let ctx = simpul_engine::Context {
+            service: &self.service,
+            calendar: &self.runtime.calendar,
+            region_code: Some(&self.runtime.tenant.region_code),
+        };
+        available(&ctx, self.state(), &self.actor)
+            .into_iter()
+            .map(|a| AvailableAction {
+                kind: match a.kind {
+                    AvailableKind::Step => "STEP",
+                    AvailableKind::Resubmit => "RESUBMIT",
+                    AvailableKind::Withdraw => "WITHDRAW",
+                }
+                .to_string(),
+                code: a.code.to_string(),
+                label: a.label.to_string(),
+                movement: serde_json::to_value(a.movement)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                note_required: a.note_required,
+                needs_missing_list: a.needs_missing_list,
+                paraf_role: a.paraf_role.map(String::from),
+                checklist: a
+                    .checklist
+                    .iter()
+                    .map(|c| ChecklistItemView { code: c.code.clone(), label: c.label.clone(), required: c.required })
+                    .collect(),
+                facts: a
+                    .facts
+                    .iter()
+                    .map(|f| FactView {
+                        code: f.name().to_string(),
+                        label: f.label().to_string(),
+                        value_type: format!("{:?}", f.value_type()).to_uppercase(),
+                    })
+                    .collect(),
+                assign_to: a.assign_to.to_vec(),
+            })
+            .collect()
+    }
+
+    /// Who did what, when, with notes.
+    async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<HistoryEntry>> {
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        let events = state.store.application_events(&self.scope, self.record.id).await?;
+        Ok(events
+            .into_iter()
+            .map(|e| {
+                let (kind, step, action, note) = match &e.event.kind {
+                    simpul_engine::EventKind::Submitted(s) => ("submitted", Some(s.step.clone()), None, None),
+                    simpul_engine::EventKind::ActionTaken(a) => {
+                        ("action_taken", Some(a.step.clone()), Some(a.action.clone()), a.note.clone())
+                    }
+                    simpul_engine::EventKind::Resubmitted(r) => ("resubmitted", Some(r.step.clone()), None, None),
+                    simpul_engine::EventKind::Withdrawn { reason } => ("withdrawn", None, None, Some(reason.clone())),
+                    simpul_engine::EventKind::DocumentAttached { requirement, .. } => {
+                        ("document_attached", None, None, Some(requirement.clone()))
+                    }
+                };
+                HistoryEntry { seq: e.seq, at: e.event.at, actor: e.event.actor, kind: kind.into(), step, action, note }
+            })
+            .collect())
+    }
+
+    async fn letters(&self, ctx: &Context<'_>) -> ApiResult<Vec<LetterView>> {
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        Ok(state
+            .store
+            .letters_of(&self.scope, self.record.id)
+            .await?
+            .into_iter()
+            .map(|l| LetterView { product: l.product, number: l.number, issued_at: l.issued_at })
+            .collect())
+    }
+
+    async fn submitted_at(&self) -> DateTime<Utc> {
+        self.record.submitted_at
+    }
+
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.record.updated_at
+    }
+}

@@ -1,0 +1,40 @@
+//! The GraphQL API: one schema, with limits on depth and complexity, errors with stable codes.
+
+mod application;
+mod mutation;
+mod query;
+mod service;
+
+use async_graphql::{Context, EmptySubscription, Schema};
+use simpul_store::{ApplicationRecord, TenantScope};
+
+use crate::Shared;
+use crate::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+
+pub use application::ApplicationView;
+pub use mutation::Mutation;
+pub use query::Query;
+
+/// The schema type.
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+
+/// Builds the schema with the shared services.
+pub fn schema(shared: Shared) -> ApiSchema {
+    Schema::build(Query, Mutation, EmptySubscription).data(shared).limit_depth(12).limit_complexity(5_000).finish()
+}
+
+fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {
+    ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))
+}
+
+fn caller<'a>(ctx: &Context<'a>) -> ApiResult<&'a Caller> {
+    ctx.data::<Caller>().map_err(|e| ApiError::Internal(e.message))
+}
+
+async fn view(ctx: &Context<'_>, scope: &TenantScope, record: ApplicationRecord) -> ApiResult<ApplicationView> {
+    let shared = shared(ctx)?;
+    let (service, runtime) = shared.store.runtime_for(scope, &record).await?;
+    let actor = caller(ctx)?.actor(scope);
+    Ok(ApplicationView { record, service, runtime, scope: scope.clone(), actor })
+}

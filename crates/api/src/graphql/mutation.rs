@@ -1,0 +1,196 @@
+//! Mutations: login, submission, and one `act` for every step of every service.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use simpul_definitions::model::{Channel, Fact};
+use simpul_engine::{ActionInput, Assignee, Command, FactValue, Facts, FormData};
+use simpul_store::SubmitRequest;
+use uuid::Uuid;
+
+use super::application::ApplicationView;
+use super::{caller, shared, view};
+use crate::error::{ApiError, ApiResult};
+
+/// A checklist answer.
+#[derive(InputObject)]
+pub struct ChecklistAnswer {
+    pub item: String,
+    pub confirmed: bool,
+}
+
+/// A registry fact the officer looked up.
+#[derive(InputObject)]
+pub struct FactInput {
+    /// e.g. `dtks_terdaftar`, `dtsen_desil`.
+    pub fact: String,
+    /// `true`/`false`, or a number for `dtsen_desil`.
+    pub value: Json<serde_json::Value>,
+}
+
+/// A submission.
+#[derive(InputObject)]
+pub struct SubmitApplicationInput {
+    pub tenant: String,
+    pub service: String,
+    /// The form, by field code.
+    pub data: Json<serde_json::Value>,
+    /// A key of the client's choosing; the same key again returns the first application.
+    pub idempotency_key: Option<String>,
+    /// `langsung` or `daring`; the service's first channel when absent.
+    pub channel: Option<String>,
+    #[graphql(default)]
+    pub facts: Vec<FactInput>,
+    #[graphql(default)]
+    pub documents_received: Vec<String>,
+}
+
+/// An action on an application.
+#[derive(InputObject)]
+pub struct ActInput {
+    pub application_id: ID,
+    /// An action code from `availableActions` (`resubmit` and `withdraw` included).
+    pub action: String,
+    /// The `version` the caller saw.
+    pub expected_version: i64,
+    pub note: Option<String>,
+    /// Corrected form values, for `resubmit`.
+    pub data: Option<Json<serde_json::Value>>,
+    #[graphql(default)]
+    pub checklist: Vec<ChecklistAnswer>,
+    #[graphql(default)]
+    pub facts: Vec<FactInput>,
+    #[graphql(default)]
+    pub documents_received: Vec<String>,
+    /// Requirement codes, when returning to the applicant.
+    #[graphql(default)]
+    pub missing: Vec<String>,
+    /// The officer named by a disposisi (user id).
+    pub assignee: Option<ID>,
+    /// The tenant, for users of several tenants.
+    pub tenant: Option<String>,
+}
+
+/// A login.
+#[derive(SimpleObject)]
+pub struct LoginResult {
+    /// Send as `Authorization: Bearer <token>`.
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user_id: String,
+}
+
+fn form(value: &Json<serde_json::Value>, path: &str) -> ApiResult<FormData> {
+    serde_json::from_value::<FormData>(value.0.clone())
+        .map_err(|_| ApiError::field(path, "Data formulir harus berupa objek dengan kode isian sebagai kunci"))
+}
+
+fn facts(inputs: &[FactInput]) -> ApiResult<Facts> {
+    let mut out = BTreeMap::new();
+    for input in inputs {
+        let fact: Fact = serde_json::from_value(serde_json::Value::String(input.fact.clone())).map_err(|_| {
+            ApiError::field(&format!("facts.{}", input.fact), format!("Data registri `{}` tidak dikenal", input.fact))
+        })?;
+        let value = match &input.value.0 {
+            serde_json::Value::Bool(b) => FactValue::Bool(*b),
+            serde_json::Value::Number(n) if n.is_i64() => FactValue::Int(n.as_i64().unwrap_or_default()),
+            _ => return Err(ApiError::field(&format!("facts.{}", input.fact), "Nilai harus ya/tidak atau angka")),
+        };
+        out.insert(fact, value);
+    }
+    Ok(out)
+}
+
+fn channel(value: Option<&str>) -> ApiResult<Option<Channel>> {
+    match value {
+        None => Ok(None),
+        Some("langsung") => Ok(Some(Channel::Langsung)),
+        Some("daring") => Ok(Some(Channel::Daring)),
+        Some(_) => Err(ApiError::field("channel", "Saluran harus `langsung` atau `daring`")),
+    }
+}
+
+/// The root of mutations.
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Signs in; repeated failures for one username are refused for a while.
+    async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> ApiResult<LoginResult> {
+        let shared = shared(ctx)?;
+        shared.logins.check(&username)?;
+        match shared.store.login(&username, &password).await {
+            Ok(principal) => {
+                shared.logins.succeeded(&username);
+                let (token, expires_at) =
+                    shared.tokens.issue(principal.user_id).map_err(|e| ApiError::Internal(e.to_string()))?;
+                Ok(LoginResult { token, expires_at, user_id: principal.user_id.to_string() })
+            }
+            Err(simpul_store::StoreError::BadCredentials) => {
+                shared.logins.failed(&username);
+                Err(ApiError::Unauthenticated)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Submits an application on the applicant's behalf.
+    async fn submit_application(&self, ctx: &Context<'_>, input: SubmitApplicationInput) -> ApiResult<ApplicationView> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        caller.require_write()?;
+        let scope = caller.scope(Some(&input.tenant))?;
+        let actor = caller.actor(&scope);
+        let (_, service) = shared.store.published_service(&scope, &input.service).await?;
+        let channel = channel(input.channel.as_deref())?
+            .or_else(|| service.definition().submission.channels.first().copied())
+            .unwrap_or(Channel::Langsung);
+        let request = SubmitRequest {
+            service: input.service.clone(),
+            data: form(&input.data, "data")?,
+            channel,
+            facts: facts(&input.facts)?,
+            documents_received: input.documents_received.into_iter().collect(),
+            idempotency_key: input.idempotency_key.filter(|k| !k.trim().is_empty()),
+        };
+        let submitted = shared.store.submit(&scope, &actor, &request, Utc::now()).await?;
+        view(ctx, &scope, submitted.record).await
+    }
+
+    /// Takes an action on an application: any step action, `resubmit` or `withdraw`.
+    async fn act(&self, ctx: &Context<'_>, input: ActInput) -> ApiResult<ApplicationView> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        caller.require_write()?;
+        let scope = caller.scope(input.tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let id = Uuid::parse_str(&input.application_id)
+            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
+        let expected_version = u64::try_from(input.expected_version)
+            .map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid"))?;
+        let documents_received: BTreeSet<String> = input.documents_received.into_iter().collect();
+        let command = match input.action.as_str() {
+            "resubmit" => Command::Resubmit {
+                expected_version,
+                data: input.data.as_ref().map(|d| form(d, "data")).transpose()?.unwrap_or_default(),
+                documents_received,
+            },
+            "withdraw" => Command::Withdraw { expected_version, reason: input.note.unwrap_or_default() },
+            action => Command::Act {
+                expected_version,
+                action: action.to_string(),
+                input: ActionInput {
+                    note: input.note,
+                    checklist: input.checklist.into_iter().map(|c| (c.item, c.confirmed)).collect(),
+                    facts: facts(&input.facts)?,
+                    documents_received,
+                    missing: input.missing,
+                    assignee: input.assignee.map(|a| Assignee { user_id: a.0, roles: BTreeSet::new() }),
+                },
+            },
+        };
+        let acted = shared.store.act(&scope, &actor, id, command, Utc::now()).await?;
+        view(ctx, &scope, acted.record).await
+    }
+}

@@ -1,0 +1,276 @@
+//! Queries.
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use simpul_store::{ApplicationFilter, DeadlineFilter, Page, StageFilter};
+use uuid::Uuid;
+
+use super::application::{ApplicationStatus, ApplicationView, DeadlineView};
+use super::service::ServiceInfo;
+use super::{caller, shared, view};
+use crate::error::{ApiError, ApiResult};
+
+/// A tenant (Dinas Sosial).
+#[derive(SimpleObject)]
+pub struct TenantInfo {
+    pub code: String,
+    pub name: String,
+}
+
+/// The caller.
+#[derive(SimpleObject)]
+pub struct Me {
+    pub user_id: Option<String>,
+    pub username: Option<String>,
+    pub display_name: Option<String>,
+    pub memberships: Vec<MembershipView>,
+    pub provinces: Vec<String>,
+    /// For an API key: its name.
+    pub api_key: Option<String>,
+}
+
+/// Roles in one tenant.
+#[derive(SimpleObject)]
+pub struct MembershipView {
+    pub tenant: String,
+    pub roles: Vec<String>,
+}
+
+/// The public tracking answer: no personal data.
+#[derive(SimpleObject)]
+pub struct TrackingView {
+    pub tenant: String,
+    pub service: String,
+    pub status: ApplicationStatus,
+    pub step_name: Option<String>,
+    pub outcome: Option<String>,
+    pub service_deadline: Option<DeadlineView>,
+}
+
+/// List filter.
+#[derive(InputObject, Default)]
+pub struct ApplicationFilterInput {
+    /// OPEN, IN_PROGRESS, RETURNED or ENDED.
+    pub status: Option<String>,
+    pub service: Option<String>,
+    pub step: Option<String>,
+    /// ON_TIME, NEARING or OVERDUE.
+    pub deadline: Option<String>,
+    /// Words of the applicant's name or the tracking code.
+    pub text: Option<String>,
+    /// The tenant, for users of several tenants.
+    pub tenant: Option<String>,
+}
+
+/// An edge of a connection.
+#[derive(SimpleObject)]
+pub struct ApplicationEdge {
+    pub cursor: String,
+    pub node: ApplicationView,
+}
+
+/// Relay page info.
+#[derive(SimpleObject)]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    pub end_cursor: Option<String>,
+}
+
+/// A page of applications.
+#[derive(SimpleObject)]
+pub struct ApplicationConnection {
+    pub edges: Vec<ApplicationEdge>,
+    pub page_info: PageInfo,
+}
+
+pub(super) async fn connection(
+    ctx: &Context<'_>,
+    scope: &simpul_store::TenantScope,
+    page: Page<simpul_store::ApplicationRecord>,
+) -> ApiResult<ApplicationConnection> {
+    let end_cursor = page.items.last().map(|(c, _)| c.clone());
+    let mut edges = Vec::new();
+    for (cursor, record) in page.items {
+        edges.push(ApplicationEdge { cursor, node: view(ctx, scope, record).await? });
+    }
+    Ok(ApplicationConnection { edges, page_info: PageInfo { has_next_page: page.has_next_page, end_cursor } })
+}
+
+fn page_size(first: Option<i32>) -> ApiResult<u64> {
+    match first.unwrap_or(20) {
+        n @ 1..=100 => Ok(n as u64),
+        _ => Err(ApiError::field("first", "Jumlah per halaman harus 1 sampai 100")),
+    }
+}
+
+fn parse_id(id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::field("id", "ID permohonan tidak valid"))
+}
+
+/// The root of queries.
+pub struct Query;
+
+#[Object]
+impl Query {
+    /// Every office served.
+    async fn tenants(&self, ctx: &Context<'_>) -> ApiResult<Vec<TenantInfo>> {
+        let shared = shared(ctx)?;
+        Ok(shared.store.tenants().await?.into_iter().map(|(code, name)| TenantInfo { code, name }).collect())
+    }
+
+    /// A published service, with everything a client needs to render its form and steps. Public.
+    async fn service(&self, ctx: &Context<'_>, tenant: String, code: String) -> ApiResult<ServiceInfo> {
+        let shared = shared(ctx)?;
+        let scope = shared
+            .store
+            .system_scope(&tenant)
+            .await
+            .map_err(|_| ApiError::NotFound(format!("Dinas `{tenant}` tidak dikenal")))?;
+        let (version, service) = shared.store.published_service(&scope, &code).await?;
+        Ok(ServiceInfo::new(&tenant, version.version, service.definition()))
+    }
+
+    /// The published services of a tenant. Public.
+    async fn services(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<Vec<ServiceInfo>> {
+        let shared = shared(ctx)?;
+        let scope = shared
+            .store
+            .system_scope(&tenant)
+            .await
+            .map_err(|_| ApiError::NotFound(format!("Dinas `{tenant}` tidak dikenal")))?;
+        Ok(shared
+            .store
+            .published_services(&scope)
+            .await?
+            .iter()
+            .map(|(v, s)| ServiceInfo::new(&tenant, v.version, s.definition()))
+            .collect())
+    }
+
+    /// Status of an application for the applicant: the tracking code and the NIK together. Public; no
+    /// personal data in the answer.
+    async fn track_application(
+        &self,
+        ctx: &Context<'_>,
+        tracking_code: String,
+        nik: String,
+    ) -> ApiResult<TrackingView> {
+        let shared = shared(ctx)?;
+        let not_found = || ApiError::NotFound(String::from("Permohonan tidak ditemukan; periksa kode dan NIK"));
+        let found = shared.store.track(&tracking_code, &nik).await?.ok_or_else(not_found)?;
+        let scope = shared.store.system_scope(&found.tenant_id).await?;
+        let (_, service) = shared.store.published_service(&scope, &found.service_code).await?;
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        let state = &found.state;
+        Ok(TrackingView {
+            tenant: found.tenant_id.clone(),
+            service: found.service_code.clone(),
+            status: match state.stage {
+                simpul_engine::Stage::AtStep { .. } => ApplicationStatus::InProgress,
+                simpul_engine::Stage::Returned { .. } => ApplicationStatus::Returned,
+                simpul_engine::Stage::Ended { .. } => ApplicationStatus::Ended,
+            },
+            step_name: state.step().and_then(|s| service.step(s)).map(|s| s.name.clone()),
+            outcome: match &state.stage {
+                simpul_engine::Stage::Ended { outcome, .. } => Some(outcome.clone()),
+                _ => None,
+            },
+            service_deadline: state.deadlines(&runtime.calendar, Utc::now()).service.map(Into::into),
+        })
+    }
+
+    /// The caller.
+    async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
+        match caller(ctx)? {
+            crate::caller::Caller::Anonymous => Err(ApiError::Unauthenticated),
+            crate::caller::Caller::User(p) => Ok(Me {
+                user_id: Some(p.user_id.to_string()),
+                username: Some(p.username.clone()),
+                display_name: Some(p.display_name.clone()),
+                memberships: p
+                    .memberships
+                    .iter()
+                    .map(|m| MembershipView {
+                        tenant: m.scope.tenant_id().to_string(),
+                        roles: m.roles.iter().cloned().collect(),
+                    })
+                    .collect(),
+                provinces: p.provinces.clone(),
+                api_key: None,
+            }),
+            crate::caller::Caller::ApiKey(k) => Ok(Me {
+                user_id: None,
+                username: None,
+                display_name: None,
+                memberships: vec![MembershipView { tenant: k.scope.tenant_id().to_string(), roles: vec![] }],
+                provinces: vec![],
+                api_key: Some(k.name.clone()),
+            }),
+        }
+    }
+
+    /// One application of the caller's tenant.
+    async fn application(&self, ctx: &Context<'_>, id: ID, tenant: Option<String>) -> ApiResult<ApplicationView> {
+        let shared = shared(ctx)?;
+        let scope = caller(ctx)?.scope(tenant.as_deref())?;
+        let record = shared.store.application(&scope, parse_id(&id)?).await?;
+        view(ctx, &scope, record).await
+    }
+
+    /// The caller's tenant's applications, soonest deadline first.
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+        filter: Option<ApplicationFilterInput>,
+        first: Option<i32>,
+        after: Option<String>,
+    ) -> ApiResult<ApplicationConnection> {
+        let shared = shared(ctx)?;
+        let filter = filter.unwrap_or_default();
+        let scope = caller(ctx)?.scope(filter.tenant.as_deref())?;
+        let stage = match filter.status.as_deref() {
+            None => None,
+            Some("OPEN") => Some(StageFilter::Open),
+            Some("IN_PROGRESS") => Some(StageFilter::AtStep),
+            Some("RETURNED") => Some(StageFilter::Returned),
+            Some("ENDED") => Some(StageFilter::Ended),
+            Some(_) => {
+                return Err(ApiError::field("filter.status", "Status harus OPEN, IN_PROGRESS, RETURNED atau ENDED"));
+            }
+        };
+        let deadline = match filter.deadline.as_deref() {
+            None => None,
+            Some("ON_TIME") => Some(DeadlineFilter::OnTime),
+            Some("NEARING") => Some(DeadlineFilter::Nearing),
+            Some("OVERDUE") => Some(DeadlineFilter::Overdue),
+            Some(_) => return Err(ApiError::field("filter.deadline", "Tenggat harus ON_TIME, NEARING atau OVERDUE")),
+        };
+        let store_filter = ApplicationFilter {
+            stage,
+            service: filter.service,
+            step: filter.step,
+            deadline,
+            text: filter.text,
+            assignee: None,
+        };
+        let now: DateTime<Utc> = Utc::now();
+        let page = shared.store.applications(&scope, &store_filter, page_size(first)?, after.as_deref(), now).await?;
+        connection(ctx, &scope, page).await
+    }
+
+    /// What the caller can act on now, soonest deadline first.
+    async fn inbox(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        tenant: Option<String>,
+    ) -> ApiResult<ApplicationConnection> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let page = shared.store.inbox(&scope, &actor, page_size(first)?, after.as_deref(), Utc::now()).await?;
+        connection(ctx, &scope, page).await
+    }
+}

@@ -1,0 +1,71 @@
+//! The inbox: the applications an officer can act on now, soonest deadline first.
+//!
+//! Who may act depends on the definition (roles per step, paraf order, the officer a disposisi named), so the
+//! engine decides it; the store walks the tenant's open applications in deadline order and keeps those the
+//! engine puts in the actor's inbox.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use simpul_engine::{Actor, Context, Service, in_inbox};
+
+use crate::Store;
+use crate::applications::{ApplicationFilter, ApplicationRecord, MAX_PAGE, Page, StageFilter};
+use crate::definitions::TenantRuntime;
+use crate::error::StoreResult;
+use crate::scope::TenantScope;
+
+/// How many open applications one inbox query looks at, at most, before it answers with what it found.
+const SCAN_LIMIT: usize = 20_000;
+
+impl Store {
+    /// The compiled definition version an application runs under, and its tenant's calendar.
+    pub async fn runtime_for(
+        &self,
+        scope: &TenantScope,
+        record: &ApplicationRecord,
+    ) -> StoreResult<(Arc<Service>, Arc<TenantRuntime>)> {
+        let (_, service) = self.service_version(&self.db, scope, record.service_version_id).await?;
+        Ok((service, self.tenant_runtime(&self.db, scope).await?))
+    }
+
+    /// A page of what `actor` can act on now.
+    pub async fn inbox(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        first: u64,
+        after: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Page<ApplicationRecord>> {
+        let first = first.clamp(1, MAX_PAGE) as usize;
+        let filter = ApplicationFilter { stage: Some(StageFilter::AtStep), ..Default::default() };
+        let mut cursor = after.map(str::to_string);
+        let mut found = Vec::new();
+        let mut scanned = 0;
+        loop {
+            let page = self.applications(scope, &filter, MAX_PAGE, cursor.as_deref(), now).await?;
+            let more = page.has_next_page;
+            for (c, record) in page.items {
+                scanned += 1;
+                cursor = Some(c.clone());
+                let (service, runtime) = self.runtime_for(scope, &record).await?;
+                let ctx = Context {
+                    service: &service,
+                    calendar: &runtime.calendar,
+                    region_code: Some(&runtime.tenant.region_code),
+                };
+                if in_inbox(&ctx, &record.state, actor) {
+                    found.push((c, record));
+                    if found.len() > first {
+                        found.truncate(first);
+                        return Ok(Page { items: found, has_next_page: true });
+                    }
+                }
+            }
+            if !more || scanned >= SCAN_LIMIT {
+                return Ok(Page { items: found, has_next_page: more });
+            }
+        }
+    }
+}

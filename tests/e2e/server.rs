@@ -1,0 +1,148 @@
+//! Starting the server, and a small GraphQL client that logs in as demo users.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+
+use serde_json::{Value, json};
+
+/// A running server.
+pub struct Server {
+    child: Child,
+    pub address: String,
+    tokens: Mutex<HashMap<String, (String, String)>>,
+    _dir: tempfile::TempDir,
+    pub backend: &'static str,
+    /// The PostgreSQL server and database to drop afterwards.
+    cleanup: Option<(String, String)>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some((admin, name)) = &self.cleanup {
+            let _ = Command::new("psql")
+                .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
+                .status();
+        }
+    }
+}
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_simpul")
+}
+
+fn definitions() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("service-definitions")
+}
+
+fn start(backend: &'static str, database_url: Option<String>) -> Server {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut command = Command::new(binary());
+    command
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
+        .current_dir(dir.path())
+        .env_remove("SIMPUL_CONFIG")
+        .env_remove("SIMPUL_BIND")
+        .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    match &database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let mut child = command.spawn().expect("server starts");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut address = None;
+    for _ in 0..5 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        if let Some(rest) = line.split("http://").nth(1) {
+            address = rest.split_whitespace().next().map(String::from);
+            break;
+        }
+    }
+    let address = address.expect("the server prints its address");
+    Server { child, address, tokens: Mutex::new(HashMap::new()), _dir: dir, backend, cleanup: None }
+}
+
+/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (a fresh database, migrated first).
+pub fn servers() -> Vec<Server> {
+    let mut out = vec![start("sqlite", None)];
+    if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
+        let name = format!("simpul_test_{}", uuid_like());
+        let status =
+            Command::new("psql").args([admin.as_str(), "-q", "-c", &format!("CREATE DATABASE \"{name}\"")]).status();
+        assert!(status.is_ok_and(|s| s.success()), "create database");
+        let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
+        let migrated = Command::new(binary()).args(["migrate", "--database-url", &url]).status().expect("migrate");
+        assert!(migrated.success());
+        let mut server = start("postgres", Some(url));
+        server.cleanup = Some((admin, name));
+        out.push(server);
+    }
+    out
+}
+
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{nanos:x}{}", std::process::id())
+}
+
+impl Server {
+    /// Sends a GraphQL request with an optional bearer token; returns the whole response.
+    pub fn raw(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
+        let mut request = ureq::post(&format!("http://{}/graphql", self.address));
+        if let Some(token) = token {
+            request = request.header("Authorization", &format!("Bearer {token}"));
+        }
+        let mut response = request.send_json(json!({ "query": query, "variables": variables })).expect("HTTP");
+        response.body_mut().read_json::<Value>().expect("JSON")
+    }
+
+    /// Logs in a demo user; returns their token and user id (cached).
+    pub fn login(&self, username: &str) -> (String, String) {
+        if let Some(hit) = self.tokens.lock().expect("lock").get(username) {
+            return hit.clone();
+        }
+        let response = self.raw(
+            None,
+            "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token userId } }",
+            json!({ "u": username, "p": "demo" }),
+        );
+        let login = &response["data"]["login"];
+        let pair = (
+            login["token"].as_str().unwrap_or_else(|| panic!("login {username}: {response}")).to_string(),
+            login["userId"].as_str().expect("user id").to_string(),
+        );
+        self.tokens.lock().expect("lock").insert(username.to_string(), pair.clone());
+        pair
+    }
+
+    /// Runs a request as a demo user; returns `data`, failing the test on errors.
+    pub fn as_user(&self, username: &str, query: &str, variables: Value) -> Value {
+        let (token, _) = self.login(username);
+        let response = self.raw(Some(&token), query, variables);
+        assert!(response.get("errors").is_none(), "{} as {username}: {response}", self.backend);
+        response["data"].clone()
+    }
+
+    /// Runs a request as a demo user and expects one error; returns its `extensions.code` and the error.
+    pub fn error_as(&self, username: &str, query: &str, variables: Value) -> (String, Value) {
+        let (token, _) = self.login(username);
+        let response = self.raw(Some(&token), query, variables);
+        let error = response["errors"][0].clone();
+        assert!(!error.is_null(), "{}: expected an error as {username}: {response}", self.backend);
+        (error["extensions"]["code"].as_str().unwrap_or_default().to_string(), error)
+    }
+}
+
+/// The fields of an application the flows read.
+pub const APPLICATION: &str = "id version status step outcome products trackingCode data
+    availableActions { kind code movement noteRequired needsMissingList checklist { code required } facts { code type } assignTo }
+    letters { number }";
