@@ -27,6 +27,10 @@ enum Command {
     Definitions(commands::definitions::Args),
     /// Run the server.
     Serve(commands::serve::Args),
+    /// Manage user accounts.
+    User(commands::user::Args),
+    /// Manage API keys of integrating systems.
+    Apikey(commands::apikey::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,8 @@ fn main() -> ExitCode {
         Command::Migrate(args) => runtime().and_then(|rt| rt.block_on(commands::migrate::run(&args))),
         Command::Definitions(args) => runtime().and_then(|rt| rt.block_on(commands::definitions::run(&args))),
         Command::Serve(args) => runtime().and_then(|rt| rt.block_on(commands::serve::run(&args))),
+        Command::User(args) => runtime().and_then(|rt| rt.block_on(commands::user::run(&args))),
+        Command::Apikey(args) => runtime().and_then(|rt| rt.block_on(commands::apikey::run(&args))),
     };
     match result {
         Ok(code) => code,

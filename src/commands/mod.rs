@@ -1,9 +1,11 @@
 //! The subcommands of `simpul`.
 
+pub mod apikey;
 pub mod definitions;
 pub mod migrate;
 pub mod schema;
 pub mod serve;
+pub mod user;
 pub mod validate;
 
 /// Where the definitions live unless a command is told otherwise.

@@ -45,7 +45,11 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let secret = crate::config::token_secret()?;
     println!("simpul listening on http://{address} with {} offices", tenants.len());
     tracing::info!(%address, offices = tenants.len(), "serving");
-    simpul_api::serve(listener, AppState::new(store, &secret), shutdown_signal()).await?;
+    // The tenants' template files, against which admins' drafts are checked.
+    let templates = simpul_definitions::load_dir(&definitions)
+        .map(|report| report.catalog.tenants.into_iter().map(|t| (t.folder, t.templates)).collect())
+        .unwrap_or_default();
+    simpul_api::serve(listener, AppState::new(store, &secret, templates), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

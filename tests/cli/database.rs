@@ -38,3 +38,29 @@ fn the_config_file_names_the_database() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("unknown field `databse_url`"));
 }
+
+#[test]
+fn users_and_api_keys_are_created_from_the_command_line() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let definitions = workspace().join("service-definitions");
+    let defs = definitions.to_str().expect("utf-8");
+    assert!(simpul_in(dir.path(), &["migrate"]).status.success());
+    assert!(simpul_in(dir.path(), &["definitions", "sync", defs]).status.success());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(["user", "add", "andi", "--name", "Andi", "--role", "bulukumba:kabid", "--province", "73"])
+        .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
+        .env_remove("SIMPUL_CONFIG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("start");
+    child.stdin.take().expect("stdin").write_all(b"kata-sandi-kuat\n").expect("password");
+    let out = child.wait_with_output().expect("done");
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains("created user andi"));
+    let key = simpul_in(dir.path(), &["apikey", "create", "--tenant", "tebing-tinggi", "--name", "Dinas Kesehatan"]);
+    assert!(stdout(&key).contains("api key") && stdout(&key).contains("spl_"), "{}", stdout(&key));
+    let unknown = simpul_in(dir.path(), &["apikey", "create", "--tenant", "atlantis", "--name", "x"]);
+    assert_eq!(unknown.status.code(), Some(2));
+}

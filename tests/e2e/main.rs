@@ -2,6 +2,7 @@
 //! an officer's tool would. Every test runs on the embedded SQLite database, and also on PostgreSQL when
 //! `TEST_DATABASE_URL` names a server.
 
+mod admin;
 mod flows;
 mod refusals;
 mod server;

@@ -31,6 +31,8 @@ pub struct Services {
     pub tokens: TokenKeys,
     /// Failed-login throttle.
     pub logins: LoginLimiter,
+    /// Template files of each tenant, for validating drafts.
+    pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
 }
 
 /// Shared services, as resolvers receive them.
@@ -46,10 +48,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a store and a token secret.
-    pub fn new(store: Store, token_secret: &[u8]) -> Self {
-        let shared =
-            Arc::new(Services { store, tokens: TokenKeys::new(token_secret), logins: LoginLimiter::default() });
+    /// State for a store, a token secret and the tenants' template files.
+    pub fn new(
+        store: Store,
+        token_secret: &[u8],
+        templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
+    ) -> Self {
+        let shared = Arc::new(Services {
+            store,
+            tokens: TokenKeys::new(token_secret),
+            logins: LoginLimiter::default(),
+            templates,
+        });
         AppState { schema: graphql::schema(shared.clone()), shared }
     }
 }

@@ -245,6 +245,19 @@ impl Store {
         SystemAccess::new()
     }
 
+    /// The scope of a tenant for a provincial admin of its province.
+    pub async fn province_scope(&self, principal: &Principal, tenant_code: &str) -> StoreResult<TenantScope> {
+        let row = tenant::Entity::find_by_id(tenant_code.to_string())
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound { what: "dinas" })?;
+        if principal.provinces.contains(&row.province_code) {
+            Ok(TenantScope::new(row.id))
+        } else {
+            Err(StoreError::NotFound { what: "dinas" })
+        }
+    }
+
     /// The roles a user holds in the tenant of `scope` (to check the officer a disposisi names).
     pub async fn roles_of(&self, scope: &TenantScope, user_id: Uuid) -> StoreResult<BTreeSet<String>> {
         let rows = membership::Entity::find()

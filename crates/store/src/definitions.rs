@@ -351,3 +351,71 @@ async fn insert_version<C: ConnectionTrait>(
     .await?;
     Ok(id)
 }
+
+/// What saving a draft gave: the new version if the YAML had no errors, and every diagnostic either way.
+#[derive(Debug, Clone)]
+pub struct DraftResult {
+    /// The saved draft, when there were no errors.
+    pub version: Option<VersionInfo>,
+    /// Problems found (warnings included).
+    pub diagnostics: Vec<simpul_definitions::Diagnostic>,
+}
+
+impl Store {
+    /// Validates `yaml` as service `code` of the tenant and, if it has no errors, saves it as a new draft
+    /// version. `templates` are the tenant's template files, for the reference checks.
+    pub async fn save_service_draft(
+        &self,
+        scope: &TenantScope,
+        code: &str,
+        yaml: &str,
+        templates: &std::collections::BTreeSet<String>,
+        actor: &str,
+    ) -> StoreResult<DraftResult> {
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
+        let context = simpul_definitions::validate::TenantContext { tenant: &runtime.tenant, templates };
+        let (parsed, diagnostics) = simpul_definitions::validate::service_source(&file, &context);
+        if simpul_definitions::diagnostics::has_errors(&diagnostics) || parsed.is_none() {
+            return Ok(DraftResult { version: None, diagnostics });
+        }
+        let txn = self.db.begin().await?;
+        let latest = service_version::Entity::find()
+            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
+            .filter(service_version::Column::ServiceCode.eq(code))
+            .order_by_desc(service_version::Column::Version)
+            .one(&txn)
+            .await?;
+        let version = latest.map_or(1, |l| l.version + 1);
+        let id = insert_version(&txn, scope.tenant_id(), code, version, yaml, status::DRAFT, actor, Utc::now()).await?;
+        let row = service_version::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
+        txn.commit().await?;
+        Ok(DraftResult { version: Some(VersionInfo::from(&row)), diagnostics })
+    }
+
+    /// Publishes a draft of the tenant: it becomes the version new applications start under, and the version it
+    /// replaces is retired. Applications under older versions keep them.
+    pub async fn publish_service_version(&self, scope: &TenantScope, id: Uuid) -> StoreResult<VersionInfo> {
+        let txn = self.db.begin().await?;
+        let row = service_version::Entity::find_by_id(id)
+            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
+        if row.status != status::DRAFT {
+            return Err(StoreError::Invalid(format!("versi {} sudah berstatus {}", row.version, row.status)));
+        }
+        let now = Utc::now();
+        retire_published(&txn, scope.tenant_id(), &row.service_code, now).await?;
+        let mut active: service_version::ActiveModel = row.into();
+        active.status = Set(status::PUBLISHED.to_string());
+        active.published_at = Set(Some(now));
+        let published = active.update(&txn).await?;
+        txn.commit().await?;
+        self.clear_caches();
+        Ok(VersionInfo::from(&published))
+    }
+}

@@ -1,11 +1,12 @@
 //! The GraphQL API: one schema, with limits on depth and complexity, errors with stable codes.
 
+mod admin;
 mod application;
 mod mutation;
 mod query;
 mod service;
 
-use async_graphql::{Context, EmptySubscription, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
 use simpul_store::{ApplicationRecord, TenantScope};
 
 use crate::Shared;
@@ -16,12 +17,24 @@ pub use application::ApplicationView;
 pub use mutation::Mutation;
 pub use query::Query;
 
+/// Every query.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(Query, admin::AdminQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(Mutation, admin::AdminMutation);
+
 /// The schema type.
-pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
 /// Builds the schema with the shared services.
 pub fn schema(shared: Shared) -> ApiSchema {
-    Schema::build(Query, Mutation, EmptySubscription).data(shared).limit_depth(12).limit_complexity(5_000).finish()
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .data(shared)
+        .limit_depth(12)
+        .limit_complexity(5_000)
+        .finish()
 }
 
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {

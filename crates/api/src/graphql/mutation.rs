@@ -112,6 +112,7 @@ fn channel(value: Option<&str>) -> ApiResult<Option<Channel>> {
 }
 
 /// The root of mutations.
+#[derive(Default)]
 pub struct Mutation;
 
 #[Object]

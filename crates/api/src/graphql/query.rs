@@ -108,6 +108,7 @@ fn parse_id(id: &ID) -> ApiResult<Uuid> {
 }
 
 /// The root of queries.
+#[derive(Default)]
 pub struct Query;
 
 #[Object]

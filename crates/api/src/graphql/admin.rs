@@ -1,0 +1,155 @@
+//! Definition administration: drafts with the validator's diagnostics, publishing, and the version history.
+//! Tenant admins (`admin_dinas`) work on their own office; provincial admins on every office of their province.
+
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use simpul_store::TenantScope;
+use simpul_store::definitions::VersionInfo;
+use uuid::Uuid;
+
+use super::{caller, shared};
+use crate::caller::Caller;
+use crate::error::{ApiError, ApiResult};
+
+/// A stored version of a service definition.
+#[derive(SimpleObject)]
+pub struct ServiceVersionView {
+    pub id: ID,
+    pub tenant: String,
+    pub service: String,
+    pub version: i32,
+    /// draft, published or retired.
+    pub status: String,
+    pub content_hash: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub yaml: Option<String>,
+}
+
+impl ServiceVersionView {
+    fn new(v: VersionInfo, yaml: Option<String>) -> Self {
+        ServiceVersionView {
+            id: ID(v.id.to_string()),
+            tenant: v.tenant_id,
+            service: v.service_code,
+            version: v.version,
+            status: v.status,
+            content_hash: v.content_hash,
+            created_by: v.created_by,
+            created_at: v.created_at,
+            yaml,
+        }
+    }
+}
+
+/// One problem the validator found.
+#[derive(SimpleObject)]
+pub struct DiagnosticView {
+    /// error or warning.
+    pub level: String,
+    pub check: String,
+    pub line: usize,
+    pub column: usize,
+    pub path: String,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// The result of saving a draft.
+#[derive(SimpleObject)]
+pub struct DraftView {
+    /// The saved draft; absent when the YAML has errors.
+    pub version: Option<ServiceVersionView>,
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+async fn admin_scope(ctx: &Context<'_>, tenant: &str) -> ApiResult<TenantScope> {
+    let forbidden = || {
+        ApiError::Forbidden(String::from("Hanya admin dinas atau admin provinsi yang dapat mengelola definisi layanan"))
+    };
+    match caller(ctx)? {
+        Caller::Anonymous => Err(ApiError::Unauthenticated),
+        Caller::ApiKey(_) => Err(forbidden()),
+        Caller::User(principal) => {
+            if let Some(m) = principal.membership(tenant)
+                && m.roles.contains("admin_dinas")
+            {
+                return Ok(m.scope.clone());
+            }
+            shared(ctx)?.store.province_scope(principal, tenant).await.map_err(|_| forbidden())
+        }
+    }
+}
+
+/// Admin queries.
+#[derive(Default)]
+pub struct AdminQuery;
+
+#[Object]
+impl AdminQuery {
+    /// Every version of a service, newest first, with its YAML.
+    async fn service_versions(
+        &self,
+        ctx: &Context<'_>,
+        tenant: String,
+        code: String,
+    ) -> ApiResult<Vec<ServiceVersionView>> {
+        let scope = admin_scope(ctx, &tenant).await?;
+        let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
+        Ok(versions.into_iter().map(|(v, yaml)| ServiceVersionView::new(v, Some(yaml))).collect())
+    }
+}
+
+/// Admin mutations.
+#[derive(Default)]
+pub struct AdminMutation;
+
+#[Object]
+impl AdminMutation {
+    /// Checks a service's YAML and, when it has no errors, saves it as a new draft version.
+    async fn save_service_draft(
+        &self,
+        ctx: &Context<'_>,
+        tenant: String,
+        code: String,
+        yaml: String,
+    ) -> ApiResult<DraftView> {
+        let scope = admin_scope(ctx, &tenant).await?;
+        let shared = shared(ctx)?;
+        let templates = shared.templates.get(&tenant).cloned().unwrap_or_default();
+        let actor = caller(ctx)?.actor(&scope).user_id;
+        let result = shared.store.save_service_draft(&scope, &code, &yaml, &templates, &actor).await?;
+        Ok(DraftView {
+            version: result.version.map(|v| ServiceVersionView::new(v, None)),
+            diagnostics: result
+                .diagnostics
+                .into_iter()
+                .map(|d| DiagnosticView {
+                    level: serde_json::to_value(d.level)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    check: d.check.to_string(),
+                    line: d.line,
+                    column: d.column,
+                    path: d.path,
+                    message: d.message,
+                    hint: d.hint,
+                })
+                .collect(),
+        })
+    }
+
+    /// Publishes a draft: new applications start under it; running ones keep their version.
+    async fn publish_service_version(
+        &self,
+        ctx: &Context<'_>,
+        tenant: String,
+        id: ID,
+    ) -> ApiResult<ServiceVersionView> {
+        let scope = admin_scope(ctx, &tenant).await?;
+        let id = Uuid::parse_str(&id).map_err(|_| ApiError::field("id", "ID versi tidak valid"))?;
+        let published = shared(ctx)?.store.publish_service_version(&scope, id).await?;
+        Ok(ServiceVersionView::new(published, None))
+    }
+}
