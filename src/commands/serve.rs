@@ -49,7 +49,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let templates = simpul_definitions::load_dir(&definitions)
         .map(|report| report.catalog.tenants.into_iter().map(|t| (t.folder, t.templates)).collect())
         .unwrap_or_default();
-    simpul_api::serve(listener, AppState::new(store, &secret, templates), shutdown_signal()).await?;
+    simpul_api::serve(listener, AppState::new(store, &secret, templates)?, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

@@ -4,5 +4,6 @@
 
 mod admin;
 mod flows;
+mod public;
 mod refusals;
 mod server;

@@ -4,6 +4,8 @@ pub mod caller;
 pub mod error;
 pub mod graphql;
 mod health;
+pub mod metrics;
+mod public_page;
 pub mod token;
 
 use std::sync::Arc;
@@ -31,6 +33,8 @@ pub struct Services {
     pub tokens: TokenKeys,
     /// Failed-login throttle.
     pub logins: LoginLimiter,
+    /// Prometheus metrics.
+    pub metrics: metrics::Metrics,
     /// Template files of each tenant, for validating drafts.
     pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
 }
@@ -53,14 +57,15 @@ impl AppState {
         store: Store,
         token_secret: &[u8],
         templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
-    ) -> Self {
+    ) -> Result<Self, prometheus::Error> {
         let shared = Arc::new(Services {
             store,
             tokens: TokenKeys::new(token_secret),
             logins: LoginLimiter::default(),
+            metrics: metrics::Metrics::new()?,
             templates,
         });
-        AppState { schema: graphql::schema(shared.clone()), shared }
+        Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }
 }
 
@@ -107,6 +112,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
         .merge(health::routes())
+        .merge(public_page::routes())
+        .merge(metrics::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -111,6 +111,21 @@ fn channel(value: Option<&str>) -> ApiResult<Option<Channel>> {
     }
 }
 
+/// Counts a submission or action in the metrics by its outcome.
+fn count<T>(
+    shared: &crate::Shared,
+    scope: &simpul_store::TenantScope,
+    result: simpul_store::StoreResult<T>,
+) -> ApiResult<T> {
+    let result = result.map_err(ApiError::from);
+    let outcome = match &result {
+        Ok(_) => String::from("ok"),
+        Err(error) => error.code().to_lowercase(),
+    };
+    shared.metrics.action(scope.tenant_id(), &outcome);
+    result
+}
+
 /// The root of mutations.
 #[derive(Default)]
 pub struct Mutation;
@@ -155,7 +170,8 @@ impl Mutation {
             documents_received: input.documents_received.into_iter().collect(),
             idempotency_key: input.idempotency_key.filter(|k| !k.trim().is_empty()),
         };
-        let submitted = shared.store.submit(&scope, &actor, &request, Utc::now()).await?;
+        let submitted = shared.store.submit(&scope, &actor, &request, Utc::now()).await;
+        let submitted = count(shared, &scope, submitted)?;
         view(ctx, &scope, submitted.record).await
     }
 
@@ -191,7 +207,8 @@ impl Mutation {
                 },
             },
         };
-        let acted = shared.store.act(&scope, &actor, id, command, Utc::now()).await?;
+        let acted = shared.store.act(&scope, &actor, id, command, Utc::now()).await;
+        let acted = count(shared, &scope, acted)?;
         view(ctx, &scope, acted.record).await
     }
 }
