@@ -7,3 +7,4 @@ mod flows;
 mod public;
 mod refusals;
 mod server;
+mod subscriptions;

@@ -35,6 +35,8 @@ pub struct Services {
     pub logins: LoginLimiter,
     /// Prometheus metrics.
     pub metrics: metrics::Metrics,
+    /// Fan-out of application events to subscriptions.
+    pub events: tokio::sync::broadcast::Sender<graphql::subscription::ApplicationEvent>,
     /// Template files of each tenant, for validating drafts.
     pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
 }
@@ -63,6 +65,7 @@ impl AppState {
             tokens: TokenKeys::new(token_secret),
             logins: LoginLimiter::default(),
             metrics: metrics::Metrics::new()?,
+            events: tokio::sync::broadcast::channel(1024).0,
             templates,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
@@ -104,13 +107,39 @@ async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: Gra
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish())
+}
+
+/// Subscriptions over WebSocket (graphql-transport-ws or graphql-ws). The credentials come in the
+/// `connection_init` payload as `{ "Authorization": "Bearer …" }`.
+async fn graphql_ws(
+    State(state): State<AppState>,
+    protocol: async_graphql_axum::GraphQLProtocol,
+    upgrade: axum::extract::ws::WebSocketUpgrade,
+) -> axum::response::Response {
+    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
+        let shared = state.shared.clone();
+        async_graphql_axum::GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
+            .on_connection_init(move |payload| async move {
+                let mut headers = HeaderMap::new();
+                if let Some(value) = payload.get("Authorization").and_then(|v| v.as_str())
+                    && let Ok(value) = value.parse()
+                {
+                    headers.insert(axum::http::header::AUTHORIZATION, value);
+                }
+                let mut data = async_graphql::Data::default();
+                data.insert(caller(&shared, &headers).await);
+                Ok(data)
+            })
+            .serve()
+    })
 }
 
 /// The whole router.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql/ws", get(graphql_ws))
         .merge(health::routes())
         .merge(public_page::routes())
         .merge(metrics::routes())

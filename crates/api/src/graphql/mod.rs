@@ -5,8 +5,9 @@ mod application;
 mod mutation;
 mod query;
 mod service;
+pub mod subscription;
 
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, Schema};
 use simpul_store::{ApplicationRecord, TenantScope};
 
 use crate::Shared;
@@ -26,11 +27,11 @@ pub struct QueryRoot(Query, admin::AdminQuery);
 pub struct MutationRoot(Mutation, admin::AdminMutation);
 
 /// The schema type.
-pub type ApiSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
 /// Builds the schema with the shared services.
 pub fn schema(shared: Shared) -> ApiSchema {
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
         .data(shared)
         .limit_depth(12)
         .limit_complexity(5_000)
@@ -50,4 +51,15 @@ async fn view(ctx: &Context<'_>, scope: &TenantScope, record: ApplicationRecord)
     let (service, runtime) = shared.store.runtime_for(scope, &record).await?;
     let actor = caller(ctx)?.actor(scope);
     Ok(ApplicationView { record, service, runtime, scope: scope.clone(), actor })
+}
+
+/// The name of an event's kind, as stored and as subscribers see it.
+fn event_kind(kind: &simpul_engine::EventKind) -> &'static str {
+    match kind {
+        simpul_engine::EventKind::Submitted(_) => "submitted",
+        simpul_engine::EventKind::ActionTaken(_) => "action_taken",
+        simpul_engine::EventKind::Resubmitted(_) => "resubmitted",
+        simpul_engine::EventKind::Withdrawn { .. } => "withdrawn",
+        simpul_engine::EventKind::DocumentAttached { .. } => "document_attached",
+    }
 }

@@ -126,6 +126,18 @@ fn count<T>(
     result
 }
 
+/// Tells the subscribers of the tenant (nobody listening is not an error).
+fn announce(shared: &crate::Shared, record: &simpul_store::ApplicationRecord, kind: &str) {
+    let _ = shared.events.send(super::subscription::ApplicationEvent {
+        tenant: record.tenant_id.clone(),
+        application_id: ID(record.id.to_string()),
+        kind: kind.to_string(),
+        version: record.version,
+        step: record.state.step().map(String::from),
+        at: record.updated_at,
+    });
+}
+
 /// The root of mutations.
 #[derive(Default)]
 pub struct Mutation;
@@ -172,6 +184,9 @@ impl Mutation {
         };
         let submitted = shared.store.submit(&scope, &actor, &request, Utc::now()).await;
         let submitted = count(shared, &scope, submitted)?;
+        if submitted.created {
+            announce(shared, &submitted.record, "submitted");
+        }
         view(ctx, &scope, submitted.record).await
     }
 
@@ -209,6 +224,9 @@ impl Mutation {
         };
         let acted = shared.store.act(&scope, &actor, id, command, Utc::now()).await;
         let acted = count(shared, &scope, acted)?;
+        for event in &acted.events {
+            announce(shared, &acted.record, super::event_kind(&event.kind));
+        }
         view(ctx, &scope, acted.record).await
     }
 }

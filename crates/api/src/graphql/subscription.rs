@@ -1,0 +1,45 @@
+//! Subscriptions: `applicationEvents(tenant)` tells officers' tools and integrators what happened, as it
+//! happens, for their own tenant only. In one process the events fan out through a broadcast channel.
+
+use async_graphql::{Context, ID, SimpleObject, Subscription};
+use chrono::{DateTime, Utc};
+use futures_util::{Stream, StreamExt};
+use tokio_stream::wrappers::BroadcastStream;
+
+use super::{caller, shared};
+
+/// Something that happened to an application.
+#[derive(SimpleObject, Clone, Debug)]
+pub struct ApplicationEvent {
+    pub tenant: String,
+    pub application_id: ID,
+    /// submitted, action_taken, resubmitted, withdrawn, document_attached.
+    pub kind: String,
+    /// The application's version after the event.
+    pub version: i64,
+    /// The step it is in after the event, if any.
+    pub step: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// The root of subscriptions.
+#[derive(Default)]
+pub struct SubscriptionRoot;
+
+#[Subscription]
+impl SubscriptionRoot {
+    /// Events of the caller's tenant (`tenant` must be one of the caller's).
+    async fn application_events(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+    ) -> async_graphql::Result<impl Stream<Item = ApplicationEvent> + use<>> {
+        let scope = caller(ctx)?.scope(tenant.as_deref())?;
+        let receiver = shared(ctx)?.events.subscribe();
+        let tenant = scope.tenant_id().to_string();
+        Ok(BroadcastStream::new(receiver).filter_map(move |event| {
+            let tenant = tenant.clone();
+            async move { event.ok().filter(|e| e.tenant == tenant) }
+        }))
+    }
+}
