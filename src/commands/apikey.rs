@@ -26,6 +26,9 @@ enum Command {
         /// Allow submitting and acting, not only reading.
         #[arg(long)]
         write: bool,
+        /// A role of the tenant the system acts with (e.g. `operator_desa`); repeatable.
+        #[arg(long = "role")]
+        roles: Vec<String>,
         /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
         #[arg(long)]
         database_url: Option<String>,
@@ -35,14 +38,15 @@ enum Command {
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
-        Command::Create { tenant, name, write, database_url } => {
+        Command::Create { tenant, name, write, roles, database_url } => {
             let store = Store::connect(&crate::config::database_url(database_url.as_deref())?).await?;
             let scope = store.system_scope(tenant).await?;
             let mut scopes = BTreeSet::from([ApiScope::Read]);
             if *write {
                 scopes.insert(ApiScope::Write);
             }
-            let (id, secret) = store.create_api_key(&scope, name, &scopes, "simpul apikey create").await?;
+            let roles = roles.iter().cloned().collect();
+            let (id, secret) = store.create_api_key(&scope, name, &scopes, &roles, "simpul apikey create").await?;
             println!("api key {id} for {tenant}: {secret}");
             println!("send it as `Authorization: Bearer <key>`; it is not shown again");
             Ok(ExitCode::SUCCESS)

@@ -25,6 +25,7 @@ fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on
         .env_remove("DATABASE_URL")
         .env_remove("SIMPUL_BIND")
         .env_remove("SIMPUL_CONFIG")
+        .env_remove("SIMPUL_TOKEN_SECRET")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -39,6 +40,8 @@ fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on
     let ready = get(&address, "/readyz");
     assert!(ready.starts_with("HTTP/1.1 200") && ready.contains(r#""database":"ok""#), "{ready}");
     assert!(dir.path().join("data/simpul.db").is_file(), "the embedded database under ./data/");
+    let secret = std::fs::read_to_string(dir.path().join("data/token.secret")).expect("a generated token secret");
+    assert_eq!(secret.len(), 64);
 
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
     assert!(status.success());

@@ -3,6 +3,7 @@
 //! `TEST_DATABASE_URL` names a server.
 
 mod admin;
+mod apikeys;
 mod flows;
 mod public;
 mod refusals;

@@ -95,6 +95,11 @@ fn uuid_like() -> String {
 }
 
 impl Server {
+    /// The server's working folder (its SQLite database is `data/simpul.db` there).
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Sends a GraphQL request with an optional bearer token; returns the whole response.
     pub fn raw(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = ureq::post(&format!("http://{}/graphql", self.address));

@@ -51,7 +51,7 @@ impl Caller {
     pub fn actor(&self, scope: &TenantScope) -> Actor {
         match self {
             Caller::User(p) => p.actor(scope),
-            Caller::ApiKey(k) => Actor { user_id: format!("apikey:{}", k.key_id), roles: Default::default() },
+            Caller::ApiKey(k) => Actor { user_id: format!("apikey:{}", k.key_id), roles: k.roles.clone() },
             Caller::Anonymous => Actor { user_id: String::from("anonymous"), roles: Default::default() },
         }
     }

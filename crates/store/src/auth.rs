@@ -55,6 +55,16 @@ pub struct ApiPrincipal {
     pub scope: TenantScope,
     /// What it may do.
     pub scopes: BTreeSet<ApiScope>,
+    /// Roles the integrating system acts with (e.g. a village system as `operator_desa`).
+    pub roles: BTreeSet<String>,
+}
+
+/// What an API key may do, as stored in its `scopes` column.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct KeyGrant {
+    scopes: BTreeSet<ApiScope>,
+    #[serde(default)]
+    roles: BTreeSet<String>,
 }
 
 fn argon() -> Argon2<'static> {
@@ -268,15 +278,21 @@ impl Store {
         Ok(rows.into_iter().map(|m| m.role).collect())
     }
 
-    /// Creates an API key for an integrator of the tenant. Returns the key's id and the secret, which is shown
-    /// once and stored only as a SHA-256 hash (the secret is 256 random bits, so a slow hash adds nothing).
+    /// Creates an API key for an integrator of the tenant, acting with `roles` (which must be roles of the
+    /// tenant). Returns the key's id and the secret, which is shown once and stored only as a SHA-256 hash (the
+    /// secret is 256 random bits, so a slow hash adds nothing).
     pub async fn create_api_key(
         &self,
         scope: &TenantScope,
         name: &str,
         scopes: &BTreeSet<ApiScope>,
+        roles: &BTreeSet<String>,
         created_by: &str,
     ) -> StoreResult<(Uuid, String)> {
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        if let Some(unknown) = roles.iter().find(|r| !runtime.tenant.roles.iter().any(|x| &x.code == *r)) {
+            return Err(StoreError::Invalid(format!("peran `{unknown}` tidak dikenal di dinas ini")));
+        }
         let mut random = [0u8; 32];
         rand::rng().fill_bytes(&mut random);
         let mut prefix_bytes = [0u8; 6];
@@ -291,7 +307,8 @@ impl Store {
             name: Set(name.to_string()),
             key_prefix: Set(prefix),
             key_hash: Set(sha256_hex(&secret)),
-            scopes: Set(serde_json::to_string(&scopes).unwrap_or_else(|_| String::from("[\"read\"]"))),
+            scopes: Set(serde_json::to_string(&KeyGrant { scopes, roles: roles.clone() })
+                .map_err(|e| StoreError::Invalid(e.to_string()))?),
             created_by: Set(created_by.to_string()),
             created_at: Set(Utc::now()),
             revoked_at: Set(None),
@@ -315,9 +332,15 @@ impl Store {
         if key.key_hash != sha256_hex(secret) {
             return Err(StoreError::BadCredentials);
         }
-        let scopes: BTreeSet<ApiScope> =
+        let grant: KeyGrant =
             serde_json::from_str(&key.scopes).map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
-        Ok(ApiPrincipal { key_id: key.id, name: key.name, scope: TenantScope::new(key.tenant_id), scopes })
+        Ok(ApiPrincipal {
+            key_id: key.id,
+            name: key.name,
+            scope: TenantScope::new(key.tenant_id),
+            scopes: grant.scopes,
+            roles: grant.roles,
+        })
     }
 
     /// Revokes an API key of the tenant.

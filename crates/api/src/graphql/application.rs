@@ -113,6 +113,16 @@ pub struct LetterView {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A stored document of an application.
+#[derive(SimpleObject)]
+pub struct DocumentView {
+    pub requirement: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub content_type: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// An application seen by one caller.
 pub struct ApplicationView {
     pub record: ApplicationRecord,
@@ -321,6 +331,29 @@ impl ApplicationView {
             .into_iter()
             .map(|l| LetterView { product: l.product, number: l.number, issued_at: l.issued_at })
             .collect())
+    }
+
+    /// Stored documents (scans), and the requirements whose paper copies were received.
+    async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentView>> {
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        Ok(state
+            .store
+            .documents_of(&self.scope, self.record.id)
+            .await?
+            .into_iter()
+            .map(|d| DocumentView {
+                requirement: d.requirement,
+                sha256: d.sha256,
+                size_bytes: d.size_bytes,
+                content_type: d.content_type,
+                created_at: d.created_at,
+            })
+            .collect())
+    }
+
+    /// Requirements whose paper copy the office received.
+    async fn documents_received(&self) -> Vec<String> {
+        self.state().received.iter().cloned().collect()
     }
 
     async fn submitted_at(&self) -> DateTime<Utc> {

@@ -62,8 +62,10 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
     for db in databases().await {
         let store = &db.store;
         let scope = store.system_scope("tebing-tinggi").await.expect("scope");
-        let (id, secret) =
-            store.create_api_key(&scope, "Dinas Kesehatan", &BTreeSet::new(), "admin").await.expect("key");
+        let (id, secret) = store
+            .create_api_key(&scope, "Dinas Kesehatan", &BTreeSet::new(), &BTreeSet::new(), "admin")
+            .await
+            .expect("key");
         let principal = store.authenticate_api_key(&secret).await.expect("authenticated");
         assert_eq!(principal.scope.tenant_id(), "tebing-tinggi");
         assert_eq!(principal.scopes, BTreeSet::from([ApiScope::Read]));
@@ -77,10 +79,21 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
         store.revoke_api_key(&scope, id).await.expect("revoked");
         assert!(matches!(store.authenticate_api_key(&secret).await, Err(StoreError::BadCredentials)));
         let (_, writer) = store
-            .create_api_key(&scope, "Sistem desa", &BTreeSet::from([ApiScope::Write]), "admin")
+            .create_api_key(
+                &scope,
+                "Sistem desa",
+                &BTreeSet::from([ApiScope::Write]),
+                &BTreeSet::from(["front_office".to_string()]),
+                "admin",
+            )
             .await
             .expect("key");
-        assert!(store.authenticate_api_key(&writer).await.expect("ok").scopes.contains(&ApiScope::Write));
+        let writer = store.authenticate_api_key(&writer).await.expect("ok");
+        assert!(writer.scopes.contains(&ApiScope::Write));
+        assert_eq!(writer.roles, BTreeSet::from(["front_office".to_string()]));
+        let unknown =
+            store.create_api_key(&scope, "x", &BTreeSet::new(), &BTreeSet::from(["raja".to_string()]), "admin").await;
+        assert!(matches!(unknown, Err(StoreError::Invalid(_))));
         db.finish().await;
     }
 }
