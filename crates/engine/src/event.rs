@@ -49,6 +49,19 @@ pub enum EventKind {
     },
 }
 
+impl EventKind {
+    /// The event's type as stored and as subscribers see it (`submitted`, `action_taken`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::Submitted(_) => "submitted",
+            EventKind::ActionTaken(_) => "action_taken",
+            EventKind::Resubmitted(_) => "resubmitted",
+            EventKind::Withdrawn { .. } => "withdrawn",
+            EventKind::DocumentAttached { .. } => "document_attached",
+        }
+    }
+}
+
 /// The submission.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Submitted {

@@ -70,16 +70,6 @@ fn tracking_code() -> String {
     format!("{}-{}", &chars[..5], &chars[5..])
 }
 
-fn event_kind(event: &Event) -> &'static str {
-    match event.kind {
-        EventKind::Submitted(_) => "submitted",
-        EventKind::ActionTaken(_) => "action_taken",
-        EventKind::Resubmitted(_) => "resubmitted",
-        EventKind::Withdrawn { .. } => "withdrawn",
-        EventKind::DocumentAttached { .. } => "document_attached",
-    }
-}
-
 fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
@@ -100,14 +90,14 @@ async fn append(
             tenant_id: Set(scope.tenant_id().to_string()),
             application_id: Set(application),
             seq: Set(seq),
-            kind: Set(event_kind(event).to_string()),
+            kind: Set(event.kind.name().to_string()),
             actor: Set(event.actor.clone()),
             at: Set(event.at),
             body: Set(body.clone()),
         }
         .insert(txn)
         .await?;
-        outbox::row(scope, application, seq, event_kind(event), body, event.at).insert(txn).await?;
+        outbox::row(scope, application, seq, event.kind.name(), body, event.at).insert(txn).await?;
         let changed: Option<Vec<&String>> = match &event.kind {
             EventKind::Submitted(s) => Some(s.data.keys().collect()),
             EventKind::Resubmitted(r) => Some(r.data.keys().collect()),
@@ -115,7 +105,7 @@ async fn append(
         };
         if let Some(fields) = changed {
             let detail =
-                format!("{}: {}", event_kind(event), fields.into_iter().cloned().collect::<Vec<_>>().join(", "));
+                format!("{}: {}", event.kind.name(), fields.into_iter().cloned().collect::<Vec<_>>().join(", "));
             audit::row(scope, &event.actor, audit::action::CHANGE, &application.to_string(), &detail, event.at)
                 .insert(txn)
                 .await?;

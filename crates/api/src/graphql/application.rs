@@ -23,6 +23,25 @@ pub enum ApplicationStatus {
     Ended,
 }
 
+impl ApplicationStatus {
+    /// The status of a stage.
+    pub fn of(stage: &Stage) -> Self {
+        match stage {
+            Stage::AtStep { .. } => ApplicationStatus::InProgress,
+            Stage::Returned { .. } => ApplicationStatus::Returned,
+            Stage::Ended { .. } => ApplicationStatus::Ended,
+        }
+    }
+}
+
+/// The outcome of an ended application.
+pub fn outcome_of(stage: &Stage) -> Option<&str> {
+    match stage {
+        Stage::Ended { outcome, .. } => Some(outcome),
+        _ => None,
+    }
+}
+
 /// A deadline at the time of the request.
 #[derive(SimpleObject)]
 pub struct DeadlineView {
@@ -180,11 +199,7 @@ impl ApplicationView {
     }
 
     async fn status(&self) -> ApplicationStatus {
-        match self.state().stage {
-            Stage::AtStep { .. } => ApplicationStatus::InProgress,
-            Stage::Returned { .. } => ApplicationStatus::Returned,
-            Stage::Ended { .. } => ApplicationStatus::Ended,
-        }
+        ApplicationStatus::of(&self.state().stage)
     }
 
     async fn step(&self) -> Option<&str> {
@@ -196,10 +211,7 @@ impl ApplicationView {
     }
 
     async fn outcome(&self) -> Option<&str> {
-        match &self.state().stage {
-            Stage::Ended { outcome, .. } => Some(outcome),
-            _ => None,
-        }
+        outcome_of(&self.state().stage)
     }
 
     async fn products(&self) -> Vec<String> {

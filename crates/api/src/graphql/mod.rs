@@ -52,14 +52,3 @@ async fn view(ctx: &Context<'_>, scope: &TenantScope, record: ApplicationRecord)
     let actor = caller(ctx)?.actor(scope);
     Ok(ApplicationView { record, service, runtime, scope: scope.clone(), actor })
 }
-
-/// The name of an event's kind, as stored and as subscribers see it.
-fn event_kind(kind: &simpul_engine::EventKind) -> &'static str {
-    match kind {
-        simpul_engine::EventKind::Submitted(_) => "submitted",
-        simpul_engine::EventKind::ActionTaken(_) => "action_taken",
-        simpul_engine::EventKind::Resubmitted(_) => "resubmitted",
-        simpul_engine::EventKind::Withdrawn { .. } => "withdrawn",
-        simpul_engine::EventKind::DocumentAttached { .. } => "document_attached",
-    }
-}

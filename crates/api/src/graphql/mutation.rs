@@ -182,7 +182,9 @@ impl Mutation {
             documents_received: input.documents_received.into_iter().collect(),
             idempotency_key: input.idempotency_key.filter(|k| !k.trim().is_empty()),
         };
-        let submitted = shared.store.submit(&scope, &actor, &request, Utc::now()).await;
+        let span = tracing::info_span!("submit", tenant = scope.tenant_id(), service = %request.service);
+        let submitted =
+            tracing::Instrument::instrument(shared.store.submit(&scope, &actor, &request, Utc::now()), span).await;
         let submitted = count(shared, &scope, submitted)?;
         if submitted.created {
             announce(shared, &submitted.record, "submitted");
@@ -202,6 +204,7 @@ impl Mutation {
         let expected_version = u64::try_from(input.expected_version)
             .map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid"))?;
         let documents_received: BTreeSet<String> = input.documents_received.into_iter().collect();
+        let input_action = input.action.clone();
         let command = match input.action.as_str() {
             "resubmit" => Command::Resubmit {
                 expected_version,
@@ -222,10 +225,13 @@ impl Mutation {
                 },
             },
         };
-        let acted = shared.store.act(&scope, &actor, id, command, Utc::now()).await;
+        // Spans carry tenant and application ids, never personal data.
+        let span = tracing::info_span!("act", tenant = scope.tenant_id(), application = %id, action = %input_action);
+        let acted =
+            tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
         let acted = count(shared, &scope, acted)?;
         for event in &acted.events {
-            announce(shared, &acted.record, super::event_kind(&event.kind));
+            announce(shared, &acted.record, event.kind.name());
         }
         view(ctx, &scope, acted.record).await
     }

@@ -166,16 +166,9 @@ impl Query {
         Ok(TrackingView {
             tenant: found.tenant_id.clone(),
             service: found.service_code.clone(),
-            status: match state.stage {
-                simpul_engine::Stage::AtStep { .. } => ApplicationStatus::InProgress,
-                simpul_engine::Stage::Returned { .. } => ApplicationStatus::Returned,
-                simpul_engine::Stage::Ended { .. } => ApplicationStatus::Ended,
-            },
+            status: ApplicationStatus::of(&state.stage),
             step_name: state.step().and_then(|s| service.step(s)).map(|s| s.name.clone()),
-            outcome: match &state.stage {
-                simpul_engine::Stage::Ended { outcome, .. } => Some(outcome.clone()),
-                _ => None,
-            },
+            outcome: super::application::outcome_of(&state.stage).map(String::from),
             service_deadline: state.deadlines(&runtime.calendar, Utc::now()).service.map(Into::into),
         })
     }
