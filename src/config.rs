@@ -20,6 +20,25 @@ pub struct FileConfig {
     pub bind: Option<String>,
     /// Secret that signs bearer tokens; generated and kept in `data/token.secret` when absent.
     pub token_secret: Option<String>,
+    /// The address people reach the server at (download links, the QR on letters), e.g.
+    /// `https://simpul.sulselprov.go.id`; `http://<bind>` when absent.
+    pub public_url: Option<String>,
+    /// Folder of stored files when no S3 store is configured (default `data/files`).
+    pub files_dir: Option<PathBuf>,
+    /// An S3-compatible store for files; overrides `files_dir`.
+    pub s3: Option<S3Section>,
+}
+
+/// The `s3:` section of the config file; `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY` and
+/// `S3_SECRET_KEY` override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct S3Section {
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    pub region: Option<String>,
+    pub access_key: Option<String>,
+    pub secret_key: Option<String>,
 }
 
 impl FileConfig {
@@ -95,4 +114,37 @@ pub fn token_secret() -> anyhow::Result<Vec<u8>> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(secret.into_bytes())
+}
+
+/// Where files are kept: S3 when `S3_ENDPOINT` or the config file's `s3:` names an endpoint, else the folder
+/// `files_dir` (default `data/files`).
+pub async fn object_store() -> anyhow::Result<std::sync::Arc<dyn simpul_files::ObjectStore>> {
+    let file = FileConfig::load()?;
+    let section = file.s3.unwrap_or_default();
+    let pick = |env: &str, from_file: Option<String>| std::env::var(env).ok().filter(|v| !v.is_empty()).or(from_file);
+    if let Some(endpoint) = pick("S3_ENDPOINT", section.endpoint) {
+        let config = simpul_files::S3Config {
+            endpoint,
+            bucket: pick("S3_BUCKET", section.bucket).unwrap_or_else(|| String::from("simpul")),
+            region: pick("S3_REGION", section.region).unwrap_or_else(|| String::from("us-east-1")),
+            access_key: pick("S3_ACCESS_KEY", section.access_key).unwrap_or_default(),
+            secret_key: pick("S3_SECRET_KEY", section.secret_key).unwrap_or_default(),
+        };
+        let store = simpul_files::S3Store::open(&config).await.context("opening the S3 store")?;
+        return Ok(std::sync::Arc::new(store));
+    }
+    let dir = file.files_dir.unwrap_or_else(|| PathBuf::from("data/files"));
+    let folder = simpul_files::LocalFolder::open(&dir).await.with_context(|| format!("opening {}", dir.display()))?;
+    Ok(std::sync::Arc::new(folder))
+}
+
+/// The public address: `SIMPUL_PUBLIC_URL`, else the config file, else `http://<address>`.
+pub fn public_url(address: std::net::SocketAddr) -> anyhow::Result<String> {
+    if let Ok(url) = std::env::var("SIMPUL_PUBLIC_URL") {
+        return Ok(url.trim_end_matches('/').to_string());
+    }
+    Ok(FileConfig::load()?
+        .public_url
+        .map(|u| u.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| format!("http://{address}")))
 }

@@ -31,6 +31,8 @@ enum Command {
     User(commands::user::Args),
     /// Manage API keys of integrating systems.
     Apikey(commands::apikey::Args),
+    /// Maintain the file store.
+    Files(commands::files::Args),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +50,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => runtime().and_then(|rt| rt.block_on(commands::serve::run(&args))),
         Command::User(args) => runtime().and_then(|rt| rt.block_on(commands::user::run(&args))),
         Command::Apikey(args) => runtime().and_then(|rt| rt.block_on(commands::apikey::run(&args))),
+        Command::Files(args) => runtime().and_then(|rt| rt.block_on(commands::files::run(&args))),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod apikey;
 pub mod definitions;
+pub mod files;
 pub mod migrate;
 pub mod schema;
 pub mod serve;

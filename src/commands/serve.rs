@@ -49,7 +49,12 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let templates = simpul_definitions::load_dir(&definitions)
         .map(|report| report.catalog.tenants.into_iter().map(|t| (t.folder, t.templates)).collect())
         .unwrap_or_default();
-    simpul_api::serve(listener, AppState::new(store, &secret, templates)?, shutdown_signal()).await?;
+    let objects = crate::config::object_store().await?;
+    tracing::info!(files = %objects.describe(), "file store");
+    let files = simpul_files::Files::new(objects, &secret);
+    let public_url = crate::config::public_url(address)?;
+    let state = AppState::new(store, &secret, templates, files, public_url)?;
+    simpul_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

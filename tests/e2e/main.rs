@@ -4,6 +4,7 @@
 
 mod admin;
 mod apikeys;
+mod documents;
 mod flows;
 mod public;
 mod refusals;

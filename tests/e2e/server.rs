@@ -17,6 +17,8 @@ pub struct Server {
     pub backend: &'static str,
     /// The PostgreSQL server and database to drop afterwards.
     cleanup: Option<(String, String)>,
+    database_url: Option<String>,
+    s3_bucket: Option<String>,
 }
 
 impl Drop for Server {
@@ -39,21 +41,13 @@ fn definitions() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("service-definitions")
 }
 
-fn start(backend: &'static str, database_url: Option<String>) -> Server {
+fn start(backend: &'static str, database_url: Option<String>, s3_bucket: Option<String>) -> Server {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut command = Command::new(binary());
+    let mut command = command(dir.path(), database_url.as_deref(), s3_bucket.as_deref());
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
-        .current_dir(dir.path())
-        .env_remove("SIMPUL_CONFIG")
-        .env_remove("SIMPUL_BIND")
-        .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
-    match &database_url {
-        Some(url) => command.env("DATABASE_URL", url),
-        None => command.env_remove("DATABASE_URL"),
-    };
     let mut child = command.spawn().expect("server starts");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let mut address = None;
@@ -68,12 +62,47 @@ fn start(backend: &'static str, database_url: Option<String>) -> Server {
         }
     }
     let address = address.expect("the server prints its address");
-    Server { child, address, tokens: Mutex::new(HashMap::new()), _dir: dir, backend, cleanup: None }
+    Server {
+        child,
+        address,
+        tokens: Mutex::new(HashMap::new()),
+        _dir: dir,
+        backend,
+        cleanup: None,
+        database_url,
+        s3_bucket,
+    }
 }
 
-/// SQLite always; PostgreSQL too when `TEST_DATABASE_URL` is set (a fresh database, migrated first).
+/// The binary in `dir` with the environment of a server: its database and its file store.
+fn command(dir: &std::path::Path, database_url: Option<&str>, s3_bucket: Option<&str>) -> Command {
+    let mut command = Command::new(binary());
+    command
+        .current_dir(dir)
+        .env_remove("SIMPUL_CONFIG")
+        .env_remove("SIMPUL_BIND")
+        .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret");
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    for var in ["S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "SIMPUL_PUBLIC_URL"] {
+        command.env_remove(var);
+    }
+    if let Some(bucket) = s3_bucket {
+        command
+            .env("S3_ENDPOINT", std::env::var("TEST_S3_ENDPOINT").expect("endpoint"))
+            .env("S3_BUCKET", bucket)
+            .env("S3_ACCESS_KEY", std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_default())
+            .env("S3_SECRET_KEY", std::env::var("TEST_S3_SECRET_KEY").unwrap_or_default());
+    }
+    command
+}
+
+/// SQLite with the local folder always; PostgreSQL too when `TEST_DATABASE_URL` is set (a fresh database,
+/// migrated first), with its files on S3 when `TEST_S3_ENDPOINT` is set (a fresh bucket).
 pub fn servers() -> Vec<Server> {
-    let mut out = vec![start("sqlite", None)];
+    let mut out = vec![start("sqlite", None, None)];
     if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
         let name = format!("simpul_test_{}", uuid_like());
         let status =
@@ -82,7 +111,12 @@ pub fn servers() -> Vec<Server> {
         let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
         let migrated = Command::new(binary()).args(["migrate", "--database-url", &url]).status().expect("migrate");
         assert!(migrated.success());
-        let mut server = start("postgres", Some(url));
+        let s3 = std::env::var("TEST_S3_ENDPOINT").is_ok_and(|e| !e.is_empty());
+        let mut server = if s3 {
+            start("postgres+s3", Some(url), Some(format!("simpul-e2e-{}", uuid_like())))
+        } else {
+            start("postgres", Some(url), None)
+        };
         server.cleanup = Some((admin, name));
         out.push(server);
     }
@@ -100,6 +134,20 @@ impl Server {
         self._dir.path()
     }
 
+    /// Runs `simpul <args>` against this server's database and file store; returns status and stdout.
+    pub fn cli(&self, args: &[&str]) -> (bool, String) {
+        let output = command(self.dir(), self.database_url.as_deref(), self.s3_bucket.as_deref())
+            .args(args)
+            .output()
+            .expect("simpul runs");
+        (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Whether the server keeps its files in the local folder (`data/files` in its working folder).
+    pub fn local_files(&self) -> bool {
+        self.s3_bucket.is_none()
+    }
+
     /// Sends a GraphQL request with an optional bearer token; returns the whole response.
     pub fn raw(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
         let mut request = ureq::post(&format!("http://{}/graphql", self.address));
@@ -107,6 +155,32 @@ impl Server {
             request = request.header("Authorization", &format!("Bearer {token}"));
         }
         let mut response = request.send_json(json!({ "query": query, "variables": variables })).expect("HTTP");
+        response.body_mut().read_json::<Value>().expect("JSON")
+    }
+
+    /// Sends a GraphQL multipart request (one file, bound to the variable `file`) as a demo user.
+    pub fn upload(&self, username: &str, query: &str, variables: Value, filename: &str, bytes: &[u8]) -> Value {
+        let (token, _) = self.login(username);
+        let boundary = "simpul-e2e-boundary-7d1f";
+        let operations = json!({ "query": query, "variables": variables });
+        let mut body = Vec::new();
+        let part = |name: &str, extra: &str| {
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"{extra}\r\n\r\n")
+        };
+        body.extend(part("operations", "").as_bytes());
+        body.extend(operations.to_string().as_bytes());
+        body.extend(b"\r\n");
+        body.extend(part("map", "").as_bytes());
+        body.extend(br#"{"0": ["variables.file"]}"#);
+        body.extend(b"\r\n");
+        body.extend(part("0", &format!("; filename=\"{filename}\"\r\nContent-Type: application/pdf")).as_bytes());
+        body.extend(bytes);
+        body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut response = ureq::post(&format!("http://{}/graphql", self.address))
+            .header("Authorization", &format!("Bearer {token}"))
+            .header("Content-Type", &format!("multipart/form-data; boundary={boundary}"))
+            .send(&body[..])
+            .expect("HTTP");
         response.body_mut().read_json::<Value>().expect("JSON")
     }
 

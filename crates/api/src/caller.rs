@@ -68,6 +68,12 @@ impl Caller {
     }
 }
 
+/// Whether the actor holds a role of the tenant that may see personal data: unmasked NIK and No. KK, and the
+/// scans of KTP and KK (which show them), so the same roles may upload and download documents.
+pub fn sees_personal_data(runtime: &simpul_store::TenantRuntime, actor: &Actor) -> bool {
+    runtime.tenant.roles.iter().any(|r| r.sees_personal_data && actor.roles.contains(&r.code))
+}
+
 /// Slows down guessing: after [`LoginLimiter::MAX_FAILURES`] failed logins for one username within
 /// [`LoginLimiter::WINDOW`], further attempts are refused until the window has passed.
 #[derive(Default)]

@@ -4,6 +4,7 @@
 
 use async_graphql::ErrorExtensions;
 use simpul_engine::Refusal;
+use simpul_files::FilesError;
 use simpul_store::StoreError;
 
 /// An error of a request.
@@ -31,6 +32,8 @@ pub enum ApiError {
     Refused(String),
     /// Too many attempts (`RATE_LIMITED`).
     RateLimited(String),
+    /// A service the request needs (the file store) is down; nothing was saved (`UNAVAILABLE`).
+    Unavailable(String),
     /// A bug or an outage (`INTERNAL`); the detail goes to the log only.
     Internal(String),
 }
@@ -45,7 +48,8 @@ impl ApiError {
             | ApiError::NotFound(m)
             | ApiError::Conflict(m)
             | ApiError::Refused(m)
-            | ApiError::RateLimited(m) => m.clone(),
+            | ApiError::RateLimited(m)
+            | ApiError::Unavailable(m) => m.clone(),
             ApiError::Validation { message, .. } => message.clone(),
         }
     }
@@ -60,6 +64,7 @@ impl ApiError {
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Refused(_) => "REFUSED",
             ApiError::RateLimited(_) => "RATE_LIMITED",
+            ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -116,6 +121,27 @@ impl From<StoreError> for ApiError {
             },
             other => {
                 tracing::error!(error = %other, "store error");
+                ApiError::Internal(other.to_string())
+            }
+        }
+    }
+}
+
+impl From<FilesError> for ApiError {
+    fn from(error: FilesError) -> Self {
+        match error {
+            FilesError::TypeNotAccepted { .. } | FilesError::TooLarge { .. } | FilesError::Empty => {
+                ApiError::field("file", error.to_string())
+            }
+            FilesError::NotFound | FilesError::BadLink => ApiError::NotFound(error.to_string()),
+            FilesError::Unavailable(ref detail) => {
+                tracing::error!(%detail, "file store unavailable");
+                ApiError::Unavailable(String::from(
+                    "Penyimpanan berkas sedang tidak dapat dihubungi; tidak ada yang tersimpan, coba lagi nanti",
+                ))
+            }
+            other => {
+                tracing::error!(error = %other, "files error");
                 ApiError::Internal(other.to_string())
             }
         }

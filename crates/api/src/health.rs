@@ -19,14 +19,26 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The process can serve: its database answers. 503 otherwise, so a load balancer sends requests elsewhere.
+/// The process can serve: its database and its file store answer. 503 otherwise, so a load balancer sends
+/// requests elsewhere.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let db = state.shared.store.connection();
-    match db.execute_unprepared("SELECT 1").await {
-        Ok(_) => (StatusCode::OK, Json(json!({ "status": "ready", "database": "ok" }))),
+    let database = match db.execute_unprepared("SELECT 1").await {
+        Ok(_) => "ok",
         Err(error) => {
             tracing::warn!(%error, "database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable", "database": "unreachable" })))
+            "unreachable"
         }
-    }
+    };
+    let files = match state.shared.files.backend().check().await {
+        Ok(()) => "ok",
+        Err(error) => {
+            tracing::warn!(%error, "file store unreachable");
+            "unreachable"
+        }
+    };
+    let ready = database == "ok" && files == "ok";
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let summary = if ready { "ready" } else { "unavailable" };
+    (status, Json(json!({ "status": summary, "database": database, "files": files })))
 }

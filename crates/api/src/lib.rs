@@ -1,6 +1,7 @@
 //! The HTTP side of Simpul: one axum router assembled from one module per area, sharing one small state.
 
 pub mod caller;
+pub mod documents;
 pub mod error;
 pub mod graphql;
 mod health;
@@ -11,7 +12,7 @@ pub mod token;
 use std::sync::Arc;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use async_graphql_axum::GraphQLResponse;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::HeaderMap;
@@ -22,8 +23,12 @@ use simpul_store::Store;
 use caller::{Caller, LoginLimiter};
 use token::TokenKeys;
 
-/// Largest request body accepted (uploads come through their own route).
+/// Largest GraphQL request body accepted, uploads aside.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Largest file in a multipart upload; each requirement's own limit (usually far lower) is checked while the file
+/// is stored.
+pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
 /// What resolvers share.
 pub struct Services {
@@ -39,6 +44,10 @@ pub struct Services {
     pub events: tokio::sync::broadcast::Sender<graphql::subscription::ApplicationEvent>,
     /// Template files of each tenant, for validating drafts.
     pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
+    /// Stored documents and letters.
+    pub files: simpul_files::Files,
+    /// The address people reach the server at, without a trailing slash.
+    pub public_url: String,
 }
 
 /// Shared services, as resolvers receive them.
@@ -59,6 +68,8 @@ impl AppState {
         store: Store,
         token_secret: &[u8],
         templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
+        files: simpul_files::Files,
+        public_url: String,
     ) -> Result<Self, prometheus::Error> {
         let shared = Arc::new(Services {
             store,
@@ -67,6 +78,8 @@ impl AppState {
             metrics: metrics::Metrics::new()?,
             events: tokio::sync::broadcast::channel(1024).0,
             templates,
+            files,
+            public_url,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }
@@ -93,17 +106,44 @@ async fn caller(shared: &Services, headers: &HeaderMap) -> Caller {
     }
 }
 
-async fn graphql(State(state): State<AppState>, headers: HeaderMap, request: GraphQLRequest) -> GraphQLResponse {
+/// Reads a GraphQL request: JSON up to [`BODY_LIMIT`], or a multipart upload (the GraphQL multipart request
+/// spec) whose file is spooled to a temporary file as it arrives, up to [`UPLOAD_LIMIT`].
+async fn read_request(request: axum::extract::Request) -> Result<async_graphql::Request, axum::response::Response> {
+    use futures_util::TryStreamExt;
+    let content_type =
+        request.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(String::from);
+    let options = async_graphql::http::MultipartOptions::default().max_file_size(UPLOAD_LIMIT).max_num_files(1);
+    let parsed = if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/")) {
+        let body = request.into_body().into_data_stream().map_err(std::io::Error::other).into_async_read();
+        async_graphql::http::receive_body(content_type, body, options).await
+    } else {
+        let bytes = axum::body::to_bytes(request.into_body(), BODY_LIMIT)
+            .await
+            .map_err(|_| (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Permintaan melebihi 1 MB").into_response())?;
+        async_graphql::http::receive_body(content_type, futures_util::io::Cursor::new(bytes), options).await
+    };
+    parsed.map_err(|error| (axum::http::StatusCode::BAD_REQUEST, error.to_string()).into_response())
+}
+
+async fn graphql(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: axum::extract::Request,
+) -> axum::response::Response {
+    let request = match read_request(request).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
     let caller = caller(&state.shared, &headers).await;
-    let request = request.into_inner().data(caller);
-    match tokio::time::timeout(std::time::Duration::from_secs(30), state.schema.execute(request)).await {
-        Ok(response) => response.into(),
+    let request = request.data(caller);
+    let response = match tokio::time::timeout(std::time::Duration::from_secs(30), state.schema.execute(request)).await {
+        Ok(response) => response,
         Err(_) => async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
             "Permintaan terlalu lama; coba lagi",
             None,
-        )])
-        .into(),
-    }
+        )]),
+    };
+    GraphQLResponse::from(response).into_response()
 }
 
 async fn graphiql() -> impl IntoResponse {
@@ -141,6 +181,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphiql).post(graphql))
         .route("/graphql/ws", get(graphql_ws))
         .merge(health::routes())
+        .merge(documents::routes())
         .merge(public_page::routes())
         .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

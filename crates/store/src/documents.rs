@@ -2,13 +2,15 @@
 //! size. The objects themselves live in the files layer.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use std::collections::BTreeSet;
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::entities::{application, document};
+use crate::entities::{document, letter};
 use crate::error::{StoreError, StoreResult};
-use crate::scope::TenantScope;
+use crate::scope::{SystemAccess, TenantScope};
 
 /// A stored document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,39 +66,29 @@ pub struct NewDocument {
     pub content_type: String,
 }
 
-impl Store {
-    /// Records a stored document of an application of the tenant.
-    pub async fn record_document(
-        &self,
-        scope: &TenantScope,
-        application_id: Uuid,
-        created_by: &str,
-        new: NewDocument,
-    ) -> StoreResult<DocumentRecord> {
-        let owned = application::Entity::find_by_id(application_id)
-            .filter(application::Column::TenantId.eq(scope.tenant_id()))
-            .one(&self.db)
-            .await?;
-        if owned.is_none() {
-            return Err(StoreError::NotFound { what: "permohonan" });
-        }
-        let model = document::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            tenant_id: Set(scope.tenant_id().to_string()),
-            application_id: Set(application_id),
-            requirement: Set(new.requirement),
-            storage_key: Set(new.storage_key),
-            sha256: Set(new.sha256),
-            size_bytes: Set(new.size_bytes),
-            content_type: Set(new.content_type),
-            created_by: Set(created_by.to_string()),
-            created_at: Set(Utc::now()),
-        }
-        .insert(&self.db)
-        .await?;
-        Ok(model.into())
+pub(crate) fn row(
+    scope: &TenantScope,
+    id: Uuid,
+    application_id: Uuid,
+    created_by: &str,
+    new: NewDocument,
+    at: DateTime<Utc>,
+) -> document::Model {
+    document::Model {
+        id,
+        tenant_id: scope.tenant_id().to_string(),
+        application_id,
+        requirement: new.requirement,
+        storage_key: new.storage_key,
+        sha256: new.sha256,
+        size_bytes: new.size_bytes,
+        content_type: new.content_type,
+        created_by: created_by.to_string(),
+        created_at: at,
     }
+}
 
+impl Store {
     /// The documents of an application of the tenant.
     pub async fn documents_of(&self, scope: &TenantScope, application_id: Uuid) -> StoreResult<Vec<DocumentRecord>> {
         let rows = document::Entity::find()
@@ -106,5 +98,40 @@ impl Store {
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// One document of the tenant.
+    pub async fn document(&self, scope: &TenantScope, id: Uuid) -> StoreResult<DocumentRecord> {
+        document::Entity::find_by_id(id)
+            .filter(document::Column::TenantId.eq(scope.tenant_id()))
+            .one(&self.db)
+            .await?
+            .map(Into::into)
+            .ok_or(StoreError::NotFound { what: "dokumen" })
+    }
+
+    /// Every object key the database knows (documents and archived letters of every tenant), for the orphan
+    /// sweep. Cross-tenant, so it needs [`SystemAccess`].
+    pub async fn stored_keys(&self, _access: &SystemAccess) -> StoreResult<BTreeSet<String>> {
+        let mut keys: BTreeSet<String> = document::Entity::find()
+            .select_only()
+            .column(document::Column::StorageKey)
+            .into_tuple::<String>()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .collect();
+        keys.extend(
+            letter::Entity::find()
+                .select_only()
+                .column(letter::Column::StorageKey)
+                .filter(letter::Column::StorageKey.is_not_null())
+                .into_tuple::<Option<String>>()
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .flatten(),
+        );
+        Ok(keys)
     }
 }

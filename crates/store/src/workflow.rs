@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
+    Set, TransactionTrait,
 };
 use simpul_definitions::model::{Channel, ProductKind};
 use simpul_engine::{Actor, Application, Command, Context, Event, EventKind, Facts, FormData, decide};
@@ -16,7 +16,8 @@ use uuid::Uuid;
 
 use crate::applications::ApplicationRecord;
 use crate::definitions::TenantRuntime;
-use crate::entities::{application, application_event};
+use crate::documents::{self, DocumentRecord, NewDocument};
+use crate::entities::{application, application_event, document};
 use crate::error::{StoreError, StoreResult};
 use crate::letters::{self, LetterRecord};
 use crate::scope::TenantScope;
@@ -221,8 +222,44 @@ impl Store {
         scope: &TenantScope,
         actor: &Actor,
         id: Uuid,
+        command: Command,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Acted> {
+        self.act_with(scope, actor, id, command, now, None).await
+    }
+
+    /// Records a stored object as a document of a requirement of the application and the engine's
+    /// `document_attached` event, in one transaction: either both exist afterwards or neither. The caller stored
+    /// the object first and removes it when this fails.
+    pub async fn attach_document(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        application: Uuid,
+        expected_version: u64,
+        new: NewDocument,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Acted, DocumentRecord)> {
+        let id = Uuid::now_v7();
+        let command = Command::AttachDocument {
+            expected_version,
+            requirement: new.requirement.clone(),
+            document: id.to_string(),
+        };
+        let row = documents::row(scope, id, application, &actor.user_id, new, now);
+        let record = DocumentRecord::from(row.clone());
+        let acted = self.act_with(scope, actor, application, command, now, Some(row.into_active_model())).await?;
+        Ok((acted, record))
+    }
+
+    async fn act_with(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        id: Uuid,
         mut command: Command,
         now: DateTime<Utc>,
+        document: Option<document::ActiveModel>,
     ) -> StoreResult<Acted> {
         if let Command::Act { input, .. } = &mut command
             && let Some(assignee) = &mut input.assignee
@@ -270,6 +307,9 @@ impl Store {
             .await?;
         if updated.rows_affected != 1 {
             return Err(StoreError::Conflict);
+        }
+        if let Some(document) = document {
+            document.insert(&txn).await?;
         }
         if let Err(error) = append(&txn, scope, id, row.version + 1, &events).await {
             // Two writers appending the same positions: the second loses.

@@ -7,6 +7,7 @@ use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::FieldType;
 use simpul_engine::{Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, Service, Stage, available};
+use simpul_store::documents::DocumentRecord;
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 
 use crate::Shared;
@@ -132,14 +133,53 @@ pub struct LetterView {
     pub issued_at: DateTime<Utc>,
 }
 
-/// A stored document of an application.
+/// An entry of the audit log.
 #[derive(SimpleObject)]
+pub struct AuditView {
+    /// The user id (or `apikey:<id>`).
+    pub actor: String,
+    /// `read`, `change` or `download`.
+    pub action: String,
+    /// What exactly: field names or the document, never values.
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A stored document of an application.
 pub struct DocumentView {
-    pub requirement: String,
-    pub sha256: String,
-    pub size_bytes: i64,
-    pub content_type: String,
-    pub created_at: DateTime<Utc>,
+    record: DocumentRecord,
+    scope: TenantScope,
+    actor: Actor,
+    runtime: Arc<TenantRuntime>,
+}
+
+#[Object]
+impl DocumentView {
+    async fn id(&self) -> ID {
+        ID(self.record.id.to_string())
+    }
+    async fn requirement(&self) -> &str {
+        &self.record.requirement
+    }
+    async fn sha256(&self) -> &str {
+        &self.record.sha256
+    }
+    async fn size_bytes(&self) -> i64 {
+        self.record.size_bytes
+    }
+    /// The type sniffed from the content, not the one the uploader claimed.
+    async fn content_type(&self) -> &str {
+        &self.record.content_type
+    }
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.record.created_at
+    }
+    /// A link that downloads the file for the next five minutes, for roles that may see personal data. Every
+    /// link given out is written to the audit log.
+    async fn download_url(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let shared = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        crate::documents::download_link(shared, &self.scope, &self.actor, &self.runtime, &self.record).await
+    }
 }
 
 /// An application seen by one caller.
@@ -159,7 +199,7 @@ pub fn mask(value: &str) -> String {
 
 impl ApplicationView {
     fn sees_personal_data(&self) -> bool {
-        self.runtime.tenant.roles.iter().any(|r| r.sees_personal_data && self.actor.roles.contains(&r.code))
+        crate::caller::sees_personal_data(&self.runtime, &self.actor)
     }
 
     fn state(&self) -> &Application {
@@ -353,13 +393,26 @@ impl ApplicationView {
             .documents_of(&self.scope, self.record.id)
             .await?
             .into_iter()
-            .map(|d| DocumentView {
-                requirement: d.requirement,
-                sha256: d.sha256,
-                size_bytes: d.size_bytes,
-                content_type: d.content_type,
-                created_at: d.created_at,
+            .map(|record| DocumentView {
+                record,
+                scope: self.scope.clone(),
+                actor: self.actor.clone(),
+                runtime: self.runtime.clone(),
             })
+            .collect())
+    }
+
+    /// Who saw, changed or downloaded this applicant's personal data, oldest first (UU 27/2022); for roles that
+    /// may see personal data.
+    async fn audit_log(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuditView>> {
+        if !self.sees_personal_data() {
+            return Err(ApiError::Forbidden(String::from("Peran Anda tidak diizinkan melihat log akses data pribadi")));
+        }
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| AuditView { actor: e.actor, action: e.action, detail: e.detail, at: e.at })
             .collect())
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject};
+use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::{Channel, Fact};
 use simpul_engine::{ActionInput, Assignee, Command, FactValue, Facts, FormData};
@@ -230,6 +230,41 @@ impl Mutation {
         let acted =
             tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
         let acted = count(shared, &scope, acted)?;
+        for event in &acted.events {
+            announce(shared, &acted.record, event.kind.name());
+        }
+        view(ctx, &scope, acted.record).await
+    }
+
+    /// Attaches a scan for a document requirement (GraphQL multipart request). The file's real type and size are
+    /// checked against the requirement; the file is stored, then recorded with its SHA-256 — or neither.
+    async fn attach_document(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        requirement: String,
+        file: Upload,
+        #[graphql(desc = "The `version` the caller saw; the current one when absent.")] expected_version: Option<i64>,
+        tenant: Option<String>,
+    ) -> ApiResult<ApplicationView> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        caller.require_write()?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let application = Uuid::parse_str(&application_id)
+            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
+        let expected_version = expected_version
+            .map(|v| u64::try_from(v).map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid")))
+            .transpose()?;
+        let value = file.value(ctx).map_err(|_| ApiError::field("file", "Berkas tidak terbaca"))?;
+        let mut body = tokio::fs::File::from_std(value.content);
+        let upload =
+            crate::documents::Upload { application, requirement: &requirement, expected_version, body: &mut body };
+        let span = tracing::info_span!("attach", tenant = scope.tenant_id(), application = %application);
+        let attached =
+            tracing::Instrument::instrument(crate::documents::attach(shared, &scope, &actor, upload), span).await;
+        let (acted, _) = attached?;
         for event in &acted.events {
             announce(shared, &acted.record, event.kind.name());
         }

@@ -20,10 +20,6 @@ async fn another_tenant_reaches_none_of_an_application() {
         let b = bulukumba(store).await;
         let now = wita(2026, 11, 23, 9, 0);
         let (id, version) = to_signing(store, &b, now).await;
-        store
-            .act(&b.scope, &b.kepala, id, act(version, "tandatangani", ActionInput::default()), now)
-            .await
-            .expect("signed");
         let document = NewDocument {
             requirement: "ktp_kk".into(),
             storage_key: format!("bulukumba/{id}/x"),
@@ -31,7 +27,14 @@ async fn another_tenant_reaches_none_of_an_application() {
             size_bytes: 10,
             content_type: "application/pdf".into(),
         };
-        store.record_document(&b.scope, id, "x", document.clone()).await.expect("document");
+        let (_, stored) = store
+            .attach_document(&b.scope, &b.kepala, id, version as u64, document.clone(), now)
+            .await
+            .expect("document");
+        store
+            .act(&b.scope, &b.kepala, id, act(version + 1, "tandatangani", ActionInput::default()), now)
+            .await
+            .expect("signed");
         let tracking = store.application(&b.scope, id).await.expect("own").tracking_code;
 
         // An officer of Luwu Timur with every role it has, and the same id.
@@ -41,7 +44,8 @@ async fn another_tenant_reaches_none_of_an_application() {
             not_found(store.application(&other, target).await);
             not_found(store.application_events(&other, target).await);
             not_found(store.act(&other, &intruder, target, act(11, "diserahkan", ActionInput::default()), now).await);
-            not_found(store.record_document(&other, target, "x", document.clone()).await);
+            not_found(store.attach_document(&other, &intruder, target, 11, document.clone(), now).await.map(|_| ()));
+            not_found(store.document(&other, stored.id).await);
             assert_eq!(store.letters_of(&other, target).await.expect("query"), vec![]);
             assert_eq!(store.outbox_of(&other, target).await.expect("query"), vec![]);
             assert_eq!(store.documents_of(&other, target).await.expect("query"), vec![]);
@@ -64,7 +68,7 @@ async fn another_tenant_reaches_none_of_an_application() {
 
         // Nothing changed for Bulukumba.
         let own = store.application(&b.scope, id).await.expect("own");
-        assert_eq!(own.version, 10);
+        assert_eq!(own.version, 11);
         assert_eq!(store.documents_of(&b.scope, id).await.expect("docs").len(), 1);
         // Submitting into Luwu Timur with Bulukumba's service code finds no such service there.
         not_found(store.submit(&other, &intruder, &bulukumba_request(None), now).await.map(|_| ()));
