@@ -15,6 +15,7 @@ pub mod decide;
 pub mod event;
 pub mod form;
 pub mod identity;
+pub mod numbering;
 pub mod refusal;
 pub mod service;
 pub mod state;

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
+use simpul_engine::numbering::format_number;
 use uuid::Uuid;
 
 use crate::Store;
@@ -45,21 +46,6 @@ impl From<letter::Model> for LetterRecord {
             issued_at: m.issued_at,
         }
     }
-}
-
-/// Roman numerals of the months, as letter numbers write them.
-pub fn roman_month(month: u32) -> &'static str {
-    const ROMAN: [&str; 12] = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"];
-    ROMAN.get(month.saturating_sub(1) as usize).copied().unwrap_or("")
-}
-
-/// Fills a pattern: `{seq}`, `{bulan}` (Roman month), `{bulan_angka}` (two digits), `{tahun}`.
-pub fn format_number(pattern: &str, seq: i64, date: NaiveDate) -> String {
-    pattern
-        .replace("{seq}", &seq.to_string())
-        .replace("{bulan_angka}", &format!("{:02}", date.month()))
-        .replace("{bulan}", roman_month(date.month()))
-        .replace("{tahun}", &date.year().to_string())
 }
 
 /// Takes the next number of a series in a year. Inside a transaction the row of the sequence stays locked until

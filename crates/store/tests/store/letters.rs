@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use pretty_assertions::assert_eq;
 use simpul_engine::ActionInput;
-use simpul_store::letters::{format_number, roman_month};
+use simpul_engine::numbering::{format_number, roman_month};
 
 use super::support::{act, bulukumba, databases, to_signing, wita};
 

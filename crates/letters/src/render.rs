@@ -1,0 +1,144 @@
+//! From template to PDF: Handlebars fills a tenant's template (values escaped for Typst), Typst lays it out in
+//! the in-memory world, typst-pdf writes the PDF. Templates are parsed and fonts loaded once.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use handlebars::Handlebars;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::context::LetterContext;
+use crate::error::{LettersError, LettersResult};
+use crate::escape::typst_escape;
+use crate::qr::qr_svg;
+use crate::world::{LetterWorld, Shared, shared};
+
+/// The partials every tenant's templates use.
+const PARTIALS: [(&str, &str); 3] = [
+    ("kop_surat", include_str!("partials/kop_surat.hbs")),
+    ("tanda_tangan", include_str!("partials/tanda_tangan.hbs")),
+    ("qr_verifikasi", include_str!("partials/qr_verifikasi.hbs")),
+];
+
+/// A rendered letter or list.
+pub struct Rendered {
+    /// The PDF.
+    pub pdf: Vec<u8>,
+    /// The laid-out document (pages and their sizes), for checks and previews.
+    pub document: PagedDocument,
+}
+
+impl Rendered {
+    /// Page sizes in points (A4 is 595.28 × 841.89).
+    pub fn page_sizes(&self) -> Vec<(f64, f64)> {
+        self.document.pages().iter().map(|p| (p.frame.width().to_pt(), p.frame.height().to_pt())).collect()
+    }
+}
+
+/// Every tenant's letter templates, ready to render.
+pub struct Renderer {
+    registry: Handlebars<'static>,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Renderer({} templates)", self.registry.get_templates().len())
+    }
+}
+
+impl Renderer {
+    /// A renderer with the shared partials and helpers and no tenant templates yet.
+    pub fn new() -> LettersResult<Self> {
+        let mut registry = Handlebars::new();
+        registry.register_escape_fn(typst_escape);
+        crate::helpers::register(&mut registry);
+        for (name, source) in PARTIALS {
+            registry.register_partial(name, source).map_err(|e| template_error(name, &e))?;
+        }
+        Ok(Renderer { registry, shared: shared() })
+    }
+
+    /// Loads every `<tenant>/templates/*.hbs` under the definitions folder.
+    pub fn load_dir(dir: &Path) -> LettersResult<Self> {
+        let mut renderer = Self::new()?;
+        for tenant in std::fs::read_dir(dir)? {
+            let tenant = tenant?;
+            let templates = tenant.path().join("templates");
+            if !templates.is_dir() {
+                continue;
+            }
+            let code = tenant.file_name().to_string_lossy().into_owned();
+            for file in std::fs::read_dir(&templates)? {
+                let path = file?.path();
+                if path.extension().is_some_and(|e| e == "hbs")
+                    && let Some(name) = path.file_name().and_then(|n| n.to_str())
+                {
+                    renderer.add_template(&code, name, &std::fs::read_to_string(&path)?)?;
+                }
+            }
+        }
+        Ok(renderer)
+    }
+
+    /// Adds (or replaces) a template of a tenant.
+    pub fn add_template(&mut self, tenant: &str, file: &str, source: &str) -> LettersResult<()> {
+        let name = format!("{tenant}/{file}");
+        self.registry.register_template_string(&name, source).map_err(|e| template_error(&name, &e))
+    }
+
+    /// Whether the tenant has the template.
+    pub fn has_template(&self, tenant: &str, file: &str) -> bool {
+        self.registry.has_template(&format!("{tenant}/{file}"))
+    }
+
+    /// The Typst markup of a template for a context (what [`Self::render`] compiles).
+    pub fn markup(&self, tenant: &str, file: &str, context: &LetterContext) -> LettersResult<String> {
+        let name = format!("{tenant}/{file}");
+        if !self.registry.has_template(&name) {
+            return Err(LettersError::UnknownTemplate(name));
+        }
+        self.registry.render(&name, context).map_err(|e| template_error(&name, &e))
+    }
+
+    /// Renders a template to PDF. The PDF's date and identifier come from the context and `ident`, so the same
+    /// letter renders to the same bytes.
+    pub fn render(
+        &self,
+        tenant: &str,
+        file: &str,
+        context: &LetterContext,
+        ident: &str,
+        date: NaiveDate,
+    ) -> LettersResult<Rendered> {
+        let markup = self.markup(tenant, file, context)?;
+        let qr = context.qr.as_ref().map(|q| qr_svg(&q.url)).transpose()?;
+        let world = LetterWorld::new(self.shared.clone(), markup, qr, date);
+        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| {
+            let text = world.source_text();
+            LettersError::Typst(
+                errors
+                    .iter()
+                    .map(|e| {
+                        let at = typst::WorldExt::range(&world, e.span).and_then(|r| text.get(r)).unwrap_or_default();
+                        format!("{} (at `{at}`)", e.message)
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let timestamp = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8).map(Timestamp::new_utc);
+        let options = PdfOptions { ident: Smart::Custom(ident.to_string()), timestamp, ..PdfOptions::default() };
+        let pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+            LettersError::Pdf(errors.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("; "))
+        })?;
+        Ok(Rendered { pdf, document })
+    }
+}
+
+fn template_error(name: &str, error: &dyn std::fmt::Display) -> LettersError {
+    LettersError::Template { name: name.to_string(), message: error.to_string() }
+}

@@ -1,0 +1,177 @@
+//! Every letter of the twelve services: one A4 page with the name, number and date in its text; hostile values
+//! printed literally; drafts marked and unnumbered; one PNG per office.
+
+use pretty_assertions::assert_eq;
+use simpul_definitions::model::{ProductKind, ServiceDefinition, Tenant};
+use simpul_letters::verify::{LetterClaims, generate_key, sign};
+use simpul_letters::{DRAFT_NUMBER, LetterContext, Rendered};
+use uuid::Uuid;
+
+use super::support::{catalog, form, issued, renderer, text_of};
+
+const A4: (f64, f64) = (595.28, 841.89);
+
+fn signed_context(
+    tenant: &Tenant,
+    service: &ServiceDefinition,
+    product: &str,
+    name: &str,
+    number: &str,
+) -> LetterContext {
+    let (secret, _) = generate_key();
+    let claims = LetterClaims {
+        tenant: tenant.code.clone(),
+        letter_id: Uuid::now_v7(),
+        number: number.into(),
+        issued_on: issued(),
+    };
+    let code = sign(1, &secret, &claims);
+    let mut context = LetterContext::new(tenant, service, product, tenant.signatories.first(), issued()).signed(
+        number,
+        "https://simpul.example.go.id",
+        &code,
+    );
+    context.data = form(service, name);
+    context.letter.tracking_code = String::from("ABCDE-FGH23");
+    context
+}
+
+fn render(tenant: &Tenant, template: &str, context: &LetterContext) -> Rendered {
+    renderer().render(&tenant.code, template, context, "test", issued()).unwrap_or_else(|e| panic!("{template}: {e}"))
+}
+
+fn assert_a4_single_page(rendered: &Rendered, what: &str) {
+    let pages = rendered.page_sizes();
+    assert_eq!(pages.len(), 1, "{what}: one page");
+    let (w, h) = pages[0];
+    assert!((w - A4.0).abs() < 0.5 && (h - A4.1).abs() < 0.5, "{what}: A4, got {w}×{h}");
+}
+
+#[test]
+fn every_letter_product_renders_with_name_number_and_date_on_one_a4_page() {
+    let mut count = 0;
+    for bundle in &catalog().tenants {
+        let tenant = &bundle.tenant.value;
+        for service in bundle.services.iter().map(|s| &s.value) {
+            for product in service.produk.iter().filter(|p| p.kind == ProductKind::Letter) {
+                let what = format!("{}/{}/{}", tenant.code, service.code, product.code);
+                let number = format!("400.9/{}/Dinsos/XI/2026", 17 + count);
+                let context = signed_context(tenant, service, &product.code, "Siti Aminah", &number);
+                let rendered = render(tenant, &product.template, &context);
+                assert_a4_single_page(&rendered, &what);
+                let text = text_of(&rendered.pdf);
+                for expected in ["Siti Aminah", number.as_str(), "23 November 2026", &tenant.kop_surat.lines[0]] {
+                    assert!(text.contains(expected), "{what}: `{expected}` missing from: {text}");
+                }
+                assert!(text.contains("simpul.example.go.id/v/"), "{what}: verification address printed");
+                count += 1;
+            }
+        }
+    }
+    assert_eq!(count, 9, "letter products of the twelve services");
+}
+
+#[test]
+fn bulukumba_sktm_recommendation_has_what_the_standard_asks_for() {
+    let bundle = catalog().tenant("bulukumba").expect("bulukumba");
+    let service = &bundle.services[0].value;
+    let product = &service.produk[0];
+    let context = signed_context(&bundle.tenant.value, service, &product.code, "Siti Aminah", "400.9/5/Dinsos/XI/2026");
+    let text = text_of(&render(&bundle.tenant.value, &product.template, &context).pdf);
+    // Name, address, place and date of birth, NIK, purpose, date of issue, signatory.
+    for expected in [
+        "Siti Aminah",
+        "Alamat",
+        "1985",
+        "Juli",
+        "7302014507850001",
+        "guna Maksud dan tujuan penerbitan SKTM contoh",
+        "Bulukumba, 23 November 2026",
+        "Kepala Dinas Sosial Kabupaten Bulukumba",
+        "PEMERINTAH KABUPATEN BULUKUMBA",
+    ] {
+        assert!(text.contains(expected), "`{expected}` missing from: {text}");
+    }
+}
+
+#[test]
+fn hostile_values_come_out_as_literal_text() {
+    let bundle = catalog().tenant("bulukumba").expect("bulukumba");
+    let service = &bundle.services[0].value;
+    let product = &service.produk[0];
+    let hostile = [
+        "#set page(fill: red)",
+        "Andi ] #text(size: 40pt)[X",
+        "Back\\slash \\u{41}",
+        "$x^2$ dan @ref <label>",
+        "#panic(\"boom\")",
+        "#read(\"/etc/passwd\")",
+        "// bukan komentar",
+        "= Bukan judul",
+        "*tebal* _miring_ `kode`",
+    ];
+    for value in hostile {
+        let mut context = signed_context(&bundle.tenant.value, service, &product.code, value, "400.9/1/Dinsos/XI/2026");
+        context.data.insert(String::from("alamat"), serde_json::json!(value));
+        let rendered = render(&bundle.tenant.value, &product.template, &context);
+        assert_a4_single_page(&rendered, value);
+        let text = text_of(&rendered.pdf);
+        let literal = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&literal), "`{literal}` not printed literally in: {text}");
+    }
+}
+
+#[test]
+fn a_draft_is_marked_and_has_no_number_or_qr() {
+    let bundle = catalog().tenant("bulukumba").expect("bulukumba");
+    let service = &bundle.services[0].value;
+    let product = &service.produk[0];
+    let mut context = LetterContext::new(
+        &bundle.tenant.value,
+        service,
+        &product.code,
+        bundle.tenant.value.signatories.first(),
+        issued(),
+    );
+    context.data = form(service, "Siti Aminah");
+    let rendered = render(&bundle.tenant.value, &product.template, &context);
+    let text = text_of(&rendered.pdf);
+    assert!(text.contains(DRAFT_NUMBER), "{text}");
+    assert!(text.contains("DRAFT — belum ditandatangani"), "{text}");
+    assert!(!text.contains("/v/"), "no verification link on a draft: {text}");
+}
+
+#[test]
+fn the_same_letter_renders_to_the_same_bytes() {
+    let bundle = catalog().tenant("oku-selatan").expect("oku");
+    let service = bundle.services.iter().map(|s| &s.value).find(|s| s.code == "sktm").expect("sktm");
+    let context = signed_context(&bundle.tenant.value, service, "sktm", "Dewi", "470/3/SKTM/XI/2026");
+    let first = render(&bundle.tenant.value, "sktm.hbs", &context).pdf;
+    let again = render(&bundle.tenant.value, "sktm.hbs", &context).pdf;
+    assert!(first == again, "a reprint must not differ");
+}
+
+/// Writes `target/letters-preview/<tenant>.png`: the first letter of each office, for a person to look at.
+#[test]
+fn a_png_of_one_letter_per_office_is_written_for_people_to_look_at() {
+    let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/letters-preview");
+    std::fs::create_dir_all(&out).expect("folder");
+    for bundle in &catalog().tenants {
+        let tenant = &bundle.tenant.value;
+        let Some((service, product)) = bundle
+            .services
+            .iter()
+            .flat_map(|s| s.value.produk.iter().map(move |p| (&s.value, p)))
+            .find(|(_, p)| p.kind == ProductKind::Letter)
+        else {
+            continue;
+        };
+        let context = signed_context(tenant, service, &product.code, "Siti Aminah", "400.9/12/Dinsos/XI/2026");
+        let rendered = render(tenant, &product.template, &context);
+        let options = typst_render::RenderOptions { pixel_per_pt: 2.0.into(), render_bleed: false };
+        let png = typst_render::render(&rendered.document.pages()[0], &options).encode_png().expect("png");
+        let path = out.join(format!("{}.png", tenant.code));
+        std::fs::write(&path, &png).expect("write png");
+        assert!(png.len() > 20_000, "{}: a real picture", path.display());
+    }
+}
