@@ -53,7 +53,11 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tracing::info!(files = %objects.describe(), "file store");
     let files = simpul_files::Files::new(objects, &secret);
     let public_url = crate::config::public_url(address)?;
-    let state = AppState::new(store, &secret, templates, files, public_url)?;
+    let letters = simpul_letters::Renderer::load_dir(&definitions).context("loading the letter templates")?;
+    let state = AppState::new(store, &secret, templates, files, letters, public_url)?;
+    // Letters signed just before a stop and not yet rendered are finished now, in the background.
+    let shared = state.shared.clone();
+    tokio::spawn(async move { simpul_api::letters::archive_pending(&shared).await });
     simpul_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@ mod admin;
 mod apikeys;
 mod documents;
 mod flows;
+mod letters;
 mod public;
 mod refusals;
 mod server;

@@ -113,13 +113,18 @@ pub async fn download_link(
             &detail,
         )
         .await?;
-    Ok(match link {
+    Ok(link_url(&shared.public_url, link))
+}
+
+/// The URL of a download: the backend's presigned URL, or the server's own signed route.
+pub fn link_url(public_url: &str, link: Download) -> String {
+    match link {
         Download::Direct(url) => url,
         Download::Signed(grant) => format!(
-            "{}/files/download?key={}&type={}&expires={}&signature={}",
-            shared.public_url, grant.key, grant.content_type, grant.expires, grant.signature
+            "{public_url}/files/download?key={}&type={}&expires={}&signature={}",
+            grant.key, grant.content_type, grant.expires, grant.signature
         ),
-    })
+    }
 }
 
 #[derive(Deserialize)]

@@ -5,9 +5,11 @@ pub mod documents;
 pub mod error;
 pub mod graphql;
 mod health;
+pub mod letters;
 pub mod metrics;
 mod public_page;
 pub mod token;
+mod verify_page;
 
 use std::sync::Arc;
 
@@ -46,6 +48,8 @@ pub struct Services {
     pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
     /// Stored documents and letters.
     pub files: simpul_files::Files,
+    /// Every tenant's letter templates.
+    pub letters: Arc<simpul_letters::Renderer>,
     /// The address people reach the server at, without a trailing slash.
     pub public_url: String,
 }
@@ -69,6 +73,7 @@ impl AppState {
         token_secret: &[u8],
         templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
         files: simpul_files::Files,
+        letters: simpul_letters::Renderer,
         public_url: String,
     ) -> Result<Self, prometheus::Error> {
         let shared = Arc::new(Services {
@@ -79,6 +84,7 @@ impl AppState {
             events: tokio::sync::broadcast::channel(1024).0,
             templates,
             files,
+            letters: Arc::new(letters),
             public_url,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
@@ -182,6 +188,7 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql/ws", get(graphql_ws))
         .merge(health::routes())
         .merge(documents::routes())
+        .merge(verify_page::routes())
         .merge(public_page::routes())
         .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -75,6 +75,15 @@ impl WorkCalendar {
         at.with_timezone(&self.zone).date_naive()
     }
 
+    /// The instant a local date begins (midnight in the tenant's zone), for periods given as dates.
+    pub fn start_of_day(&self, date: NaiveDate) -> DateTime<Utc> {
+        let midnight = date.and_time(NaiveTime::MIN);
+        self.zone
+            .from_local_datetime(&midnight)
+            .earliest()
+            .map_or_else(|| midnight.and_utc(), |local| local.with_timezone(&Utc))
+    }
+
     /// Opening and closing time on `date`, if it is a working day.
     pub fn office_hours(&self, date: NaiveDate) -> Option<(NaiveTime, NaiveTime)> {
         if self.days_off.contains(&date) {

@@ -17,6 +17,12 @@ impl ObjectKey {
         Self::parse(&format!("{tenant}/{application}/{}", Uuid::now_v7()))
     }
 
+    /// The key of a named object of an application, e.g. a letter's PDF (`<tenant>/<application>/<letter>.pdf`):
+    /// the same name always gives the same key, so that an object written twice is one object.
+    pub fn named(tenant: &str, application: Uuid, name: &str) -> FilesResult<Self> {
+        Self::parse(&format!("{tenant}/{application}/{name}"))
+    }
+
     /// Checks a stored key: non-empty segments of letters, digits, `-`, `_` and `.`, none of them `.` or `..`.
     pub fn parse(key: &str) -> FilesResult<Self> {
         let plain = |s: &str| {

@@ -146,7 +146,35 @@ fn parse_cursor(cursor: &str) -> StoreResult<(DateTime<Utc>, Uuid)> {
     ))
 }
 
+/// Most applications one list or recap collects; a period with more is split by the office.
+pub const LIST_LIMIT: u64 = 5_000;
+
 impl Store {
+    /// Applications of a service that ended with one of `outcomes` in `[from, to)`, oldest first: the entries of
+    /// a list ("Daftar Usulan …") or a recap for that period.
+    pub async fn ended_applications(
+        &self,
+        scope: &TenantScope,
+        service: &str,
+        outcomes: &[String],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<ApplicationRecord>> {
+        application::Entity::find()
+            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+            .filter(application::Column::ServiceCode.eq(service))
+            .filter(application::Column::Outcome.is_in(outcomes.iter().map(String::as_str)))
+            .filter(application::Column::UpdatedAt.gte(from))
+            .filter(application::Column::UpdatedAt.lt(to))
+            .order_by_asc(application::Column::UpdatedAt)
+            .limit(LIST_LIMIT)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(ApplicationRecord::try_from)
+            .collect()
+    }
+
     /// One application of the tenant. An id of another tenant is not found.
     pub async fn application(&self, scope: &TenantScope, id: Uuid) -> StoreResult<ApplicationRecord> {
         application::Entity::find_by_id(id)

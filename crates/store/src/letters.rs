@@ -10,13 +10,15 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{letter, letter_sequence};
 use crate::error::{StoreError, StoreResult};
-use crate::scope::TenantScope;
+use crate::scope::{SystemAccess, TenantScope};
 
 /// An issued letter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LetterRecord {
     /// Row id.
     pub id: Uuid,
+    /// The tenant.
+    pub tenant_id: String,
     /// The application.
     pub application_id: Uuid,
     /// The letter product.
@@ -31,12 +33,19 @@ pub struct LetterRecord {
     pub number: String,
     /// When it was signed.
     pub issued_at: DateTime<Utc>,
+    /// SHA-256 of the archived PDF, once rendered.
+    pub sha256: Option<String>,
+    /// Where the archived PDF is.
+    pub storage_key: Option<String>,
+    /// The code of the QR on the letter.
+    pub verification_code: Option<String>,
 }
 
 impl From<letter::Model> for LetterRecord {
     fn from(m: letter::Model) -> Self {
         LetterRecord {
             id: m.id,
+            tenant_id: m.tenant_id,
             application_id: m.application_id,
             product: m.product,
             series: m.series,
@@ -44,6 +53,9 @@ impl From<letter::Model> for LetterRecord {
             seq: m.seq,
             number: m.number,
             issued_at: m.issued_at,
+            sha256: m.sha256,
+            storage_key: m.storage_key,
+            verification_code: m.verification_code,
         }
     }
 }
@@ -94,6 +106,7 @@ pub(crate) async fn issue<C: ConnectionTrait>(
         issued_at: Set(at),
         sha256: Set(None),
         storage_key: Set(None),
+        verification_code: Set(None),
     }
     .insert(conn)
     .await?;
@@ -128,4 +141,77 @@ impl Store {
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
+
+    /// One letter of the tenant.
+    pub async fn letter(&self, scope: &TenantScope, id: Uuid) -> StoreResult<LetterRecord> {
+        letter::Entity::find_by_id(id)
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .one(&self.db)
+            .await?
+            .map(Into::into)
+            .ok_or(StoreError::NotFound { what: "surat" })
+    }
+
+    /// Records the archived PDF of a letter, its hash and its verification code — once: when another process
+    /// archived it first, nothing changes and the result is false (the caller then removes its own copy).
+    pub async fn archive_letter(
+        &self,
+        scope: &TenantScope,
+        id: Uuid,
+        sha256: &str,
+        storage_key: &str,
+        verification_code: &str,
+    ) -> StoreResult<bool> {
+        let updated = letter::Entity::update_many()
+            .col_expr(letter::Column::Sha256, sha256.into())
+            .col_expr(letter::Column::StorageKey, storage_key.into())
+            .col_expr(letter::Column::VerificationCode, verification_code.into())
+            .filter(letter::Column::Id.eq(id))
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .filter(letter::Column::Sha256.is_null())
+            .exec(&self.db)
+            .await?;
+        Ok(updated.rows_affected == 1)
+    }
+
+    /// Signed letters whose PDF is not archived yet (the process stopped between commit and rendering), across
+    /// tenants, for the server to finish at start-up.
+    pub async fn unarchived_letters(&self, _access: &SystemAccess) -> StoreResult<Vec<LetterRecord>> {
+        let rows = letter::Entity::find()
+            .filter(letter::Column::Sha256.is_null())
+            .order_by_asc(letter::Column::IssuedAt)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// What the public verification page may show of a letter, found by its id alone (the code's signature is
+    /// checked by the caller): the office, the letter, the product's name and the applicant's name.
+    pub async fn verifiable_letter(&self, id: Uuid) -> StoreResult<Option<VerifiableLetter>> {
+        let Some(row) = letter::Entity::find_by_id(id).one(&self.db).await? else { return Ok(None) };
+        let scope = TenantScope::new(row.tenant_id.clone());
+        let application = self.application(&scope, row.application_id).await?;
+        let (service, runtime) = self.runtime_for(&scope, &application).await?;
+        let product = service
+            .definition()
+            .produk
+            .iter()
+            .find(|p| p.code == row.product)
+            .map_or_else(|| row.product.clone(), |p| p.name.clone());
+        let applicant = application.state.data.get("nama").and_then(|v| v.as_str()).map(String::from);
+        Ok(Some(VerifiableLetter { office: runtime.tenant.name.clone(), product, applicant, letter: row.into() }))
+    }
+}
+
+/// A letter as the public verification page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiableLetter {
+    /// The office's name.
+    pub office: String,
+    /// The product's name (the subject of the letter).
+    pub product: String,
+    /// The applicant's name as submitted (the page masks it).
+    pub applicant: Option<String>,
+    /// The letter.
+    pub letter: LetterRecord,
 }

@@ -17,6 +17,7 @@ pub mod inbox;
 pub mod letters;
 pub mod outbox;
 pub mod scope;
+pub mod signing;
 mod snapshot;
 pub mod workflow;
 

@@ -63,7 +63,7 @@ pub struct DraftView {
     pub diagnostics: Vec<DiagnosticView>,
 }
 
-async fn admin_scope(ctx: &Context<'_>, tenant: &str) -> ApiResult<TenantScope> {
+pub(super) async fn admin_scope(ctx: &Context<'_>, tenant: &str) -> ApiResult<TenantScope> {
     let forbidden = || {
         ApiError::Forbidden(String::from("Hanya admin dinas atau admin provinsi yang dapat mengelola definisi layanan"))
     };

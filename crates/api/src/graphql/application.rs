@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use simpul_definitions::model::FieldType;
 use simpul_engine::{Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, Service, Stage, available};
 use simpul_store::documents::DocumentRecord;
+use simpul_store::letters::LetterRecord;
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 
 use crate::Shared;
@@ -126,11 +127,62 @@ pub struct HistoryEntry {
 }
 
 /// An issued letter.
-#[derive(SimpleObject)]
 pub struct LetterView {
-    pub product: String,
-    pub number: String,
-    pub issued_at: DateTime<Utc>,
+    record: LetterRecord,
+    scope: TenantScope,
+    actor: Actor,
+    runtime: Arc<TenantRuntime>,
+}
+
+#[Object]
+impl LetterView {
+    async fn id(&self) -> ID {
+        ID(self.record.id.to_string())
+    }
+    async fn product(&self) -> &str {
+        &self.record.product
+    }
+    async fn number(&self) -> &str {
+        &self.record.number
+    }
+    async fn issued_at(&self) -> DateTime<Utc> {
+        self.record.issued_at
+    }
+    /// SHA-256 of the archived PDF: every reprint has exactly these bytes.
+    async fn sha256(&self) -> Option<&str> {
+        self.record.sha256.as_deref()
+    }
+    /// The page the QR on the letter leads to.
+    async fn verification_url(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        Ok(self.record.verification_code.as_ref().map(|code| format!("{}/v/{code}", state.public_url)))
+    }
+    /// A link that downloads the archived PDF for the next five minutes (rendered and archived first if a stop
+    /// interrupted that), for roles that may see personal data; audited.
+    async fn download_url(&self, ctx: &Context<'_>) -> ApiResult<String> {
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        if !crate::caller::sees_personal_data(&self.runtime, &self.actor) {
+            return Err(ApiError::Forbidden(String::from(
+                "Peran Anda tidak diizinkan mengunduh surat berisi data pribadi",
+            )));
+        }
+        let letter = crate::letters::archive(state, &self.scope, self.record.clone()).await?;
+        let key = simpul_files::ObjectKey::parse(letter.storage_key.as_deref().unwrap_or_default())?;
+        let link =
+            state.files.download(&key, "application/pdf", crate::documents::LINK_TTL, Utc::now().timestamp()).await?;
+        let detail = format!("surat {} ({})", letter.number, letter.id);
+        state
+            .store
+            .record_audit(
+                &self.scope,
+                &self.actor.user_id,
+                simpul_store::audit::action::DOWNLOAD,
+                &letter.application_id.to_string(),
+                &detail,
+            )
+            .await?;
+        Ok(crate::documents::link_url(&state.public_url, link))
+    }
 }
 
 /// An entry of the audit log.
@@ -381,7 +433,12 @@ impl ApplicationView {
             .letters_of(&self.scope, self.record.id)
             .await?
             .into_iter()
-            .map(|l| LetterView { product: l.product, number: l.number, issued_at: l.issued_at })
+            .map(|record| LetterView {
+                record,
+                scope: self.scope.clone(),
+                actor: self.actor.clone(),
+                runtime: self.runtime.clone(),
+            })
             .collect())
     }
 

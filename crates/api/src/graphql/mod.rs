@@ -2,6 +2,7 @@
 
 mod admin;
 mod application;
+mod letters;
 mod mutation;
 mod query;
 mod service;
@@ -15,16 +16,17 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 
 pub use application::ApplicationView;
+pub use letters::LetterVerification;
 pub use mutation::Mutation;
 pub use query::Query;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query, admin::AdminQuery);
+pub struct QueryRoot(Query, admin::AdminQuery, letters::LetterQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(Mutation, admin::AdminMutation);
+pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation);
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

@@ -233,6 +233,13 @@ impl Mutation {
         for event in &acted.events {
             announce(shared, &acted.record, event.kind.name());
         }
+        // The letters numbered by this signing are rendered and archived now. The signing is committed either
+        // way; a letter that fails here is archived at the next start or on its first download.
+        for letter in acted.letters.iter().cloned() {
+            if let Err(error) = crate::letters::archive(shared, &scope, letter).await {
+                tracing::error!(?error, application = %id, "letter not archived yet");
+            }
+        }
         view(ctx, &scope, acted.record).await
     }
 

@@ -17,6 +17,7 @@ pub struct Model {
     pub issued_at: DateTimeUtc,
     pub sha256: Option<String>,
     pub storage_key: Option<String>,
+    pub verification_code: Option<String>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

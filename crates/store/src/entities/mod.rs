@@ -12,5 +12,6 @@ pub mod letter_sequence;
 pub mod membership;
 pub mod outbox;
 pub mod service_version;
+pub mod signing_key;
 pub mod tenant;
 pub mod user;

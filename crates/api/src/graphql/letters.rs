@@ -1,0 +1,161 @@
+//! Letters in the API: draft previews, lists and recaps of a period (PDF, CSV, XLSX), public verification of a
+//! code, and key rotation for tenant admins.
+
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::admin::admin_scope;
+use super::{caller, shared};
+use crate::error::{ApiError, ApiResult};
+use crate::letters::{self, Verification};
+
+/// A generated file, inline.
+#[derive(SimpleObject)]
+pub struct FileOutput {
+    pub filename: String,
+    pub content_type: String,
+    /// The bytes, base64.
+    pub base64: String,
+}
+
+impl FileOutput {
+    fn new(filename: String, content_type: &str, bytes: &[u8]) -> Self {
+        FileOutput { filename, content_type: content_type.to_string(), base64: STANDARD.encode(bytes) }
+    }
+}
+
+/// Formats a list can be exported in.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ExportFormat {
+    Pdf,
+    Csv,
+    Xlsx,
+}
+
+/// What the office says about a verification code.
+#[derive(SimpleObject)]
+pub struct LetterVerification {
+    /// Whether the code belongs to a letter the office issued.
+    pub valid: bool,
+    /// A sentence for the person checking.
+    pub message: String,
+    pub office: Option<String>,
+    pub number: Option<String>,
+    pub issued_on: Option<NaiveDate>,
+    /// What the letter is (the product's name).
+    pub subject: Option<String>,
+    /// The applicant's name, masked.
+    pub masked_name: Option<String>,
+    /// SHA-256 of the original PDF: a copy with another hash is not the original.
+    pub sha256: Option<String>,
+}
+
+impl From<Verification> for LetterVerification {
+    fn from(v: Verification) -> Self {
+        match v {
+            Verification::Genuine(g) => LetterVerification {
+                valid: true,
+                message: String::from("Surat ini diterbitkan oleh dinas yang tercantum."),
+                office: Some(g.office),
+                number: Some(g.number),
+                issued_on: Some(g.issued_on),
+                subject: Some(g.subject),
+                masked_name: Some(g.masked_name),
+                sha256: g.sha256,
+            },
+            Verification::Invalid => LetterVerification {
+                valid: false,
+                message: String::from(
+                    "Kode verifikasi tidak dikenal: surat ini tidak diterbitkan dengan kode ini atau telah diubah.",
+                ),
+                office: None,
+                number: None,
+                issued_on: None,
+                subject: None,
+                masked_name: None,
+                sha256: None,
+            },
+        }
+    }
+}
+
+/// Letter queries.
+#[derive(Default)]
+pub struct LetterQuery;
+
+#[Object]
+impl LetterQuery {
+    /// Checks the code of a letter's QR. Public: anyone holding a letter may ask.
+    async fn verify_letter(&self, ctx: &Context<'_>, code: String) -> ApiResult<LetterVerification> {
+        Ok(letters::verify_code(shared(ctx)?, &code).await?.into())
+    }
+
+    /// A draft of a letter product of an application, before signing: marked DRAFT, without number or QR.
+    async fn letter_preview(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        product: String,
+        tenant: Option<String>,
+    ) -> ApiResult<FileOutput> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let id = Uuid::parse_str(&application_id)
+            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
+        let application = shared.store.application(&scope, id).await?;
+        let pdf = letters::preview(shared, &scope, &caller.actor(&scope), &application, &product).await?;
+        Ok(FileOutput::new(format!("draft-{product}.pdf"), "application/pdf", &pdf))
+    }
+
+    /// A list or recap product for a period (dates inclusive, the office's local dates): the applications that
+    /// ended with the product's outcomes, as the product's PDF table, or as CSV or XLSX.
+    #[allow(clippy::too_many_arguments)]
+    async fn product_export(
+        &self,
+        ctx: &Context<'_>,
+        service: String,
+        product: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: ExportFormat,
+        tenant: Option<String>,
+    ) -> ApiResult<FileOutput> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let period = crate::letters::Period { from, to };
+        let export =
+            letters::export(shared, &scope, &actor, &service, &product, period, format == ExportFormat::Pdf).await?;
+        let name = format!("{product}-{from}-{to}");
+        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
+        Ok(match (format, export.pdf) {
+            (ExportFormat::Pdf, Some(pdf)) => FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf),
+            (ExportFormat::Xlsx, _) => FileOutput::new(
+                format!("{name}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &export.table.to_xlsx().map_err(internal)?,
+            ),
+            _ => FileOutput::new(format!("{name}.csv"), "text/csv", &export.table.to_csv().map_err(internal)?),
+        })
+    }
+}
+
+/// Letter mutations.
+#[derive(Default)]
+pub struct LetterMutation;
+
+#[Object]
+impl LetterMutation {
+    /// Starts a new letter-signing key for the tenant (e.g. when the old one may have leaked); letters signed
+    /// with earlier keys still verify. Returns the new key's number.
+    async fn rotate_signing_key(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<i32> {
+        let scope = admin_scope(ctx, &tenant).await?;
+        let key = shared(ctx)?.store.rotate_signing_key(&scope, simpul_letters::verify::generate_key()).await?;
+        Ok(i32::from(key))
+    }
+}

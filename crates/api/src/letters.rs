@@ -1,0 +1,334 @@
+//! Letters as the server issues them: when the signing step commits, the letter (numbered in that transaction)
+//! is rendered once with the tenant's key-signed QR code, archived through the files layer with its SHA-256, and
+//! from then on every reprint returns those stored bytes. Drafts render before signing, marked and unnumbered.
+//! Rendering is CPU work and runs on the blocking pool.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use simpul_definitions::model::{ProductKind, Signatory};
+use simpul_engine::{Actor, EventKind};
+use simpul_files::ObjectKey;
+use simpul_letters::verify::{self, LetterClaims};
+use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Renderer, Table};
+use simpul_store::letters::LetterRecord;
+use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
+use uuid::Uuid;
+
+use crate::Services;
+use crate::caller::sees_personal_data;
+use crate::error::{ApiError, ApiResult};
+
+fn internal(error: impl std::fmt::Display) -> ApiError {
+    ApiError::Internal(error.to_string())
+}
+
+/// Renders on the blocking pool.
+async fn render(
+    renderer: Arc<Renderer>,
+    tenant: String,
+    template: String,
+    context: LetterContext,
+    ident: String,
+    date: NaiveDate,
+) -> ApiResult<Vec<u8>> {
+    tokio::task::spawn_blocking(move || renderer.render(&tenant, &template, &context, &ident, date).map(|r| r.pdf))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
+}
+
+/// The signatory of a letter: the tenant's signatory whose role the signer held, else the first one.
+async fn signatory<'a>(
+    shared: &Services,
+    scope: &TenantScope,
+    runtime: &'a TenantRuntime,
+    application: Uuid,
+    product: &str,
+) -> ApiResult<Option<&'a Signatory>> {
+    let events = shared.store.application_events(scope, application).await?;
+    let signer = events.iter().rev().find_map(|e| match &e.event.kind {
+        EventKind::ActionTaken(taken) if taken.signed.as_deref() == Some(product) => Some(e.event.actor.clone()),
+        _ => None,
+    });
+    let roles = match signer.as_deref().and_then(|s| Uuid::parse_str(s).ok()) {
+        Some(user) => shared.store.roles_of(scope, user).await?,
+        None => Default::default(),
+    };
+    let signatories = &runtime.tenant.signatories;
+    Ok(signatories.iter().find(|s| roles.contains(&s.role)).or(signatories.first()))
+}
+
+/// Renders and archives a signed letter, unless that happened already; returns the letter as stored.
+pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecord) -> ApiResult<LetterRecord> {
+    if letter.sha256.is_some() {
+        return Ok(letter);
+    }
+    let application = shared.store.application(scope, letter.application_id).await?;
+    let (service, runtime) = shared.store.runtime_for(scope, &application).await?;
+    let definition = service.definition();
+    let product = definition
+        .produk
+        .iter()
+        .find(|p| p.code == letter.product)
+        .ok_or_else(|| internal(format!("product {} missing", letter.product)))?;
+    let date = runtime.calendar.local_date(letter.issued_at);
+    let key = shared.store.signing_key(scope, verify::generate_key()).await?;
+    let claims = LetterClaims {
+        tenant: scope.tenant_id().to_string(),
+        letter_id: letter.id,
+        number: letter.number.clone(),
+        issued_on: date,
+    };
+    let code = verify::sign(key.key_id, &key.secret, &claims);
+    let signer = signatory(shared, scope, &runtime, application.id, &product.code).await?;
+    let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date).signed(
+        &letter.number,
+        &shared.public_url,
+        &code,
+    );
+    context.data = application.state.data.clone();
+    context.letter.tracking_code = application.tracking_code.clone();
+    let pdf = render(
+        shared.letters.clone(),
+        scope.tenant_id().to_string(),
+        product.template.clone(),
+        context,
+        letter.id.to_string(),
+        date,
+    )
+    .await?;
+    // The same letter always gets the same key, so a render racing this one writes the same object.
+    let object = ObjectKey::named(scope.tenant_id(), application.id, &format!("{}.pdf", letter.id))?;
+    let stored = shared.files.put_bytes(object, &pdf, "application/pdf").await?;
+    shared.store.archive_letter(scope, letter.id, &stored.sha256, stored.key.as_str(), &code).await?;
+    Ok(shared.store.letter(scope, letter.id).await?)
+}
+
+/// The archived PDF of a letter (rendering and archiving it first if that did not happen yet). A reprint is
+/// always these bytes.
+pub async fn pdf(shared: &Services, scope: &TenantScope, letter: Uuid) -> ApiResult<(LetterRecord, Vec<u8>)> {
+    let letter = archive(shared, scope, shared.store.letter(scope, letter).await?).await?;
+    let key = ObjectKey::parse(letter.storage_key.as_deref().unwrap_or_default())?;
+    let bytes = shared.files.get(&key).await?;
+    Ok((letter, bytes))
+}
+
+/// Archives letters left unrendered by a stopped process. Run at start-up; failures are logged and retried on
+/// the next start or the next read of the letter.
+pub async fn archive_pending(shared: &Services) {
+    let pending = match shared.store.unarchived_letters(&shared.store.system_access()).await {
+        Ok(pending) => pending,
+        Err(error) => return tracing::warn!(%error, "listing letters to archive"),
+    };
+    for letter in pending {
+        let (id, tenant) = (letter.id, letter.tenant_id.clone());
+        let result = async {
+            let scope = shared.store.system_scope(&tenant).await?;
+            archive(shared, &scope, letter).await
+        }
+        .await;
+        match result {
+            Ok(_) => tracing::info!(%tenant, letter = %id, "letter archived at start-up"),
+            Err(error) => tracing::warn!(%tenant, letter = %id, error = ?error, "letter not archived yet"),
+        }
+    }
+}
+
+/// A draft of a letter product of an application before it is signed: marked DRAFT, without number or QR.
+pub async fn preview(
+    shared: &Services,
+    scope: &TenantScope,
+    actor: &Actor,
+    application: &ApplicationRecord,
+    product: &str,
+) -> ApiResult<Vec<u8>> {
+    let (service, runtime) = shared.store.runtime_for(scope, application).await?;
+    if !sees_personal_data(&runtime, actor) {
+        return Err(ApiError::Forbidden(String::from(
+            "Peran Anda tidak diizinkan melihat draf surat berisi data pribadi",
+        )));
+    }
+    let definition = service.definition();
+    let product = definition
+        .produk
+        .iter()
+        .find(|p| p.code == product && p.kind == ProductKind::Letter)
+        .ok_or_else(|| ApiError::field("product", format!("`{product}` bukan produk surat layanan ini")))?;
+    let date = runtime.calendar.local_date(Utc::now());
+    let signer = runtime.tenant.signatories.first();
+    let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date);
+    context.data = application.state.data.clone();
+    context.letter.tracking_code = application.tracking_code.clone();
+    render(
+        shared.letters.clone(),
+        scope.tenant_id().to_string(),
+        product.template.clone(),
+        context,
+        format!("draft-{}", application.id),
+        date,
+    )
+    .await
+}
+
+/// A list or recap of a period, or any product's rows as a table.
+pub struct Export {
+    /// The PDF, rendered from the product's template.
+    pub pdf: Option<Vec<u8>>,
+    /// The same rows as a table.
+    pub table: Table,
+}
+
+/// A period of local dates of the tenant, both inclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The entries of a list or recap product for a period.
+pub async fn export(
+    shared: &Services,
+    scope: &TenantScope,
+    actor: &Actor,
+    service_code: &str,
+    product_code: &str,
+    Period { from, to }: Period,
+    with_pdf: bool,
+) -> ApiResult<Export> {
+    let (_, service) = shared.store.published_service(scope, service_code).await?;
+    let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
+    if !sees_personal_data(&runtime, actor) {
+        return Err(ApiError::Forbidden(String::from(
+            "Peran Anda tidak diizinkan mengunduh daftar berisi data pribadi",
+        )));
+    }
+    let definition = service.definition();
+    let product = definition
+        .produk
+        .iter()
+        .find(|p| p.code == product_code)
+        .ok_or_else(|| ApiError::field("product", format!("`{product_code}` bukan produk layanan ini")))?;
+    if to < from {
+        return Err(ApiError::field("to", "Tanggal akhir periode sebelum tanggal awal"));
+    }
+    let start = |d: NaiveDate| -> DateTime<Utc> { runtime.calendar.start_of_day(d) };
+    let applications = shared
+        .store
+        .ended_applications(scope, service_code, &product.outcomes, start(from), start(to + chrono::Days::new(1)))
+        .await?;
+    let mut entries = Vec::with_capacity(applications.len());
+    for application in &applications {
+        let letter = shared.store.letters_of(scope, application.id).await?.into_iter().next();
+        entries.push(Entry {
+            data: application.state.data.clone(),
+            letter: letter.map(|l| EntryLetter { number: l.number }),
+            tracking_code: application.tracking_code.clone(),
+        });
+    }
+    let period = format!("{} – {}", simpul_letters::helpers::tanggal(from), simpul_letters::helpers::tanggal(to));
+    let mut headers = vec![String::from("No"), String::from("Nomor pelacakan")];
+    headers.extend(definition.fields.iter().map(|f| f.label.clone()));
+    headers.push(String::from("Nomor surat"));
+    let rows = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let mut row = vec![(i + 1).to_string(), e.tracking_code.clone()];
+            row.extend(definition.fields.iter().map(|f| match e.data.get(&f.code) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Null) | None => String::new(),
+                Some(other) => other.to_string(),
+            }));
+            row.push(e.letter.as_ref().map(|l| l.number.clone()).unwrap_or_default());
+            row
+        })
+        .collect();
+    let table = Table { title: product.name.clone(), headers, rows };
+    let pdf = if with_pdf {
+        let today = runtime.calendar.local_date(Utc::now());
+        let mut context =
+            LetterContext::new(&runtime.tenant, definition, &product.code, runtime.tenant.signatories.first(), today);
+        context.draft = false;
+        context.period = Some(PeriodInfo { label: period });
+        context.entries = entries;
+        let ident = format!("{}-{}-{from}-{to}", service_code, product.code);
+        Some(
+            render(
+                shared.letters.clone(),
+                scope.tenant_id().to_string(),
+                product.template.clone(),
+                context,
+                ident,
+                today,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    Ok(Export { pdf, table })
+}
+
+/// What the verification page and `verifyLetter` say about a code.
+#[derive(Debug, Clone)]
+pub enum Verification {
+    /// The office issued this letter.
+    Genuine(Box<GenuineLetter>),
+    /// The code is not one the office made (forged, altered, or mistyped).
+    Invalid,
+}
+
+/// A genuine letter, as much as the public may see.
+#[derive(Debug, Clone)]
+pub struct GenuineLetter {
+    pub office: String,
+    pub number: String,
+    pub issued_on: NaiveDate,
+    pub subject: String,
+    pub masked_name: String,
+    pub sha256: Option<String>,
+}
+
+/// Masks a name for the public: first letter of each word, the rest starred ("S*** A*****").
+pub fn mask_name(name: &str) -> String {
+    name.split_whitespace()
+        .map(|w| {
+            let mut chars = w.chars();
+            chars.next().map_or_else(String::new, |first| format!("{first}{}", "*".repeat(chars.count())))
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Checks a code: it must decode, name a letter that exists, and carry a valid signature of that letter's
+/// tenant's key over the letter as stored.
+pub async fn verify_code(shared: &Services, code: &str) -> ApiResult<Verification> {
+    let Ok(decoded) = verify::decode(code) else { return Ok(Verification::Invalid) };
+    let Some(found) = shared.store.verifiable_letter(decoded.letter_id).await? else {
+        return Ok(Verification::Invalid);
+    };
+    let Some(public) = shared.store.signing_public_key(&found.letter.tenant_id, decoded.key_id).await? else {
+        return Ok(Verification::Invalid);
+    };
+    let scope = shared.store.system_scope(&found.letter.tenant_id).await?;
+    let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+    let issued_on = runtime.calendar.local_date(found.letter.issued_at);
+    let claims = LetterClaims {
+        tenant: found.letter.tenant_id.clone(),
+        letter_id: found.letter.id,
+        number: found.letter.number.clone(),
+        issued_on,
+    };
+    if verify::verify(&public, &claims, &decoded).is_err() {
+        return Ok(Verification::Invalid);
+    }
+    Ok(Verification::Genuine(Box::new(GenuineLetter {
+        office: found.office,
+        number: found.letter.number,
+        issued_on,
+        subject: found.product,
+        masked_name: found.applicant.as_deref().map(mask_name).unwrap_or_default(),
+        sha256: found.letter.sha256,
+    })))
+}

@@ -1,0 +1,109 @@
+//! The page the QR on a letter leads to (`/v/<code>`): whether the office issued the letter, with its number,
+//! date, subject, the applicant's masked name and the original's SHA-256; uploading a PDF there says whether it
+//! is the unchanged original. Public, like `verifyLetter`.
+
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use handlebars::Handlebars;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use crate::graphql::LetterVerification;
+
+/// Largest PDF accepted for comparison.
+const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/v/{code}", get(page).post(compare)).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+}
+
+fn registry() -> &'static Handlebars<'static> {
+    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut hb = Handlebars::new();
+        // The template is part of the binary; a broken one fails the tests, never a request.
+        if let Err(error) = hb.register_template_string("verify", include_str!("../templates/verify_page.hbs")) {
+            tracing::error!(%error, "verification page template");
+        }
+        hb
+    })
+}
+
+async fn verification(state: &AppState, code: &str) -> Result<LetterVerification, Response> {
+    crate::letters::verify_code(&state.shared, code).await.map(Into::into).map_err(|error| {
+        tracing::error!(?error, "verification failed");
+        (StatusCode::SERVICE_UNAVAILABLE, "Layanan verifikasi sedang tidak tersedia").into_response()
+    })
+}
+
+fn html(v: &LetterVerification, upload: Option<String>) -> Response {
+    let mut data: Value = json!({
+        "valid": v.valid,
+        "message": v.message,
+        "office": v.office,
+        "number": v.number,
+        "issued_on": v.issued_on.map(simpul_letters::helpers::tanggal),
+        "subject": v.subject,
+        "masked_name": v.masked_name,
+        "sha256": v.sha256,
+    });
+    if let Some(uploaded) = upload {
+        data["checked"] = json!(true);
+        data["unchanged"] = json!(v.sha256.as_deref() == Some(uploaded.as_str()));
+        data["uploaded_sha256"] = json!(uploaded);
+    }
+    let status = if v.valid { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    match registry().render("verify", &data) {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "verification page");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+async fn page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    match verification(&state, &code).await {
+        Ok(v) => html(&v, None),
+        Err(response) => response,
+    }
+}
+
+/// Compares an uploaded PDF's SHA-256 with the original's.
+async fn compare(State(state): State<AppState>, Path(code): Path<String>, mut form: Multipart) -> Response {
+    let v = match verification(&state, &code).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
+    let mut hasher = Sha256::new();
+    let mut seen = false;
+    loop {
+        match form.next_field().await {
+            Ok(Some(mut field)) if field.name() == Some("file") => loop {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => {
+                        seen = true;
+                        hasher.update(&chunk);
+                    }
+                    Ok(None) => break,
+                    Err(_) => {
+                        return (StatusCode::BAD_REQUEST, "Berkas tidak terbaca atau terlalu besar").into_response();
+                    }
+                }
+            },
+            Ok(Some(_)) => {}
+            Ok(None) => break,
+            Err(_) => return (StatusCode::BAD_REQUEST, "Berkas tidak terbaca atau terlalu besar").into_response(),
+        }
+    }
+    if !seen {
+        return (StatusCode::BAD_REQUEST, "Pilih berkas PDF yang akan diperiksa").into_response();
+    }
+    html(&v, Some(hex::encode(hasher.finalize())))
+}
