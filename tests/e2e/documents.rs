@@ -141,3 +141,36 @@ fn a_failed_database_write_leaves_no_object_and_gc_sweeps_orphans() {
         }
     }
 }
+
+#[test]
+fn attached_scans_meet_the_document_requirements_of_a_step() {
+    let act = "mutation($input: ActInput!) { act(input: $input) { version step } }";
+    let checklist = json!([
+        { "item": "ktp_kk", "confirmed": true }, { "item": "sktm_desa", "confirmed": true },
+        { "item": "sptjm", "confirmed": true }]);
+    for server in servers() {
+        let id = submit(&server);
+        let user = "petugas_layanan@bulukumba";
+        let moved = server.as_user(
+            user,
+            act,
+            json!({ "input": { "applicationId": id, "action": "terima", "expectedVersion": 1 } }),
+        );
+        let version = moved["act"]["version"].as_i64().expect("version");
+        // No paper copies and no scans: the step cannot be completed.
+        let input =
+            json!({ "applicationId": id, "action": "lengkap", "expectedVersion": version, "checklist": checklist });
+        let (code, error) = server.error_as(user, act, json!({ "input": input }));
+        assert_eq!(code, "REFUSED", "{}: {error}", server.backend);
+        for requirement in ["ktp_kk", "sktm_desa", "sptjm"] {
+            let vars = json!({ "id": id, "req": requirement, "file": null });
+            let response = server.upload(user, ATTACH, vars, &format!("{requirement}.pdf"), &pdf(3000));
+            assert!(response.get("errors").is_none(), "{response}");
+        }
+        // The scans stand for the paper copies.
+        let input =
+            json!({ "applicationId": id, "action": "lengkap", "expectedVersion": version + 3, "checklist": checklist });
+        let done = server.as_user(user, act, json!({ "input": input }));
+        assert_eq!(done["act"]["step"], "verifikasi", "{}", server.backend);
+    }
+}

@@ -59,6 +59,12 @@ async fn signatory<'a>(
     Ok(signatories.iter().find(|s| roles.contains(&s.role)).or(signatories.first()))
 }
 
+/// Where the QR codes of a tenant's letters lead: the office's own public address when `tenant.yaml` names one
+/// (`address.public_url`), else the server's.
+pub fn public_address<'a>(shared: &'a Services, runtime: &'a TenantRuntime) -> &'a str {
+    runtime.tenant.address.public_url.as_deref().map_or(shared.public_url.as_str(), |u| u.trim_end_matches('/'))
+}
+
 /// Renders and archives a signed letter, unless that happened already; returns the letter as stored.
 pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecord) -> ApiResult<LetterRecord> {
     if letter.sha256.is_some() {
@@ -84,7 +90,7 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     let signer = signatory(shared, scope, &runtime, application.id, &product.code).await?;
     let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date).signed(
         &letter.number,
-        &shared.public_url,
+        public_address(shared, &runtime),
         &code,
     );
     context.data = application.state.data.clone();

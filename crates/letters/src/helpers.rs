@@ -4,7 +4,7 @@
 //! Helpers that print application data escape it themselves, as `{{…}}` does for plain values.
 
 use chrono::{Datelike, NaiveDate};
-use handlebars::{Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason};
+use handlebars::{Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 
 use crate::escape::typst_escape;
@@ -71,10 +71,6 @@ pub fn bulan_romawi(month: u32) -> &'static str {
     simpul_engine::numbering::roman_month(month)
 }
 
-fn param_str<'a>(h: &'a Helper<'_>, index: usize, name: &'static str) -> Result<&'a Value, RenderErrorReason> {
-    h.param(index).map(|p| p.value()).ok_or(RenderErrorReason::ParamNotFoundForIndex(name, index))
-}
-
 fn text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
@@ -83,100 +79,42 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// A helper of one parameter whose output is `f` of its value. `f` escapes what it prints from application data.
+fn one_param(name: &'static str, f: fn(&Value) -> String) -> impl HelperDef + Send + Sync + 'static {
+    move |h: &Helper<'_>,
+          _: &Handlebars<'_>,
+          _: &Context,
+          _: &mut RenderContext<'_, '_>,
+          out: &mut dyn Output|
+          -> HelperResult {
+        let value = h.param(0).map(|p| p.value()).ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?;
+        out.write(&f(value))?;
+        Ok(())
+    }
+}
+
+fn tanggal_helper(value: &Value) -> String {
+    let value = text(value);
+    let shown = NaiveDate::parse_from_str(value.get(..10).unwrap_or(&value), "%Y-%m-%d").map(tanggal).unwrap_or(value);
+    typst_escape(&shown)
+}
+
+fn terbilang_helper(value: &Value) -> String {
+    value.as_u64().or_else(|| text(value).trim().parse().ok()).map(terbilang).unwrap_or_default()
+}
+
+fn bulan_romawi_helper(value: &Value) -> String {
+    bulan_romawi(value.as_u64().and_then(|m| u32::try_from(m).ok()).unwrap_or(0)).to_string()
+}
+
 /// Registers the helpers.
 pub fn register(registry: &mut Handlebars<'_>) {
-    registry.register_helper(
-        "tanggal",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let value = text(param_str(h, 0, "tanggal")?);
-                let shown = NaiveDate::parse_from_str(value.get(..10).unwrap_or(&value), "%Y-%m-%d")
-                    .map(tanggal)
-                    .unwrap_or(value);
-                out.write(&typst_escape(&shown))?;
-                Ok(())
-            },
-        ),
-    );
-    registry.register_helper(
-        "bulan_romawi",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let month = param_str(h, 0, "bulan_romawi")?.as_u64().unwrap_or(0);
-                out.write(bulan_romawi(u32::try_from(month).unwrap_or(0)))?;
-                Ok(())
-            },
-        ),
-    );
-    registry.register_helper(
-        "terbilang",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let value = param_str(h, 0, "terbilang")?;
-                let n = value.as_u64().or_else(|| text(value).trim().parse().ok());
-                out.write(&n.map(terbilang).unwrap_or_default())?;
-                Ok(())
-            },
-        ),
-    );
-    registry.register_helper(
-        "nik",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                out.write(&nik(&text(param_str(h, 0, "nik")?)))?;
-                Ok(())
-            },
-        ),
-    );
-    registry.register_helper(
-        "nama",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                out.write(&typst_escape(&nama(&text(param_str(h, 0, "nama")?))))?;
-                Ok(())
-            },
-        ),
-    );
-    registry.register_helper(
-        "inc",
-        Box::new(
-            |h: &Helper<'_>,
-             _: &Handlebars<'_>,
-             _: &Context,
-             _: &mut RenderContext<'_, '_>,
-             out: &mut dyn Output|
-             -> HelperResult {
-                let n = param_str(h, 0, "inc")?.as_u64().unwrap_or(0);
-                out.write(&(n + 1).to_string())?;
-                Ok(())
-            },
-        ),
-    );
+    registry.register_helper("tanggal", Box::new(one_param("tanggal", tanggal_helper)));
+    registry.register_helper("bulan_romawi", Box::new(one_param("bulan_romawi", bulan_romawi_helper)));
+    registry.register_helper("terbilang", Box::new(one_param("terbilang", terbilang_helper)));
+    registry.register_helper("nik", Box::new(one_param("nik", |v| nik(&text(v)))));
+    registry.register_helper("nama", Box::new(one_param("nama", |v| typst_escape(&nama(&text(v))))));
+    registry.register_helper("inc", Box::new(one_param("inc", |v| (v.as_u64().unwrap_or(0) + 1).to_string())));
     // `{{pilihan "field"}}`: the label of the option chosen in a choice field of the form.
     registry.register_helper(
         "pilihan",
@@ -187,7 +125,8 @@ pub fn register(registry: &mut Handlebars<'_>) {
              _: &mut RenderContext<'_, '_>,
              out: &mut dyn Output|
              -> HelperResult {
-                let field = text(param_str(h, 0, "pilihan")?);
+                let field =
+                    text(h.param(0).map(|p| p.value()).ok_or(RenderErrorReason::ParamNotFoundForIndex("pilihan", 0))?);
                 let root = ctx.data();
                 let chosen = text(&root["data"][&field]);
                 let label = root["choices"][&field][&chosen].as_str().map_or(chosen.clone(), String::from);

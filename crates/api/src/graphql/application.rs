@@ -155,7 +155,8 @@ impl LetterView {
     /// The page the QR on the letter leads to.
     async fn verification_url(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        Ok(self.record.verification_code.as_ref().map(|code| format!("{}/v/{code}", state.public_url)))
+        let base = crate::letters::public_address(state, &self.runtime);
+        Ok(self.record.verification_code.as_ref().map(|code| format!("{base}/v/{code}")))
     }
     /// A link that downloads the archived PDF for the next five minutes (rendered and archived first if a stop
     /// interrupted that), for roles that may see personal data; audited.

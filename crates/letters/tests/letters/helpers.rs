@@ -54,3 +54,35 @@ fn every_markup_character_is_escaped() {
     assert_eq!(typst_escape("\\u{41}"), "\\\\u\\{41\\}");
     assert_eq!(typst_escape("1. Jl. A\n\n= B"), "1\\. Jl\\. A  \\= B");
 }
+
+#[test]
+fn templates_reach_every_helper() {
+    use super::support::{catalog, issued};
+    let bundle = catalog().tenant("oku-selatan").expect("oku");
+    let service = bundle.services.iter().map(|s| &s.value).find(|s| s.code == "bantuan-stimulan").expect("service");
+    let mut renderer = simpul_letters::Renderer::new().expect("renderer");
+    let source = "{{tanggal data.tanggal}}|{{bulan_romawi 11}}|{{terbilang data.jumlah}}|{{nik data.nik}}|\
+                  {{nama data.nama}}|{{inc 0}}|{{pilihan \"jenis_bantuan\"}}|{{data.catatan}}";
+    renderer.add_template("oku-selatan", "uji.hbs", source).expect("template");
+    let mut context = simpul_letters::LetterContext::new(&bundle.tenant.value, service, "x", None, issued());
+    context.data = [
+        ("tanggal", serde_json::json!("2026-03-17")),
+        ("jumlah", serde_json::json!(1250)),
+        ("nik", serde_json::json!("1609 0120 0370 0001")),
+        ("nama", serde_json::json!("sahrul  bin #ali")),
+        ("jenis_bantuan", serde_json::json!("kube")),
+        ("catatan", serde_json::json!("[tanda] #kurung")),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let out = renderer.markup("oku-selatan", "uji.hbs", &context).expect("renders");
+    let label = service.fields.iter().find(|f| f.code == "jenis_bantuan").expect("field").choices[0].label.clone();
+    assert_eq!(
+        out,
+        format!(
+            "17 Maret 2026|XI|seribu dua ratus lima puluh|1609012003700001|SAHRUL BIN \\#ALI|1|{}|\\[tanda\\] \\#kurung",
+            typst_escape(&label)
+        )
+    );
+}
