@@ -3,6 +3,7 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
@@ -23,6 +24,9 @@ const PARTIALS: [(&str, &str); 3] = [
     ("qr_verifikasi", include_str!("partials/qr_verifikasi.hbs")),
 ];
 
+/// How many letters are rendered between two sweeps of Typst's memoization cache.
+const EVICT_EVERY: u64 = 32;
+
 /// A rendered letter or list.
 pub struct Rendered {
     /// The PDF.
@@ -42,6 +46,7 @@ impl Rendered {
 pub struct Renderer {
     registry: Handlebars<'static>,
     shared: Arc<Shared>,
+    rendered: AtomicU64,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -59,7 +64,7 @@ impl Renderer {
         for (name, source) in PARTIALS {
             registry.register_partial(name, source).map_err(|e| template_error(name, &e))?;
         }
-        Ok(Renderer { registry, shared: shared() })
+        Ok(Renderer { registry, shared: shared(), rendered: AtomicU64::new(0) })
     }
 
     /// Loads every `<tenant>/templates/*.hbs` under the definitions folder.
@@ -117,7 +122,13 @@ impl Renderer {
         let markup = self.markup(tenant, file, context)?;
         let qr = context.qr.as_ref().map(|q| qr_svg(&q.url)).transpose()?;
         let world = LetterWorld::new(self.shared.clone(), markup, qr, date);
-        let document = typst::compile::<PagedDocument>(&world).output.map_err(|errors| {
+        let compiled = typst::compile::<PagedDocument>(&world).output;
+        // Typst memoizes across compilations. Every EVICT_EVERY letters, entries unused since a few sweeps ago
+        // are dropped, so that a long-running server's memory stays flat without paying for a sweep per letter.
+        if self.rendered.fetch_add(1, Ordering::Relaxed) % EVICT_EVERY == EVICT_EVERY - 1 {
+            typst::comemo::evict(4);
+        }
+        let document = compiled.map_err(|errors| {
             let text = world.source_text();
             LettersError::Typst(
                 errors
