@@ -7,6 +7,7 @@ mod apikeys;
 mod documents;
 mod flows;
 mod letters;
+mod outage;
 mod public;
 mod refusals;
 mod server;

@@ -18,7 +18,16 @@ pub struct Server {
     /// The PostgreSQL server and database to drop afterwards.
     cleanup: Option<(String, String)>,
     database_url: Option<String>,
-    s3_bucket: Option<String>,
+    s3: Option<S3Target>,
+}
+
+/// An S3 server and bucket for a server's files.
+#[derive(Debug, Clone)]
+pub struct S3Target {
+    pub endpoint: String,
+    pub bucket: String,
+    pub access_key: String,
+    pub secret_key: String,
 }
 
 impl Drop for Server {
@@ -41,13 +50,15 @@ fn definitions() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("service-definitions")
 }
 
-fn start(backend: &'static str, database_url: Option<String>, s3_bucket: Option<String>) -> Server {
+/// Starts `simpul serve --demo` on SQLite (or `database_url`) with its files in the local folder (or `s3`).
+pub fn start(backend: &'static str, database_url: Option<String>, s3: Option<S3Target>) -> Server {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut command = command(dir.path(), database_url.as_deref(), s3_bucket.as_deref());
+    let mut command = command(dir.path(), database_url.as_deref(), s3.as_ref());
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        // `E2E_SERVER_LOGS=1` shows the servers' logs when a test needs explaining.
+        .stderr(if std::env::var_os("E2E_SERVER_LOGS").is_some() { Stdio::inherit() } else { Stdio::null() });
     let mut child = command.spawn().expect("server starts");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let mut address = None;
@@ -62,20 +73,11 @@ fn start(backend: &'static str, database_url: Option<String>, s3_bucket: Option<
         }
     }
     let address = address.expect("the server prints its address");
-    Server {
-        child,
-        address,
-        tokens: Mutex::new(HashMap::new()),
-        _dir: dir,
-        backend,
-        cleanup: None,
-        database_url,
-        s3_bucket,
-    }
+    Server { child, address, tokens: Mutex::new(HashMap::new()), _dir: dir, backend, cleanup: None, database_url, s3 }
 }
 
 /// The binary in `dir` with the environment of a server: its database and its file store.
-fn command(dir: &std::path::Path, database_url: Option<&str>, s3_bucket: Option<&str>) -> Command {
+fn command(dir: &std::path::Path, database_url: Option<&str>, s3: Option<&S3Target>) -> Command {
     let mut command = Command::new(binary());
     command
         .current_dir(dir)
@@ -89,12 +91,12 @@ fn command(dir: &std::path::Path, database_url: Option<&str>, s3_bucket: Option<
     for var in ["S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "SIMPUL_PUBLIC_URL"] {
         command.env_remove(var);
     }
-    if let Some(bucket) = s3_bucket {
+    if let Some(s3) = s3 {
         command
-            .env("S3_ENDPOINT", std::env::var("TEST_S3_ENDPOINT").expect("endpoint"))
-            .env("S3_BUCKET", bucket)
-            .env("S3_ACCESS_KEY", std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_default())
-            .env("S3_SECRET_KEY", std::env::var("TEST_S3_SECRET_KEY").unwrap_or_default());
+            .env("S3_ENDPOINT", &s3.endpoint)
+            .env("S3_BUCKET", &s3.bucket)
+            .env("S3_ACCESS_KEY", &s3.access_key)
+            .env("S3_SECRET_KEY", &s3.secret_key);
     }
     command
 }
@@ -113,7 +115,13 @@ pub fn servers() -> Vec<Server> {
         assert!(migrated.success());
         let s3 = std::env::var("TEST_S3_ENDPOINT").is_ok_and(|e| !e.is_empty());
         let mut server = if s3 {
-            start("postgres+s3", Some(url), Some(format!("simpul-e2e-{}", uuid_like())))
+            let target = S3Target {
+                endpoint: std::env::var("TEST_S3_ENDPOINT").expect("endpoint"),
+                bucket: format!("simpul-e2e-{}", uuid_like()),
+                access_key: std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_default(),
+                secret_key: std::env::var("TEST_S3_SECRET_KEY").unwrap_or_default(),
+            };
+            start("postgres+s3", Some(url), Some(target))
         } else {
             start("postgres", Some(url), None)
         };
@@ -136,7 +144,7 @@ impl Server {
 
     /// Runs `simpul <args>` against this server's database and file store; returns status and stdout.
     pub fn cli(&self, args: &[&str]) -> (bool, String) {
-        let output = command(self.dir(), self.database_url.as_deref(), self.s3_bucket.as_deref())
+        let output = command(self.dir(), self.database_url.as_deref(), self.s3.as_ref())
             .args(args)
             .output()
             .expect("simpul runs");
@@ -145,7 +153,7 @@ impl Server {
 
     /// Whether the server keeps its files in the local folder (`data/files` in its working folder).
     pub fn local_files(&self) -> bool {
-        self.s3_bucket.is_none()
+        self.s3.is_none()
     }
 
     /// Sends a GraphQL request with an optional bearer token; returns the whole response.

@@ -79,10 +79,17 @@ impl Files {
         self.put_from(key, &mut reader, content_type).await
     }
 
-    /// Stores bytes made by the server itself (a signed letter).
+    /// Stores bytes made by the server itself (a signed letter). The bytes are at hand, so a failure of the
+    /// store (a connection the server dropped while restarting) is tried once more before it is reported.
     pub async fn put_bytes(&self, key: ObjectKey, bytes: &[u8], content_type: &str) -> FilesResult<StoredObject> {
-        let mut reader = Hashing::new(bytes, u64::MAX);
-        self.put_from(key, &mut reader, content_type).await
+        match self.put_from(key.clone(), &mut Hashing::new(bytes, u64::MAX), content_type).await {
+            Err(FilesError::Unavailable(error)) => {
+                tracing::warn!(%key, %error, "file store failed; trying once more");
+                tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                self.put_from(key, &mut Hashing::new(bytes, u64::MAX), content_type).await
+            }
+            other => other,
+        }
     }
 
     async fn put_from<R: AsyncRead + Unpin + Send>(

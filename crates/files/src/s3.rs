@@ -69,7 +69,16 @@ impl S3Store {
 fn unavailable(error: S3Error) -> FilesError {
     match error {
         S3Error::HttpFailWithBody(404, _) => FilesError::NotFound,
-        other => FilesError::Unavailable(other.to_string()),
+        other => {
+            // The whole chain: "error sending request" alone does not say that the connection was refused.
+            let mut text = other.to_string();
+            let mut source = std::error::Error::source(&other);
+            while let Some(cause) = source {
+                text.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            FilesError::Unavailable(text)
+        }
     }
 }
 
