@@ -1,5 +1,5 @@
 //! Letter verification: each tenant's Ed25519 keys (generated on first use, rotatable, old ones kept so their
-//! letters still verify) and each letter's verification code, written once with its archived PDF.
+//! letters still verify) and each letter's verification code and PDF size, written once with its archived PDF.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -22,6 +22,7 @@ enum SigningKeys {
 enum Letters {
     Table,
     VerificationCode,
+    SizeBytes,
 }
 
 #[async_trait::async_trait]
@@ -40,13 +41,17 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // SQLite alters one column per statement.
         m.alter_table(
             Table::alter().table(Letters::Table).add_column(string_null(Letters::VerificationCode)).to_owned(),
         )
-        .await
+        .await?;
+        m.alter_table(Table::alter().table(Letters::Table).add_column(big_integer_null(Letters::SizeBytes)).to_owned())
+            .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(Table::alter().table(Letters::Table).drop_column(Letters::SizeBytes).to_owned()).await?;
         m.alter_table(Table::alter().table(Letters::Table).drop_column(Letters::VerificationCode).to_owned()).await?;
         m.drop_table(Table::drop().table(SigningKeys::Table).to_owned()).await
     }

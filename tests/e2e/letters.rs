@@ -8,7 +8,7 @@ use super::flows::{Flow, form};
 use super::server::{Server, servers};
 
 const LETTERS: &str = "query($id: ID!) { application(id: $id) {
-    letters { id product number sha256 verificationUrl downloadUrl } } }";
+    letters { id product number sha256 sizeBytes verificationUrl downloadUrl } } }";
 const VERIFY: &str = "query($code: String!) { verifyLetter(code: $code) {
     valid message office number issuedOn subject maskedName sha256 } }";
 const PREVIEW: &str = "query($id: ID!, $p: String!) { letterPreview(applicationId: $id, product: $p) {
@@ -79,6 +79,7 @@ fn a_signed_letter_is_rendered_once_archived_and_verifiable() {
         let sha = letter["sha256"].as_str().expect("archived with its hash").to_string();
         let pdf = get(letter["downloadUrl"].as_str().expect("url"));
         assert_eq!(hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&pdf)), sha, "{}", server.backend);
+        assert_eq!(letter["sizeBytes"].as_u64(), Some(pdf.len() as u64));
         let text = text_of(&pdf);
         for expected in ["Siti Aminah", number, "7302014507850001", "PEMERINTAH KABUPATEN BULUKUMBA"] {
             assert!(text.contains(expected), "{}: `{expected}` missing: {text}", server.backend);

@@ -11,7 +11,7 @@ use simpul_engine::{Actor, EventKind};
 use simpul_files::ObjectKey;
 use simpul_letters::verify::{self, LetterClaims};
 use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Renderer, Table};
-use simpul_store::letters::LetterRecord;
+use simpul_store::letters::{ArchivedLetter, LetterRecord};
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 use uuid::Uuid;
 
@@ -107,7 +107,13 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     // The same letter always gets the same key, so a render racing this one writes the same object.
     let object = ObjectKey::named(scope.tenant_id(), application.id, &format!("{}.pdf", letter.id))?;
     let stored = shared.files.put_bytes(object, &pdf, "application/pdf").await?;
-    shared.store.archive_letter(scope, letter.id, &stored.sha256, stored.key.as_str(), &code).await?;
+    let archived = ArchivedLetter {
+        sha256: stored.sha256,
+        storage_key: stored.key.to_string(),
+        size_bytes: i64::try_from(stored.size).unwrap_or(i64::MAX),
+        verification_code: code,
+    };
+    shared.store.archive_letter(scope, letter.id, &archived).await?;
     Ok(shared.store.letter(scope, letter.id).await?)
 }
 

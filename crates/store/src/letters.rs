@@ -39,6 +39,8 @@ pub struct LetterRecord {
     pub storage_key: Option<String>,
     /// The code of the QR on the letter.
     pub verification_code: Option<String>,
+    /// Size of the archived PDF in bytes.
+    pub size_bytes: Option<i64>,
 }
 
 impl From<letter::Model> for LetterRecord {
@@ -56,6 +58,7 @@ impl From<letter::Model> for LetterRecord {
             sha256: m.sha256,
             storage_key: m.storage_key,
             verification_code: m.verification_code,
+            size_bytes: m.size_bytes,
         }
     }
 }
@@ -107,6 +110,7 @@ pub(crate) async fn issue<C: ConnectionTrait>(
         sha256: Set(None),
         storage_key: Set(None),
         verification_code: Set(None),
+        size_bytes: Set(None),
     }
     .insert(conn)
     .await?;
@@ -152,20 +156,14 @@ impl Store {
             .ok_or(StoreError::NotFound { what: "surat" })
     }
 
-    /// Records the archived PDF of a letter, its hash and its verification code — once: when another process
-    /// archived it first, nothing changes and the result is false (the caller then removes its own copy).
-    pub async fn archive_letter(
-        &self,
-        scope: &TenantScope,
-        id: Uuid,
-        sha256: &str,
-        storage_key: &str,
-        verification_code: &str,
-    ) -> StoreResult<bool> {
+    /// Records the archived PDF of a letter, its hash, size and verification code — once: when another process
+    /// archived it first, nothing changes and the result is false.
+    pub async fn archive_letter(&self, scope: &TenantScope, id: Uuid, archived: &ArchivedLetter) -> StoreResult<bool> {
         let updated = letter::Entity::update_many()
-            .col_expr(letter::Column::Sha256, sha256.into())
-            .col_expr(letter::Column::StorageKey, storage_key.into())
-            .col_expr(letter::Column::VerificationCode, verification_code.into())
+            .col_expr(letter::Column::Sha256, archived.sha256.as_str().into())
+            .col_expr(letter::Column::StorageKey, archived.storage_key.as_str().into())
+            .col_expr(letter::Column::SizeBytes, archived.size_bytes.into())
+            .col_expr(letter::Column::VerificationCode, archived.verification_code.as_str().into())
             .filter(letter::Column::Id.eq(id))
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
             .filter(letter::Column::Sha256.is_null())
@@ -201,6 +199,19 @@ impl Store {
         let applicant = application.state.data.get("nama").and_then(|v| v.as_str()).map(String::from);
         Ok(Some(VerifiableLetter { office: runtime.tenant.name.clone(), product, applicant, letter: row.into() }))
     }
+}
+
+/// Where and what a letter's archived PDF is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedLetter {
+    /// SHA-256, hex.
+    pub sha256: String,
+    /// Key in the object store.
+    pub storage_key: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// The code of the QR on it.
+    pub verification_code: String,
 }
 
 /// A letter as the public verification page shows it.

@@ -152,6 +152,10 @@ impl LetterView {
     async fn sha256(&self) -> Option<&str> {
         self.record.sha256.as_deref()
     }
+    /// Size of the archived PDF in bytes.
+    async fn size_bytes(&self) -> Option<i64> {
+        self.record.size_bytes
+    }
     /// The page the QR on the letter leads to.
     async fn verification_url(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;

@@ -18,6 +18,7 @@ pub struct Model {
     pub sha256: Option<String>,
     pub storage_key: Option<String>,
     pub verification_code: Option<String>,
+    pub size_bytes: Option<i64>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use pretty_assertions::assert_eq;
 use simpul_engine::ActionInput;
 use simpul_engine::numbering::{format_number, roman_month};
+use simpul_store::letters::ArchivedLetter;
 
 use super::support::{act, bulukumba, databases, to_signing, wita};
 
@@ -99,17 +100,26 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
         let pending = store.unarchived_letters(&store.system_access()).await.expect("pending");
         assert_eq!(pending.iter().map(|l| l.id).collect::<Vec<_>>(), vec![letter.id], "{}", db.name);
 
-        assert!(store.archive_letter(&b.scope, letter.id, "aa", "bulukumba/x/1.pdf", "CODE1").await.expect("first"));
-        assert!(!store.archive_letter(&b.scope, letter.id, "bb", "bulukumba/x/2.pdf", "CODE2").await.expect("second"));
+        let archived = |sha: &str, key: &str, code: &str| ArchivedLetter {
+            sha256: sha.into(),
+            storage_key: key.into(),
+            size_bytes: 1234,
+            verification_code: code.into(),
+        };
+        let first = archived("aa", "bulukumba/x/1.pdf", "CODE1");
+        assert!(store.archive_letter(&b.scope, letter.id, &first).await.expect("first"));
+        let second = archived("bb", "bulukumba/x/2.pdf", "CODE2");
+        assert!(!store.archive_letter(&b.scope, letter.id, &second).await.expect("second"));
         let stored = store.letter(&b.scope, letter.id).await.expect("letter");
         assert_eq!(
             (stored.sha256.as_deref(), stored.storage_key.as_deref(), stored.verification_code.as_deref()),
             (Some("aa"), Some("bulukumba/x/1.pdf"), Some("CODE1"))
         );
+        assert_eq!(stored.size_bytes, Some(1234));
         assert!(store.unarchived_letters(&store.system_access()).await.expect("pending").is_empty());
         let (other, _) = super::support::officer(store, "luwu-timur", "kepala_dinas").await;
         assert!(store.letter(&other, letter.id).await.is_err(), "another tenant's scope finds nothing");
-        assert!(!store.archive_letter(&other, letter.id, "cc", "x", "y").await.expect("no row"));
+        assert!(!store.archive_letter(&other, letter.id, &archived("cc", "x", "y")).await.expect("no row"));
 
         let public = store.verifiable_letter(letter.id).await.expect("query").expect("found");
         assert_eq!(public.office, "Dinas Sosial Kabupaten Bulukumba");
