@@ -148,3 +148,15 @@ pub fn public_url(address: std::net::SocketAddr) -> anyhow::Result<String> {
         .map(|u| u.trim_end_matches('/').to_string())
         .unwrap_or_else(|| format!("http://{address}")))
 }
+
+#[cfg(test)]
+mod tests {
+    /// The example in `deploy/` is what operators copy; it must stay a valid config file.
+    #[test]
+    fn the_deploy_example_is_a_valid_config_file() {
+        let text = include_str!("../deploy/simpul.example.yaml");
+        let config: super::FileConfig = serde_yaml::from_str(text).expect("valid config");
+        assert_eq!(config.s3.and_then(|s| s.bucket).as_deref(), Some("simpul"));
+        assert_eq!(config.public_url.as_deref(), Some("https://simpul.sulselprov.go.id"));
+    }
+}
