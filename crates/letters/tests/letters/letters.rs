@@ -113,6 +113,9 @@ fn hostile_values_come_out_as_literal_text() {
     for value in hostile {
         let mut context = signed_context(&bundle.tenant.value, service, &product.code, value, "400.9/1/Dinsos/XI/2026");
         context.data.insert(String::from("alamat"), serde_json::json!(value));
+        // Names from the definitions pass through the same escaping (the product name is the PDF's title).
+        context.letter.product = format!("Surat A/B - C. \"{value}\"");
+        context.tenant.kop_surat.lines[1] = format!("DINAS {value}");
         let rendered = render(&bundle.tenant.value, &product.template, &context);
         assert_a4_single_page(&rendered, value);
         let text = text_of(&rendered.pdf);
