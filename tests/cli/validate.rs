@@ -73,3 +73,19 @@ fn copy(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_template_that_would_fail_at_signing_fails_validation() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy(&workspace().join("service-definitions"), dir.path());
+    let template = dir.path().join("bangka/templates/rekomendasi-sktm.hbs");
+    let text = std::fs::read_to_string(&template).expect("read").replace("{{> tanda_tangan}}", "#tanda_tangan_lama()");
+    std::fs::write(&template, text).expect("write");
+
+    let output = simpul(&["validate", dir.path().to_str().expect("utf-8 path")]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[template]: bangka/templates/rekomendasi-sktm.hbs (rekomendasi-sktm/"), "{text}");
+    assert!(text.contains("tanda_tangan_lama"), "{text}");
+    assert!(text.contains("1 templates do not render"), "{text}");
+}

@@ -17,6 +17,7 @@ mod export;
 pub mod helpers;
 mod qr;
 mod render;
+pub mod sample;
 pub mod verify;
 mod world;
 

@@ -178,3 +178,15 @@ fn a_png_of_one_letter_per_office_is_written_for_people_to_look_at() {
         assert!(png.len() > 20_000, "{}: a real picture", path.display());
     }
 }
+
+#[test]
+fn the_sample_check_passes_on_the_shipped_templates_and_names_a_broken_one() {
+    use simpul_letters::sample::check_all;
+    assert_eq!(check_all(renderer(), catalog()), vec![], "every shipped template renders");
+    let mut broken = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
+    broken.add_template("bangka", "rekomendasi-sktm.hbs", "{{> kop_surat}}\n#tidak_ada()\n").expect("parses");
+    let problems = check_all(&broken, catalog());
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].template, "bangka/templates/rekomendasi-sktm.hbs");
+    assert!(problems[0].message.contains("tidak_ada"), "{}", problems[0].message);
+}
