@@ -27,6 +27,10 @@ pub struct FileConfig {
     pub files_dir: Option<PathBuf>,
     /// An S3-compatible store for files; overrides `files_dir`.
     pub s3: Option<S3Section>,
+    /// Redis shared by the instances of a deployment (`redis://host:6379`); in-process state when absent.
+    pub redis_url: Option<String>,
+    /// Prefix of Simpul's keys and channels in Redis, for deployments sharing one Redis (default `simpul`).
+    pub redis_prefix: Option<String>,
 }
 
 /// The `s3:` section of the config file; `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY` and
@@ -147,6 +151,20 @@ pub fn public_url(address: std::net::SocketAddr) -> anyhow::Result<String> {
         .public_url
         .map(|u| u.trim_end_matches('/').to_string())
         .unwrap_or_else(|| format!("http://{address}")))
+}
+
+/// What the instances share: Redis at `REDIS_URL` (or `redis_url:`) under `SIMPUL_REDIS_PREFIX` (or
+/// `redis_prefix:`, default `simpul`), else this process alone.
+pub fn shared_state() -> anyhow::Result<std::sync::Arc<simpul_api::shared_state::SharedState>> {
+    let file = FileConfig::load()?;
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let prefix = env("SIMPUL_REDIS_PREFIX").or(file.redis_prefix).unwrap_or_else(|| String::from("simpul"));
+    match env("REDIS_URL").or(file.redis_url) {
+        Some(url) => {
+            simpul_api::shared_state::SharedState::redis(&url, &prefix).with_context(|| format!("REDIS_URL {url}"))
+        }
+        None => Ok(simpul_api::shared_state::SharedState::local()),
+    }
 }
 
 #[cfg(test)]

@@ -54,7 +54,9 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let files = simpul_files::Files::new(objects, &secret);
     let public_url = crate::config::public_url(address)?;
     let letters = simpul_letters::Renderer::load_dir(&definitions).context("loading the letter templates")?;
-    let state = AppState::new(store, &secret, templates, files, letters, public_url)?;
+    let shared_state = crate::config::shared_state()?;
+    tracing::info!(redis = shared_state.status().label(), "shared state");
+    let state = AppState::new(store, &secret, templates, files, letters, public_url, shared_state)?;
     // Letters signed just before a stop and not yet rendered are finished now, in the background.
     let shared = state.shared.clone();
     tokio::spawn(async move { simpul_api::letters::archive_pending(&shared).await });

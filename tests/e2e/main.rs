@@ -1,14 +1,17 @@
 //! End-to-end tests: the real `simpul serve --demo` on a free port, spoken to over HTTP with GraphQL only, as
-//! an officer's tool would. Every test runs on the embedded SQLite database, and also on PostgreSQL when
-//! `TEST_DATABASE_URL` names a server.
+//! an officer's tool would. Every test runs on the embedded SQLite database with the local folder and in-process
+//! state, and also on PostgreSQL when `TEST_DATABASE_URL` names a server (with S3 when `TEST_S3_ENDPOINT` and Redis
+//! when `TEST_REDIS_URL` are set).
 
 mod admin;
 mod apikeys;
 mod documents;
 mod flows;
+mod instances;
 mod letters;
 mod outage;
 mod public;
+mod redis_outage;
 mod refusals;
 mod server;
 mod subscriptions;

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::flows::{Flow, form};
-use super::server::{S3Target, start};
+use super::server::{Backends, S3Target, start};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
@@ -82,7 +82,7 @@ fn a_stopped_file_store_refuses_uploads_plainly_and_letters_are_archived_when_it
         access_key: String::from("ak"),
         secret_key: String::from("sk"),
     };
-    let server = start("sqlite+own-s3", None, Some(target));
+    let server = start("sqlite+own-s3", Backends { s3: Some(target), ..Backends::default() });
     let mut flow =
         Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
     let id = flow.app["id"].as_str().expect("id").to_string();

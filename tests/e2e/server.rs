@@ -19,6 +19,22 @@ pub struct Server {
     cleanup: Option<(String, String)>,
     database_url: Option<String>,
     s3: Option<S3Target>,
+    redis: Option<RedisTarget>,
+}
+
+/// A Redis and the key prefix of one deployment (servers sharing a prefix are one deployment).
+#[derive(Debug, Clone)]
+pub struct RedisTarget {
+    pub url: String,
+    pub prefix: String,
+}
+
+/// Where a server keeps its state: the database (SQLite in its folder when absent), files, Redis.
+#[derive(Debug, Clone, Default)]
+pub struct Backends {
+    pub database_url: Option<String>,
+    pub s3: Option<S3Target>,
+    pub redis: Option<RedisTarget>,
 }
 
 /// An S3 server and bucket for a server's files.
@@ -35,9 +51,7 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some((admin, name)) = &self.cleanup {
-            let _ = Command::new("psql")
-                .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
-                .status();
+            drop_database(admin, name);
         }
     }
 }
@@ -50,10 +64,12 @@ fn definitions() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("service-definitions")
 }
 
-/// Starts `simpul serve --demo` on SQLite (or `database_url`) with its files in the local folder (or `s3`).
-pub fn start(backend: &'static str, database_url: Option<String>, s3: Option<S3Target>) -> Server {
+/// Starts `simpul serve --demo` on SQLite (or the given database), the local folder (or S3), in-process state (or
+/// Redis).
+pub fn start(backend: &'static str, backends: Backends) -> Server {
+    let Backends { database_url, s3, redis } = backends;
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut command = command(dir.path(), database_url.as_deref(), s3.as_ref());
+    let mut command = command(dir.path(), database_url.as_deref(), s3.as_ref(), redis.as_ref());
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
         .stdout(Stdio::piped())
@@ -73,11 +89,26 @@ pub fn start(backend: &'static str, database_url: Option<String>, s3: Option<S3T
         }
     }
     let address = address.expect("the server prints its address");
-    Server { child, address, tokens: Mutex::new(HashMap::new()), _dir: dir, backend, cleanup: None, database_url, s3 }
+    Server {
+        child,
+        address,
+        tokens: Mutex::new(HashMap::new()),
+        _dir: dir,
+        backend,
+        cleanup: None,
+        database_url,
+        s3,
+        redis,
+    }
 }
 
 /// The binary in `dir` with the environment of a server: its database and its file store.
-fn command(dir: &std::path::Path, database_url: Option<&str>, s3: Option<&S3Target>) -> Command {
+fn command(
+    dir: &std::path::Path,
+    database_url: Option<&str>,
+    s3: Option<&S3Target>,
+    redis: Option<&RedisTarget>,
+) -> Command {
     let mut command = Command::new(binary());
     command
         .current_dir(dir)
@@ -88,8 +119,20 @@ fn command(dir: &std::path::Path, database_url: Option<&str>, s3: Option<&S3Targ
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
     };
-    for var in ["S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY", "SIMPUL_PUBLIC_URL"] {
+    for var in [
+        "S3_ENDPOINT",
+        "S3_BUCKET",
+        "S3_REGION",
+        "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",
+        "SIMPUL_PUBLIC_URL",
+        "REDIS_URL",
+        "SIMPUL_REDIS_PREFIX",
+    ] {
         command.env_remove(var);
+    }
+    if let Some(redis) = redis {
+        command.env("REDIS_URL", &redis.url).env("SIMPUL_REDIS_PREFIX", &redis.prefix);
     }
     if let Some(s3) = s3 {
         command
@@ -101,37 +144,58 @@ fn command(dir: &std::path::Path, database_url: Option<&str>, s3: Option<&S3Targ
     command
 }
 
-/// SQLite with the local folder always; PostgreSQL too when `TEST_DATABASE_URL` is set (a fresh database,
-/// migrated first), with its files on S3 when `TEST_S3_ENDPOINT` is set (a fresh bucket).
+/// SQLite with the local folder and in-process state always; PostgreSQL too when `TEST_DATABASE_URL` is set (a
+/// fresh database, migrated first), with its files on S3 when `TEST_S3_ENDPOINT` is set (a fresh bucket) and its
+/// shared state in Redis when `TEST_REDIS_URL` is set (a fresh key prefix).
 pub fn servers() -> Vec<Server> {
-    let mut out = vec![start("sqlite", None, None)];
-    if let Ok(admin) = std::env::var("TEST_DATABASE_URL") {
-        let name = format!("simpul_test_{}", uuid_like());
-        let status =
-            Command::new("psql").args([admin.as_str(), "-q", "-c", &format!("CREATE DATABASE \"{name}\"")]).status();
-        assert!(status.is_ok_and(|s| s.success()), "create database");
-        let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
-        let migrated = Command::new(binary()).args(["migrate", "--database-url", &url]).status().expect("migrate");
-        assert!(migrated.success());
-        let s3 = std::env::var("TEST_S3_ENDPOINT").is_ok_and(|e| !e.is_empty());
-        let mut server = if s3 {
-            let target = S3Target {
-                endpoint: std::env::var("TEST_S3_ENDPOINT").expect("endpoint"),
-                bucket: format!("simpul-e2e-{}", uuid_like()),
-                access_key: std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_default(),
-                secret_key: std::env::var("TEST_S3_SECRET_KEY").unwrap_or_default(),
-            };
-            start("postgres+s3", Some(url), Some(target))
-        } else {
-            start("postgres", Some(url), None)
+    let mut out = vec![start("sqlite", Backends::default())];
+    if let Some((admin, name, url)) = fresh_database() {
+        let s3 = std::env::var("TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty()).map(|endpoint| S3Target {
+            endpoint,
+            bucket: format!("simpul-e2e-{}", uuid_like()),
+            access_key: std::env::var("TEST_S3_ACCESS_KEY").unwrap_or_default(),
+            secret_key: std::env::var("TEST_S3_SECRET_KEY").unwrap_or_default(),
+        });
+        let redis = test_redis().map(|url| RedisTarget { url, prefix: format!("simpul-e2e-{}", uuid_like()) });
+        let backend = match (s3.is_some(), redis.is_some()) {
+            (true, true) => "postgres+s3+redis",
+            (true, false) => "postgres+s3",
+            (false, true) => "postgres+redis",
+            (false, false) => "postgres",
         };
+        let mut server = start(backend, Backends { database_url: Some(url), s3, redis });
         server.cleanup = Some((admin, name));
         out.push(server);
     }
     out
 }
 
-fn uuid_like() -> String {
+/// The Redis of the tests, when `TEST_REDIS_URL` names one.
+pub fn test_redis() -> Option<String> {
+    std::env::var("TEST_REDIS_URL").ok().filter(|u| !u.is_empty())
+}
+
+/// A fresh, migrated PostgreSQL database when `TEST_DATABASE_URL` names a server: (admin URL, name, URL).
+pub fn fresh_database() -> Option<(String, String, String)> {
+    let admin = std::env::var("TEST_DATABASE_URL").ok()?;
+    let name = format!("simpul_test_{}", uuid_like());
+    let status =
+        Command::new("psql").args([admin.as_str(), "-q", "-c", &format!("CREATE DATABASE \"{name}\"")]).status();
+    assert!(status.is_ok_and(|s| s.success()), "create database");
+    let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
+    let migrated = Command::new(binary()).args(["migrate", "--database-url", &url]).status().expect("migrate");
+    assert!(migrated.success());
+    Some((admin, name, url))
+}
+
+/// Drops a database made by [`fresh_database`].
+pub fn drop_database(admin: &str, name: &str) {
+    let _ = Command::new("psql")
+        .args([admin, "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
+        .status();
+}
+
+pub fn uuid_like() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{nanos:x}{}", std::process::id())
 }
@@ -144,7 +208,7 @@ impl Server {
 
     /// Runs `simpul <args>` against this server's database and file store; returns status and stdout.
     pub fn cli(&self, args: &[&str]) -> (bool, String) {
-        let output = command(self.dir(), self.database_url.as_deref(), self.s3.as_ref())
+        let output = command(self.dir(), self.database_url.as_deref(), self.s3.as_ref(), self.redis.as_ref())
             .args(args)
             .output()
             .expect("simpul runs");

@@ -9,23 +9,27 @@ use tungstenite::client::IntoClientRequest;
 use super::flows::{Flow, form};
 use super::server::{Server, servers};
 
-type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+pub type Socket = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
 
-fn open(server: &Server, user: &str) -> Socket {
+pub fn open(server: &Server, user: &str) -> Socket {
     let (token, _) = server.login(user);
     let mut request = format!("ws://{}/graphql/ws", server.address).into_client_request().expect("request");
     request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
     let (mut socket, _) = tungstenite::connect(request).expect("websocket");
+    // An event that never comes fails the test instead of hanging it.
+    if let tungstenite::stream::MaybeTlsStream::Plain(stream) = socket.get_ref() {
+        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    }
     send(&mut socket, json!({ "type": "connection_init", "payload": { "Authorization": format!("Bearer {token}") } }));
     assert_eq!(read(&mut socket)["type"], "connection_ack");
     socket
 }
 
-fn send(socket: &mut Socket, value: Value) {
+pub fn send(socket: &mut Socket, value: Value) {
     socket.send(Message::Text(value.to_string().into())).expect("send");
 }
 
-fn read(socket: &mut Socket) -> Value {
+pub fn read(socket: &mut Socket) -> Value {
     loop {
         match socket.read().expect("read") {
             Message::Text(text) => return serde_json::from_str(&text).expect("json"),

@@ -19,8 +19,9 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The process can serve: its database and its file store answer. 503 otherwise, so a load balancer sends
-/// requests elsewhere.
+/// The process can serve: its database and its file store answer (503 otherwise, so a load balancer sends
+/// requests elsewhere). Redis is reported (`ok`, `unreachable` — status `degraded` —, or `off`) but does not
+/// make the instance unready: it serves from its own state meanwhile.
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let db = state.shared.store.connection();
     let database = match db.execute_unprepared("SELECT 1").await {
@@ -37,8 +38,14 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             "unreachable"
         }
     };
+    // Without Redis the instance still serves (from its own state), so Redis decides nothing here; it is shown.
+    let redis = state.shared.state.status().label();
     let ready = database == "ok" && files == "ok";
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let summary = if ready { "ready" } else { "unavailable" };
-    (status, Json(json!({ "status": summary, "database": database, "files": files })))
+    let summary = match (ready, redis) {
+        (false, _) => "unavailable",
+        (true, "unreachable") => "degraded",
+        (true, _) => "ready",
+    };
+    (status, Json(json!({ "status": summary, "database": database, "files": files, "redis": redis })))
 }

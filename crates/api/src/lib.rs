@@ -8,6 +8,7 @@ mod health;
 pub mod letters;
 pub mod metrics;
 mod public_page;
+pub mod shared_state;
 pub mod token;
 mod verify_page;
 
@@ -22,7 +23,7 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use simpul_store::Store;
 
-use caller::{Caller, LoginLimiter};
+use caller::Caller;
 use token::TokenKeys;
 
 /// Largest GraphQL request body accepted, uploads aside.
@@ -38,12 +39,10 @@ pub struct Services {
     pub store: Store,
     /// Token signing keys.
     pub tokens: TokenKeys,
-    /// Failed-login throttle.
-    pub logins: LoginLimiter,
+    /// What instances share (Redis) or this one holds: login failures, idempotency claims, event fan-out.
+    pub state: Arc<shared_state::SharedState>,
     /// Prometheus metrics.
     pub metrics: metrics::Metrics,
-    /// Fan-out of application events to subscriptions.
-    pub events: tokio::sync::broadcast::Sender<graphql::subscription::ApplicationEvent>,
     /// Template files of each tenant, for validating drafts.
     pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
     /// Stored documents and letters.
@@ -75,13 +74,13 @@ impl AppState {
         files: simpul_files::Files,
         letters: simpul_letters::Renderer,
         public_url: String,
+        state: Arc<shared_state::SharedState>,
     ) -> Result<Self, prometheus::Error> {
         let shared = Arc::new(Services {
             store,
             tokens: TokenKeys::new(token_secret),
-            logins: LoginLimiter::default(),
+            state,
             metrics: metrics::Metrics::new()?,
-            events: tokio::sync::broadcast::channel(1024).0,
             templates,
             files,
             letters: Arc::new(letters),

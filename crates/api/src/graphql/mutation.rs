@@ -127,15 +127,29 @@ fn count<T>(
 }
 
 /// Tells the subscribers of the tenant (nobody listening is not an error).
-fn announce(shared: &crate::Shared, record: &simpul_store::ApplicationRecord, kind: &str) {
-    let _ = shared.events.send(super::subscription::ApplicationEvent {
-        tenant: record.tenant_id.clone(),
-        application_id: ID(record.id.to_string()),
-        kind: kind.to_string(),
-        version: record.version,
-        step: record.state.step().map(String::from),
-        at: record.updated_at,
-    });
+async fn announce(shared: &crate::Shared, record: &simpul_store::ApplicationRecord, kind: &str) {
+    shared
+        .state
+        .publish(super::subscription::ApplicationEvent {
+            tenant: record.tenant_id.clone(),
+            application_id: ID(record.id.to_string()),
+            kind: kind.to_string(),
+            version: record.version,
+            step: record.state.step().map(String::from),
+            at: record.updated_at,
+        })
+        .await;
+}
+
+/// Claims an idempotency key, waiting up to 10 s for another request holding it; returns whether it was claimed.
+async fn wait_for_claim(shared: &crate::Shared, tenant: &str, key: &str) -> bool {
+    for _ in 0..50 {
+        if shared.state.claim(tenant, key).await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    false
 }
 
 /// The root of mutations.
@@ -147,16 +161,16 @@ impl Mutation {
     /// Signs in; repeated failures for one username are refused for a while.
     async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> ApiResult<LoginResult> {
         let shared = shared(ctx)?;
-        shared.logins.check(&username)?;
+        shared.state.login_check(&username).await?;
         match shared.store.login(&username, &password).await {
             Ok(principal) => {
-                shared.logins.succeeded(&username);
+                shared.state.login_succeeded(&username).await;
                 let (token, expires_at) =
                     shared.tokens.issue(principal.user_id).map_err(|e| ApiError::Internal(e.to_string()))?;
                 Ok(LoginResult { token, expires_at, user_id: principal.user_id.to_string() })
             }
             Err(simpul_store::StoreError::BadCredentials) => {
-                shared.logins.failed(&username);
+                shared.state.login_failed(&username).await;
                 Err(ApiError::Unauthenticated)
             }
             Err(other) => Err(other.into()),
@@ -183,11 +197,20 @@ impl Mutation {
             idempotency_key: input.idempotency_key.filter(|k| !k.trim().is_empty()),
         };
         let span = tracing::info_span!("submit", tenant = scope.tenant_id(), service = %request.service);
+        // The same key sent twice at once (a double tap, a retrying integrator) is worked on by one request; the
+        // other waits for it and returns its application. The database's unique key decides in any case.
+        let claimed = match &request.idempotency_key {
+            Some(key) => Some((key.clone(), wait_for_claim(shared, scope.tenant_id(), key).await)),
+            None => None,
+        };
         let submitted =
             tracing::Instrument::instrument(shared.store.submit(&scope, &actor, &request, Utc::now()), span).await;
+        if let Some((key, true)) = &claimed {
+            shared.state.release(scope.tenant_id(), key).await;
+        }
         let submitted = count(shared, &scope, submitted)?;
         if submitted.created {
-            announce(shared, &submitted.record, "submitted");
+            announce(shared, &submitted.record, "submitted").await;
         }
         view(ctx, &scope, submitted.record).await
     }
@@ -231,7 +254,7 @@ impl Mutation {
             tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
         let acted = count(shared, &scope, acted)?;
         for event in &acted.events {
-            announce(shared, &acted.record, event.kind.name());
+            announce(shared, &acted.record, event.kind.name()).await;
         }
         // The letters numbered by this signing are rendered and archived now. The signing is committed either
         // way; a letter that fails here is archived at the next start or on its first download.
@@ -273,7 +296,7 @@ impl Mutation {
             tracing::Instrument::instrument(crate::documents::attach(shared, &scope, &actor, upload), span).await;
         let (acted, _) = attached?;
         for event in &acted.events {
-            announce(shared, &acted.record, event.kind.name());
+            announce(shared, &acted.record, event.kind.name()).await;
         }
         view(ctx, &scope, acted.record).await
     }

@@ -1,5 +1,6 @@
 //! Subscriptions: `applicationEvents(tenant)` tells officers' tools and integrators what happened, as it
-//! happens, for their own tenant only. In one process the events fan out through a broadcast channel.
+//! happens, for their own tenant only. Events reach the subscribers of every instance through the shared state
+//! (Redis), or of this instance alone without it.
 
 use async_graphql::{Context, ID, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -35,7 +36,7 @@ impl SubscriptionRoot {
         tenant: Option<String>,
     ) -> async_graphql::Result<impl Stream<Item = ApplicationEvent> + use<>> {
         let scope = caller(ctx)?.scope(tenant.as_deref())?;
-        let receiver = shared(ctx)?.events.subscribe();
+        let receiver = shared(ctx)?.state.subscribe();
         let tenant = scope.tenant_id().to_string();
         Ok(BroadcastStream::new(receiver).filter_map(move |event| {
             let tenant = tenant.clone();

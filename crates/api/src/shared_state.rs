@@ -1,0 +1,319 @@
+//! What the instances of one deployment share: failed-login counts, idempotency keys in flight and the fan-out of
+//! application events to subscriptions. With `REDIS_URL`, Redis holds them, so that every instance behind a load
+//! balancer sees the same; without it, this process holds them (one instance).
+//!
+//! Redis is never required for an answer: when it is unreachable every operation falls back to this process's
+//! own state (counts per instance, events to this instance's subscribers), `/readyz` reports `"redis":
+//! "unreachable"` and the log says so once; a background task reconnects, and the first success puts Redis back
+//! in charge.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use redis::AsyncCommands;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use tokio::sync::{RwLock, broadcast};
+
+use crate::caller::LoginLimiter;
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::subscription::ApplicationEvent;
+
+/// How long a claimed idempotency key stays claimed if its request dies.
+const CLAIM: Duration = Duration::from_secs(30);
+/// Redis answers within this or counts as unreachable, so that an outage never holds a request.
+const TIMEOUT: Duration = Duration::from_millis(500);
+
+/// The shared state of the deployment.
+pub struct SharedState {
+    redis: Option<Redis>,
+    /// Prefix of every key and channel, so that deployments can share a Redis (default `simpul`).
+    prefix: String,
+    logins: LoginLimiter,
+    /// This instance's subscribers.
+    events: broadcast::Sender<ApplicationEvent>,
+}
+
+struct Redis {
+    client: redis::Client,
+    manager: RwLock<Option<ConnectionManager>>,
+    up: AtomicBool,
+}
+
+/// Whether Redis is in use and answering, for `/readyz`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RedisStatus {
+    /// No `REDIS_URL`: one instance, in-process state.
+    Off,
+    /// Redis holds the shared state.
+    Ok,
+    /// Redis is configured but not answering; this instance serves from its own state.
+    Unreachable,
+}
+
+impl RedisStatus {
+    /// As `/readyz` shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RedisStatus::Off => "off",
+            RedisStatus::Ok => "ok",
+            RedisStatus::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// The wire form of an event between instances.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WireEvent {
+    tenant: String,
+    application_id: String,
+    kind: String,
+    version: i64,
+    step: Option<String>,
+    at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<&ApplicationEvent> for WireEvent {
+    fn from(e: &ApplicationEvent) -> Self {
+        WireEvent {
+            tenant: e.tenant.clone(),
+            application_id: e.application_id.to_string(),
+            kind: e.kind.clone(),
+            version: e.version,
+            step: e.step.clone(),
+            at: e.at,
+        }
+    }
+}
+
+impl From<WireEvent> for ApplicationEvent {
+    fn from(e: WireEvent) -> Self {
+        ApplicationEvent {
+            tenant: e.tenant,
+            application_id: async_graphql::ID(e.application_id),
+            kind: e.kind,
+            version: e.version,
+            step: e.step,
+            at: e.at,
+        }
+    }
+}
+
+impl SharedState {
+    /// In-process state only.
+    pub fn local() -> Arc<Self> {
+        Arc::new(SharedState {
+            redis: None,
+            prefix: String::new(),
+            logins: LoginLimiter::default(),
+            events: broadcast::channel(1024).0,
+        })
+    }
+
+    /// State in Redis at `url` under `prefix`; connects in the background (an unreachable Redis does not stop
+    /// the start).
+    pub fn redis(url: &str, prefix: &str) -> Result<Arc<Self>, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let state = Arc::new(SharedState {
+            redis: Some(Redis { client, manager: RwLock::new(None), up: AtomicBool::new(false) }),
+            prefix: prefix.to_string(),
+            logins: LoginLimiter::default(),
+            events: broadcast::channel(1024).0,
+        });
+        tokio::spawn(listen(state.clone()));
+        Ok(state)
+    }
+
+    /// A receiver of this instance's events, for a subscription.
+    pub fn subscribe(&self) -> broadcast::Receiver<ApplicationEvent> {
+        self.events.subscribe()
+    }
+
+    /// Whether Redis is in use and answering.
+    pub fn status(&self) -> RedisStatus {
+        match &self.redis {
+            None => RedisStatus::Off,
+            Some(r) if r.up.load(Ordering::Relaxed) => RedisStatus::Ok,
+            Some(_) => RedisStatus::Unreachable,
+        }
+    }
+
+    /// The connection, when Redis is up.
+    async fn connection(&self) -> Option<ConnectionManager> {
+        let redis = self.redis.as_ref()?;
+        if !redis.up.load(Ordering::Relaxed) {
+            return None;
+        }
+        redis.manager.read().await.clone()
+    }
+
+    /// Notes a failed Redis call: the state falls back to this process until the listener reconnects.
+    fn failed(&self, what: &str, error: &redis::RedisError) {
+        if let Some(redis) = &self.redis
+            && redis.up.swap(false, Ordering::Relaxed)
+        {
+            tracing::warn!(%error, what, "Redis unreachable; serving from this instance's own state");
+        }
+    }
+
+    /// Tells every instance's subscribers (this instance's alone when Redis is off or down).
+    pub async fn publish(&self, event: ApplicationEvent) {
+        if let Some(mut conn) = self.connection().await {
+            match serde_json::to_string(&WireEvent::from(&event)) {
+                Ok(text) => match conn.publish::<_, _, ()>(self.events_channel(), text).await {
+                    // The listener hands it to this instance's subscribers too.
+                    Ok(()) => return,
+                    Err(error) => self.failed("publish", &error),
+                },
+                Err(error) => tracing::error!(%error, "event not serialisable"),
+            }
+        }
+        let _ = self.events.send(event);
+    }
+
+    /// Refuses a login for a username with too many recent failures, across instances.
+    pub async fn login_check(&self, username: &str) -> ApiResult<()> {
+        if let Some(mut conn) = self.connection().await {
+            match conn.get::<_, Option<u32>>(self.login_key(username)).await {
+                Ok(count) if count.unwrap_or(0) >= LoginLimiter::MAX_FAILURES => {
+                    return Err(ApiError::RateLimited(String::from(
+                        "Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi",
+                    )));
+                }
+                Ok(_) => return Ok(()),
+                Err(error) => self.failed("login check", &error),
+            }
+        }
+        self.logins.check(username)
+    }
+
+    /// Counts a failed login; the count expires with the window that started with the first failure.
+    pub async fn login_failed(&self, username: &str) {
+        if let Some(mut conn) = self.connection().await {
+            let key = self.login_key(username);
+            let window = LoginLimiter::WINDOW.as_secs() as i64;
+            let counted: redis::RedisResult<()> = redis::pipe()
+                .atomic()
+                .incr(&key, 1)
+                .ignore()
+                .cmd("EXPIRE")
+                .arg(&key)
+                .arg(window)
+                .arg("NX")
+                .ignore()
+                .query_async(&mut conn)
+                .await;
+            match counted {
+                Ok(()) => return,
+                Err(error) => self.failed("login count", &error),
+            }
+        }
+        self.logins.failed(username);
+    }
+
+    /// Forgets the failures of a username after a success.
+    pub async fn login_succeeded(&self, username: &str) {
+        if let Some(mut conn) = self.connection().await
+            && let Err(error) = conn.del::<_, ()>(self.login_key(username)).await
+        {
+            self.failed("login reset", &error);
+        }
+        self.logins.succeeded(username);
+    }
+
+    /// Claims an idempotency key while its request runs, across instances; false when another request holds
+    /// it. Always true without Redis (the database's unique key still decides).
+    pub async fn claim(&self, tenant: &str, key: &str) -> bool {
+        let Some(mut conn) = self.connection().await else { return true };
+        let claimed: redis::RedisResult<Option<String>> = redis::cmd("SET")
+            .arg(self.claim_key(tenant, key))
+            .arg("1")
+            .arg("NX")
+            .arg("PX")
+            .arg(CLAIM.as_millis() as u64)
+            .query_async(&mut conn)
+            .await;
+        match claimed {
+            Ok(reply) => reply.is_some(),
+            Err(error) => {
+                self.failed("claim", &error);
+                true
+            }
+        }
+    }
+
+    /// Releases a claim.
+    pub async fn release(&self, tenant: &str, key: &str) {
+        if let Some(mut conn) = self.connection().await
+            && let Err(error) = conn.del::<_, ()>(self.claim_key(tenant, key)).await
+        {
+            self.failed("release", &error);
+        }
+    }
+}
+
+impl SharedState {
+    fn events_channel(&self) -> String {
+        format!("{}:events", self.prefix)
+    }
+
+    fn login_key(&self, username: &str) -> String {
+        format!("{}:login:{username}", self.prefix)
+    }
+
+    fn claim_key(&self, tenant: &str, key: &str) -> String {
+        format!("{}:idempotency:{tenant}:{key}", self.prefix)
+    }
+}
+
+/// Keeps a connection and a subscription to the events channel, forwarding events to this instance's
+/// subscribers; reconnects with backoff (up to 5 s) whenever Redis goes away.
+async fn listen(state: Arc<SharedState>) {
+    let Some(redis) = &state.redis else { return };
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match connect(redis, &state.events_channel()).await {
+            Ok(mut pubsub) => {
+                delay = Duration::from_millis(200);
+                redis.up.store(true, Ordering::Relaxed);
+                tracing::info!("Redis connected: shared state and event fan-out across instances");
+                let mut messages = pubsub.on_message();
+                while let Some(message) = messages.next().await {
+                    let event = message
+                        .get_payload::<String>()
+                        .ok()
+                        .and_then(|text| serde_json::from_str::<WireEvent>(&text).ok());
+                    if let Some(event) = event {
+                        let _ = state.events.send(event.into());
+                    }
+                }
+                if redis.up.swap(false, Ordering::Relaxed) {
+                    tracing::warn!("Redis connection lost; serving from this instance's own state");
+                }
+            }
+            Err(error) => {
+                if redis.up.swap(false, Ordering::Relaxed) {
+                    tracing::warn!(%error, "Redis unreachable; serving from this instance's own state");
+                }
+                tracing::debug!(%error, ?delay, "Redis reconnect failed");
+            }
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+async fn connect(redis: &Redis, channel: &str) -> redis::RedisResult<redis::aio::PubSub> {
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(TIMEOUT))
+        .set_response_timeout(Some(TIMEOUT))
+        .set_number_of_retries(1);
+    let manager = tokio::time::timeout(TIMEOUT * 4, redis.client.get_connection_manager_with_config(config))
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
+    let mut pubsub = redis.client.get_async_pubsub().await?;
+    pubsub.subscribe(channel).await?;
+    *redis.manager.write().await = Some(manager);
+    Ok(pubsub)
+}

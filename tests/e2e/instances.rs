@@ -1,0 +1,136 @@
+//! Two `simpul serve` processes on one PostgreSQL and one Redis, as behind a load balancer: a subscriber on one
+//! hears an action done through the other, a definition published through one is served by the other, and the
+//! login throttle counts failures made on either.
+//!
+//! Needs `TEST_DATABASE_URL` and `TEST_REDIS_URL` (CI sets both).
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::flows::{Flow, form};
+use super::server::{Backends, RedisTarget, Server, drop_database, fresh_database, start, test_redis, uuid_like};
+use super::subscriptions::{open, read, send};
+
+/// Two instances of one deployment; the database is dropped with the guard.
+struct Deployment {
+    a: Server,
+    b: Server,
+    database: (String, String),
+}
+
+impl Drop for Deployment {
+    fn drop(&mut self) {
+        drop_database(&self.database.0, &self.database.1);
+    }
+}
+
+fn deployment() -> Option<Deployment> {
+    let Some(redis) = test_redis() else {
+        eprintln!("TEST_REDIS_URL not set: two-instance test skipped");
+        return None;
+    };
+    let Some((admin, name, url)) = fresh_database() else {
+        eprintln!("TEST_DATABASE_URL not set: two-instance test skipped");
+        return None;
+    };
+    let target = RedisTarget { url: redis, prefix: format!("simpul-e2e-{}", uuid_like()) };
+    let backends = Backends { database_url: Some(url), s3: None, redis: Some(target) };
+    let a = start("instance-a", backends.clone());
+    let b = start("instance-b", backends);
+    for server in [&a, &b] {
+        wait_for_redis(server);
+    }
+    Some(Deployment { a, b, database: (admin, name) })
+}
+
+/// Waits until the server reports Redis connected.
+pub fn wait_for_redis(server: &Server) {
+    for _ in 0..100 {
+        let mut response = ureq::get(&format!("http://{}/readyz", server.address))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .expect("readyz");
+        if response.body_mut().read_to_string().unwrap_or_default().contains("\"redis\":\"ok\"") {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("{}: Redis never connected", server.backend);
+}
+
+#[test]
+fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
+    let Some(d) = deployment() else { return };
+
+    // A subscriber on A hears what is done through B.
+    let mut socket = open(&d.a, "petugas_layanan@bulukumba");
+    let query = "subscription { applicationEvents { tenant kind version } }";
+    send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }));
+    std::thread::sleep(Duration::from_millis(300));
+    let mut flow = Flow::submit(&d.b, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
+    flow.take("terima");
+    let first = read(&mut socket);
+    assert_eq!(
+        first["payload"]["data"]["applicationEvents"],
+        json!({ "tenant": "bulukumba", "kind": "submitted", "version": 1 }),
+        "{first}"
+    );
+    let second = read(&mut socket);
+    assert_eq!(second["payload"]["data"]["applicationEvents"]["kind"], "action_taken", "{second}");
+
+    // A definition published through A is served by B.
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("service-definitions/bulukumba/services/rekomendasi-sktm.yaml"),
+    )
+    .expect("shipped YAML");
+    let changed = shipped.replace("label: Berkas diterima,", "label: Berkas diterima di loket,");
+    let save = "mutation($y: String!) { saveServiceDraft(tenant: \"bulukumba\", code: \"rekomendasi-sktm\", yaml: $y) { version { id } } }";
+    let draft =
+        d.a.as_user("admin_dinas@bulukumba", save, json!({ "y": changed }))["saveServiceDraft"]["version"]["id"]
+            .clone();
+    let publish = "mutation($id: ID!) { publishServiceVersion(tenant: \"bulukumba\", id: $id) { status } }";
+    d.a.as_user("admin_dinas@bulukumba", publish, json!({ "id": draft }));
+    let served = d.b.raw(
+        None,
+        "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version steps { actions { label } } } }",
+        json!({}),
+    );
+    assert_eq!(served["data"]["service"]["version"], 2, "{served}");
+    assert!(served.to_string().contains("Berkas diterima di loket"));
+
+    // The same idempotency key sent to both at once: one application.
+    let submit = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }";
+    let input = json!({ "input": { "tenant": "bulukumba", "service": "rekomendasi-sktm",
+        "data": form("bulukumba/rekomendasi-sktm"), "idempotencyKey": "desa-malili-0042" } });
+    d.a.login("petugas_layanan@bulukumba");
+    d.b.login("petugas_layanan@bulukumba");
+    let ids: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..6)
+            .map(|i| {
+                let server = if i % 2 == 0 { &d.a } else { &d.b };
+                let input = input.clone();
+                scope.spawn(move || {
+                    server.as_user("petugas_layanan@bulukumba", submit, input)["submitApplication"]["id"]
+                        .as_str()
+                        .expect("id")
+                        .to_string()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "one application for one key: {ids:?}");
+
+    // Five failures through A, then B refuses the sixth attempt — even with the right password.
+    let login = "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token } }";
+    for _ in 0..5 {
+        let response = d.a.raw(None, login, json!({ "u": "kabid@bulukumba", "p": "salah" }));
+        assert_eq!(response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    }
+    let response = d.b.raw(None, login, json!({ "u": "kabid@bulukumba", "p": "demo" }));
+    assert_eq!(response["errors"][0]["extensions"]["code"], "RATE_LIMITED", "{response}");
+}
