@@ -279,13 +279,20 @@ async fn listen(state: Arc<SharedState>) {
                 redis.up.store(true, Ordering::Relaxed);
                 tracing::info!("Redis connected: shared state and event fan-out across instances");
                 let mut messages = pubsub.on_message();
-                while let Some(message) = messages.next().await {
-                    let event = message
-                        .get_payload::<String>()
-                        .ok()
-                        .and_then(|text| serde_json::from_str::<WireEvent>(&text).ok());
-                    if let Some(event) = event {
-                        let _ = state.events.send(event.into());
+                let mut tick = tokio::time::interval(Duration::from_secs(2));
+                loop {
+                    tokio::select! {
+                        message = messages.next() => {
+                            let Some(message) = message else { break };
+                            let event = message
+                                .get_payload::<String>()
+                                .ok()
+                                .and_then(|text| serde_json::from_str::<WireEvent>(&text).ok());
+                            if let Some(event) = event {
+                                let _ = state.events.send(event.into());
+                            }
+                        }
+                        _ = tick.tick() => recheck(redis).await,
                     }
                 }
                 if redis.up.swap(false, Ordering::Relaxed) {
@@ -301,6 +308,18 @@ async fn listen(state: Arc<SharedState>) {
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_secs(5));
+    }
+}
+
+/// A command failed (a timeout) while the subscription stayed up: Redis is back in charge once it answers a PING.
+async fn recheck(redis: &Redis) {
+    if redis.up.load(Ordering::Relaxed) {
+        return;
+    }
+    let Some(mut conn) = redis.manager.read().await.clone() else { return };
+    if redis::cmd("PING").query_async::<String>(&mut conn).await.is_ok() {
+        redis.up.store(true, Ordering::Relaxed);
+        tracing::info!("Redis answers again: shared state back in Redis");
     }
 }
 
