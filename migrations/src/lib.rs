@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261123_000001_initial;
 mod m20261123_000002_letter_signing;
+mod m20261123_000003_deadline_watch;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -12,7 +13,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261123_000001_initial::Migration), Box::new(m20261123_000002_letter_signing::Migration)]
+        vec![
+            Box::new(m20261123_000001_initial::Migration),
+            Box::new(m20261123_000002_letter_signing::Migration),
+            Box::new(m20261123_000003_deadline_watch::Migration),
+        ]
     }
 }
 

@@ -60,6 +60,9 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     // Letters signed just before a stop and not yet rendered are finished now, in the background.
     let shared = state.shared.clone();
     tokio::spawn(async move { simpul_api::letters::archive_pending(&shared).await });
+    // One instance at a time (a lease in the database) gives the deadline notices.
+    let every = std::env::var("SIMPUL_DEADLINE_WATCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
+    tokio::spawn(simpul_api::deadline_watcher::run(state.shared.clone(), std::time::Duration::from_secs(every)));
     simpul_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@
 
 mod admin;
 mod apikeys;
+mod deadlines;
 mod documents;
 mod flows;
 mod instances;

@@ -114,7 +114,9 @@ fn command(
         .current_dir(dir)
         .env_remove("SIMPUL_CONFIG")
         .env_remove("SIMPUL_BIND")
-        .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret");
+        .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret")
+        // The deadline watcher looks every second, so that a test sees its notices at once.
+        .env("SIMPUL_DEADLINE_WATCH_SECS", "1");
     match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
@@ -213,6 +215,17 @@ impl Server {
             .output()
             .expect("simpul runs");
         (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    /// Runs SQL on the server's PostgreSQL database (None on SQLite): for tests that must move time.
+    pub fn psql(&self, sql: &str) -> Option<bool> {
+        let url = self.database_url.as_deref()?;
+        Some(
+            Command::new("psql")
+                .args([url, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+                .status()
+                .is_ok_and(|s| s.success()),
+        )
     }
 
     /// Whether the server keeps its files in the local folder (`data/files` in its working folder).

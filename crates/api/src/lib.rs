@@ -1,6 +1,7 @@
 //! The HTTP side of Simpul: one axum router assembled from one module per area, sharing one small state.
 
 pub mod caller;
+pub mod deadline_watcher;
 pub mod documents;
 pub mod error;
 pub mod graphql;

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod db;
+pub mod deadlines;
 pub mod definitions;
 pub mod documents;
 mod entities;

@@ -14,7 +14,7 @@ use super::{caller, shared};
 pub struct ApplicationEvent {
     pub tenant: String,
     pub application_id: ID,
-    /// submitted, action_taken, resubmitted, withdrawn, document_attached.
+    /// submitted, action_taken, resubmitted, withdrawn, document_attached, deadline_nearing, deadline_passed.
     pub kind: String,
     /// The application's version after the event.
     pub version: i64,

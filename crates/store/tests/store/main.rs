@@ -2,6 +2,7 @@
 //! `TEST_DATABASE_URL` names a server (each run creates and drops its own databases there).
 
 mod auth;
+mod deadlines;
 mod definitions;
 mod isolation;
 mod letters;
