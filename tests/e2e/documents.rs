@@ -15,7 +15,8 @@ const DOCUMENTS: &str = "query($id: ID!) { application(id: $id) {
     history { kind }
     auditLog { action detail } } }";
 
-fn pdf(len: usize) -> Vec<u8> {
+/// A PDF of `len` bytes (what `infer` recognises is the `%PDF-` signature).
+pub fn pdf(len: usize) -> Vec<u8> {
     let mut bytes = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n".to_vec();
     bytes.resize(len, b' ');
     bytes

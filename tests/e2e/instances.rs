@@ -38,27 +38,9 @@ fn deployment() -> Option<Deployment> {
     let backends = Backends { database_url: Some(url), s3: None, redis: Some(target) };
     let a = start("instance-a", backends.clone());
     let b = start("instance-b", backends);
-    for server in [&a, &b] {
-        wait_for_redis(server);
-    }
+    a.wait_for_redis();
+    b.wait_for_redis();
     Some(Deployment { a, b, database: (admin, name) })
-}
-
-/// Waits until the server reports Redis connected.
-pub fn wait_for_redis(server: &Server) {
-    for _ in 0..100 {
-        let mut response = ureq::get(&format!("http://{}/readyz", server.address))
-            .config()
-            .http_status_as_error(false)
-            .build()
-            .call()
-            .expect("readyz");
-        if response.body_mut().read_to_string().unwrap_or_default().contains("\"redis\":\"ok\"") {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("{}: Redis never connected", server.backend);
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod flows;
 mod instances;
 mod letters;
 mod outage;
+mod process;
 mod public;
 mod redis_outage;
 mod refusals;

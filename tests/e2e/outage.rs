@@ -5,71 +5,23 @@
 //! Runs its own s3s-fs (installed by CI) so that it can stop it; skipped only when neither s3s-fs nor
 //! `TEST_S3_ENDPOINT` is present.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use serde_json::json;
 
+use super::documents::pdf;
 use super::flows::{Flow, form};
+use super::process::{Listening, free_port};
 use super::server::{Backends, S3Target, start};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").expect("port").local_addr().expect("addr").port()
-}
-
-/// A running s3s-fs, stopped when dropped.
-struct S3s(Child);
-
-impl S3s {
-    fn stop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for S3s {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
-
-fn s3s(root: &std::path::Path, port: u16) -> Option<S3s> {
-    let spawned = Command::new("s3s-fs")
-        .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--access-key", "ak", "--secret-key", "sk"])
-        .arg(root)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn();
-    let child = match spawned {
-        Ok(child) => child,
-        Err(error) => {
-            assert!(
-                std::env::var("TEST_S3_ENDPOINT").is_err(),
-                "TEST_S3_ENDPOINT is set but s3s-fs is missing: {error}"
-            );
-            eprintln!("s3s-fs not installed: outage test skipped");
-            return None;
-        }
-    };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(S3s(child));
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("s3s-fs did not start");
+fn s3s(root: &std::path::Path, port: u16) -> Option<Listening> {
+    let root = root.to_str().expect("utf-8 path");
+    let port_text = port.to_string();
+    let args = ["--host", "127.0.0.1", "--port", port_text.as_str(), "--access-key", "ak", "--secret-key", "sk", root];
+    Listening::start("s3s-fs", &args, port, "TEST_S3_ENDPOINT")
 }
 
 const ATTACH: &str = "mutation($id: ID!, $req: String!, $file: Upload!) {
     attachDocument(applicationId: $id, requirement: $req, file: $file) { version } }";
 const LETTERS: &str = "query($id: ID!) { application(id: $id) { letters { downloadUrl } } }";
-
-fn pdf() -> Vec<u8> {
-    let mut bytes = b"%PDF-1.7\n".to_vec();
-    bytes.resize(4000, b' ');
-    bytes
-}
 
 #[test]
 fn a_stopped_file_store_refuses_uploads_plainly_and_letters_are_archived_when_it_returns() {
@@ -88,19 +40,16 @@ fn a_stopped_file_store_refuses_uploads_plainly_and_letters_are_archived_when_it
     let id = flow.app["id"].as_str().expect("id").to_string();
     let user = "petugas_layanan@bulukumba";
     let vars = json!({ "id": id, "req": "ktp_kk", "file": null });
-    let response = server.upload(user, ATTACH, vars.clone(), "ktp.pdf", &pdf());
+    let response = server.upload(user, ATTACH, vars.clone(), "ktp.pdf", &pdf(4000));
     assert!(response.get("errors").is_none(), "{response}");
     flow.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
 
     s3.stop();
-    let response = server.upload(user, ATTACH, vars, "ktp.pdf", &pdf());
+    let response = server.upload(user, ATTACH, vars, "ktp.pdf", &pdf(4000));
     assert_eq!(response["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{response}");
     assert!(response["errors"][0]["message"].as_str().is_some_and(|m| m.contains("tidak ada yang tersimpan")));
-    let ready =
-        ureq::get(&format!("http://{}/readyz", server.address)).config().http_status_as_error(false).build().call();
-    let mut ready = ready.expect("readyz");
-    assert_eq!(ready.status(), 503);
-    assert!(ready.body_mut().read_to_string().expect("body").contains("\"files\":\"unreachable\""));
+    let (status, ready) = server.readyz();
+    assert_eq!((status, &ready["files"]), (503, &json!("unreachable")), "{ready}");
     // The signing is the office's decision: it commits; the letter waits for the store.
     flow.walk(&["tandatangani"]);
     let documents = "query($id: ID!) { application(id: $id) { documents { id } } }";

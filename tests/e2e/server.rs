@@ -228,6 +228,28 @@ impl Server {
         )
     }
 
+    /// `/readyz`: the status code and the report.
+    pub fn readyz(&self) -> (u16, Value) {
+        let mut response = ureq::get(&format!("http://{}/readyz", self.address))
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .expect("readyz");
+        (response.status().as_u16(), response.body_mut().read_json().expect("JSON"))
+    }
+
+    /// Waits until the server reports Redis connected.
+    pub fn wait_for_redis(&self) {
+        for _ in 0..100 {
+            if self.readyz().1["redis"] == "ok" {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("{}: Redis never connected", self.backend);
+    }
+
     /// Whether the server keeps its files in the local folder (`data/files` in its working folder).
     pub fn local_files(&self) -> bool {
         self.s3.is_none()

@@ -117,15 +117,6 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     Ok(shared.store.letter(scope, letter.id).await?)
 }
 
-/// The archived PDF of a letter (rendering and archiving it first if that did not happen yet). A reprint is
-/// always these bytes.
-pub async fn pdf(shared: &Services, scope: &TenantScope, letter: Uuid) -> ApiResult<(LetterRecord, Vec<u8>)> {
-    let letter = archive(shared, scope, shared.store.letter(scope, letter).await?).await?;
-    let key = ObjectKey::parse(letter.storage_key.as_deref().unwrap_or_default())?;
-    let bytes = shared.files.get(&key).await?;
-    Ok((letter, bytes))
-}
-
 /// Archives letters left unrendered by a stopped process. Run at start-up; failures are logged and retried on
 /// the next start or the next read of the letter.
 pub async fn archive_pending(shared: &Services) {
@@ -229,15 +220,19 @@ pub async fn export(
         .store
         .ended_applications(scope, service_code, &product.outcomes, start(from), start(to + chrono::Days::new(1)))
         .await?;
-    let mut entries = Vec::with_capacity(applications.len());
-    for application in &applications {
-        let letter = shared.store.letters_of(scope, application.id).await?.into_iter().next();
-        entries.push(Entry {
-            data: application.state.data.clone(),
-            letter: letter.map(|l| EntryLetter { number: l.number }),
-            tracking_code: application.tracking_code.clone(),
-        });
+    let ids: Vec<Uuid> = applications.iter().map(|a| a.id).collect();
+    let mut numbers = std::collections::HashMap::new();
+    for letter in shared.store.letters_of_applications(scope, &ids).await? {
+        numbers.entry(letter.application_id).or_insert(letter.number);
     }
+    let entries: Vec<Entry> = applications
+        .iter()
+        .map(|application| Entry {
+            data: application.state.data.clone(),
+            letter: numbers.get(&application.id).map(|number| EntryLetter { number: number.clone() }),
+            tracking_code: application.tracking_code.clone(),
+        })
+        .collect();
     let period = format!("{} – {}", simpul_letters::helpers::tanggal(from), simpul_letters::helpers::tanggal(to));
     let mut headers = vec![String::from("No"), String::from("Nomor pelacakan")];
     headers.extend(definition.fields.iter().map(|f| f.label.clone()));

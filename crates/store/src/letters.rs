@@ -129,6 +129,21 @@ impl Store {
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
+    /// The letters of several applications (the entries of a list), oldest first, in one query.
+    pub async fn letters_of_applications(
+        &self,
+        scope: &TenantScope,
+        applications: &[Uuid],
+    ) -> StoreResult<Vec<LetterRecord>> {
+        let rows = letter::Entity::find()
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .filter(letter::Column::ApplicationId.is_in(applications.iter().copied()))
+            .order_by_asc(letter::Column::IssuedAt)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(Into::into).collect())
+    }
+
     /// The letters of a series in a year, by number.
     pub async fn letters_in_series(
         &self,
