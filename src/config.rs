@@ -31,6 +31,23 @@ pub struct FileConfig {
     pub redis_url: Option<String>,
     /// Prefix of Simpul's keys and channels in Redis, for deployments sharing one Redis (default `simpul`).
     pub redis_prefix: Option<String>,
+    /// How webhooks are sent.
+    pub webhooks: Option<WebhooksSection>,
+}
+
+/// The `webhooks:` section of the config file; `SIMPUL_WEBHOOK_RETRY_BASE_MS`, `SIMPUL_WEBHOOK_MAX_ATTEMPTS`,
+/// `SIMPUL_WEBHOOK_TIMEOUT_MS` and `SIMPUL_WEBHOOK_ALLOW_PRIVATE` override it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksSection {
+    /// Wait after the first failed attempt, doubled after each further one (default 10000).
+    pub retry_base_ms: Option<u64>,
+    /// Attempts before giving up on a delivery (default 12).
+    pub max_attempts: Option<u32>,
+    /// How long an endpoint has to answer (default 10000).
+    pub timeout_ms: Option<u64>,
+    /// Whether endpoints may be on loopback or private networks (default false).
+    pub allow_private_addresses: Option<bool>,
 }
 
 /// The `s3:` section of the config file; `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY` and
@@ -164,6 +181,42 @@ pub fn shared_state() -> anyhow::Result<std::sync::Arc<simpul_api::shared_state:
             simpul_api::shared_state::SharedState::redis(&url, &prefix).with_context(|| format!("REDIS_URL {url}"))
         }
         None => Ok(simpul_api::shared_state::SharedState::local()),
+    }
+}
+
+/// How webhooks are sent: the environment over the config file's `webhooks:` over the defaults.
+pub fn webhook_policy() -> anyhow::Result<simpul_api::webhooks::WebhookPolicy> {
+    let file = FileConfig::load()?.webhooks.unwrap_or_default();
+    let mut policy = simpul_api::webhooks::WebhookPolicy::default();
+    if let Some(ms) = parsed::<u64>("SIMPUL_WEBHOOK_RETRY_BASE_MS")?.or(file.retry_base_ms) {
+        policy.retry_base = std::time::Duration::from_millis(ms);
+    }
+    if let Some(n) = parsed::<u32>("SIMPUL_WEBHOOK_MAX_ATTEMPTS")?.or(file.max_attempts) {
+        policy.max_attempts = n.max(1);
+    }
+    if let Some(ms) = parsed::<u64>("SIMPUL_WEBHOOK_TIMEOUT_MS")?.or(file.timeout_ms) {
+        policy.timeout = std::time::Duration::from_millis(ms);
+    }
+    if let Some(allow) = parsed::<bool>("SIMPUL_WEBHOOK_ALLOW_PRIVATE")?.or(file.allow_private_addresses) {
+        policy.allow_private_addresses = allow;
+    }
+    Ok(policy)
+}
+
+/// How often a background task looks for work: the environment variable `name` in `unit`s, else `default`.
+pub fn interval(
+    name: &str,
+    default: std::time::Duration,
+    unit: std::time::Duration,
+) -> anyhow::Result<std::time::Duration> {
+    Ok(parsed::<u32>(name)?.map(|n| unit * n).unwrap_or(default))
+}
+
+/// An environment variable parsed, or a clear error naming it.
+fn parsed<T: std::str::FromStr>(name: &str) -> anyhow::Result<Option<T>> {
+    match std::env::var(name).ok().filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| anyhow::anyhow!("{name}={text} is not a valid value")),
     }
 }
 

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261123_000001_initial;
 mod m20261123_000002_letter_signing;
 mod m20261123_000003_deadline_watch;
+mod m20261123_000004_webhooks;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_initial::Migration),
             Box::new(m20261123_000002_letter_signing::Migration),
             Box::new(m20261123_000003_deadline_watch::Migration),
+            Box::new(m20261123_000004_webhooks::Migration),
         ]
     }
 }

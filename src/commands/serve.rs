@@ -56,13 +56,22 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let letters = simpul_letters::Renderer::load_dir(&definitions).context("loading the letter templates")?;
     let shared_state = crate::config::shared_state()?;
     tracing::info!(redis = shared_state.status().label(), "shared state");
-    let state = AppState::new(store, &secret, templates, files, letters, public_url, shared_state)?;
+    let settings = simpul_api::Settings { public_url, state: shared_state, webhooks: crate::config::webhook_policy()? };
+    let state = AppState::new(store, &secret, templates, files, letters, settings)?;
     // Letters signed just before a stop and not yet rendered are finished now, in the background.
     let shared = state.shared.clone();
     tokio::spawn(async move { simpul_api::letters::archive_pending(&shared).await });
-    // One instance at a time (a lease in the database) gives the deadline notices.
-    let every = std::env::var("SIMPUL_DEADLINE_WATCH_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(30);
-    tokio::spawn(simpul_api::deadline_watcher::run(state.shared.clone(), std::time::Duration::from_secs(every)));
+    // Background work, each done by one instance at a time (a lease in the database): handing the outbox to
+    // subscribers and webhooks, sending webhooks, giving deadline notices.
+    use crate::config::interval;
+    use std::time::Duration;
+    let ms = Duration::from_millis(1);
+    let outbox = interval("SIMPUL_OUTBOX_POLL_MS", Duration::from_millis(250), ms)?;
+    tokio::spawn(simpul_api::outbox_dispatcher::run(state.shared.clone(), outbox));
+    let webhooks = interval("SIMPUL_WEBHOOK_POLL_MS", Duration::from_secs(1), ms)?;
+    tokio::spawn(simpul_api::webhooks::sender::run(state.shared.clone(), webhooks));
+    let deadlines = interval("SIMPUL_DEADLINE_WATCH_SECS", Duration::from_secs(30), Duration::from_secs(1))?;
+    tokio::spawn(simpul_api::deadline_watcher::run(state.shared.clone(), deadlines));
     simpul_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

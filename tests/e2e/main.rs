@@ -17,3 +17,4 @@ mod redis_outage;
 mod refusals;
 mod server;
 mod subscriptions;
+mod webhooks;

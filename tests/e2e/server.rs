@@ -69,7 +69,28 @@ fn definitions() -> PathBuf {
 pub fn start(backend: &'static str, backends: Backends) -> Server {
     let Backends { database_url, s3, redis } = backends;
     let dir = tempfile::tempdir().expect("temporary folder");
-    let mut command = command(dir.path(), database_url.as_deref(), s3.as_ref(), redis.as_ref());
+    let (child, address) = spawn(dir.path(), database_url.as_deref(), s3.as_ref(), redis.as_ref());
+    Server {
+        child,
+        address,
+        tokens: Mutex::new(HashMap::new()),
+        _dir: dir,
+        backend,
+        cleanup: None,
+        database_url,
+        s3,
+        redis,
+    }
+}
+
+/// Starts the server process in `dir`; returns it and the address it printed.
+fn spawn(
+    dir: &std::path::Path,
+    database_url: Option<&str>,
+    s3: Option<&S3Target>,
+    redis: Option<&RedisTarget>,
+) -> (Child, String) {
+    let mut command = command(dir, database_url, s3, redis);
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
         .stdout(Stdio::piped())
@@ -88,18 +109,7 @@ pub fn start(backend: &'static str, backends: Backends) -> Server {
             break;
         }
     }
-    let address = address.expect("the server prints its address");
-    Server {
-        child,
-        address,
-        tokens: Mutex::new(HashMap::new()),
-        _dir: dir,
-        backend,
-        cleanup: None,
-        database_url,
-        s3,
-        redis,
-    }
+    (child, address.expect("the server prints its address"))
 }
 
 /// The binary in `dir` with the environment of a server: its database and its file store.
@@ -115,8 +125,13 @@ fn command(
         .env_remove("SIMPUL_CONFIG")
         .env_remove("SIMPUL_BIND")
         .env("SIMPUL_TOKEN_SECRET", "e2e-secret-e2e-secret-e2e-secret-e2e-secret")
-        // The deadline watcher looks every second, so that a test sees its notices at once.
-        .env("SIMPUL_DEADLINE_WATCH_SECS", "1");
+        // Background work looks often, so that a test sees deadline notices, events and webhooks at once;
+        // webhook retries start at 300 ms, and the tests' receivers are on loopback.
+        .env("SIMPUL_DEADLINE_WATCH_SECS", "1")
+        .env("SIMPUL_OUTBOX_POLL_MS", "100")
+        .env("SIMPUL_WEBHOOK_POLL_MS", "100")
+        .env("SIMPUL_WEBHOOK_RETRY_BASE_MS", "300")
+        .env("SIMPUL_WEBHOOK_ALLOW_PRIVATE", "true");
     match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
@@ -203,6 +218,16 @@ pub fn uuid_like() -> String {
 }
 
 impl Server {
+    /// Kills the server (as a crash would) and starts it again on the same database, files and Redis; it gets a
+    /// new address.
+    pub fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let (child, address) = spawn(self.dir(), self.database_url.as_deref(), self.s3.as_ref(), self.redis.as_ref());
+        self.child = child;
+        self.address = address;
+    }
+
     /// The server's working folder (its SQLite database is `data/simpul.db` there).
     pub fn dir(&self) -> &std::path::Path {
         self._dir.path()

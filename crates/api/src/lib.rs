@@ -6,12 +6,15 @@ pub mod documents;
 pub mod error;
 pub mod graphql;
 mod health;
+pub mod lease;
 pub mod letters;
 pub mod metrics;
+pub mod outbox_dispatcher;
 mod public_page;
 pub mod shared_state;
 pub mod token;
 mod verify_page;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -52,6 +55,22 @@ pub struct Services {
     pub letters: Arc<simpul_letters::Renderer>,
     /// The address people reach the server at, without a trailing slash.
     pub public_url: String,
+    /// Wakes this instance's outbox dispatcher when a request has committed events.
+    pub outbox_nudge: tokio::sync::Notify,
+    /// Wakes this instance's webhook sender when deliveries were queued.
+    pub webhook_nudge: tokio::sync::Notify,
+    /// How webhooks are sent.
+    pub webhook_policy: webhooks::WebhookPolicy,
+}
+
+/// How this deployment runs, beyond the store and the files.
+pub struct Settings {
+    /// The address people reach the server at, without a trailing slash.
+    pub public_url: String,
+    /// What the instances share.
+    pub state: Arc<shared_state::SharedState>,
+    /// How webhooks are sent.
+    pub webhooks: webhooks::WebhookPolicy,
 }
 
 /// Shared services, as resolvers receive them.
@@ -67,25 +86,27 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a store, a token secret and the tenants' template files.
+    /// State for a store, a token secret, the tenants' template files, the files, the letters and the settings.
     pub fn new(
         store: Store,
         token_secret: &[u8],
         templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
         files: simpul_files::Files,
         letters: simpul_letters::Renderer,
-        public_url: String,
-        state: Arc<shared_state::SharedState>,
+        settings: Settings,
     ) -> Result<Self, prometheus::Error> {
         let shared = Arc::new(Services {
             store,
             tokens: TokenKeys::new(token_secret),
-            state,
+            state: settings.state,
             metrics: metrics::Metrics::new()?,
             templates,
             files,
             letters: Arc::new(letters),
-            public_url,
+            public_url: settings.public_url,
+            outbox_nudge: tokio::sync::Notify::new(),
+            webhook_nudge: tokio::sync::Notify::new(),
+            webhook_policy: settings.webhooks,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }

@@ -66,6 +66,7 @@ impl RedisStatus {
 /// The wire form of an event between instances.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct WireEvent {
+    id: String,
     tenant: String,
     application_id: String,
     kind: String,
@@ -77,6 +78,7 @@ struct WireEvent {
 impl From<&ApplicationEvent> for WireEvent {
     fn from(e: &ApplicationEvent) -> Self {
         WireEvent {
+            id: e.id.to_string(),
             tenant: e.tenant.clone(),
             application_id: e.application_id.to_string(),
             kind: e.kind.clone(),
@@ -90,6 +92,7 @@ impl From<&ApplicationEvent> for WireEvent {
 impl From<WireEvent> for ApplicationEvent {
     fn from(e: WireEvent) -> Self {
         ApplicationEvent {
+            id: async_graphql::ID(e.id),
             tenant: e.tenant,
             application_id: async_graphql::ID(e.application_id),
             kind: e.kind,

@@ -50,6 +50,9 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every name [`EventKind::name`] gives, for those who filter events by kind.
+    pub const NAMES: [&'static str; 5] = ["submitted", "action_taken", "resubmitted", "withdrawn", "document_attached"];
+
     /// The event's type as stored and as subscribers see it (`submitted`, `action_taken`, …).
     pub fn name(&self) -> &'static str {
         match self {

@@ -45,6 +45,9 @@ impl Deadline {
 }
 
 impl NoticeKind {
+    /// Every event name of notices.
+    pub const EVENTS: [&'static str; 2] = ["deadline_nearing", "deadline_passed"];
+
     /// The event name subscribers and webhooks see.
     pub fn event(self) -> &'static str {
         match self {
@@ -213,9 +216,17 @@ impl Store {
         })
         .to_string();
         let scope = TenantScope::new(notice.tenant_id.clone());
-        crate::outbox::row(&scope, notice.application_id, notice.version, notice.kind.event(), payload, now)
-            .insert(&txn)
-            .await?;
+        crate::outbox::row(
+            &scope,
+            notice.application_id,
+            notice.version,
+            notice.kind.event(),
+            notice.step.as_deref(),
+            payload,
+            now,
+        )
+        .insert(&txn)
+        .await?;
         txn.commit().await?;
         Ok(true)
     }

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod scope;
 pub mod signing;
 mod snapshot;
+pub mod webhooks;
 pub mod workflow;
 
 use std::collections::HashMap;

@@ -82,6 +82,7 @@ async fn append(
     application: Uuid,
     first_seq: i64,
     events: &[Event],
+    step: Option<&str>,
 ) -> StoreResult<()> {
     for (i, event) in events.iter().enumerate() {
         let seq = first_seq + i as i64;
@@ -98,7 +99,7 @@ async fn append(
         }
         .insert(txn)
         .await?;
-        outbox::row(scope, application, seq, event.kind.name(), body, event.at).insert(txn).await?;
+        outbox::row(scope, application, seq, event.kind.name(), step, body, event.at).insert(txn).await?;
         let changed: Option<Vec<&String>> = match &event.kind {
             EventKind::Submitted(s) => Some(s.data.keys().collect()),
             EventKind::Resubmitted(r) => Some(r.data.keys().collect()),
@@ -143,6 +144,7 @@ impl Store {
         let id = Uuid::now_v7();
         let tracking = tracking_code();
         let snap = snapshot(&state, service.definition(), &runtime.calendar, &tracking);
+        let step = snap.step.clone();
         let txn = self.db.begin().await?;
         let inserted = application::ActiveModel {
             id: Set(id),
@@ -181,7 +183,7 @@ impl Store {
                 return Err(error.into());
             }
         };
-        append(&txn, scope, id, 1, &events).await?;
+        append(&txn, scope, id, 1, &events, step.as_deref()).await?;
         txn.commit().await?;
         let record = ApplicationRecord {
             id,
@@ -286,6 +288,7 @@ impl Store {
         }
         let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let snap = snapshot(&state, service.definition(), &runtime.calendar, &row.tracking_code);
+        let step = snap.step.clone();
         use application::Column as C;
         let updated = application::Entity::update_many()
             .col_expr(C::Stage, snap.stage.into())
@@ -311,7 +314,7 @@ impl Store {
         if let Some(document) = document {
             document.insert(&txn).await?;
         }
-        if let Err(error) = append(&txn, scope, id, row.version + 1, &events).await {
+        if let Err(error) = append(&txn, scope, id, row.version + 1, &events, step.as_deref()).await {
             // Two writers appending the same positions: the second loses.
             if let StoreError::Database(db) = &error
                 && StoreError::is_unique_violation(db)

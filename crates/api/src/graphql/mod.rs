@@ -7,6 +7,7 @@ mod mutation;
 mod query;
 mod service;
 pub mod subscription;
+mod webhooks;
 
 use async_graphql::{Context, MergedObject, Schema};
 use simpul_store::{ApplicationRecord, TenantScope};
@@ -22,11 +23,11 @@ pub use query::Query;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query, admin::AdminQuery, letters::LetterQuery);
+pub struct QueryRoot(Query, admin::AdminQuery, letters::LetterQuery, webhooks::WebhookQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation);
+pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation, webhooks::WebhookMutation);
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

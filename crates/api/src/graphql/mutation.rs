@@ -126,21 +126,6 @@ fn count<T>(
     result
 }
 
-/// Tells the subscribers of the tenant (nobody listening is not an error).
-async fn announce(shared: &crate::Shared, record: &simpul_store::ApplicationRecord, kind: &str) {
-    shared
-        .state
-        .publish(super::subscription::ApplicationEvent {
-            tenant: record.tenant_id.clone(),
-            application_id: ID(record.id.to_string()),
-            kind: kind.to_string(),
-            version: record.version,
-            step: record.state.step().map(String::from),
-            at: record.updated_at,
-        })
-        .await;
-}
-
 /// Claims an idempotency key, waiting up to 10 s for another request holding it; returns whether it was claimed.
 async fn wait_for_claim(shared: &crate::Shared, tenant: &str, key: &str) -> bool {
     for _ in 0..50 {
@@ -210,7 +195,8 @@ impl Mutation {
         }
         let submitted = count(shared, &scope, submitted)?;
         if submitted.created {
-            announce(shared, &submitted.record, "submitted").await;
+            // Subscribers and webhooks hear of it from the outbox row committed with it.
+            shared.outbox_nudge.notify_one();
         }
         view(ctx, &scope, submitted.record).await
     }
@@ -253,9 +239,7 @@ impl Mutation {
         let acted =
             tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
         let acted = count(shared, &scope, acted)?;
-        for event in &acted.events {
-            announce(shared, &acted.record, event.kind.name()).await;
-        }
+        shared.outbox_nudge.notify_one();
         // The letters numbered by this signing are rendered and archived now. The signing is committed either
         // way; a letter that fails here is archived at the next start or on its first download.
         for letter in acted.letters.iter().cloned() {
@@ -295,9 +279,7 @@ impl Mutation {
         let attached =
             tracing::Instrument::instrument(crate::documents::attach(shared, &scope, &actor, upload), span).await;
         let (acted, _) = attached?;
-        for event in &acted.events {
-            announce(shared, &acted.record, event.kind.name()).await;
-        }
+        shared.outbox_nudge.notify_one();
         view(ctx, &scope, acted.record).await
     }
 }

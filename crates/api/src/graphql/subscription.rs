@@ -12,6 +12,8 @@ use super::{caller, shared};
 /// Something that happened to an application.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct ApplicationEvent {
+    /// The event's id: the same in a webhook delivery of it, so that a client hearing both can tell.
+    pub id: ID,
     pub tenant: String,
     pub application_id: ID,
     /// submitted, action_taken, resubmitted, withdrawn, document_attached, deadline_nearing, deadline_passed.

@@ -17,3 +17,6 @@ pub mod service_version;
 pub mod signing_key;
 pub mod tenant;
 pub mod user;
+pub mod webhook;
+pub mod webhook_attempt;
+pub mod webhook_delivery;

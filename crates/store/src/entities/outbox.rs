@@ -11,6 +11,7 @@ pub struct Model {
     pub application_id: Uuid,
     pub event_seq: i64,
     pub kind: String,
+    pub step: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub payload: String,
     pub created_at: DateTimeUtc,

@@ -8,4 +8,5 @@ mod isolation;
 mod letters;
 mod listing;
 mod support;
+mod webhooks;
 mod workflow;

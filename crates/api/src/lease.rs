@@ -1,0 +1,51 @@
+//! Holding a lease for background work that one instance at a time should do (the outbox dispatcher, the
+//! webhook sender, the deadline watcher). The lease is a database row with an expiry; the holder renews it when a
+//! third of it is used, so that polling often does not mean writing often, and counts itself the holder only
+//! until a third before the expiry, so that a slow clock does not make two holders.
+
+use chrono::{DateTime, Duration, Utc};
+use simpul_store::Store;
+use uuid::Uuid;
+
+/// One instance's claim on a named lease.
+pub struct Lease {
+    name: &'static str,
+    holder: String,
+    ttl: Duration,
+    held_until: Option<DateTime<Utc>>,
+}
+
+impl Lease {
+    /// A claim on `name` lasting `ttl` from each renewal.
+    pub fn new(name: &'static str, ttl: Duration) -> Self {
+        Lease { name, holder: format!("{}-{}", std::process::id(), Uuid::now_v7()), ttl, held_until: None }
+    }
+
+    /// Whether this instance holds the lease at `now`, taking or renewing it when due; a database error counts
+    /// as not holding it (and is logged).
+    pub async fn hold(&mut self, store: &Store, now: DateTime<Utc>) -> bool {
+        if let Some(until) = self.held_until
+            && now + self.ttl * 2 / 3 < until
+        {
+            return true;
+        }
+        match store.take_lease(&store.system_access(), self.name, &self.holder, self.ttl, now).await {
+            Ok(true) => {
+                if self.held_until.is_none() {
+                    tracing::info!(lease = self.name, "this instance now does this work");
+                }
+                self.held_until = Some(now + self.ttl);
+                true
+            }
+            Ok(false) => {
+                self.held_until = None;
+                false
+            }
+            Err(error) => {
+                tracing::warn!(%error, lease = self.name, "lease not taken");
+                self.held_until = self.held_until.filter(|until| now + self.ttl / 3 < *until);
+                self.held_until.is_some()
+            }
+        }
+    }
+}

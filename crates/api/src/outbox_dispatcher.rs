@@ -1,0 +1,76 @@
+//! The outbox dispatcher: the instance holding the `outbox` lease reads committed outbox rows in order, tells
+//! the subscribers of every instance (through the shared state), queues a delivery for each webhook that wants
+//! the event and marks the rows handed over — the last two in one transaction. A crash between telling and
+//! marking tells again after the restart (at least once); nothing committed is skipped, because a row is only
+//! marked once it has been handed over, whichever instance wrote it and whenever it committed.
+
+use std::time::Duration;
+
+use async_graphql::ID;
+use chrono::Utc;
+use simpul_store::outbox::OutboxMessage;
+
+use crate::Shared;
+use crate::graphql::subscription::ApplicationEvent;
+use crate::lease::Lease;
+
+/// Most rows handed over in one round.
+const ROUND: u64 = 500;
+
+/// The event subscribers see for an outbox row.
+pub fn event_of(message: &OutboxMessage) -> ApplicationEvent {
+    ApplicationEvent {
+        id: ID(message.id.to_string()),
+        tenant: message.tenant_id.clone(),
+        application_id: ID(message.application_id.to_string()),
+        kind: message.kind.clone(),
+        version: message.event_seq,
+        step: message.step.clone(),
+        at: message.created_at,
+    }
+}
+
+/// Dispatches until the process ends: a round whenever a request commits something on this instance, and every
+/// `every` in any case (rows committed through other instances).
+pub async fn run(shared: Shared, every: Duration) {
+    let ttl =
+        chrono::Duration::from_std((every * 20).max(Duration::from_secs(3))).unwrap_or(chrono::Duration::seconds(10));
+    let mut lease = Lease::new("outbox", ttl);
+    loop {
+        tokio::select! {
+            _ = shared.outbox_nudge.notified() => {}
+            _ = tokio::time::sleep(every) => {}
+        }
+        if !lease.hold(&shared.store, Utc::now()).await {
+            continue;
+        }
+        // Drain what is there before waiting again.
+        loop {
+            match round(&shared).await {
+                Ok(n) if n as u64 == ROUND => continue,
+                Ok(_) => break,
+                Err(error) => {
+                    tracing::warn!(%error, "outbox round failed; retried next round");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// One round; returns how many rows were handed over.
+async fn round(shared: &Shared) -> simpul_store::StoreResult<usize> {
+    let system = shared.store.system_access();
+    let messages = shared.store.pending_outbox(&system, ROUND).await?;
+    if messages.is_empty() {
+        return Ok(0);
+    }
+    for message in &messages {
+        shared.state.publish(event_of(message)).await;
+    }
+    let queued = shared.store.hand_over(&system, &messages, Utc::now()).await?;
+    if queued > 0 {
+        shared.webhook_nudge.notify_one();
+    }
+    Ok(messages.len())
+}
