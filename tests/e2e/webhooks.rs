@@ -3,7 +3,6 @@
 //! application's history — through failures, retries, a crash and restart of the server, and a replay.
 
 use std::collections::{BTreeSet, HashSet};
-use std::io::Read;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
