@@ -170,14 +170,19 @@ pub fn public_url(address: std::net::SocketAddr) -> anyhow::Result<String> {
         .unwrap_or_else(|| format!("http://{address}")))
 }
 
-/// What the instances share: Redis at `REDIS_URL` (or `redis_url:`) under `SIMPUL_REDIS_PREFIX` (or
-/// `redis_prefix:`, default `simpul`), else this process alone.
-pub fn shared_state() -> anyhow::Result<std::sync::Arc<simpul_api::shared_state::SharedState>> {
+/// The deployment's Redis and key prefix: `REDIS_URL` (or `redis_url:`) under `SIMPUL_REDIS_PREFIX` (or
+/// `redis_prefix:`, default `simpul`); `None` without Redis.
+pub fn redis() -> anyhow::Result<Option<(String, String)>> {
     let file = FileConfig::load()?;
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     let prefix = env("SIMPUL_REDIS_PREFIX").or(file.redis_prefix).unwrap_or_else(|| String::from("simpul"));
-    match env("REDIS_URL").or(file.redis_url) {
-        Some(url) => {
+    Ok(env("REDIS_URL").or(file.redis_url).map(|url| (url, prefix)))
+}
+
+/// What the instances share: the deployment's [`redis`], else this process alone.
+pub fn shared_state() -> anyhow::Result<std::sync::Arc<simpul_api::shared_state::SharedState>> {
+    match redis()? {
+        Some((url, prefix)) => {
             simpul_api::shared_state::SharedState::redis(&url, &prefix).with_context(|| format!("REDIS_URL {url}"))
         }
         None => Ok(simpul_api::shared_state::SharedState::local()),

@@ -38,6 +38,12 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             match store.sync_definitions(&dir, "simpul definitions sync").await {
                 Ok(report) => {
                     println!("{report}");
+                    // Running servers forget their cached definitions now (without Redis: within 30 s).
+                    if let Some((url, prefix)) = crate::config::redis()?
+                        && let Err(error) = simpul_api::shared_state::tell_definitions_changed(&url, &prefix).await
+                    {
+                        eprintln!("warning: servers not told of the change ({error}); they pick it up within 30 s");
+                    }
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(StoreError::Definitions { diagnostics }) => {

@@ -63,7 +63,10 @@ fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
     let second = read(&mut socket);
     assert_eq!(second["payload"]["data"]["applicationEvents"]["kind"], "action_taken", "{second}");
 
-    // A definition published through A is served by B.
+    // A definition published through A is served by B, although B has the published version in its cache.
+    let query =
+        "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version steps { actions { label } } } }";
+    assert_eq!(d.b.raw(None, query, json!({}))["data"]["service"]["version"], 1);
     let shipped = std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("service-definitions/bulukumba/services/rekomendasi-sktm.yaml"),
@@ -76,11 +79,15 @@ fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
             .clone();
     let publish = "mutation($id: ID!) { publishServiceVersion(tenant: \"bulukumba\", id: $id) { status } }";
     d.a.as_user("admin_dinas@bulukumba", publish, json!({ "id": draft }));
-    let served = d.b.raw(
-        None,
-        "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version steps { actions { label } } } }",
-        json!({}),
-    );
+    // The notice reaches B through Redis within moments (its cache would otherwise hold version 1 for 30 s).
+    let mut served = d.b.raw(None, query, json!({}));
+    for _ in 0..20 {
+        if served["data"]["service"]["version"] == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        served = d.b.raw(None, query, json!({}));
+    }
     assert_eq!(served["data"]["service"]["version"], 2, "{served}");
     assert!(served.to_string().contains("Berkas diterima di loket"));
 

@@ -95,6 +95,8 @@ impl AppState {
         letters: simpul_letters::Renderer,
         settings: Settings,
     ) -> Result<Self, prometheus::Error> {
+        let forget = store.clone();
+        settings.state.on_definitions_changed(move || forget.forget_definitions());
         let shared = Arc::new(Services {
             store,
             tokens: TokenKeys::new(token_secret),

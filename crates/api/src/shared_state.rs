@@ -1,5 +1,6 @@
-//! What the instances of one deployment share: failed-login counts, idempotency keys in flight and the fan-out of
-//! application events to subscriptions. With `REDIS_URL`, Redis holds them, so that every instance behind a load
+//! What the instances of one deployment share: failed-login counts, idempotency keys in flight, the fan-out of
+//! application events to subscriptions, and the notice that definitions changed (each instance then forgets its
+//! cached published versions and calendars). With `REDIS_URL`, Redis holds them, so that every instance behind a load
 //! balancer sees the same; without it, this process holds them (one instance).
 //!
 //! Redis is never required for an answer: when it is unreachable every operation falls back to this process's
@@ -33,6 +34,8 @@ pub struct SharedState {
     logins: LoginLimiter,
     /// This instance's subscribers.
     events: broadcast::Sender<ApplicationEvent>,
+    /// What this instance does when definitions changed anywhere (forget its cached definitions).
+    on_definitions: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
 }
 
 struct Redis {
@@ -111,6 +114,7 @@ impl SharedState {
             prefix: String::new(),
             logins: LoginLimiter::default(),
             events: broadcast::channel(1024).0,
+            on_definitions: std::sync::OnceLock::new(),
         })
     }
 
@@ -123,9 +127,31 @@ impl SharedState {
             prefix: prefix.to_string(),
             logins: LoginLimiter::default(),
             events: broadcast::channel(1024).0,
+            on_definitions: std::sync::OnceLock::new(),
         });
         tokio::spawn(listen(state.clone()));
         Ok(state)
+    }
+
+    /// Sets what this instance does when it hears that definitions changed (once, at start).
+    pub fn on_definitions_changed(&self, hook: impl Fn() + Send + Sync + 'static) {
+        let _ = self.on_definitions.set(Box::new(hook));
+    }
+
+    fn forget_definitions(&self) {
+        if let Some(hook) = self.on_definitions.get() {
+            hook();
+        }
+    }
+
+    /// Definitions were published: this instance forgets its cached ones now, the others when they hear it.
+    pub async fn definitions_changed(&self) {
+        self.forget_definitions();
+        if let Some(mut conn) = self.connection().await
+            && let Err(error) = conn.publish::<_, _, ()>(definitions_channel(&self.prefix), "changed").await
+        {
+            self.failed("definitions notice", &error);
+        }
     }
 
     /// A receiver of this instance's events, for a subscription.
@@ -256,6 +282,21 @@ impl SharedState {
     }
 }
 
+/// The channel on which "definitions changed" is told.
+fn definitions_channel(prefix: &str) -> String {
+    format!("{prefix}:definitions")
+}
+
+/// Tells the instances of the deployment using Redis at `url` under `prefix` that definitions changed, from a
+/// process that is not one of them (`simpul definitions sync`).
+pub async fn tell_definitions_changed(url: &str, prefix: &str) -> redis::RedisResult<()> {
+    let client = redis::Client::open(url)?;
+    let mut conn = tokio::time::timeout(TIMEOUT * 4, client.get_multiplexed_async_connection())
+        .await
+        .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
+    conn.publish(definitions_channel(prefix), "changed").await
+}
+
 impl SharedState {
     fn events_channel(&self) -> String {
         format!("{}:events", self.prefix)
@@ -276,17 +317,24 @@ async fn listen(state: Arc<SharedState>) {
     let Some(redis) = &state.redis else { return };
     let mut delay = Duration::from_millis(200);
     loop {
-        match connect(redis, &state.events_channel()).await {
+        let definitions = definitions_channel(&state.prefix);
+        match connect(redis, &[state.events_channel(), definitions.clone()]).await {
             Ok(mut pubsub) => {
                 delay = Duration::from_millis(200);
                 redis.up.store(true, Ordering::Relaxed);
                 tracing::info!("Redis connected: shared state and event fan-out across instances");
+                // Notices sent while this instance was not listening are lost: start afresh.
+                state.forget_definitions();
                 let mut messages = pubsub.on_message();
                 let mut tick = tokio::time::interval(Duration::from_secs(2));
                 loop {
                     tokio::select! {
                         message = messages.next() => {
                             let Some(message) = message else { break };
+                            if message.get_channel_name() == definitions {
+                                state.forget_definitions();
+                                continue;
+                            }
                             let event = message
                                 .get_payload::<String>()
                                 .ok()
@@ -326,7 +374,7 @@ async fn recheck(redis: &Redis) {
     }
 }
 
-async fn connect(redis: &Redis, channel: &str) -> redis::RedisResult<redis::aio::PubSub> {
+async fn connect(redis: &Redis, channels: &[String]) -> redis::RedisResult<redis::aio::PubSub> {
     let config = ConnectionManagerConfig::new()
         .set_connection_timeout(Some(TIMEOUT))
         .set_response_timeout(Some(TIMEOUT))
@@ -335,7 +383,9 @@ async fn connect(redis: &Redis, channel: &str) -> redis::RedisResult<redis::aio:
         .await
         .map_err(|_| redis::RedisError::from((redis::ErrorKind::Io, "connect timed out")))??;
     let mut pubsub = redis.client.get_async_pubsub().await?;
-    pubsub.subscribe(channel).await?;
+    for channel in channels {
+        pubsub.subscribe(channel).await?;
+    }
     *redis.manager.write().await = Some(manager);
     Ok(pubsub)
 }

@@ -195,12 +195,20 @@ impl Store {
             }
         }
         txn.commit().await?;
-        self.clear_caches();
+        self.forget_definitions();
         Ok(out)
     }
 
     /// The published version of a service of the tenant, compiled.
     pub async fn published_service(&self, scope: &TenantScope, code: &str) -> StoreResult<(VersionInfo, Arc<Service>)> {
+        let key = (scope.tenant_id().to_string(), code.to_string());
+        let cached = self.caches.published.read().ok().and_then(|c| c.get(&key).copied());
+        if let Some((id, at)) = cached
+            && at.elapsed() < crate::FRESH
+            && let Some(hit) = self.caches.services.read().ok().and_then(|c| c.get(&id).cloned())
+        {
+            return Ok(hit);
+        }
         let row = service_version::Entity::find()
             .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
             .filter(service_version::Column::ServiceCode.eq(code))
@@ -209,7 +217,11 @@ impl Store {
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound { what: "layanan" })?;
-        self.compiled(&row)
+        let compiled = self.compiled(&row)?;
+        if let Ok(mut published) = self.caches.published.write() {
+            published.insert(key, (row.id, std::time::Instant::now()));
+        }
+        Ok(compiled)
     }
 
     /// Every version of a service of the tenant, newest first, with its YAML.
@@ -273,7 +285,10 @@ impl Store {
         conn: &C,
         scope: &TenantScope,
     ) -> StoreResult<Arc<TenantRuntime>> {
-        if let Some(hit) = self.caches.tenants.read().ok().and_then(|c| c.get(scope.tenant_id()).cloned()) {
+        let cached = self.caches.tenants.read().ok().and_then(|c| c.get(scope.tenant_id()).cloned());
+        if let Some((hit, at)) = cached
+            && at.elapsed() < crate::FRESH
+        {
             return Ok(hit);
         }
         let row = tenant::Entity::find_by_id(scope.tenant_id().to_string())
@@ -289,7 +304,7 @@ impl Store {
             WorkCalendar::for_tenant(&tenant, shared.as_ref()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let runtime = Arc::new(TenantRuntime { tenant, calendar });
         if let Ok(mut cache) = self.caches.tenants.write() {
-            cache.insert(scope.tenant_id().to_string(), runtime.clone());
+            cache.insert(scope.tenant_id().to_string(), (runtime.clone(), std::time::Instant::now()));
         }
         Ok(runtime)
     }
@@ -415,7 +430,7 @@ impl Store {
         active.published_at = Set(Some(now));
         let published = active.update(&txn).await?;
         txn.commit().await?;
-        self.clear_caches();
+        self.forget_definitions();
         Ok(VersionInfo::from(&published))
     }
 }

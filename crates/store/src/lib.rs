@@ -25,6 +25,7 @@ pub mod workflow;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
 
 use sea_orm::DatabaseConnection;
 use simpul_migrations::{Migrate, Migrator};
@@ -38,13 +39,20 @@ pub use workflow::{Acted, SubmitRequest, Submitted};
 
 use definitions::VersionInfo;
 
-/// Compiled definitions and tenant calendars, shared by all requests of a process; cleared when definitions
-/// change.
+/// Compiled definitions, which version of each service is published, and tenant calendars, shared by all requests
+/// of a process. Compiled versions never change (a version is immutable by id); the other two are cleared when
+/// any instance publishes or syncs definitions ([`Store::forget_definitions`], told through the shared state),
+/// and trusted for [`FRESH`] at most in case such a notice was lost.
 #[derive(Default)]
 struct Caches {
     services: RwLock<HashMap<Uuid, (VersionInfo, Arc<simpul_engine::Service>)>>,
-    tenants: RwLock<HashMap<String, Arc<TenantRuntime>>>,
+    published: RwLock<HashMap<(String, String), (Uuid, Instant)>>,
+    tenants: RwLock<HashMap<String, (Arc<TenantRuntime>, Instant)>>,
 }
+
+/// How long a cached published version or tenant calendar is used without hearing of a change: the safety net
+/// for a notice that was lost (Redis down, a `definitions sync` on a deployment without Redis).
+const FRESH: Duration = Duration::from_secs(30);
 
 /// The store: a connection pool and the caches.
 #[derive(Clone)]
@@ -70,9 +78,12 @@ impl Store {
         &self.db
     }
 
-    fn clear_caches(&self) {
-        if let Ok(mut services) = self.caches.services.write() {
-            services.clear();
+    /// Forgets which versions are published and the tenants' calendars, so that the next request reads them
+    /// again: called by this process after it changed definitions, and on every instance when it hears that
+    /// another one did.
+    pub fn forget_definitions(&self) {
+        if let Ok(mut published) = self.caches.published.write() {
+            published.clear();
         }
         if let Ok(mut tenants) = self.caches.tenants.write() {
             tenants.clear();

@@ -149,7 +149,10 @@ impl AdminMutation {
     ) -> ApiResult<ServiceVersionView> {
         let scope = admin_scope(ctx, &tenant).await?;
         let id = Uuid::parse_str(&id).map_err(|_| ApiError::field("id", "ID versi tidak valid"))?;
-        let published = shared(ctx)?.store.publish_service_version(&scope, id).await?;
+        let shared = shared(ctx)?;
+        let published = shared.store.publish_service_version(&scope, id).await?;
+        // Every instance forgets which version was published, so that the next request everywhere gets this one.
+        shared.state.definitions_changed().await;
         Ok(ServiceVersionView::new(published, None))
     }
 }
