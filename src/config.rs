@@ -235,4 +235,93 @@ mod tests {
         assert_eq!(config.s3.and_then(|s| s.bucket).as_deref(), Some("simpul"));
         assert_eq!(config.public_url.as_deref(), Some("https://simpul.sulselprov.go.id"));
     }
+
+    /// Every environment variable the server reads; the deployment files may set no other.
+    const ENVIRONMENT: &[&str] = &[
+        "DATABASE_URL",
+        "REDIS_URL",
+        "SIMPUL_REDIS_PREFIX",
+        "S3_ENDPOINT",
+        "S3_BUCKET",
+        "S3_REGION",
+        "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",
+        "SIMPUL_TOKEN_SECRET",
+        "SIMPUL_PUBLIC_URL",
+        "SIMPUL_BIND",
+        "SIMPUL_CONFIG",
+        "RUST_LOG",
+    ];
+
+    fn documents(path: &str) -> Vec<serde_yaml::Value> {
+        let full = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_yaml::Deserializer::from_str(&text)
+            .map(|doc| serde::Deserialize::deserialize(doc).unwrap_or_else(|e| panic!("{path}: {e}")))
+            .collect()
+    }
+
+    fn keys(map: &serde_yaml::Value) -> Vec<String> {
+        map.as_mapping().into_iter().flatten().filter_map(|(k, _)| k.as_str().map(String::from)).collect()
+    }
+
+    /// The compose file runs several instances with PostgreSQL, Redis and S3, all set the way the server reads
+    /// them.
+    #[test]
+    fn the_compose_file_runs_several_instances_on_postgres_redis_and_s3() {
+        let compose = documents("deploy/compose.yaml").remove(0);
+        let services = &compose["services"];
+        for service in ["postgres", "redis", "minio", "migrate", "simpul", "nginx"] {
+            assert!(!services[service].is_null(), "compose service {service}");
+        }
+        assert!(services["simpul"]["deploy"]["replicas"].as_u64() >= Some(2));
+        let env = &services["simpul"]["environment"];
+        let set = keys(env);
+        for needed in ["DATABASE_URL", "REDIS_URL", "S3_ENDPOINT", "S3_BUCKET", "SIMPUL_TOKEN_SECRET"] {
+            assert!(set.iter().any(|k| k == needed), "compose sets {needed}");
+        }
+        for key in &set {
+            assert!(ENVIRONMENT.contains(&key.as_str()), "compose sets {key}, which the server does not read");
+        }
+        assert!(env["DATABASE_URL"].as_str().is_some_and(|u| u.starts_with("postgres://")));
+        assert!(env["REDIS_URL"].as_str().is_some_and(|u| u.starts_with("redis://")));
+    }
+
+    /// The Kubernetes manifests: every file the kustomization names parses; N instances with probes on
+    /// `/readyz` and `/healthz`; the config map and secret set only what the server reads.
+    #[test]
+    fn the_kubernetes_manifests_run_several_probed_instances() {
+        let kustomization = documents("deploy/kubernetes/kustomization.yaml").remove(0);
+        let mut all = Vec::new();
+        for file in kustomization["resources"].as_sequence().expect("resources") {
+            let file = file.as_str().expect("file name");
+            all.extend(documents(&format!("deploy/kubernetes/{file}")));
+        }
+        let find = |kind: &str, name: &str| {
+            all.iter()
+                .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
+                .unwrap_or_else(|| panic!("{kind} {name}"))
+                .clone()
+        };
+        let deployment = find("Deployment", "simpul");
+        assert!(deployment["spec"]["replicas"].as_u64() >= Some(2));
+        let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+        assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/readyz");
+        assert_eq!(container["livenessProbe"]["httpGet"]["path"], "/healthz");
+        for kind in ["StatefulSet", "Deployment"] {
+            let _ = find(kind, if kind == "StatefulSet" { "postgres" } else { "redis" });
+        }
+        let _ = find("StatefulSet", "minio");
+        let _ = find("Job", "simpul-migrate");
+        let config = find("ConfigMap", "simpul");
+        let secret = find("Secret", "simpul");
+        let mut set = keys(&config["data"]);
+        set.extend(keys(&secret["stringData"]).into_iter().filter(|k| k != "POSTGRES_PASSWORD"));
+        for key in &set {
+            assert!(ENVIRONMENT.contains(&key.as_str()), "the manifests set {key}, which the server does not read");
+        }
+        for needed in ["DATABASE_URL", "REDIS_URL", "S3_ENDPOINT", "SIMPUL_TOKEN_SECRET"] {
+            assert!(set.iter().any(|k| k == needed), "the manifests set {needed}");
+        }
+    }
 }
