@@ -3,6 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m20261123_000001_initial;
 mod m20261123_000002_letter_signing;
 mod m20261123_000003_deadline_watch;

@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{cols, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -182,28 +184,6 @@ enum AuditLog {
     Subject,
     Detail,
     At,
-}
-
-async fn index(
-    m: &SchemaManager<'_>,
-    name: &str,
-    table: impl IntoIden,
-    cols: Vec<DynIden>,
-    unique: bool,
-) -> Result<(), DbErr> {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(col);
-    }
-    if unique {
-        stmt.unique();
-    }
-    m.create_index(stmt).await
-}
-
-fn cols<const N: usize>(items: [DynIden; N]) -> Vec<DynIden> {
-    items.into_iter().collect()
 }
 
 #[async_trait::async_trait]

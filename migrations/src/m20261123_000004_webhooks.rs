@@ -5,6 +5,8 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use crate::helpers::{cols, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -64,18 +66,6 @@ enum WebhookAttempts {
     Succeeded,
 }
 
-fn index(name: &str, table: impl IntoIden, cols: Vec<DynIden>, unique: bool) -> IndexCreateStatement {
-    let mut stmt = Index::create();
-    stmt.name(name).table(table);
-    for col in cols {
-        stmt.col(col);
-    }
-    if unique {
-        stmt.unique();
-    }
-    stmt
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -106,7 +96,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index("webhooks_tenant", Webhooks::Table, vec![Webhooks::TenantId.into_iden()], false)).await?;
+        index(m, "webhooks_tenant", Webhooks::Table, cols([Webhooks::TenantId.into_iden()]), false).await?;
         m.create_table(
             Table::create()
                 .table(WebhookDeliveries::Table)
@@ -128,7 +118,7 @@ impl MigrationTrait for Migration {
         )
         .await?;
         use WebhookDeliveries as D;
-        for (name, cols, unique) in [
+        for (name, columns, unique) in [
             ("webhook_deliveries_event", vec![D::WebhookId.into_iden(), D::EventId.into_iden()], true),
             ("webhook_deliveries_due", vec![D::Status.into_iden(), D::NextAttemptAt.into_iden()], false),
             (
@@ -142,7 +132,7 @@ impl MigrationTrait for Migration {
                 false,
             ),
         ] {
-            m.create_index(index(name, D::Table, cols, unique)).await?;
+            index(m, name, D::Table, columns, unique).await?;
         }
         m.create_table(
             Table::create()
@@ -159,12 +149,13 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
+        index(
+            m,
             "webhook_attempts_delivery",
             WebhookAttempts::Table,
-            vec![WebhookAttempts::DeliveryId.into_iden(), WebhookAttempts::Number.into_iden()],
+            cols([WebhookAttempts::DeliveryId.into_iden(), WebhookAttempts::Number.into_iden()]),
             false,
-        ))
+        )
         .await
     }
 
