@@ -150,3 +150,33 @@ fn describe(error: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_name_that_resolves_inward_is_not_called_and_a_literal_internal_address_is_refused() {
+        let policy = WebhookPolicy::default();
+        let client = client(&policy).expect("client");
+        let error = client.post("http://localhost:9/hook").send().await.expect_err("refused");
+        assert!(describe(&error).contains("internal addresses"), "{}", describe(&error));
+        let delivery = WebhookDelivery {
+            id: uuid::Uuid::now_v7(),
+            webhook_id: uuid::Uuid::now_v7(),
+            event_id: uuid::Uuid::now_v7(),
+            application_id: uuid::Uuid::now_v7(),
+            event_seq: 1,
+            kind: String::from("submitted"),
+            body: String::from("{}"),
+            status: String::from("pending"),
+            attempts: 0,
+            next_attempt_at: Utc::now(),
+            last_error: None,
+            created_at: Utc::now(),
+            delivered_at: None,
+        };
+        let refused = send(&client, &policy, "http://169.254.169.254/latest", "secret", &delivery, 0).await;
+        assert_eq!(refused, Err(String::from("refused: the address is on an internal network")));
+    }
+}
