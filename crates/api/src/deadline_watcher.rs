@@ -12,8 +12,7 @@ use crate::lease::Lease;
 
 /// Watches until the process ends, one round every `every`.
 pub async fn run(shared: Shared, every: Duration) {
-    let ttl = chrono::Duration::from_std(every * 3).unwrap_or(chrono::Duration::seconds(90));
-    let mut lease = Lease::new("deadline-watcher", ttl);
+    let mut lease = Lease::new("deadline-watcher", every);
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;

@@ -16,8 +16,11 @@ pub struct Lease {
 }
 
 impl Lease {
-    /// A claim on `name` lasting `ttl` from each renewal.
-    pub fn new(name: &'static str, ttl: Duration) -> Self {
+    /// A claim on `name` for work polled every `every`: it lasts three rounds, and at least 5 s so that fast
+    /// polling does not make a holder lose it over one slow round. A crashed holder's work moves to another
+    /// instance when that time has run out.
+    pub fn new(name: &'static str, every: std::time::Duration) -> Self {
+        let ttl = Duration::from_std(every * 3).unwrap_or(Duration::MAX).max(Duration::seconds(5));
         Lease { name, holder: format!("{}-{}", std::process::id(), Uuid::now_v7()), ttl, held_until: None }
     }
 

@@ -33,9 +33,7 @@ pub fn event_of(message: &OutboxMessage) -> ApplicationEvent {
 /// Dispatches until the process ends: a round whenever a request commits something on this instance, and every
 /// `every` in any case (rows committed through other instances).
 pub async fn run(shared: Shared, every: Duration) {
-    let ttl =
-        chrono::Duration::from_std((every * 20).max(Duration::from_secs(3))).unwrap_or(chrono::Duration::seconds(10));
-    let mut lease = Lease::new("outbox", ttl);
+    let mut lease = Lease::new("outbox", every);
     loop {
         tokio::select! {
             _ = shared.outbox_nudge.notified() => {}

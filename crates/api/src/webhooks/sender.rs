@@ -45,9 +45,7 @@ pub async fn run(shared: Shared, every: Duration) {
             return;
         }
     };
-    let ttl =
-        chrono::Duration::from_std((every * 20).max(Duration::from_secs(3))).unwrap_or(chrono::Duration::seconds(20));
-    let mut lease = Lease::new("webhooks", ttl);
+    let mut lease = Lease::new("webhooks", every);
     loop {
         tokio::select! {
             _ = shared.webhook_nudge.notified() => {}
