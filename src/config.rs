@@ -33,6 +33,9 @@ pub struct FileConfig {
     pub redis_prefix: Option<String>,
     /// How webhooks are sent.
     pub webhooks: Option<WebhooksSection>,
+    /// How many trusted reverse proxies stand in front of the server (default 0): each appends the address it
+    /// saw to `X-Forwarded-For`, and limits per client count the address that many entries from the right.
+    pub forwarded_hops: Option<usize>,
 }
 
 /// The `webhooks:` section of the config file; `SIMPUL_WEBHOOK_RETRY_BASE_MS`, `SIMPUL_WEBHOOK_MAX_ATTEMPTS`,
@@ -206,6 +209,11 @@ pub fn webhook_policy() -> anyhow::Result<simpul_api::webhooks::WebhookPolicy> {
         policy.allow_private_addresses = allow;
     }
     Ok(policy)
+}
+
+/// How many trusted proxies stand in front: `SIMPUL_FORWARDED_HOPS` over the config file's `forwarded_hops`.
+pub fn forwarded_hops() -> anyhow::Result<usize> {
+    Ok(parsed::<usize>("SIMPUL_FORWARDED_HOPS")?.or(FileConfig::load()?.forwarded_hops).unwrap_or(0))
 }
 
 /// How often a background task looks for work: the environment variable `name` in `unit`s, else `default`.

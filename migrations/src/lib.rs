@@ -8,6 +8,7 @@ mod m20261123_000001_initial;
 mod m20261123_000002_letter_signing;
 mod m20261123_000003_deadline_watch;
 mod m20261123_000004_webhooks;
+mod m20261201_000005_letter_archiving;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_letter_signing::Migration),
             Box::new(m20261123_000003_deadline_watch::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
+            Box::new(m20261201_000005_letter_archiving::Migration),
         ]
     }
 }

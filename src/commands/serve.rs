@@ -56,22 +56,37 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let letters = simpul_letters::Renderer::load_dir(&definitions).context("loading the letter templates")?;
     let shared_state = crate::config::shared_state()?;
     tracing::info!(redis = shared_state.status().label(), "shared state");
-    let settings = simpul_api::Settings { public_url, state: shared_state, webhooks: crate::config::webhook_policy()? };
+    let settings = simpul_api::Settings {
+        public_url,
+        state: shared_state,
+        webhooks: crate::config::webhook_policy()?,
+        forwarded_hops: crate::config::forwarded_hops()?,
+    };
     let state = AppState::new(store, &secret, templates, files, letters, settings)?;
-    // Letters signed just before a stop and not yet rendered are finished now, in the background.
-    let shared = state.shared.clone();
-    tokio::spawn(async move { simpul_api::letters::archive_pending(&shared).await });
-    // Background work, each done by one instance at a time (a lease in the database): handing the outbox to
-    // subscribers and webhooks, sending webhooks, giving deadline notices.
+    // Background work, supervised (a task that panics is logged and started again; `/readyz` names it meanwhile).
+    // Each but the database watch is done by one instance at a time (a lease in the database): handing the outbox
+    // to subscribers and webhooks, sending webhooks, giving deadline notices, archiving signed letters.
     use crate::config::interval;
     use std::time::Duration;
     let ms = Duration::from_millis(1);
     let outbox = interval("SIMPUL_OUTBOX_POLL_MS", Duration::from_millis(250), ms)?;
-    tokio::spawn(simpul_api::outbox_dispatcher::run(state.shared.clone(), outbox));
     let webhooks = interval("SIMPUL_WEBHOOK_POLL_MS", Duration::from_secs(1), ms)?;
-    tokio::spawn(simpul_api::webhooks::sender::run(state.shared.clone(), webhooks));
     let deadlines = interval("SIMPUL_DEADLINE_WATCH_SECS", Duration::from_secs(30), Duration::from_secs(1))?;
-    tokio::spawn(simpul_api::deadline_watcher::run(state.shared.clone(), deadlines));
+    let archive = interval("SIMPUL_ARCHIVE_POLL_MS", Duration::from_secs(2), ms)?;
+    let tasks = state.shared.tasks.clone();
+    let shared = state.shared.clone();
+    tasks.spawn("database-watch", move || {
+        let shared = shared.clone();
+        async move { shared.store.watch_database(Duration::from_secs(1)).await }
+    });
+    let shared = state.shared.clone();
+    tasks.spawn("outbox", move || simpul_api::outbox_dispatcher::run(shared.clone(), outbox));
+    let shared = state.shared.clone();
+    tasks.spawn("webhooks", move || simpul_api::webhooks::sender::run(shared.clone(), webhooks));
+    let shared = state.shared.clone();
+    tasks.spawn("deadline-watcher", move || simpul_api::deadline_watcher::run(shared.clone(), deadlines));
+    let shared = state.shared.clone();
+    tasks.spawn("letter-archiver", move || simpul_api::letter_archiver::run(shared.clone(), archive));
     simpul_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

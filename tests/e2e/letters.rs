@@ -50,6 +50,20 @@ fn check_on_page(url: &str, pdf: &[u8]) -> String {
     response.body_mut().read_to_string().expect("page")
 }
 
+/// The application's letters once the archiver has stored them (it works apart from the signing's answer).
+fn archived(server: &Server, id: &str) -> serde_json::Value {
+    let started = std::time::Instant::now();
+    loop {
+        let letters =
+            server.as_user("kepala_dinas@bulukumba", LETTERS, json!({ "id": id }))["application"]["letters"].clone();
+        if letters[0]["sha256"].is_string() {
+            return letters;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{}: never archived", server.backend);
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn a_signed_letter_is_rendered_once_archived_and_verifiable() {
     for server in servers() {
@@ -68,8 +82,7 @@ fn a_signed_letter_is_rendered_once_archived_and_verifiable() {
         assert_eq!(code, "FORBIDDEN");
 
         flow.walk(&["tandatangani"]);
-        let letters =
-            server.as_user("kepala_dinas@bulukumba", LETTERS, json!({ "id": id }))["application"]["letters"].clone();
+        let letters = archived(&server, &id);
         let letter = &letters[0];
         let number = letter["number"].as_str().expect("number");
         assert!(

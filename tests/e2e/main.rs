@@ -8,6 +8,7 @@ mod apikeys;
 mod deadlines;
 mod documents;
 mod flows;
+mod hardening;
 mod instances;
 mod letters;
 mod outage;

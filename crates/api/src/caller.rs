@@ -2,14 +2,14 @@
 //! that follows from it. The tenant always comes from the credentials; a tenant argument is only checked
 //! against them.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::net::IpAddr;
 
+use axum::http::HeaderMap;
 use simpul_engine::Actor;
 use simpul_store::auth::{ApiPrincipal, ApiScope};
 use simpul_store::{Principal, TenantScope};
 
+use crate::Services;
 use crate::error::{ApiError, ApiResult};
 
 /// The authenticated caller of a request.
@@ -23,7 +23,42 @@ pub enum Caller {
     ApiKey(ApiPrincipal),
 }
 
+/// The credential of an `Authorization` header: `Bearer <token>` or `Bearer <API key>`, the scheme in any case
+/// (RFC 7235 §2.1: auth schemes are case-insensitive).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, credential) = value.trim().split_once(char::is_whitespace)?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| credential.trim()).filter(|c| !c.is_empty())
+}
+
 impl Caller {
+    /// Who the `Authorization` header says is calling. Missing or invalid credentials make an anonymous caller;
+    /// a database that cannot be asked is an error (UNAVAILABLE), never taken for a missing login.
+    pub async fn authenticate(shared: &Services, headers: &HeaderMap) -> ApiResult<Caller> {
+        let Some(credential) = bearer(headers) else { return Ok(Caller::Anonymous) };
+        let unavailable = |error: simpul_store::StoreError| -> ApiResult<Caller> {
+            match error {
+                simpul_store::StoreError::BadCredentials | simpul_store::StoreError::NotFound { .. } => {
+                    Ok(Caller::Anonymous)
+                }
+                other => Err(other.into()),
+            }
+        };
+        if credential.starts_with("spl_") {
+            return match shared.store.authenticate_api_key(credential).await {
+                Ok(key) => Ok(Caller::ApiKey(key)),
+                Err(error) => unavailable(error),
+            };
+        }
+        match shared.tokens.verify(credential) {
+            Some(user) => match shared.store.principal_by_id(user).await {
+                Ok(principal) => Ok(Caller::User(principal)),
+                Err(error) => unavailable(error),
+            },
+            None => Ok(Caller::Anonymous),
+        }
+    }
+
     /// The tenant the caller acts for. A user with several tenants names one with `tenant`; a given `tenant`
     /// must be one of the caller's.
     pub fn scope(&self, tenant: Option<&str>) -> ApiResult<TenantScope> {
@@ -74,46 +109,60 @@ pub fn sees_personal_data(runtime: &simpul_store::TenantRuntime, actor: &Actor) 
     runtime.tenant.roles.iter().any(|r| r.sees_personal_data && actor.roles.contains(&r.code))
 }
 
-/// Slows down guessing: after [`LoginLimiter::MAX_FAILURES`] failed logins for one username within
-/// [`LoginLimiter::WINDOW`], further attempts are refused until the window has passed.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+/// Where a request came from, for limits per client. Behind a reverse proxy the peer is the proxy, so a
+/// deployment names how many trusted proxies stand in front (`SIMPUL_FORWARDED_HOPS`); each appends the address
+/// it saw to `X-Forwarded-For`, and the client is the entry that many from the right. Entries further left are
+/// the client's own claim and are never trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl ClientAddress {
+    /// The client of a request from `peer` with `headers`, behind `hops` trusted proxies.
+    pub fn from_request(peer: Option<IpAddr>, headers: &HeaderMap, hops: usize) -> Self {
+        if hops == 0 {
+            return ClientAddress(peer);
+        }
+        let forwarded: Vec<&str> = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect();
+        let claimed = forwarded.len().checked_sub(hops).and_then(|i| forwarded.get(i));
+        ClientAddress(claimed.and_then(|a| a.parse().ok()).or(peer))
+    }
+
+    /// The key of limits per address ("unknown" when there is none, as in tests without a socket).
+    pub fn key(&self) -> String {
+        self.0.map_or_else(|| String::from("unknown"), |ip| ip.to_string())
+    }
 }
 
-impl LoginLimiter {
-    /// Failures allowed in a window.
-    pub const MAX_FAILURES: u32 = 5;
-    /// The window.
-    pub const WINDOW: Duration = Duration::from_secs(15 * 60);
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    /// Whether another attempt is allowed now.
-    pub fn check(&self, username: &str) -> ApiResult<()> {
-        let mut map = self.failures.lock().map_err(|_| ApiError::Internal(String::from("login limiter poisoned")))?;
-        if let Some((count, since)) = map.get(username).copied() {
-            if since.elapsed() > Self::WINDOW {
-                map.remove(username);
-            } else if count >= Self::MAX_FAILURES {
-                return Err(ApiError::RateLimited(String::from(
-                    "Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi",
-                )));
-            }
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for header in ["Bearer abc", "bearer abc", "BEARER   abc", "  Bearer abc  "] {
+            let mut headers = HeaderMap::new();
+            headers.insert(axum::http::header::AUTHORIZATION, header.parse().expect("header"));
+            assert_eq!(bearer(&headers), Some("abc"), "{header}");
         }
-        Ok(())
+        let mut headers = HeaderMap::new();
+        headers.insert(axum::http::header::AUTHORIZATION, "Basic abc".parse().expect("header"));
+        assert_eq!(bearer(&headers), None);
     }
 
-    /// Records a failure.
-    pub fn failed(&self, username: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            let entry = map.entry(username.to_string()).or_insert((0, Instant::now()));
-            entry.0 += 1;
-        }
-    }
-
-    /// Forgets the failures after a success.
-    pub fn succeeded(&self, username: &str) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.remove(username);
-        }
+    #[test]
+    fn only_the_trusted_proxies_say_who_the_client_is() {
+        let peer: IpAddr = "10.0.0.5".parse().expect("ip");
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", "6.6.6.6, 203.0.113.9".parse().expect("header"));
+        assert_eq!(ClientAddress::from_request(Some(peer), &headers, 0).key(), "10.0.0.5");
+        assert_eq!(ClientAddress::from_request(Some(peer), &headers, 1).key(), "203.0.113.9");
+        assert_eq!(ClientAddress::from_request(Some(peer), &headers, 2).key(), "6.6.6.6");
+        assert_eq!(ClientAddress::from_request(Some(peer), &headers, 3).key(), "10.0.0.5", "too few entries");
     }
 }

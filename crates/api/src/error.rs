@@ -32,8 +32,14 @@ pub enum ApiError {
     Refused(String),
     /// Too many attempts (`RATE_LIMITED`).
     RateLimited(String),
-    /// A service the request needs (the file store) is down; nothing was saved (`UNAVAILABLE`).
+    /// A service the request needs (the database, the file store) is down; nothing was saved (`UNAVAILABLE`).
     Unavailable(String),
+    /// The request did not finish in time (`TIMEOUT`); a change it made may or may not have been saved.
+    Timeout,
+    /// The GraphQL document costs more than the caller's budget allows (`QUERY_TOO_COMPLEX`); nothing ran.
+    TooComplex(String),
+    /// The HTTP request is not a GraphQL request this server can read (`BAD_REQUEST`); nothing ran.
+    BadRequest(String),
     /// A bug or an outage (`INTERNAL`); the detail goes to the log only.
     Internal(String),
 }
@@ -44,12 +50,18 @@ impl ApiError {
         match self {
             ApiError::Unauthenticated => String::from("Silakan masuk terlebih dahulu"),
             ApiError::Internal(_) => String::from("Terjadi kesalahan pada server; silakan coba lagi"),
+            ApiError::Timeout => String::from(
+                "Permintaan terlalu lama dan dihentikan; bila Anda mengubah data, periksa dulu apakah perubahan \
+                 tersimpan sebelum mengulang",
+            ),
             ApiError::Forbidden(m)
             | ApiError::NotFound(m)
             | ApiError::Conflict(m)
             | ApiError::Refused(m)
             | ApiError::RateLimited(m)
-            | ApiError::Unavailable(m) => m.clone(),
+            | ApiError::Unavailable(m)
+            | ApiError::TooComplex(m)
+            | ApiError::BadRequest(m) => m.clone(),
             ApiError::Validation { message, .. } => message.clone(),
         }
     }
@@ -66,7 +78,23 @@ impl ApiError {
             ApiError::RateLimited(_) => "RATE_LIMITED",
             ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
+            ApiError::Timeout => "TIMEOUT",
+            ApiError::TooComplex(_) => "QUERY_TOO_COMPLEX",
+            ApiError::BadRequest(_) => "BAD_REQUEST",
         }
+    }
+
+    /// The database cannot be reached: what every request that needs it is told meanwhile.
+    pub fn database_unavailable() -> Self {
+        ApiError::Unavailable(String::from("Basis data tidak dapat dihubungi; coba beberapa saat lagi"))
+    }
+
+    /// As a GraphQL server error (for errors raised outside resolvers: budget, timeout, authentication).
+    pub fn server_error(self) -> async_graphql::ServerError {
+        let error: async_graphql::Error = self.into();
+        let mut server_error = async_graphql::ServerError::new(error.message, None);
+        server_error.extensions = error.extensions;
+        server_error
     }
 
     /// A validation error about one field.
@@ -115,6 +143,11 @@ impl From<StoreError> for ApiError {
             StoreError::Refused(refusal) => refusal.into(),
             StoreError::Invalid(message) => ApiError::Validation { message, fields: vec![] },
             StoreError::BadCredentials => ApiError::Unauthenticated,
+            // The outage is logged once by the database watch, not by every request that meets it.
+            ref unreachable if unreachable.is_unavailable() => {
+                tracing::debug!(error = %unreachable, "database unreachable");
+                ApiError::database_unavailable()
+            }
             StoreError::Definitions { diagnostics } => ApiError::Validation {
                 message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),
                 fields: vec![String::from("yaml")],

@@ -117,27 +117,6 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     Ok(shared.store.letter(scope, letter.id).await?)
 }
 
-/// Archives letters left unrendered by a stopped process. Run at start-up; failures are logged and retried on
-/// the next start or the next read of the letter.
-pub async fn archive_pending(shared: &Services) {
-    let pending = match shared.store.unarchived_letters(&shared.store.system_access()).await {
-        Ok(pending) => pending,
-        Err(error) => return tracing::warn!(%error, "listing letters to archive"),
-    };
-    for letter in pending {
-        let (id, tenant) = (letter.id, letter.tenant_id.clone());
-        let result = async {
-            let scope = shared.store.system_scope(&tenant).await?;
-            archive(shared, &scope, letter).await
-        }
-        .await;
-        match result {
-            Ok(_) => tracing::info!(%tenant, letter = %id, "letter archived at start-up"),
-            Err(error) => tracing::warn!(%tenant, letter = %id, error = ?error, "letter not archived yet"),
-        }
-    }
-}
-
 /// A draft of a letter product of an application before it is signed: marked DRAFT, without number or QR.
 pub async fn preview(
     shared: &Services,

@@ -5,36 +5,38 @@ pub mod deadline_watcher;
 pub mod documents;
 pub mod error;
 pub mod graphql;
+mod graphql_http;
+mod graphql_ws;
 mod health;
 pub mod lease;
+pub mod letter_archiver;
 pub mod letters;
+pub mod limits;
 pub mod metrics;
 pub mod outbox_dispatcher;
+mod pages;
 mod public_page;
+mod security;
 pub mod shared_state;
+pub mod supervisor;
 pub mod token;
 mod verify_page;
 pub mod webhooks;
 
 use std::sync::Arc;
 
-use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::GraphQLResponse;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::HeaderMap;
-use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
 use simpul_store::Store;
 
-use caller::Caller;
 use token::TokenKeys;
 
-/// Largest GraphQL request body accepted, uploads aside.
+/// Largest GraphQL request body accepted, uploads aside (and the `operations` part of an upload): the largest
+/// real request, a form with its data, is a few KB; a megabyte leaves room and bounds what is read into memory.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Largest file in a multipart upload; each requirement's own limit (usually far lower) is checked while the file
-/// is stored.
+/// Largest file in a multipart upload: a scan of a KTP or a village letter is well under 5 MB, a multi-page PDF
+/// under 25; each requirement's own limit (usually far lower) is checked while the file is stored.
 pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
 /// What resolvers share.
@@ -61,6 +63,12 @@ pub struct Services {
     pub webhook_nudge: tokio::sync::Notify,
     /// How webhooks are sent.
     pub webhook_policy: webhooks::WebhookPolicy,
+    /// Wakes this instance's letter archiver when a signing committed.
+    pub archive_nudge: tokio::sync::Notify,
+    /// This instance's background tasks, for `/readyz`.
+    pub tasks: Arc<supervisor::Supervisor>,
+    /// How many trusted reverse proxies stand in front of the server (see [`caller::ClientAddress`]).
+    pub forwarded_hops: usize,
 }
 
 /// How this deployment runs, beyond the store and the files.
@@ -71,6 +79,8 @@ pub struct Settings {
     pub state: Arc<shared_state::SharedState>,
     /// How webhooks are sent.
     pub webhooks: webhooks::WebhookPolicy,
+    /// How many trusted reverse proxies stand in front of the server.
+    pub forwarded_hops: usize,
 }
 
 /// Shared services, as resolvers receive them.
@@ -109,112 +119,25 @@ impl AppState {
             outbox_nudge: tokio::sync::Notify::new(),
             webhook_nudge: tokio::sync::Notify::new(),
             webhook_policy: settings.webhooks,
+            archive_nudge: tokio::sync::Notify::new(),
+            tasks: Arc::default(),
+            forwarded_hops: settings.forwarded_hops,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }
 }
 
-/// Who the `Authorization` header says is calling: `Bearer <token>` or `Bearer <API key>`.
-async fn caller(shared: &Services, headers: &HeaderMap) -> Caller {
-    let Some(value) = headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-        return Caller::Anonymous;
-    };
-    let Some(credential) = value.strip_prefix("Bearer ").map(str::trim) else { return Caller::Anonymous };
-    if credential.starts_with("spl_") {
-        return match shared.store.authenticate_api_key(credential).await {
-            Ok(key) => Caller::ApiKey(key),
-            Err(_) => Caller::Anonymous,
-        };
-    }
-    match shared.tokens.verify(credential) {
-        Some(user) => match shared.store.principal_by_id(user).await {
-            Ok(principal) => Caller::User(principal),
-            Err(_) => Caller::Anonymous,
-        },
-        None => Caller::Anonymous,
-    }
-}
-
-/// Reads a GraphQL request: JSON up to [`BODY_LIMIT`], or a multipart upload (the GraphQL multipart request
-/// spec) whose file is spooled to a temporary file as it arrives, up to [`UPLOAD_LIMIT`].
-async fn read_request(request: axum::extract::Request) -> Result<async_graphql::Request, axum::response::Response> {
-    use futures_util::TryStreamExt;
-    let content_type =
-        request.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(String::from);
-    let options = async_graphql::http::MultipartOptions::default().max_file_size(UPLOAD_LIMIT).max_num_files(1);
-    let parsed = if content_type.as_deref().is_some_and(|c| c.starts_with("multipart/")) {
-        let body = request.into_body().into_data_stream().map_err(std::io::Error::other).into_async_read();
-        async_graphql::http::receive_body(content_type, body, options).await
-    } else {
-        let bytes = axum::body::to_bytes(request.into_body(), BODY_LIMIT)
-            .await
-            .map_err(|_| (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "Permintaan melebihi 1 MB").into_response())?;
-        async_graphql::http::receive_body(content_type, futures_util::io::Cursor::new(bytes), options).await
-    };
-    parsed.map_err(|error| (axum::http::StatusCode::BAD_REQUEST, error.to_string()).into_response())
-}
-
-async fn graphql(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: axum::extract::Request,
-) -> axum::response::Response {
-    let request = match read_request(request).await {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
-    let caller = caller(&state.shared, &headers).await;
-    let request = request.data(caller);
-    let response = match tokio::time::timeout(std::time::Duration::from_secs(30), state.schema.execute(request)).await {
-        Ok(response) => response,
-        Err(_) => async_graphql::Response::from_errors(vec![async_graphql::ServerError::new(
-            "Permintaan terlalu lama; coba lagi",
-            None,
-        )]),
-    };
-    GraphQLResponse::from(response).into_response()
-}
-
-async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").subscription_endpoint("/graphql/ws").finish())
-}
-
-/// Subscriptions over WebSocket (graphql-transport-ws or graphql-ws). The credentials come in the
-/// `connection_init` payload as `{ "Authorization": "Bearer …" }`.
-async fn graphql_ws(
-    State(state): State<AppState>,
-    protocol: async_graphql_axum::GraphQLProtocol,
-    upgrade: axum::extract::ws::WebSocketUpgrade,
-) -> axum::response::Response {
-    upgrade.protocols(async_graphql::http::ALL_WEBSOCKET_PROTOCOLS).on_upgrade(move |stream| {
-        let shared = state.shared.clone();
-        async_graphql_axum::GraphQLWebSocket::new(stream, state.schema.clone(), protocol)
-            .on_connection_init(move |payload| async move {
-                let mut headers = HeaderMap::new();
-                if let Some(value) = payload.get("Authorization").and_then(|v| v.as_str())
-                    && let Ok(value) = value.parse()
-                {
-                    headers.insert(axum::http::header::AUTHORIZATION, value);
-                }
-                let mut data = async_graphql::Data::default();
-                data.insert(caller(&shared, &headers).await);
-                Ok(data)
-            })
-            .serve()
-    })
-}
-
 /// The whole router.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
-        .route("/graphql/ws", get(graphql_ws))
+        .merge(graphql_http::routes())
         .merge(health::routes())
         .merge(documents::routes())
         .merge(verify_page::routes())
         .merge(public_page::routes())
         .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }
@@ -225,5 +148,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await
+    // The peer's address reaches handlers, for limits per client.
+    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use handlebars::Handlebars;
 use serde_json::{Value, json};
@@ -95,24 +95,23 @@ fn service_json(version: i32, d: &ServiceDefinition) -> Value {
 }
 
 async fn page(State(state): State<AppState>, Path(tenant): Path<String>) -> Response {
-    let store = &state.shared.store;
-    let not_found = || (StatusCode::NOT_FOUND, Html(String::from("<h1>Dinas tidak ditemukan</h1>"))).into_response();
-    let Ok(scope) = store.system_scope(&tenant).await else { return not_found() };
-    let (Ok(runtime), Ok(services)) =
-        (store.tenant_runtime(store.connection(), &scope).await, store.published_services(&scope).await)
-    else {
-        return (StatusCode::SERVICE_UNAVAILABLE, Html(String::from("<h1>Coba lagi sebentar lagi</h1>")))
-            .into_response();
+    let work = async {
+        match render(&state, &tenant).await {
+            Ok(html) => crate::pages::page(StatusCode::OK, html),
+            Err(error) => crate::pages::for_error(&error, "Dinas tidak ditemukan"),
+        }
     };
+    crate::pages::guarded(&state, work).await
+}
+
+async fn render(state: &AppState, tenant: &str) -> crate::error::ApiResult<String> {
+    let store = &state.shared.store;
+    let scope = store.system_scope(tenant).await?;
+    let runtime = store.tenant_runtime(store.connection(), &scope).await?;
+    let services = store.published_services(&scope).await?;
     let data = json!({
         "tenant": serde_json::to_value(&runtime.tenant).unwrap_or_default(),
         "services": services.iter().map(|(v, s)| service_json(v.version, s.definition())).collect::<Vec<_>>(),
     });
-    match registry().render("page", &data) {
-        Ok(html) => Html(html).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "rendering the public page");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html(String::from("<h1>Terjadi kesalahan</h1>"))).into_response()
-        }
-    }
+    registry().render("page", &data).map_err(|e| crate::error::ApiError::Internal(format!("public page: {e}")))
 }

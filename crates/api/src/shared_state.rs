@@ -1,4 +1,4 @@
-//! What the instances of one deployment share: failed-login counts, idempotency keys in flight, the fan-out of
+//! What the instances of one deployment share: attempt counts (logins, tracking), idempotency keys in flight, the fan-out of
 //! application events to subscriptions, and the notice that definitions changed (each instance then forgets its
 //! cached published versions and calendars). With `REDIS_URL`, Redis holds them, so that every instance behind a load
 //! balancer sees the same; without it, this process holds them (one instance).
@@ -17,9 +17,9 @@ use redis::AsyncCommands;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::sync::{RwLock, broadcast};
 
-use crate::caller::LoginLimiter;
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::subscription::ApplicationEvent;
+use crate::limits::{Forgive, Limit, LocalCounters};
 
 /// How long a claimed idempotency key stays claimed if its request dies.
 const CLAIM: Duration = Duration::from_secs(30);
@@ -31,7 +31,8 @@ pub struct SharedState {
     redis: Option<Redis>,
     /// Prefix of every key and channel, so that deployments can share a Redis (default `simpul`).
     prefix: String,
-    logins: LoginLimiter,
+    /// Attempt counts of this process, when Redis is off or down.
+    counters: LocalCounters,
     /// This instance's subscribers.
     events: broadcast::Sender<ApplicationEvent>,
     /// What this instance does when definitions changed anywhere (forget its cached definitions).
@@ -112,7 +113,7 @@ impl SharedState {
         Arc::new(SharedState {
             redis: None,
             prefix: String::new(),
-            logins: LoginLimiter::default(),
+            counters: LocalCounters::default(),
             events: broadcast::channel(1024).0,
             on_definitions: std::sync::OnceLock::new(),
         })
@@ -125,7 +126,7 @@ impl SharedState {
         let state = Arc::new(SharedState {
             redis: Some(Redis { client, manager: RwLock::new(None), up: AtomicBool::new(false) }),
             prefix: prefix.to_string(),
-            logins: LoginLimiter::default(),
+            counters: LocalCounters::default(),
             events: broadcast::channel(1024).0,
             on_definitions: std::sync::OnceLock::new(),
         });
@@ -201,54 +202,56 @@ impl SharedState {
         let _ = self.events.send(event);
     }
 
-    /// Refuses a login for a username with too many recent failures, across instances.
-    pub async fn login_check(&self, username: &str) -> ApiResult<()> {
-        if let Some(mut conn) = self.connection().await {
-            match conn.get::<_, Option<u32>>(self.login_key(username)).await {
-                Ok(count) if count.unwrap_or(0) >= LoginLimiter::MAX_FAILURES => {
-                    return Err(ApiError::RateLimited(String::from(
-                        "Terlalu banyak percobaan masuk yang gagal; coba lagi 15 menit lagi",
-                    )));
+    /// Counts an attempt of `limit`'s kind for `key` across instances, before the secret is checked; refused
+    /// (`RATE_LIMITED`) when the window already holds `limit.max` attempts, so that concurrent requests cannot
+    /// get more checks than that.
+    pub async fn attempt(&self, limit: &Limit, key: &str) -> ApiResult<()> {
+        let allowed = match self.connection().await {
+            Some(mut conn) => {
+                let counter = self.counter_key(limit, key);
+                let counted: redis::RedisResult<(u32,)> = redis::pipe()
+                    .atomic()
+                    .incr(&counter, 1)
+                    .cmd("EXPIRE")
+                    .arg(&counter)
+                    .arg(limit.window.as_secs())
+                    .arg("NX")
+                    .ignore()
+                    .query_async(&mut conn)
+                    .await;
+                match counted {
+                    Ok((count,)) => count <= limit.max,
+                    Err(error) => {
+                        self.failed("attempt count", &error);
+                        self.counters.attempt(limit, key)
+                    }
                 }
-                Ok(_) => return Ok(()),
-                Err(error) => self.failed("login check", &error),
             }
-        }
-        self.logins.check(username)
+            None => self.counters.attempt(limit, key),
+        };
+        if allowed { Ok(()) } else { Err(ApiError::RateLimited(String::from(limit.message))) }
     }
 
-    /// Counts a failed login; the count expires with the window that started with the first failure.
-    pub async fn login_failed(&self, username: &str) {
-        if let Some(mut conn) = self.connection().await {
-            let key = self.login_key(username);
-            let window = LoginLimiter::WINDOW.as_secs() as i64;
-            let counted: redis::RedisResult<()> = redis::pipe()
-                .atomic()
-                .incr(&key, 1)
-                .ignore()
-                .cmd("EXPIRE")
-                .arg(&key)
-                .arg(window)
-                .arg("NX")
-                .ignore()
-                .query_async(&mut conn)
-                .await;
-            match counted {
-                Ok(()) => return,
-                Err(error) => self.failed("login count", &error),
+    /// Takes back an attempt that succeeded: the whole count (`Reset`) or this attempt (`One`).
+    pub async fn forgive(&self, limit: &Limit, key: &str, how: Forgive) {
+        self.counters.forgive(limit, key, how);
+        let Some(mut conn) = self.connection().await else { return };
+        let counter = self.counter_key(limit, key);
+        let done: redis::RedisResult<()> = match how {
+            Forgive::Reset => conn.del(&counter).await,
+            // DECR only a count that still exists: one that expired meanwhile must not come back without a TTL.
+            Forgive::One => {
+                redis::cmd("EVAL")
+                    .arg("if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end return 0")
+                    .arg(1)
+                    .arg(&counter)
+                    .query_async(&mut conn)
+                    .await
             }
+        };
+        if let Err(error) = done {
+            self.failed("attempt forgiven", &error);
         }
-        self.logins.failed(username);
-    }
-
-    /// Forgets the failures of a username after a success.
-    pub async fn login_succeeded(&self, username: &str) {
-        if let Some(mut conn) = self.connection().await
-            && let Err(error) = conn.del::<_, ()>(self.login_key(username)).await
-        {
-            self.failed("login reset", &error);
-        }
-        self.logins.succeeded(username);
     }
 
     /// Claims an idempotency key while its request runs, across instances; false when another request holds
@@ -302,8 +305,8 @@ impl SharedState {
         format!("{}:events", self.prefix)
     }
 
-    fn login_key(&self, username: &str) -> String {
-        format!("{}:login:{username}", self.prefix)
+    fn counter_key(&self, limit: &Limit, key: &str) -> String {
+        format!("{}:{}:{key}", self.prefix, limit.name)
     }
 
     fn claim_key(&self, tenant: &str, key: &str) -> String {

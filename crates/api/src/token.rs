@@ -8,6 +8,10 @@ use uuid::Uuid;
 /// How long a token is valid.
 pub const TOKEN_HOURS: i64 = 10;
 
+/// How far past its expiry a token is still accepted: the instances' clocks are kept by NTP to well under a
+/// second, so 5 s covers their drift (jsonwebtoken's default of 60 s would accept an expired token for a minute).
+const LEEWAY_SECONDS: u64 = 5;
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
@@ -38,7 +42,28 @@ impl TokenKeys {
 
     /// The user a valid, unexpired token names.
     pub fn verify(&self, token: &str) -> Option<Uuid> {
-        let data = decode::<Claims>(token, &self.decoding, &Validation::new(Algorithm::HS256)).ok()?;
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECONDS;
+        let data = decode::<Claims>(token, &self.decoding, &validation).ok()?;
         Uuid::parse_str(&data.claims.sub).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token_expiring_in(keys: &TokenKeys, seconds: i64) -> String {
+        let now = Utc::now().timestamp();
+        let claims = Claims { sub: Uuid::nil().to_string(), exp: now + seconds, iat: now - 36_000 };
+        encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("token")
+    }
+
+    #[test]
+    fn expiry_is_checked_with_five_seconds_of_leeway() {
+        let keys = TokenKeys::new(b"a secret of at least thirty-two bytes!!");
+        assert_eq!(keys.verify(&token_expiring_in(&keys, 60)), Some(Uuid::nil()));
+        assert_eq!(keys.verify(&token_expiring_in(&keys, -2)), Some(Uuid::nil()), "within the leeway");
+        assert_eq!(keys.verify(&token_expiring_in(&keys, -30)), None, "expired 30 s ago");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use handlebars::Handlebars;
 use serde_json::{Value, json};
@@ -36,10 +36,10 @@ fn registry() -> &'static Handlebars<'static> {
 }
 
 async fn verification(state: &AppState, code: &str) -> Result<LetterVerification, Response> {
-    crate::letters::verify_code(&state.shared, code).await.map(Into::into).map_err(|error| {
-        tracing::error!(?error, "verification failed");
-        (StatusCode::SERVICE_UNAVAILABLE, "Layanan verifikasi sedang tidak tersedia").into_response()
-    })
+    crate::letters::verify_code(&state.shared, code)
+        .await
+        .map(Into::into)
+        .map_err(|error| crate::pages::for_error(&error, "Surat tidak ditemukan"))
 }
 
 fn html(v: &LetterVerification, upload: Option<String>) -> Response {
@@ -60,7 +60,7 @@ fn html(v: &LetterVerification, upload: Option<String>) -> Response {
     }
     let status = if v.valid { StatusCode::OK } else { StatusCode::NOT_FOUND };
     match registry().render("verify", &data) {
-        Ok(body) => (status, Html(body)).into_response(),
+        Ok(body) => crate::pages::page(status, body),
         Err(error) => {
             tracing::error!(%error, "verification page");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -69,10 +69,13 @@ fn html(v: &LetterVerification, upload: Option<String>) -> Response {
 }
 
 async fn page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
-    match verification(&state, &code).await {
-        Ok(v) => html(&v, None),
-        Err(response) => response,
-    }
+    let work = async {
+        match verification(&state, &code).await {
+            Ok(v) => html(&v, None),
+            Err(response) => response,
+        }
+    };
+    crate::pages::guarded(&state, work).await
 }
 
 /// Compares an uploaded PDF's SHA-256 with the original's.

@@ -43,8 +43,9 @@ pub struct Bindings<'a> {
     pub facts: &'a Facts,
 }
 
-fn compile(at: String, source: &str) -> Result<cel::Program, ServiceError> {
-    cel::Program::compile(source).map_err(|e| ServiceError { at, message: e.to_string() })
+/// Compiles through the definitions' one entry for expressions, which checks their size and shape first.
+fn compile(at: String, expression: &simpul_definitions::expr::Expression) -> Result<cel::Program, ServiceError> {
+    expression.compile().map_err(|e| ServiceError { at, message: e.message })
 }
 
 fn to_cel(value: &serde_json::Value) -> Option<cel::Value> {
@@ -61,19 +62,18 @@ impl Service {
     pub fn new(definition: ServiceDefinition, version: u32) -> Result<Self, ServiceError> {
         let mut rules = HashMap::new();
         for rule in &definition.rules {
-            rules.insert(rule.code.clone(), compile(format!("rule {}", rule.code), rule.check.as_str())?);
+            rules.insert(rule.code.clone(), compile(format!("rule {}", rule.code), &rule.check)?);
         }
         let mut field_conditions = HashMap::new();
         for field in &definition.fields {
             if let Some(when) = &field.when {
-                field_conditions.insert(field.code.clone(), compile(format!("field {}", field.code), when.as_str())?);
+                field_conditions.insert(field.code.clone(), compile(format!("field {}", field.code), when)?);
             }
         }
         let mut requirement_conditions = HashMap::new();
         for req in &definition.persyaratan {
             if let Some(when) = &req.when {
-                requirement_conditions
-                    .insert(req.code.clone(), compile(format!("requirement {}", req.code), when.as_str())?);
+                requirement_conditions.insert(req.code.clone(), compile(format!("requirement {}", req.code), when)?);
             }
         }
         Ok(Service {

@@ -13,13 +13,26 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
 }
 
+/// A cell as a spreadsheet program must read it: text. Following OWASP's advice on CSV injection, a cell that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return — which Excel, LibreOffice and Google Sheets would
+/// take for the start of a formula — gets a leading apostrophe, which they show as text and do not evaluate.
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
 impl Table {
-    /// As CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the accents right).
+    /// As CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read the accents right). Every cell is
+    /// [`neutralised`], so that an applicant's name or address cannot become a formula in the officer's
+    /// spreadsheet.
     pub fn to_csv(&self) -> LettersResult<Vec<u8>> {
         let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-        writer.write_record(&self.headers).map_err(|e| LettersError::Export(e.to_string()))?;
+        let record = |cells: &[String]| cells.iter().map(|c| neutralised(c).into_owned()).collect::<Vec<_>>();
+        writer.write_record(record(&self.headers)).map_err(|e| LettersError::Export(e.to_string()))?;
         for row in &self.rows {
-            writer.write_record(row).map_err(|e| LettersError::Export(e.to_string()))?;
+            writer.write_record(record(row)).map_err(|e| LettersError::Export(e.to_string()))?;
         }
         writer.into_inner().map_err(|e| LettersError::Export(e.to_string()))
     }

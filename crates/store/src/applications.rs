@@ -279,9 +279,18 @@ impl Store {
             .await?;
         let Some(row) = row else { return Ok(None) };
         let record = ApplicationRecord::try_from(row)?;
+        let (service, _) = self.runtime_for(&TenantScope::new(record.tenant_id.clone()), &record).await?;
         let nik = nik.trim();
         let is_nik = nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit());
-        let matches = is_nik && record.state.data.values().any(|v| v.as_str() == Some(nik));
+        // Only the applicant's own NIK (the field the definition marks `subject`), never another 16-digit value
+        // of the form (a No. KK, a family member's NIK).
+        let subject = service
+            .definition()
+            .fields
+            .iter()
+            .find(|f| f.subject && f.field_type == simpul_definitions::model::FieldType::Nik);
+        let matches =
+            is_nik && subject.and_then(|f| record.state.data.get(&f.code)).and_then(|v| v.as_str()) == Some(nik);
         Ok(matches.then_some(Tracking {
             tenant_id: record.tenant_id,
             service_code: record.service_code,

@@ -72,17 +72,37 @@ fn argon() -> Argon2<'static> {
     Argon2::default()
 }
 
-/// Hashes a password with argon2id and a random salt.
-pub fn hash_password(password: &str) -> StoreResult<String> {
-    let salt = SaltString::generate(&mut OsRng);
-    argon()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError::Invalid(format!("cannot hash password: {e}")))
+/// How many password hashes are computed at once, at most: one per core. Each takes 19 MiB and a core for tens of
+/// milliseconds, so a burst of logins waits here, on the blocking pool, instead of taking the async workers and
+/// the memory that every other request needs.
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
+
+/// Runs password hashing work on the blocking pool, a few at a time ([`HASHING`]).
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> StoreResult<T> {
+    let _permit = HASHING.acquire().await.map_err(|e| StoreError::Task(e.to_string()))?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| StoreError::Task(e.to_string()))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| argon().verify_password(password.as_bytes(), &parsed).is_ok())
+/// Hashes a password with argon2id and a random salt, off the async workers.
+async fn hash_password(password: &str) -> StoreResult<String> {
+    let password = password.to_string();
+    hashing(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await?
+    .map_err(|e| StoreError::Task(format!("cannot hash password: {e}")))
+}
+
+/// Checks a password against a stored hash, off the async workers.
+async fn verify_password(password: &str, hash: &str) -> StoreResult<bool> {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    hashing(move || {
+        PasswordHash::new(&hash).is_ok_and(|parsed| argon().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
 }
 
 fn sha256_hex(text: &str) -> String {
@@ -114,7 +134,7 @@ impl Store {
                 return Err(StoreError::Invalid(format!("dinas `{tenant}` tidak dikenal")));
             }
         }
-        let hash = hash_password(password)?;
+        let hash = hash_password(password).await?;
         self.insert_user(username, display_name, &hash, grants).await
     }
 
@@ -164,7 +184,7 @@ impl Store {
     /// caller (`simpul serve --demo`) refuses any other address. The usual password rules do not apply.
     pub async fn ensure_demo_users(&self, password: &str) -> StoreResult<Vec<String>> {
         let mut names = Vec::new();
-        let hash = hash_password(password)?;
+        let hash = hash_password(password).await?;
         let tenants = tenant::Entity::find().all(&self.db).await?;
         let mut provinces = std::collections::BTreeSet::new();
         for t in &tenants {
@@ -198,12 +218,12 @@ impl Store {
         let found = user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await?;
         let Some(found) = found.filter(|u| !u.disabled) else {
             // Spend the time a real check takes, so that timing does not tell which usernames exist.
-            static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-            let dummy = DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default());
-            let _ = verify_password(password, dummy);
+            static DUMMY: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+            let dummy = DUMMY.get_or_try_init(|| hash_password("not a password")).await?;
+            let _ = verify_password(password, dummy).await?;
             return Err(StoreError::BadCredentials);
         };
-        if !verify_password(password, &found.password_hash) {
+        if !verify_password(password, &found.password_hash).await? {
             return Err(StoreError::BadCredentials);
         }
         self.principal(found).await

@@ -15,12 +15,44 @@ pub fn default_url() -> String {
     format!("sqlite://{DEFAULT_SQLITE_PATH}?mode=rwc")
 }
 
+/// How long the server waits for PostgreSQL before it tells the caller the database is unavailable. A request that
+/// cannot reach the database must be answered within 5 s, never hang with its connection (and its pool slot).
+pub mod timeouts {
+    use std::time::Duration;
+
+    /// Opening a connection: on loopback or a LAN it takes milliseconds; a server that has not answered in 3 s is
+    /// down or unreachable.
+    pub const CONNECT: Duration = Duration::from_secs(3);
+    /// Waiting for a pooled connection (and its liveness check): past 3 s the pool is exhausted by connections
+    /// that hang, which is an outage too.
+    pub const ACQUIRE: Duration = Duration::from_secs(3);
+    /// PostgreSQL's `statement_timeout` on the server's connections: no statement of a request needs seconds (the
+    /// slowest, a page at a million rows, takes milliseconds); one that runs longer is cancelled so that it does
+    /// not hold its connection and locks.
+    pub const STATEMENT: &str = "5s";
+    /// PostgreSQL's `idle_in_transaction_session_timeout`: a transaction left open by a client that vanished
+    /// would hold its row locks; the server ends it after 10 s.
+    pub const IDLE_IN_TRANSACTION: &str = "10s";
+}
+
+/// Opens a connection pool for the server: as [`connect`], with the [`timeouts`] on PostgreSQL and the server's
+/// TCP keepalive (probe after 10 s idle, every 5 s, give up after 3), so that PostgreSQL ends the session of a
+/// server that vanished instead of keeping its locks. sqlx offers no TCP socket options on the client side; the
+/// server's database watch (`Store::watch_database`) notices a connection that went silent instead.
+pub async fn connect_for_server(url: &str) -> StoreResult<DatabaseConnection> {
+    connect_with(url, true).await
+}
+
 /// Opens a connection pool.
 ///
 /// SQLite gets WAL mode, a busy timeout and foreign keys, and one connection: SQLite has one writer at a time,
 /// and a single pooled connection makes every transaction wait its turn instead of failing with "database is
 /// locked". PostgreSQL gets a pool sized for a server.
 pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
+    connect_with(url, false).await
+}
+
+async fn connect_with(url: &str, server: bool) -> StoreResult<DatabaseConnection> {
     if let Some(path) = url.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap_or(rest))
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -42,6 +74,18 @@ pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
         });
     } else {
         options.max_connections(32).min_connections(2);
+        if server {
+            options.connect_timeout(timeouts::CONNECT).acquire_timeout(timeouts::ACQUIRE);
+            options.map_sqlx_postgres_opts(|o| {
+                o.options([
+                    ("statement_timeout", timeouts::STATEMENT),
+                    ("idle_in_transaction_session_timeout", timeouts::IDLE_IN_TRANSACTION),
+                    ("tcp_keepalives_idle", "10"),
+                    ("tcp_keepalives_interval", "5"),
+                    ("tcp_keepalives_count", "3"),
+                ])
+            });
+        }
     }
     Ok(Database::connect(options).await?)
 }

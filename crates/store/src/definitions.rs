@@ -389,9 +389,17 @@ impl Store {
     ) -> StoreResult<DraftResult> {
         let runtime = self.tenant_runtime(&self.db, scope).await?;
         let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
-        let context = simpul_definitions::validate::TenantContext { tenant: &runtime.tenant, templates };
-        let (parsed, diagnostics) = simpul_definitions::validate::service_source(&file, &context);
-        if simpul_definitions::diagnostics::has_errors(&diagnostics) || parsed.is_none() {
+        let templates = templates.clone();
+        // Validation is CPU work (a YAML of up to a megabyte, every expression compiled): the blocking pool's.
+        let (parsed, diagnostics) = tokio::task::spawn_blocking(move || {
+            let context =
+                simpul_definitions::validate::TenantContext { tenant: &runtime.tenant, templates: &templates };
+            let (parsed, diagnostics) = simpul_definitions::validate::service_source(&file, &context);
+            (parsed.is_some(), diagnostics)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))?;
+        if simpul_definitions::diagnostics::has_errors(&diagnostics) || !parsed {
             return Ok(DraftResult { version: None, diagnostics });
         }
         let txn = self.db.begin().await?;

@@ -33,15 +33,41 @@ pub enum StoreError {
     /// A stored row could not be read back (a bug or a manual edit).
     #[error("stored data unreadable: {0}")]
     Corrupt(String),
+    /// Work handed to the blocking pool did not finish (it panicked, or the runtime is shutting down).
+    #[error("a worker task failed: {0}")]
+    Task(String),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
 }
 
 impl StoreError {
+    /// Whether the database could not be reached or gave up on the statement (connection refused or lost, pool
+    /// timed out, statement timeout, server shutting down): an outage to report as such, not a bug.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(error) = self else { return false };
+        match error {
+            sea_orm::DbErr::ConnectionAcquire(_) | sea_orm::DbErr::Conn(_) => true,
+            sea_orm::DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+            | sea_orm::DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => sqlx_unavailable(e),
+            _ => false,
+        }
+    }
+
     /// Whether a database error is the violation of a unique constraint.
     pub(crate) fn is_unique_violation(error: &sea_orm::DbErr) -> bool {
         matches!(error.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    }
+}
+
+fn sqlx_unavailable(error: &sea_orm::sqlx::Error) -> bool {
+    use sea_orm::sqlx::Error;
+    match error {
+        Error::Io(_) | Error::Tls(_) | Error::PoolTimedOut | Error::PoolClosed | Error::WorkerCrashed => true,
+        // SQLSTATE class 08 (connection exception), 57014 (statement timeout or cancel), 57P01–57P03 (the
+        // server is shutting down or not yet accepting connections).
+        Error::Database(db) => db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57")),
+        _ => false,
     }
 }
 

@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use simpul_engine::numbering::format_number;
 use uuid::Uuid;
 
@@ -41,6 +43,8 @@ pub struct LetterRecord {
     pub verification_code: Option<String>,
     /// Size of the archived PDF in bytes.
     pub size_bytes: Option<i64>,
+    /// Failed attempts at archiving it so far.
+    pub archive_attempts: i32,
 }
 
 impl From<letter::Model> for LetterRecord {
@@ -59,6 +63,7 @@ impl From<letter::Model> for LetterRecord {
             storage_key: m.storage_key,
             verification_code: m.verification_code,
             size_bytes: m.size_bytes,
+            archive_attempts: m.archive_attempts,
         }
     }
 }
@@ -111,6 +116,8 @@ pub(crate) async fn issue<C: ConnectionTrait>(
         storage_key: Set(None),
         verification_code: Set(None),
         size_bytes: Set(None),
+        archive_attempts: Set(0),
+        archive_retry_at: Set(None),
     }
     .insert(conn)
     .await?;
@@ -187,15 +194,45 @@ impl Store {
         Ok(updated.rows_affected == 1)
     }
 
-    /// Signed letters whose PDF is not archived yet (the process stopped between commit and rendering), across
-    /// tenants, for the server to finish at start-up.
-    pub async fn unarchived_letters(&self, _access: &SystemAccess) -> StoreResult<Vec<LetterRecord>> {
+    /// Signed letters whose PDF is not archived yet and whose next attempt is due at `now` (never tried, or their
+    /// wait after a failure has passed), oldest first, across tenants: the archiver's work.
+    pub async fn due_unarchived_letters(
+        &self,
+        _access: &SystemAccess,
+        now: DateTime<Utc>,
+        limit: u64,
+    ) -> StoreResult<Vec<LetterRecord>> {
         let rows = letter::Entity::find()
             .filter(letter::Column::Sha256.is_null())
+            .filter(
+                sea_orm::Condition::any()
+                    .add(letter::Column::ArchiveRetryAt.is_null())
+                    .add(letter::Column::ArchiveRetryAt.lte(now)),
+            )
             .order_by_asc(letter::Column::IssuedAt)
+            .limit(limit)
             .all(&self.db)
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
+    }
+
+    /// Records a failed attempt at archiving a letter: it is tried again at `retry_at`. Returns how many attempts
+    /// have failed.
+    pub async fn letter_archive_failed(
+        &self,
+        _access: &SystemAccess,
+        id: Uuid,
+        retry_at: DateTime<Utc>,
+    ) -> StoreResult<i32> {
+        letter::Entity::update_many()
+            .col_expr(letter::Column::ArchiveAttempts, Expr::col(letter::Column::ArchiveAttempts).add(1))
+            .col_expr(letter::Column::ArchiveRetryAt, retry_at.into())
+            .filter(letter::Column::Id.eq(id))
+            .filter(letter::Column::Sha256.is_null())
+            .exec(&self.db)
+            .await?;
+        let row = letter::Entity::find_by_id(id).one(&self.db).await?;
+        Ok(row.map_or(0, |r| r.archive_attempts))
     }
 
     /// What the public verification page may show of a letter, found by its id alone (the code's signature is

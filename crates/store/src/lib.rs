@@ -14,6 +14,7 @@ pub mod definitions;
 pub mod documents;
 mod entities;
 pub mod error;
+mod health;
 pub mod inbox;
 pub mod letters;
 pub mod outbox;
@@ -59,12 +60,19 @@ const FRESH: Duration = Duration::from_secs(30);
 pub struct Store {
     db: DatabaseConnection,
     caches: Arc<Caches>,
+    /// The URL connected to (the database watch opens its own connection to it).
+    url: Arc<str>,
+    health: Arc<health::DatabaseHealth>,
 }
 
 impl Store {
     /// Connects to `url` (`sqlite://…` or `postgres://…`).
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        Ok(Store { db: db::connect(url).await?, caches: Arc::default() })
+        Ok(Store::with_connection(db::connect(url).await?, url))
+    }
+
+    fn with_connection(db: DatabaseConnection, url: &str) -> Self {
+        Store { db, caches: Arc::default(), url: Arc::from(url), health: Arc::default() }
     }
 
     /// Applies every pending migration.
@@ -97,11 +105,11 @@ pub fn is_sqlite(url: &str) -> bool {
 }
 
 impl Store {
-    /// Opens the store the way the server starts: connects, applies the migrations on the embedded database
+    /// Opens the store the way the server starts: connects (with the server's [`db::timeouts`]), applies the migrations on the embedded database
     /// (on PostgreSQL they are applied by `simpul migrate`, and a database behind them is refused), and imports
     /// the shipped definitions when the database has none.
     pub async fn open(url: &str, definitions: &std::path::Path) -> StoreResult<Store> {
-        let store = Store::connect(url).await?;
+        let store = Store::with_connection(db::connect_for_server(url).await?, url);
         if is_sqlite(url) {
             store.migrate().await?;
         } else {

@@ -2,9 +2,11 @@
 
 mod admin;
 mod application;
+pub mod budget;
 mod letters;
 mod mutation;
 mod query;
+pub mod request_errors;
 mod service;
 pub mod subscription;
 mod webhooks;
@@ -32,12 +34,16 @@ pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation,
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// Builds the schema with the shared services.
+/// Builds the schema with the shared services. Each request has passed its caller's [`budget::Budget`] before
+/// it reaches the schema; async-graphql's own limits stay as a second line: depth 16 (the budget allows 12, and
+/// 16 to introspection, whose `ofType` chain is deep), complexity 5,000 and 50 directives.
 pub fn schema(shared: Shared) -> ApiSchema {
     Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
         .data(shared)
-        .limit_depth(12)
+        .limit_depth(budget::Budget::INTROSPECTION.depth as usize)
         .limit_complexity(5_000)
+        .limit_directives(budget::Budget::SIGNED_IN.directives as usize)
+        .extension(request_errors::RequestErrors)
         .finish()
 }
 

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::application::ApplicationView;
 use super::{caller, shared, view};
+use crate::caller::ClientAddress;
 use crate::error::{ApiError, ApiResult};
 
 /// A checklist answer.
@@ -143,22 +144,40 @@ pub struct Mutation;
 
 #[Object]
 impl Mutation {
-    /// Signs in; repeated failures for one username are refused for a while.
+    /// Signs in. Attempts are counted before the password is checked — per username (a success resets it) and per
+    /// client address (successes are not counted) — so that no burst of concurrent logins gets more checks than
+    /// the limits allow (`RATE_LIMITED`).
     async fn login(&self, ctx: &Context<'_>, username: String, password: String) -> ApiResult<LoginResult> {
+        use crate::limits::{Forgive, LOGIN_PER_ADDRESS, LOGIN_PER_USER};
         let shared = shared(ctx)?;
-        shared.state.login_check(&username).await?;
+        // Usernames are short; a longer one is not an account, and would only make long counter keys.
+        if username.chars().count() > 200 {
+            return Err(ApiError::field("username", "Nama pengguna terlalu panjang"));
+        }
+        let address = ctx.data_opt::<ClientAddress>().copied().unwrap_or(ClientAddress(None)).key();
+        let user = username.trim().to_lowercase();
+        shared.state.attempt(&LOGIN_PER_ADDRESS, &address).await?;
+        if let Err(refused) = shared.state.attempt(&LOGIN_PER_USER, &user).await {
+            // Not checked, so not a failure from this address.
+            shared.state.forgive(&LOGIN_PER_ADDRESS, &address, Forgive::One).await;
+            return Err(refused);
+        }
         match shared.store.login(&username, &password).await {
             Ok(principal) => {
-                shared.state.login_succeeded(&username).await;
+                shared.state.forgive(&LOGIN_PER_USER, &user, Forgive::Reset).await;
+                shared.state.forgive(&LOGIN_PER_ADDRESS, &address, Forgive::One).await;
                 let (token, expires_at) =
                     shared.tokens.issue(principal.user_id).map_err(|e| ApiError::Internal(e.to_string()))?;
                 Ok(LoginResult { token, expires_at, user_id: principal.user_id.to_string() })
             }
-            Err(simpul_store::StoreError::BadCredentials) => {
-                shared.state.login_failed(&username).await;
-                Err(ApiError::Unauthenticated)
+            // Counted already.
+            Err(simpul_store::StoreError::BadCredentials) => Err(ApiError::Unauthenticated),
+            Err(other) => {
+                // The password was never checked (the database is down): not a guess.
+                shared.state.forgive(&LOGIN_PER_USER, &user, Forgive::One).await;
+                shared.state.forgive(&LOGIN_PER_ADDRESS, &address, Forgive::One).await;
+                Err(other.into())
             }
-            Err(other) => Err(other.into()),
         }
     }
 
@@ -240,12 +259,10 @@ impl Mutation {
             tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
         let acted = count(shared, &scope, acted)?;
         shared.outbox_nudge.notify_one();
-        // The letters numbered by this signing are rendered and archived now. The signing is committed either
-        // way; a letter that fails here is archived at the next start or on its first download.
-        for letter in acted.letters.iter().cloned() {
-            if let Err(error) = crate::letters::archive(shared, &scope, letter).await {
-                tracing::error!(?error, application = %id, "letter not archived yet");
-            }
+        // The letters numbered by this signing are committed; the letter archiver renders and stores them now,
+        // apart from this request, whose answer depends on neither (and retries them while the store is down).
+        if !acted.letters.is_empty() {
+            shared.archive_nudge.notify_one();
         }
         view(ctx, &scope, acted.record).await
     }

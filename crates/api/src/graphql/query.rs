@@ -148,17 +148,36 @@ impl Query {
             .collect())
     }
 
-    /// Status of an application for the applicant: the tracking code and the NIK together. Public; no
-    /// personal data in the answer.
+    /// Status of an application for the applicant: the tracking code and the applicant's NIK together. Public;
+    /// no personal data in the answer. Once per request; limited per client address and, for wrong NIKs, per
+    /// tracking code (`RATE_LIMITED`).
     async fn track_application(
         &self,
         ctx: &Context<'_>,
         tracking_code: String,
         nik: String,
     ) -> ApiResult<TrackingView> {
+        use crate::limits::{Forgive, TRACK_PER_ADDRESS, TRACK_PER_CODE};
         let shared = shared(ctx)?;
+        // A tracking code is 11 characters; anything much longer is not one, and would only make long keys.
+        if tracking_code.chars().count() > 32 {
+            return Err(ApiError::field("trackingCode", "Kode pelacakan tidak dikenal"));
+        }
+        let address = ctx.data_opt::<crate::caller::ClientAddress>().map(|a| a.key()).unwrap_or_default();
+        let code = tracking_code.trim().to_uppercase();
+        shared.state.attempt(&TRACK_PER_ADDRESS, &address).await?;
+        shared.state.attempt(&TRACK_PER_CODE, &code).await?;
         let not_found = || ApiError::NotFound(String::from("Permohonan tidak ditemukan; periksa kode dan NIK"));
-        let found = shared.store.track(&tracking_code, &nik).await?.ok_or_else(not_found)?;
+        let found = match shared.store.track(&code, &nik).await {
+            Ok(Some(found)) => found,
+            // Counted against the code: a wrong NIK.
+            Ok(None) => return Err(not_found()),
+            Err(error) => {
+                shared.state.forgive(&TRACK_PER_CODE, &code, Forgive::One).await;
+                return Err(error.into());
+            }
+        };
+        shared.state.forgive(&TRACK_PER_CODE, &code, Forgive::One).await;
         let scope = shared.store.system_scope(&found.tenant_id).await?;
         let (_, service) = shared.store.published_service(&scope, &found.service_code).await?;
         let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;

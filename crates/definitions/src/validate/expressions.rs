@@ -22,55 +22,66 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     let form_names: BTreeSet<&str> = fields.union(&derived).copied().collect();
     let rule_names: BTreeSet<&str> = form_names.union(&facts).copied().collect();
 
-    let check_one =
-        |r: &mut Reporter<'_>, path: String, expr: &Expression, known: &BTreeSet<&str>, own: Option<&str>| {
-            let names = match expr.variables() {
-                Ok(names) => names,
-                Err(e) => {
-                    r.error(
+    let check_one = |r: &mut Reporter<'_>,
+                     path: String,
+                     expr: &Expression,
+                     known: &BTreeSet<&str>,
+                     own: Option<&str>| {
+        let names = match expr.variables() {
+            Ok(names) => names,
+            // Too large to parse safely: said without quoting the expression, which may be megabytes.
+            Err(e) if e.too_large => {
+                r.error(
                         "expression",
                         &path,
-                        format!("`{expr}` is not a valid expression: {e}"),
-                        "write a CEL expression, e.g. `usia >= 17` or `tujuan == \"lainnya\"`",
+                        format!("ekspresi tidak diperiksa: {e}"),
+                        "tulis syarat yang pendek, misalnya `usia >= 17 && dtks_terdaftar`; syarat yang rumit dipecah menjadi beberapa aturan",
                     );
-                    return Vec::new();
-                }
-            };
-            for name in &names {
-                if Some(name.as_str()) == own {
-                    r.error(
-                        "unknown-name",
-                        &path,
-                        format!("field `{name}` depends on itself"),
-                        "a field's condition must use other fields",
-                    );
-                } else if !known.contains(name.as_str()) {
-                    let hint = if facts.contains(name.as_str()) {
-                        String::from(
-                            "registry facts are known only in rules checked by actions, not in form conditions",
-                        )
-                    } else {
-                        format!("known names: {}", codes(known.iter().copied()))
-                    };
-                    r.error(
-                        "unknown-name",
-                        &path,
-                        format!("`{name}` in `{expr}` is not a field, fact or derived value"),
-                        hint,
-                    );
-                } else if derived.contains(name.as_str()) && !has_subject {
-                    r.error(
-                        "missing-subject",
-                        &path,
-                        format!(
-                            "`{name}` is derived from the subject's NIK or birth date, but no field is marked `subject`"
-                        ),
-                        "add `subject: true` to the NIK (or birth-date) field of the person the service is for",
-                    );
-                }
+                return Vec::new();
             }
-            names
+            Err(e) => {
+                r.error(
+                    "expression",
+                    &path,
+                    format!("`{expr}` is not a valid expression: {e}"),
+                    "write a CEL expression, e.g. `usia >= 17` or `tujuan == \"lainnya\"`",
+                );
+                return Vec::new();
+            }
         };
+        for name in &names {
+            if Some(name.as_str()) == own {
+                r.error(
+                    "unknown-name",
+                    &path,
+                    format!("field `{name}` depends on itself"),
+                    "a field's condition must use other fields",
+                );
+            } else if !known.contains(name.as_str()) {
+                let hint = if facts.contains(name.as_str()) {
+                    String::from("registry facts are known only in rules checked by actions, not in form conditions")
+                } else {
+                    format!("known names: {}", codes(known.iter().copied()))
+                };
+                r.error(
+                    "unknown-name",
+                    &path,
+                    format!("`{name}` in `{expr}` is not a field, fact or derived value"),
+                    hint,
+                );
+            } else if derived.contains(name.as_str()) && !has_subject {
+                r.error(
+                    "missing-subject",
+                    &path,
+                    format!(
+                        "`{name}` is derived from the subject's NIK or birth date, but no field is marked `subject`"
+                    ),
+                    "add `subject: true` to the NIK (or birth-date) field of the person the service is for",
+                );
+            }
+        }
+        names
+    };
 
     for (i, field) in service.fields.iter().enumerate() {
         if let Some(when) = &field.when {

@@ -200,6 +200,36 @@ fn an_expression_that_does_not_parse_is_reported() {
 }
 
 #[test]
+fn a_deeply_nested_expression_is_a_diagnostic_not_a_crash() {
+    for depth in [10, 100, 10_000] {
+        for (open, close) in [("(", ")"), ("[", "]")] {
+            let f = Fixture::base();
+            let deep = format!("{}dtks_terdaftar{}", open.repeat(depth), close.repeat(depth));
+            f.edit(SERVICE, "check: dtks_terdaftar == true", &format!("check: \"{deep} == true\""));
+            let d = f.validate();
+            let e = only(&d, "expression");
+            assert_eq!(e.path, "rules[0].check");
+            assert_eq!(e.line, f.line_of(SERVICE, "check: \""), "{e:#?}");
+            let expected = if depth == 10_000 { "terlalu panjang" } else { "bersarang terlalu dalam" };
+            assert!(e.message.contains(expected), "{depth} {open}: {}", e.message);
+            assert!(e.message.len() < 200, "the expression itself is not quoted back");
+        }
+    }
+}
+
+#[test]
+fn an_expression_with_too_many_operators_or_levels_is_refused() {
+    let f = Fixture::base();
+    let long = vec!["1"; 40].join(" + ");
+    f.edit(SERVICE, "check: dtks_terdaftar == true", &format!("check: dtks_terdaftar == ({long} > 3)"));
+    assert!(only(&f.validate(), "expression").message.contains("terlalu banyak operator"));
+    let f = Fixture::base();
+    let deep = format!("{}dtks_terdaftar", "a.".repeat(20));
+    f.edit(SERVICE, "check: dtks_terdaftar == true", &format!("check: {deep}"));
+    assert!(only(&f.validate(), "expression").message.contains("terlalu bertingkat"));
+}
+
+#[test]
 fn an_expression_may_name_only_known_fields_facts_and_derived_values() {
     let f = Fixture::base();
     f.edit(SERVICE, "when: usia >= 17", "when: umur >= 17");

@@ -57,3 +57,40 @@ fn tables_export_as_csv_and_xlsx_keeping_every_digit() {
     assert_eq!(&xlsx[..4], b"PK\x03\x04", "an XLSX is a ZIP package");
     assert!(xlsx.len() > 3000);
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised() {
+    let hostile = ["=HYPERLINK(\"http://x\")", "+62 811", "-1+1", "@SUM(A1)", "\tTAB", "\rCR"];
+    let table = Table {
+        title: String::from("Daftar"),
+        headers: vec!["Nama".into(), "=Header".into()],
+        rows: hostile.iter().map(|h| vec![h.to_string(), "Siti - Aminah".into()]).collect(),
+    };
+    let csv = String::from_utf8(table.to_csv().expect("csv")).expect("utf-8");
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(false).from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
+    let cells: Vec<Vec<String>> =
+        reader.records().map(|r| r.expect("record").iter().map(String::from).collect()).collect();
+    assert_eq!(cells[0], vec!["Nama", "'=Header"]);
+    for (row, value) in cells[1..].iter().zip(hostile) {
+        assert_eq!(row[0], format!("'{value}"), "{value:?} starts with an apostrophe");
+        assert_eq!(row[1], "Siti - Aminah", "a dash inside a value is left alone");
+    }
+
+    // XLSX cells are text cells (shared strings), never formulas, and keep the value as it is.
+    let xlsx = table.to_xlsx().expect("xlsx");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("zip");
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name).expect(name), &mut text).expect("read");
+        text
+    };
+    let sheet = read("xl/worksheets/sheet1.xml");
+    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "no formula cells: {sheet}");
+    assert!(sheet.contains("t=\"s\""), "text cells: {sheet}");
+    let strings = read("xl/sharedStrings.xml");
+    assert!(
+        strings.contains("=HYPERLINK(&quot;http://x&quot;)") || strings.contains("=HYPERLINK(\"http://x\")"),
+        "{strings}"
+    );
+}

@@ -19,6 +19,8 @@ pub struct Model {
     pub storage_key: Option<String>,
     pub verification_code: Option<String>,
     pub size_bytes: Option<i64>,
+    pub archive_attempts: i32,
+    pub archive_retry_at: Option<DateTimeUtc>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -97,8 +97,15 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
         store.act(&b.scope, &b.front, id, handed, now).await.expect("handed over");
         let archived = act(version + 2, "diarsipkan", ActionInput::default());
         store.act(&b.scope, &b.front, id, archived, now).await.expect("archived");
-        let pending = store.unarchived_letters(&store.system_access()).await.expect("pending");
+        let system = store.system_access();
+        let pending = store.due_unarchived_letters(&system, now, 10).await.expect("pending");
         assert_eq!(pending.iter().map(|l| l.id).collect::<Vec<_>>(), vec![letter.id], "{}", db.name);
+        // A failed attempt puts the letter aside until its retry is due.
+        let retry = now + chrono::Duration::seconds(4);
+        assert_eq!(store.letter_archive_failed(&system, letter.id, retry).await.expect("failed"), 1);
+        assert!(store.due_unarchived_letters(&system, now, 10).await.expect("pending").is_empty(), "{}", db.name);
+        assert_eq!(store.due_unarchived_letters(&system, retry, 10).await.expect("due").len(), 1, "{}", db.name);
+        assert_eq!(store.letter_archive_failed(&system, letter.id, retry).await.expect("failed"), 2);
 
         let archived = |sha: &str, key: &str, code: &str| ArchivedLetter {
             sha256: sha.into(),
@@ -116,7 +123,8 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
             (Some("aa"), Some("bulukumba/x/1.pdf"), Some("CODE1"))
         );
         assert_eq!(stored.size_bytes, Some(1234));
-        assert!(store.unarchived_letters(&store.system_access()).await.expect("pending").is_empty());
+        let later = now + chrono::Duration::days(1);
+        assert!(store.due_unarchived_letters(&system, later, 10).await.expect("pending").is_empty());
         let (other, _) = super::support::officer(store, "luwu-timur", "kepala_dinas").await;
         assert!(store.letter(&other, letter.id).await.is_err(), "another tenant's scope finds nothing");
         assert!(!store.archive_letter(&other, letter.id, &archived("cc", "x", "y")).await.expect("no row"));
