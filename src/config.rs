@@ -258,6 +258,8 @@ mod tests {
         "SIMPUL_PUBLIC_URL",
         "SIMPUL_BIND",
         "SIMPUL_CONFIG",
+        "SIMPUL_FORWARDED_HOPS",
+        "SIMPUL_ARCHIVE_POLL_MS",
         "RUST_LOG",
     ];
 

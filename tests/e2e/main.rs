@@ -5,6 +5,7 @@
 
 mod admin;
 mod apikeys;
+mod database_outage;
 mod deadlines;
 mod documents;
 mod flows;

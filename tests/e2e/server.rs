@@ -94,8 +94,17 @@ fn spawn(
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
         .stdout(Stdio::piped())
-        // `E2E_SERVER_LOGS=1` shows the servers' logs when a test needs explaining.
-        .stderr(if std::env::var_os("E2E_SERVER_LOGS").is_some() { Stdio::inherit() } else { Stdio::null() });
+        // `E2E_SERVER_LOGS=1` shows the servers' logs when a test needs explaining; otherwise they go to
+        // `server.log` in the server's folder, where tests that check what was logged read them.
+        .stderr(if std::env::var_os("E2E_SERVER_LOGS").is_some() {
+            Stdio::inherit()
+        } else {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("server.log"))
+                .map_or_else(|_| Stdio::null(), Stdio::from)
+        });
     let mut child = command.spawn().expect("server starts");
     let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
     let mut address = None;
@@ -159,6 +168,14 @@ fn command(
             .env("S3_SECRET_KEY", &s3.secret_key);
     }
     command
+}
+
+/// A server on a PostgreSQL database made by [`fresh_database`] and reached at `url` (through a proxy, say); the
+/// database is dropped with the server.
+pub fn start_on_postgres(backend: &'static str, admin: String, name: String, url: String) -> Server {
+    let mut server = start(backend, Backends { database_url: Some(url), ..Backends::default() });
+    server.cleanup = Some((admin, name));
+    server
 }
 
 /// SQLite with the local folder and in-process state always; PostgreSQL too when `TEST_DATABASE_URL` is set (a
@@ -231,6 +248,11 @@ impl Server {
     /// The server's working folder (its SQLite database is `data/simpul.db` there).
     pub fn dir(&self) -> &std::path::Path {
         self._dir.path()
+    }
+
+    /// What the server has logged so far (empty with `E2E_SERVER_LOGS`, which shows the logs instead).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir().join("server.log")).unwrap_or_default()
     }
 
     /// Runs `simpul <args>` against this server's database and file store; returns status and stdout.

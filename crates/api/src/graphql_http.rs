@@ -20,7 +20,7 @@ use serde_json::{Map, Value};
 use crate::caller::{Caller, ClientAddress};
 use crate::error::ApiError;
 use crate::graphql::budget::{self, Budget, DocumentError};
-use crate::graphql::request_errors::RequestErrorFlag;
+use crate::graphql::error_codes::RequestErrorFlag;
 use crate::{AppState, BODY_LIMIT, UPLOAD_LIMIT};
 
 /// The most a request may take, from its first byte to its answer: reading the body, authentication, parsing,

@@ -72,11 +72,14 @@ pub enum Forgive {
 /// usernames can take.
 const SWEEP_AT: usize = 10_000;
 
+/// One count: attempts, when the first was made, and how long it lasts.
+type Count = (u32, Instant, Duration);
+
 /// Attempt counts held by this process, when Redis is off or down.
 #[derive(Default)]
 pub struct LocalCounters {
-    /// (limit, key) → (attempts, first attempt, window).
-    counts: Mutex<HashMap<(&'static str, String), (u32, Instant, Duration)>>,
+    /// By limit name and key.
+    counts: Mutex<HashMap<(&'static str, String), Count>>,
 }
 
 impl LocalCounters {

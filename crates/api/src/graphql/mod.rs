@@ -3,10 +3,10 @@
 mod admin;
 mod application;
 pub mod budget;
+pub mod error_codes;
 mod letters;
 mod mutation;
 mod query;
-pub mod request_errors;
 mod service;
 pub mod subscription;
 mod webhooks;
@@ -43,7 +43,7 @@ pub fn schema(shared: Shared) -> ApiSchema {
         .limit_depth(budget::Budget::INTROSPECTION.depth as usize)
         .limit_complexity(5_000)
         .limit_directives(budget::Budget::SIGNED_IN.directives as usize)
-        .extension(request_errors::RequestErrors)
+        .extension(error_codes::ErrorCodes)
         .finish()
 }
 
