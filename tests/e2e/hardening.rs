@@ -137,6 +137,19 @@ fn a_fragment_bomb_is_refused_at_once_and_the_server_keeps_answering() {
     assert!(times[times.len() / 2] < Duration::from_millis(100), "/healthz answered in {times:?}");
 }
 
+#[test]
+fn a_fragment_bomb_over_a_websocket_is_refused_too() {
+    let server = super::server::start("sqlite", super::server::Backends::default());
+    let mut socket = super::subscriptions::open(&server, "petugas_layanan@bulukumba");
+    let bomb = fragment_chain(22).replacen("query {", "subscription {", 1).replace("on Query", "on SubscriptionRoot");
+    let started = Instant::now();
+    super::subscriptions::send(&mut socket, json!({ "id": "1", "type": "subscribe", "payload": { "query": bomb } }));
+    let answer = super::subscriptions::read(&mut socket);
+    assert!(started.elapsed() < Duration::from_secs(1), "refused in {:?}", started.elapsed());
+    // async-graphql answers a refused subscription with one result carrying the error.
+    assert_eq!(answer["payload"]["errors"][0]["extensions"]["code"], "QUERY_TOO_COMPLEX", "{answer}");
+}
+
 const SAVE: &str =
     "mutation($t: String!, $c: String!, $y: String!) { saveServiceDraft(tenant: $t, code: $c, yaml: $y) {
     version { id } diagnostics { level check line path message } } }";

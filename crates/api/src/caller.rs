@@ -36,7 +36,7 @@ impl Caller {
     /// a database that cannot be asked is an error (UNAVAILABLE), never taken for a missing login.
     pub async fn authenticate(shared: &Services, headers: &HeaderMap) -> ApiResult<Caller> {
         let Some(credential) = bearer(headers) else { return Ok(Caller::Anonymous) };
-        let unavailable = |error: simpul_store::StoreError| -> ApiResult<Caller> {
+        let anonymous_or_error = |error: simpul_store::StoreError| -> ApiResult<Caller> {
             match error {
                 simpul_store::StoreError::BadCredentials | simpul_store::StoreError::NotFound { .. } => {
                     Ok(Caller::Anonymous)
@@ -47,13 +47,13 @@ impl Caller {
         if credential.starts_with("spl_") {
             return match shared.store.authenticate_api_key(credential).await {
                 Ok(key) => Ok(Caller::ApiKey(key)),
-                Err(error) => unavailable(error),
+                Err(error) => anonymous_or_error(error),
             };
         }
         match shared.tokens.verify(credential) {
             Some(user) => match shared.store.principal_by_id(user).await {
                 Ok(principal) => Ok(Caller::User(principal)),
-                Err(error) => unavailable(error),
+                Err(error) => anonymous_or_error(error),
             },
             None => Ok(Caller::Anonymous),
         }

@@ -2,14 +2,13 @@
 //! (<https://graphql.github.io/graphql-over-http/draft/>): `POST /graphql` with `application/json` (or a multipart
 //! upload), `GET /graphql?query=…` for queries (never mutations), answers in `application/graphql-response+json`
 //! or `application/json` as the client accepts, request errors 400 under the former. Every request is measured
-//! against its caller's budget before it is parsed by async-graphql ([`crate::graphql::budget`]), runs within
+//! against its caller's budget before async-graphql parses it ([`crate::graphql::guard`]), runs within
 //! [`REQUEST_TIMEOUT`] from its first byte to its answer, and is answered UNAVAILABLE at once when the database
 //! goes down while it waits.
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use async_graphql::parser::types::OperationType;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -19,16 +18,12 @@ use serde_json::{Map, Value};
 
 use crate::caller::{Caller, ClientAddress};
 use crate::error::ApiError;
-use crate::graphql::budget::{self, Budget, DocumentError};
-use crate::graphql::error_codes::RequestErrorFlag;
-use crate::{AppState, BODY_LIMIT, UPLOAD_LIMIT};
+use crate::graphql::guard::{Outcome, ReadOnly, Rejection};
+use crate::{AppState, BODY_LIMIT};
 
 /// The most a request may take, from its first byte to its answer: reading the body, authentication, parsing,
 /// validation, execution and the database. No officer's action needs more; a request that does is stuck.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// Largest `map` part of a multipart upload: one file needs a few dozen bytes of map.
-const MAP_LIMIT: u64 = 16 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -104,16 +99,6 @@ fn refuse(media: MediaType, status: StatusCode, error: ApiError) -> Response {
 /// A malformed request: 400 whatever the client accepts (the specification allows it for both types).
 fn bad_request(media: MediaType, message: impl Into<String>) -> Response {
     refuse(media, StatusCode::BAD_REQUEST, ApiError::BadRequest(message.into()))
-}
-
-/// A request error (the document failed to parse, validate or fit the budget): 400 under
-/// `application/graphql-response+json`, 200 under `application/json`.
-fn request_error(media: MediaType, error: ApiError) -> Response {
-    let status = match media {
-        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
-        MediaType::Json => StatusCode::OK,
-    };
-    refuse(media, status, error)
 }
 
 fn not_acceptable() -> Response {
@@ -197,9 +182,17 @@ async fn post_graphql(State(state): State<AppState>, request: Request) -> Respon
                     Err(_) => return bad_request(media, "Isi permintaan bukan JSON yang sah"),
                 }
             }
-            "multipart/form-data" => match multipart(content_type, request).await {
-                Ok(params) => params,
-                Err(response) => return response(media),
+            "multipart/form-data" => match crate::graphql_upload::read(content_type, request.into_body()).await {
+                Ok(upload) => match params(upload.operations) {
+                    Ok(mut params) => {
+                        if let Some((path, file)) = upload.file {
+                            params.set_upload(&path, file);
+                        }
+                        params
+                    }
+                    Err(message) => return bad_request(media, format!("Bagian `operations`: {message}")),
+                },
+                Err((status, error)) => return refuse(media, status, error),
             },
             _ => {
                 return refuse(
@@ -231,127 +224,6 @@ fn too_large(media: MediaType) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE,
         ApiError::BadRequest(format!("Permintaan melebihi {} MB", BODY_LIMIT / (1024 * 1024))),
     )
-}
-
-/// A multipart upload (the GraphQL multipart request specification): `operations` and `map` capped like a JSON
-/// body, one file of at most [`UPLOAD_LIMIT`], spooled to a temporary file as it arrives, the whole body capped
-/// at their sum.
-async fn multipart(content_type: &str, request: Request) -> Result<async_graphql::Request, fn(MediaType) -> Response> {
-    use tokio::io::AsyncWriteExt;
-    let Ok(boundary) = multer::parse_boundary(content_type) else {
-        return Err(|m| bad_request(m, "Batas multipart tidak ada"));
-    };
-    let limits = multer::SizeLimit::new()
-        .whole_stream((BODY_LIMIT + UPLOAD_LIMIT) as u64 + MAP_LIMIT)
-        .per_field(UPLOAD_LIMIT as u64)
-        .for_field("operations", BODY_LIMIT as u64)
-        .for_field("map", MAP_LIMIT);
-    let stream = request.into_body().into_data_stream();
-    let mut parts =
-        multer::Multipart::with_constraints(stream, boundary, multer::Constraints::new().size_limit(limits));
-    let (mut operations, mut map, mut file) = (None, None, None);
-    loop {
-        let field = match parts.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(error) => return Err(multipart_error(&error)),
-        };
-        match field.name() {
-            Some("operations") => match field.bytes().await {
-                Ok(bytes) => operations = Some(bytes),
-                Err(error) => return Err(multipart_error(&error)),
-            },
-            Some("map") => match field.bytes().await {
-                Ok(bytes) => map = Some(bytes),
-                Err(error) => return Err(multipart_error(&error)),
-            },
-            Some(name) => {
-                if file.is_some() {
-                    return Err(|m| bad_request(m, "Hanya satu berkas per permintaan"));
-                }
-                let name = name.to_string();
-                let filename = field.file_name().unwrap_or("berkas").to_string();
-                let content_type = field.content_type().map(ToString::to_string);
-                let Ok(spool) = tempfile::tempfile() else {
-                    return Err(|m| {
-                        refuse(
-                            m,
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            ApiError::Internal(String::from("no temporary file")),
-                        )
-                    });
-                };
-                let mut spool = tokio::fs::File::from_std(spool);
-                let mut field = field;
-                loop {
-                    match field.chunk().await {
-                        Ok(Some(chunk)) => {
-                            if spool.write_all(&chunk).await.is_err() {
-                                return Err(|m| {
-                                    refuse(
-                                        m,
-                                        StatusCode::INTERNAL_SERVER_ERROR,
-                                        ApiError::Internal(String::from("spooling failed")),
-                                    )
-                                });
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(error) => return Err(multipart_error(&error)),
-                    }
-                }
-                let mut spool = spool.into_std().await;
-                if std::io::Seek::rewind(&mut spool).is_err() {
-                    return Err(|m| {
-                        refuse(
-                            m,
-                            StatusCode::INTERNAL_SERVER_ERROR,
-                            ApiError::Internal(String::from("spooling failed")),
-                        )
-                    });
-                }
-                file = Some((name, async_graphql::UploadValue { filename, content_type, content: spool }));
-            }
-            None => {}
-        }
-    }
-    let Some(operations) = operations else { return Err(|m| bad_request(m, "Bagian `operations` tidak ada")) };
-    let Ok(value) = serde_json::from_slice::<Value>(&operations) else {
-        return Err(|m| bad_request(m, "Bagian `operations` bukan JSON yang sah"));
-    };
-    let Ok(mut params) = params(value) else {
-        return Err(|m| bad_request(m, "Bagian `operations` bukan permintaan GraphQL"));
-    };
-    let map: std::collections::HashMap<String, Vec<String>> = match map.map(|m| serde_json::from_slice(&m)) {
-        Some(Ok(map)) => map,
-        Some(Err(_)) => return Err(|m| bad_request(m, "Bagian `map` bukan JSON yang sah")),
-        None => return Err(|m| bad_request(m, "Bagian `map` tidak ada")),
-    };
-    if let Some((name, upload)) = file {
-        let paths = map.get(&name).cloned().unwrap_or_default();
-        if paths.len() != 1 {
-            return Err(|m| bad_request(m, "Berkas harus dipetakan ke tepat satu variabel"));
-        }
-        params.set_upload(&paths[0], upload);
-    }
-    Ok(params)
-}
-
-fn multipart_error(error: &multer::Error) -> fn(MediaType) -> Response {
-    match error {
-        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => |m| {
-            refuse(
-                m,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ApiError::BadRequest(format!(
-                    "Unggahan terlalu besar: berkas paling besar {} MB, bagian lain {} MB",
-                    UPLOAD_LIMIT / (1024 * 1024),
-                    BODY_LIMIT / (1024 * 1024)
-                )),
-            )
-        },
-        _ => |m| bad_request(m, "Unggahan multipart tidak terbaca"),
-    }
 }
 
 async fn get_graphql(State(state): State<AppState>, request: Request) -> Response {
@@ -407,58 +279,41 @@ async fn bounded(media: MediaType, work: impl Future<Output = Response>) -> Resp
     }
 }
 
-/// Checks the document against the caller's budget (on the blocking pool: parsing is CPU work), then executes
-/// it, answering UNAVAILABLE as soon as the database goes down meanwhile.
+/// Executes a request, answering UNAVAILABLE as soon as the database goes down meanwhile. The schema's
+/// [`guard`](crate::graphql::guard) measures it first and records how it ended before execution.
 async fn run(
     state: &AppState,
     caller: Caller,
     address: ClientAddress,
-    mut request: async_graphql::Request,
+    request: async_graphql::Request,
     media: MediaType,
     method: Method,
 ) -> Response {
-    let budget = if matches!(caller, Caller::Anonymous) { Budget::ANONYMOUS } else { Budget::SIGNED_IN };
-    let query = request.query.clone();
-    let checked = tokio::task::spawn_blocking(move || budget::check(&query, &budget)).await;
-    let document = match checked {
-        Ok(Ok(document)) => document,
-        Ok(Err(DocumentError::OverBudget(message))) => return request_error(media, ApiError::TooComplex(message)),
-        Ok(Err(DocumentError::Parse(error))) => {
-            let mut error = error;
-            error.extensions.get_or_insert_with(Default::default).set("code", "GRAPHQL_PARSE_FAILED");
-            let status = if media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-            return answer(media, status, &serde_json::json!({ "errors": [error] }));
-        }
-        Err(error) => return refuse(media, StatusCode::INTERNAL_SERVER_ERROR, ApiError::Internal(error.to_string())),
-    };
-    let operation = budget::operation_type(&document, request.operation_name.as_deref());
-    if method == Method::GET && operation.is_some_and(|ty| ty != OperationType::Query) {
-        let mut response = refuse(
-            media,
-            StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::BadRequest(String::from("Mutasi dan langganan hanya lewat POST")),
-        );
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
-        return response;
+    let outcome = Outcome::default();
+    let mut request = request.data(caller).data(address).data(outcome.clone());
+    if method == Method::GET {
+        request = request.data(ReadOnly);
     }
-    request.set_parsed_query(document);
-    let flag = RequestErrorFlag::default();
-    let request = request.data(caller).data(address).data(flag.clone());
-    let execution = state.schema.execute(request);
     let response = tokio::select! {
-        response = execution => response,
+        response = state.schema.execute(request) => response,
         () = state.shared.store.database_down() => {
             return refuse(media, StatusCode::OK, ApiError::database_unavailable());
         }
     };
-    let status =
-        if flag.is_set() && media == MediaType::GraphqlResponse { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    let body = if flag.is_set() {
-        serde_json::json!({ "errors": response.errors })
-    } else {
-        serde_json::to_value(&response).unwrap_or_default()
+    let status = match (outcome.rejection(), media) {
+        (Rejection::None, _) | (Rejection::RequestError, MediaType::Json) => StatusCode::OK,
+        (Rejection::RequestError, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,
+        (Rejection::NotAQuery, _) => StatusCode::METHOD_NOT_ALLOWED,
     };
-    answer(media, status, &body)
+    let body = match outcome.rejection() {
+        Rejection::None => serde_json::to_value(&response).unwrap_or_default(),
+        _ => serde_json::json!({ "errors": response.errors }),
+    };
+    let mut answer = answer(media, status, &body);
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        answer.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    answer
 }
 
 /// The schema in SDL, for code generators and people.

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod error;
 pub mod graphql;
 mod graphql_http;
+mod graphql_upload;
 mod graphql_ws;
 mod health;
 pub mod lease;

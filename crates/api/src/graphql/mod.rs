@@ -3,7 +3,7 @@
 mod admin;
 mod application;
 pub mod budget;
-pub mod error_codes;
+pub mod guard;
 mod letters;
 mod mutation;
 mod query;
@@ -34,8 +34,8 @@ pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation,
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;
 
-/// Builds the schema with the shared services. Each request has passed its caller's [`budget::Budget`] before
-/// it reaches the schema; async-graphql's own limits stay as a second line: depth 16 (the budget allows 12, and
+/// Builds the schema with the shared services. Every request is measured against its caller's [`budget::Budget`]
+/// before async-graphql parses it ([`guard`]); async-graphql's own limits stay as a second line: depth 16 (the budget allows 12, and
 /// 16 to introspection, whose `ofType` chain is deep), complexity 5,000 and 50 directives.
 pub fn schema(shared: Shared) -> ApiSchema {
     Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot)
@@ -43,7 +43,7 @@ pub fn schema(shared: Shared) -> ApiSchema {
         .limit_depth(budget::Budget::INTROSPECTION.depth as usize)
         .limit_complexity(5_000)
         .limit_directives(budget::Budget::SIGNED_IN.directives as usize)
-        .extension(error_codes::ErrorCodes)
+        .extension(guard::Guard)
         .finish()
 }
 
