@@ -146,7 +146,8 @@ fn client_address(state: &AppState, request: &Request) -> ClientAddress {
 async fn post_graphql(State(state): State<AppState>, request: Request) -> Response {
     let Some(media) = negotiate(request.headers()) else { return not_acceptable() };
     let address = client_address(&state, &request);
-    bounded(media, async move {
+    let guard = state.clone();
+    bounded(&guard, media, async move {
         let headers = request.headers().clone();
         let caller = match Caller::authenticate(&state.shared, &headers).await {
             Ok(caller) => caller,
@@ -244,7 +245,8 @@ async fn get_graphql(State(state): State<AppState>, request: Request) -> Respons
     }
     let Some(media) = negotiate(request.headers()) else { return not_acceptable() };
     let address = client_address(&state, &request);
-    bounded(media, async move {
+    let guard = state.clone();
+    bounded(&guard, media, async move {
         let caller = match Caller::authenticate(&state.shared, request.headers()).await {
             Ok(caller) => caller,
             Err(error) => return refuse(media, StatusCode::OK, error),
@@ -268,19 +270,23 @@ async fn get_graphql(State(state): State<AppState>, request: Request) -> Respons
     .await
 }
 
-/// Runs `work` within [`REQUEST_TIMEOUT`].
-async fn bounded(media: MediaType, work: impl Future<Output = Response>) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, work).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!("request timed out");
-            refuse(media, StatusCode::SERVICE_UNAVAILABLE, ApiError::Timeout)
-        }
+/// Runs the whole of a request — authentication, reading, execution — within [`REQUEST_TIMEOUT`], answering
+/// UNAVAILABLE as soon as the database goes down meanwhile (a connection that went silent never answers).
+async fn bounded(state: &AppState, media: MediaType, work: impl Future<Output = Response>) -> Response {
+    tokio::select! {
+        answered = tokio::time::timeout(REQUEST_TIMEOUT, work) => match answered {
+            Ok(response) => response,
+            Err(_) => {
+                tracing::warn!("request timed out");
+                refuse(media, StatusCode::SERVICE_UNAVAILABLE, ApiError::Timeout)
+            }
+        },
+        () = state.shared.store.database_down() => refuse(media, StatusCode::OK, ApiError::database_unavailable()),
     }
 }
 
-/// Executes a request, answering UNAVAILABLE as soon as the database goes down meanwhile. The schema's
-/// [`guard`](crate::graphql::guard) measures it first and records how it ended before execution.
+/// Executes a request. The schema's [`guard`](crate::graphql::guard) measures it first and records how it ended
+/// before execution.
 async fn run(
     state: &AppState,
     caller: Caller,
@@ -294,12 +300,7 @@ async fn run(
     if method == Method::GET {
         request = request.data(ReadOnly);
     }
-    let response = tokio::select! {
-        response = state.schema.execute(request) => response,
-        () = state.shared.store.database_down() => {
-            return refuse(media, StatusCode::OK, ApiError::database_unavailable());
-        }
-    };
+    let response = state.schema.execute(request).await;
     let status = match (outcome.rejection(), media) {
         (Rejection::None, _) | (Rejection::RequestError, MediaType::Json) => StatusCode::OK,
         (Rejection::RequestError, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,

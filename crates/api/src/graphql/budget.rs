@@ -266,31 +266,16 @@ fn measure(document: &ExecutableDocument, budget: &Budget) -> Result<(), Documen
 }
 
 fn within(cost: &Cost, budget: &Budget) -> Result<(), DocumentError> {
-    if cost.selections > budget.selections {
-        return Err(over(format!(
-            "Permintaan GraphQL terlalu besar: {} field setelah fragmen diuraikan, paling banyak {}",
-            cost.selections, budget.selections
-        )));
+    let checks = [
+        (cost.selections, budget.selections, "Permintaan GraphQL terlalu besar: {n} field setelah fragmen diuraikan"),
+        (cost.depth, budget.depth, "Permintaan GraphQL terlalu dalam: {n} tingkat field"),
+        (cost.aliases, budget.aliases, "Terlalu banyak alias dalam satu permintaan: {n}"),
+        (cost.directives, budget.directives, "Terlalu banyak direktif dalam satu permintaan: {n}"),
+    ];
+    match checks.into_iter().find(|(n, max, _)| n > max) {
+        Some((n, max, what)) => Err(over(format!("{}, paling banyak {max}", what.replace("{n}", &n.to_string())))),
+        None => Ok(()),
     }
-    if cost.depth > budget.depth {
-        return Err(over(format!(
-            "Permintaan GraphQL terlalu dalam: {} tingkat field, paling banyak {}",
-            cost.depth, budget.depth
-        )));
-    }
-    if cost.aliases > budget.aliases {
-        return Err(over(format!(
-            "Terlalu banyak alias dalam satu permintaan: {}, paling banyak {}",
-            cost.aliases, budget.aliases
-        )));
-    }
-    if cost.directives > budget.directives {
-        return Err(over(format!(
-            "Terlalu banyak direktif dalam satu permintaan: {}, paling banyak {}",
-            cost.directives, budget.directives
-        )));
-    }
-    Ok(())
 }
 
 #[cfg(test)]
