@@ -22,7 +22,7 @@ fn admins_save_drafts_with_diagnostics_and_publish_them() {
     for server in servers() {
         let vars = json!({ "t": "bulukumba", "c": "rekomendasi-sktm" });
         let versions = server.as_user("admin_dinas@bulukumba", VERSIONS, vars.clone());
-        assert_eq!(versions["serviceVersions"][0]["status"], "published");
+        assert_eq!(versions["serviceVersions"][0]["status"], "PUBLISHED");
 
         // A draft with an unknown role is not saved; the diagnostic says where.
         let broken = shipped.replace("roles: [verifikator]", "roles: [pemeriksa]");
@@ -32,7 +32,7 @@ fn admins_save_drafts_with_diagnostics_and_publish_them() {
         let diagnostic = &saved["saveServiceDraft"]["diagnostics"][0];
         assert_eq!(
             (diagnostic["level"].as_str(), diagnostic["check"].as_str()),
-            (Some("error"), Some("unknown-reference"))
+            (Some("ERROR"), Some("unknown-reference"))
         );
         assert_eq!(diagnostic["line"], line);
 
@@ -44,14 +44,14 @@ fn admins_save_drafts_with_diagnostics_and_publish_them() {
             json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "y": changed }),
         );
         let draft = &saved["saveServiceDraft"]["version"];
-        assert_eq!((draft["version"].as_i64(), draft["status"].as_str()), (Some(2), Some("draft")));
+        assert_eq!((draft["version"].as_i64(), draft["status"].as_str()), (Some(2), Some("DRAFT")));
         let published =
             server.as_user("admin_dinas@bulukumba", PUBLISH, json!({ "t": "bulukumba", "id": draft["id"] }));
-        assert_eq!(published["publishServiceVersion"]["status"], "published");
+        assert_eq!(published["publishServiceVersion"]["status"], "PUBLISHED");
         let versions = server.as_user("admin_dinas@bulukumba", VERSIONS, vars.clone());
         let states: Vec<_> =
             versions["serviceVersions"].as_array().expect("versions").iter().map(|v| v["status"].clone()).collect();
-        assert_eq!(states, vec![json!("published"), json!("retired")]);
+        assert_eq!(states, vec![json!("PUBLISHED"), json!("RETIRED")]);
         let service =
             server.raw(None, "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version } }", json!({}));
         assert_eq!(service["data"]["service"]["version"], 2, "{}", server.backend);

@@ -24,7 +24,7 @@ fn a_village_system_submits_with_a_write_key_and_a_dashboard_only_reads() {
     let dashboard = key(&server, &[]);
     let submit = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status channel: serviceCode } }";
     let input = json!({
-        "tenant": "luwu-timur", "service": "surat-keterangan-dtks", "channel": "daring",
+        "tenant": "luwu-timur", "service": "surat-keterangan-dtks", "channel": "DARING",
         "data": form("luwu-timur/surat-keterangan-dtks"),
         "facts": [{ "fact": "dtks_terdaftar", "value": true }],
     });

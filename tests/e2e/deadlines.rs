@@ -19,7 +19,7 @@ fn subscribers_hear_a_passed_deadline_once() {
         let flow =
             Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
         let id = flow.app["id"].as_str().expect("id").to_string();
-        assert_eq!(read(&mut socket)["payload"]["data"]["applicationEvents"]["kind"], "submitted");
+        assert_eq!(read(&mut socket)["payload"]["data"]["applicationEvents"]["kind"], "SUBMITTED");
         let moved = server
             .psql(&format!("UPDATE applications SET step_due_at = now() - interval '1 minute' WHERE id = '{id}'"));
         let Some(moved) = moved else { continue };
@@ -27,7 +27,7 @@ fn subscribers_hear_a_passed_deadline_once() {
         let notice = read(&mut socket);
         assert_eq!(
             notice["payload"]["data"]["applicationEvents"],
-            json!({ "kind": "deadline_passed", "version": 1, "step": "penerimaan_berkas" }),
+            json!({ "kind": "DEADLINE_PASSED", "version": 1, "step": "penerimaan_berkas" }),
             "{}",
             server.backend
         );
@@ -37,7 +37,7 @@ fn subscribers_hear_a_passed_deadline_once() {
         flow.take("terima");
         assert_eq!(
             read(&mut socket)["payload"]["data"]["applicationEvents"]["kind"],
-            "action_taken",
+            "ACTION_TAKEN",
             "{}",
             server.backend
         );

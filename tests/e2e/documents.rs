@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use super::flows::form;
 use super::server::{Server, servers};
 
-const ATTACH: &str = "mutation($id: ID!, $req: String!, $file: Upload!) {
-    attachDocument(applicationId: $id, requirement: $req, file: $file) {
+const ATTACH: &str = "mutation($id: ID!, $req: String!, $file: Upload!, $v: Int!) {
+    attachDocument(applicationId: $id, requirement: $req, file: $file, expectedVersion: $v) {
         version documents { id requirement sha256 sizeBytes contentType } } }";
 
 const DOCUMENTS: &str = "query($id: ID!) { application(id: $id) {
@@ -44,9 +44,11 @@ fn a_scan_is_uploaded_checked_downloaded_and_audited() {
     for server in servers() {
         let id = submit(&server);
         let bytes = pdf(150_000);
-        let vars = json!({ "id": id, "req": "ktp_kk", "file": null });
-        let response = server.upload("petugas_layanan@bulukumba", ATTACH, vars.clone(), "ktp.pdf", &bytes);
+        let vars = json!({ "id": id, "req": "ktp_kk", "file": null, "v": 1 });
+        let response = server.upload("petugas_layanan@bulukumba", ATTACH, vars, "ktp.pdf", &bytes);
         assert!(response.get("errors").is_none(), "{}: {response}", server.backend);
+        let vars =
+            json!({ "id": id, "req": "ktp_kk", "file": null, "v": response["data"]["attachDocument"]["version"] });
         let documents = &response["data"]["attachDocument"]["documents"];
         assert_eq!(documents[0]["requirement"], "ktp_kk");
         assert_eq!(documents[0]["sizeBytes"], 150_000);
@@ -71,7 +73,7 @@ fn a_scan_is_uploaded_checked_downloaded_and_audited() {
         assert_eq!(code, "VALIDATION");
         assert_eq!(err["message"], "Fotokopi KTP dan KK: berkas melebihi ukuran maksimum 2048 KB");
         // Not a document requirement of this service.
-        let other = json!({ "id": id, "req": "terdaftar_dtks", "file": null });
+        let other = json!({ "id": id, "req": "terdaftar_dtks", "file": null, "v": vars["v"] });
         let (code, err) = error(&server.upload("petugas_layanan@bulukumba", ATTACH, other, "x.pdf", &pdf(100)));
         assert_eq!((code.as_str(), &err["extensions"]["fields"]), ("VALIDATION", &json!(["requirement"])));
         // A role that may not see personal data.
@@ -84,14 +86,14 @@ fn a_scan_is_uploaded_checked_downloaded_and_audited() {
 
         let seen = server.as_user("verifikator@bulukumba", DOCUMENTS, json!({ "id": id }))["application"].clone();
         assert_eq!(seen["documents"].as_array().map(Vec::len), Some(1), "{}: only the good upload", server.backend);
-        assert!(seen["history"].as_array().expect("history").iter().any(|h| h["kind"] == "document_attached"));
+        assert!(seen["history"].as_array().expect("history").iter().any(|h| h["kind"] == "DOCUMENT_ATTACHED"));
         let url = seen["documents"][0]["downloadUrl"].as_str().expect("url");
         let mut downloaded = ureq::get(url).call().expect("download");
         assert_eq!(downloaded.body_mut().read_to_vec().expect("bytes"), bytes, "{}", server.backend);
         let audit =
             server.as_user("verifikator@bulukumba", DOCUMENTS, json!({ "id": id }))["application"]["auditLog"].clone();
         let downloads: Vec<&Value> =
-            audit.as_array().expect("log").iter().filter(|e| e["action"] == "download").collect();
+            audit.as_array().expect("log").iter().filter(|e| e["action"] == "DOWNLOAD").collect();
         assert!(!downloads.is_empty(), "{}: the link given out is audited: {audit}", server.backend);
         assert!(downloads[0]["detail"].as_str().is_some_and(|d| d.starts_with("dokumen ktp_kk")));
 
@@ -112,11 +114,11 @@ fn a_failed_database_write_leaves_no_object_and_gc_sweeps_orphans() {
         let id = submit(&server);
         // The file is stored first; the transaction then fails on the stale version and the object is removed.
         let stale = json!({ "id": id, "req": "ktp_kk", "file": null, "v": 99 });
-        let query = "mutation($id: ID!, $req: String!, $file: Upload!, $v: Int) {
+        let query = "mutation($id: ID!, $req: String!, $file: Upload!, $v: Int!) {
             attachDocument(applicationId: $id, requirement: $req, file: $file, expectedVersion: $v) { version } }";
         let (code, _) = error(&server.upload("petugas_layanan@bulukumba", query, stale, "ktp.pdf", &pdf(5000)));
         assert_eq!(code, "CONFLICT", "{}", server.backend);
-        let good = json!({ "id": id, "req": "sktm_desa", "file": null });
+        let good = json!({ "id": id, "req": "sktm_desa", "file": null, "v": 1 });
         let response = server.upload("petugas_layanan@bulukumba", ATTACH, good, "sktm.pdf", &pdf(5000));
         assert!(response.get("errors").is_none(), "{response}");
 
@@ -163,8 +165,8 @@ fn attached_scans_meet_the_document_requirements_of_a_step() {
             json!({ "applicationId": id, "action": "lengkap", "expectedVersion": version, "checklist": checklist });
         let (code, error) = server.error_as(user, act, json!({ "input": input }));
         assert_eq!(code, "REFUSED", "{}: {error}", server.backend);
-        for requirement in ["ktp_kk", "sktm_desa", "sptjm"] {
-            let vars = json!({ "id": id, "req": requirement, "file": null });
+        for (i, requirement) in ["ktp_kk", "sktm_desa", "sptjm"].into_iter().enumerate() {
+            let vars = json!({ "id": id, "req": requirement, "file": null, "v": version + i as i64 });
             let response = server.upload(user, ATTACH, vars, &format!("{requirement}.pdf"), &pdf(3000));
             assert!(response.get("errors").is_none(), "{response}");
         }

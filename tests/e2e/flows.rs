@@ -96,7 +96,7 @@ impl<'a> Flow<'a> {
                 .as_array()
                 .expect("requirements")
                 .iter()
-                .filter(|r| r["kind"] == "document" && r["neededAt"] == step.as_str())
+                .filter(|r| r["kind"] == "DOCUMENT" && r["neededAt"] == step.as_str())
                 .map(|r| r["code"].clone())
                 .collect();
             let assignee = offered["assignTo"].as_array().and_then(|roles| roles.first()).map(|role| {

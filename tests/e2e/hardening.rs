@@ -286,7 +286,7 @@ fn uploads_are_capped_part_by_part_and_carry_one_file() {
             out.extend(b"\r\n");
             out
         };
-        let query = "mutation($id: ID!, $file: Upload!) { attachDocument(applicationId: $id, requirement: \"ktp_kk\", file: $file) { version } }";
+        let query = "mutation($id: ID!, $file: Upload!) { attachDocument(applicationId: $id, requirement: \"ktp_kk\", file: $file, expectedVersion: 1) { version } }";
         let operations = |padding: usize| {
             json!({ "query": query, "variables": { "id": id, "file": null }, "extensions": { "pad": "x".repeat(padding) } })
                 .to_string()

@@ -57,11 +57,11 @@ fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
     let first = read(&mut socket);
     assert_eq!(
         first["payload"]["data"]["applicationEvents"],
-        json!({ "tenant": "bulukumba", "kind": "submitted", "version": 1 }),
+        json!({ "tenant": "bulukumba", "kind": "SUBMITTED", "version": 1 }),
         "{first}"
     );
     let second = read(&mut socket);
-    assert_eq!(second["payload"]["data"]["applicationEvents"]["kind"], "action_taken", "{second}");
+    assert_eq!(second["payload"]["data"]["applicationEvents"]["kind"], "ACTION_TAKEN", "{second}");
 
     // A definition published through A is served by B, although B has the published version in its cache.
     let query =

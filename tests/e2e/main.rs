@@ -5,6 +5,7 @@
 
 mod admin;
 mod apikeys;
+mod contract;
 mod database_outage;
 mod deadlines;
 mod documents;

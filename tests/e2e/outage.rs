@@ -20,8 +20,8 @@ fn s3s(root: &std::path::Path, port: u16) -> Option<Listening> {
     Listening::start("s3s-fs", &args, port, "TEST_S3_ENDPOINT")
 }
 
-const ATTACH: &str = "mutation($id: ID!, $req: String!, $file: Upload!) {
-    attachDocument(applicationId: $id, requirement: $req, file: $file) { version } }";
+const ATTACH: &str = "mutation($id: ID!, $req: String!, $file: Upload!, $v: Int!) {
+    attachDocument(applicationId: $id, requirement: $req, file: $file, expectedVersion: $v) { version } }";
 const LETTERS: &str = "query($id: ID!) { application(id: $id) { letters { downloadUrl } } }";
 const LETTER: &str = "query($id: ID!) { application(id: $id) { letters { number sha256 } } }";
 
@@ -44,12 +44,13 @@ fn a_stopped_file_store_refuses_uploads_plainly_and_letters_are_archived_when_it
         Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
     let id = flow.app["id"].as_str().expect("id").to_string();
     let user = "petugas_layanan@bulukumba";
-    let vars = json!({ "id": id, "req": "ktp_kk", "file": null });
-    let response = server.upload(user, ATTACH, vars.clone(), "ktp.pdf", &pdf(4000));
+    let vars = json!({ "id": id, "req": "ktp_kk", "file": null, "v": flow.app["version"] });
+    let response = server.upload(user, ATTACH, vars, "ktp.pdf", &pdf(4000));
     assert!(response.get("errors").is_none(), "{response}");
     flow.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
 
     s3.stop();
+    let vars = json!({ "id": id, "req": "ktp_kk", "file": null, "v": flow.app["version"] });
     let response = server.upload(user, ATTACH, vars, "ktp.pdf", &pdf(4000));
     assert_eq!(response["errors"][0]["extensions"]["code"], "UNAVAILABLE", "{response}");
     assert!(response["errors"][0]["message"].as_str().is_some_and(|m| m.contains("tidak ada yang tersimpan")));

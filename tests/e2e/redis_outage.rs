@@ -31,14 +31,14 @@ fn the_server_keeps_answering_without_redis_and_recovers_when_it_returns() {
     std::thread::sleep(Duration::from_millis(300));
     let mut flow =
         Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
-    assert_eq!(read(&mut socket)["payload"]["data"]["applicationEvents"]["kind"], "submitted");
+    assert_eq!(read(&mut socket)["payload"]["data"]["applicationEvents"]["kind"], "SUBMITTED");
 
     redis.stop();
     // Requests go on: logins, actions, and this instance's subscribers still hear its events.
     flow.take("terima");
     assert_eq!(
         read(&mut socket)["payload"]["data"]["applicationEvents"],
-        json!({ "kind": "action_taken", "version": 2 })
+        json!({ "kind": "ACTION_TAKEN", "version": 2 })
     );
     let (token, _) = server.login("verifikator@bulukumba");
     assert!(!token.is_empty());
@@ -55,7 +55,7 @@ fn the_server_keeps_answering_without_redis_and_recovers_when_it_returns() {
     flow.take("lengkap");
     assert_eq!(
         read(&mut socket)["payload"]["data"]["applicationEvents"],
-        json!({ "kind": "action_taken", "version": 3 })
+        json!({ "kind": "ACTION_TAKEN", "version": 3 })
     );
     assert_eq!(server.readyz().1["status"], "ready");
 }

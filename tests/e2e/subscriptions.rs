@@ -62,12 +62,12 @@ fn subscribers_hear_their_own_tenants_events_only() {
     assert_eq!(first["type"], "next", "{first}");
     assert_eq!(
         first["payload"]["data"]["applicationEvents"],
-        json!({ "tenant": "bulukumba", "kind": "submitted", "version": 1, "step": "penerimaan_berkas" })
+        json!({ "tenant": "bulukumba", "kind": "SUBMITTED", "version": 1, "step": "penerimaan_berkas" })
     );
     let second = read(&mut socket);
     assert_eq!(
         second["payload"]["data"]["applicationEvents"],
-        json!({ "tenant": "bulukumba", "kind": "action_taken", "version": 2, "step": "pemeriksaan_kelengkapan" }),
+        json!({ "tenant": "bulukumba", "kind": "ACTION_TAKEN", "version": 2, "step": "pemeriksaan_kelengkapan" }),
         "Tebing Tinggi's submission is not heard"
     );
 

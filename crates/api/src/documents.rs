@@ -35,8 +35,8 @@ pub struct Upload<'a> {
     pub application: Uuid,
     /// The requirement code.
     pub requirement: &'a str,
-    /// The version the caller saw; the current one when absent.
-    pub expected_version: Option<u64>,
+    /// The version the caller saw.
+    pub expected_version: u64,
     /// The content.
     pub body: &'a mut (dyn AsyncRead + Unpin + Send),
 }
@@ -77,8 +77,8 @@ pub async fn attach(
         size_bytes: i64::try_from(stored.size).unwrap_or(i64::MAX),
         content_type: stored.content_type,
     };
-    let expected = upload.expected_version.unwrap_or(record.version as u64);
-    match shared.store.attach_document(scope, actor, upload.application, expected, new, Utc::now()).await {
+    match shared.store.attach_document(scope, actor, upload.application, upload.expected_version, new, Utc::now()).await
+    {
         Ok(done) => Ok(done),
         Err(error) => {
             if let Err(cleanup) = shared.files.delete(&stored.key).await {

@@ -85,7 +85,7 @@ impl From<&ApplicationEvent> for WireEvent {
             id: e.id.to_string(),
             tenant: e.tenant.clone(),
             application_id: e.application_id.to_string(),
-            kind: e.kind.clone(),
+            kind: e.kind.name().to_string(),
             version: e.version,
             step: e.step.clone(),
             at: e.at,
@@ -93,17 +93,19 @@ impl From<&ApplicationEvent> for WireEvent {
     }
 }
 
-impl From<WireEvent> for ApplicationEvent {
-    fn from(e: WireEvent) -> Self {
-        ApplicationEvent {
+impl TryFrom<WireEvent> for ApplicationEvent {
+    type Error = crate::error::ApiError;
+
+    fn try_from(e: WireEvent) -> Result<Self, Self::Error> {
+        Ok(ApplicationEvent {
             id: async_graphql::ID(e.id),
             tenant: e.tenant,
             application_id: async_graphql::ID(e.application_id),
-            kind: e.kind,
+            kind: crate::graphql::EventKind::parse(&e.kind)?,
             version: e.version,
             step: e.step,
             at: e.at,
-        }
+        })
     }
 }
 
@@ -341,9 +343,10 @@ async fn listen(state: Arc<SharedState>) {
                             let event = message
                                 .get_payload::<String>()
                                 .ok()
-                                .and_then(|text| serde_json::from_str::<WireEvent>(&text).ok());
+                                .and_then(|text| serde_json::from_str::<WireEvent>(&text).ok())
+                                .and_then(|wire| ApplicationEvent::try_from(wire).ok());
                             if let Some(event) = event {
-                                let _ = state.events.send(event.into());
+                                let _ = state.events.send(event);
                             }
                         }
                         _ = tick.tick() => recheck(redis).await,

@@ -12,6 +12,7 @@ use crate::source::SourceFile;
 
 /// How bad a problem is. Errors stop a definition from being published; warnings do not.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "DiagnosticLevel"))]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Error,

@@ -9,13 +9,14 @@ use crate::state::{Application, Stage};
 
 /// What kind of thing the actor can do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "ActionKind"))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum AvailableKind {
-    /// An action of the current step (`Command::Act`).
+    /// An action of the current step.
     Step,
-    /// Bring what the applicant was missing (`Command::Resubmit`).
+    /// Bring what the applicant was missing.
     Resubmit,
-    /// Withdraw on the applicant's behalf (`Command::Withdraw`).
+    /// Withdraw on the applicant's behalf.
     Withdraw,
 }
 

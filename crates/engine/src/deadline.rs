@@ -21,6 +21,7 @@ pub struct Deadline {
 
 /// Whether a deadline is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DeadlineState {
     /// Less than the nearing share of the time is used.

@@ -30,6 +30,7 @@ pub struct Context<'a> {
 
 /// Where an action leads, as a generic client shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Movement {
     /// To a later step, or to a granted outcome.

@@ -49,19 +49,60 @@ pub enum EventKind {
     },
 }
 
+/// The type of an event, without its data: what subscribers, webhooks and the history filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "HistoryKind"))]
+#[serde(rename_all = "snake_case")]
+pub enum EventType {
+    /// The application was submitted.
+    Submitted,
+    /// An officer took an action in a step.
+    ActionTaken,
+    /// The applicant brought what was missing.
+    Resubmitted,
+    /// The applicant withdrew the application.
+    Withdrawn,
+    /// A document was attached for a requirement.
+    DocumentAttached,
+}
+
+impl EventType {
+    /// Every type, in a stable order.
+    pub const ALL: [EventType; 5] = [
+        EventType::Submitted,
+        EventType::ActionTaken,
+        EventType::Resubmitted,
+        EventType::Withdrawn,
+        EventType::DocumentAttached,
+    ];
+
+    /// The name stored and sent to subscribers (`submitted`, `action_taken`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventType::Submitted => "submitted",
+            EventType::ActionTaken => "action_taken",
+            EventType::Resubmitted => "resubmitted",
+            EventType::Withdrawn => "withdrawn",
+            EventType::DocumentAttached => "document_attached",
+        }
+    }
+}
+
 impl EventKind {
-    /// Every name [`EventKind::name`] gives, for those who filter events by kind.
-    pub const NAMES: [&'static str; 5] = ["submitted", "action_taken", "resubmitted", "withdrawn", "document_attached"];
+    /// The event's type.
+    pub fn event_type(&self) -> EventType {
+        match self {
+            EventKind::Submitted(_) => EventType::Submitted,
+            EventKind::ActionTaken(_) => EventType::ActionTaken,
+            EventKind::Resubmitted(_) => EventType::Resubmitted,
+            EventKind::Withdrawn { .. } => EventType::Withdrawn,
+            EventKind::DocumentAttached { .. } => EventType::DocumentAttached,
+        }
+    }
 
     /// The event's type as stored and as subscribers see it (`submitted`, `action_taken`, …).
     pub fn name(&self) -> &'static str {
-        match self {
-            EventKind::Submitted(_) => "submitted",
-            EventKind::ActionTaken(_) => "action_taken",
-            EventKind::Resubmitted(_) => "resubmitted",
-            EventKind::Withdrawn { .. } => "withdrawn",
-            EventKind::DocumentAttached { .. } => "document_attached",
-        }
+        self.event_type().name()
     }
 }
 

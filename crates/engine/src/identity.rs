@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 /// Sex as the NIK encodes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 pub enum Sex {
     /// Laki-laki.
     L,

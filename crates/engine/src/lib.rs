@@ -26,7 +26,7 @@ pub use calendar::WorkCalendar;
 pub use command::{ActionInput, Actor, Assignee, Command};
 pub use deadline::{Deadline, DeadlineState, DeadlineStatus};
 pub use decide::{Context, Movement, decide};
-pub use event::{Effect, Event, EventKind};
+pub use event::{Effect, Event, EventKind, EventType};
 pub use refusal::Refusal;
 pub use service::Service;
 pub use state::{Application, EndStatus, Stage};

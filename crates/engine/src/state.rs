@@ -15,6 +15,7 @@ pub const WITHDRAWN: &str = "dibatalkan";
 
 /// How an application ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EndStatus {
     /// The service was given.

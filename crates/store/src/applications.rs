@@ -3,8 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
-use simpul_engine::{Application, Event};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+};
+use simpul_engine::{Application, DeadlineState, Event};
 use uuid::Uuid;
 
 use crate::Store;
@@ -59,28 +61,19 @@ impl TryFrom<application::Model> for ApplicationRecord {
     }
 }
 
-/// Which stage to list.
+/// Which stage to list (in GraphQL `StatusFilter`, with the values of `ApplicationStatus` and `OPEN`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "StatusFilter"))]
 pub enum StageFilter {
     /// Not ended (in a step or waiting for the applicant).
     Open,
     /// In a step.
+    #[cfg_attr(feature = "graphql", graphql(name = "IN_PROGRESS"))]
     AtStep,
     /// Waiting for the applicant.
     Returned,
     /// Ended.
     Ended,
-}
-
-/// Which deadline state to list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeadlineFilter {
-    /// Less than the nearing share used (or no service clock yet).
-    OnTime,
-    /// Nearing, not yet overdue.
-    Nearing,
-    /// Overdue.
-    Overdue,
 }
 
 /// A list filter; every part is optional.
@@ -92,8 +85,8 @@ pub struct ApplicationFilter {
     pub service: Option<String>,
     /// Current step code.
     pub step: Option<String>,
-    /// Deadline state at the time of the query.
-    pub deadline: Option<DeadlineFilter>,
+    /// The service deadline's state at the time of the query (on time includes "no service clock yet").
+    pub deadline: Option<DeadlineState>,
     /// Words in the applicant's name or the tracking code.
     pub text: Option<String>,
     /// The officer assigned.
@@ -146,6 +139,43 @@ fn parse_cursor(cursor: &str) -> StoreResult<(DateTime<Utc>, Uuid)> {
     ))
 }
 
+/// The tenant's applications matching a filter, in no order: one query shape for a page and for its total.
+fn filtered(scope: &TenantScope, filter: &ApplicationFilter, now: DateTime<Utc>) -> Select<application::Entity> {
+    use application::Column as C;
+    let mut query = application::Entity::find().filter(C::TenantId.eq(scope.tenant_id()));
+    query = match filter.stage {
+        None => query,
+        Some(StageFilter::Open) => query.filter(C::Stage.ne(stage::ENDED)),
+        Some(StageFilter::AtStep) => query.filter(C::Stage.eq(stage::AT_STEP)),
+        Some(StageFilter::Returned) => query.filter(C::Stage.eq(stage::RETURNED)),
+        Some(StageFilter::Ended) => query.filter(C::Stage.eq(stage::ENDED)),
+    };
+    if let Some(service) = &filter.service {
+        query = query.filter(C::ServiceCode.eq(service.as_str()));
+    }
+    if let Some(step) = &filter.step {
+        query = query.filter(C::Step.eq(step.as_str()));
+    }
+    if let Some(assignee) = &filter.assignee {
+        query = query.filter(C::Assignee.eq(assignee.as_str()));
+    }
+    query = match filter.deadline {
+        None => query,
+        // As the engine says: overdue once the due instant has passed.
+        Some(DeadlineState::Overdue) => query.filter(C::ServiceDueAt.lt(now)),
+        Some(DeadlineState::Nearing) => query.filter(C::ServiceNearingAt.lte(now)).filter(C::ServiceDueAt.gte(now)),
+        Some(DeadlineState::OnTime) => {
+            query.filter(Condition::any().add(C::ServiceNearingAt.is_null()).add(C::ServiceNearingAt.gt(now)))
+        }
+    };
+    if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        for word in text.split_whitespace() {
+            query = query.filter(C::Search.contains(word.to_lowercase()));
+        }
+    }
+    query
+}
+
 /// Most applications one list or recap collects; a period with more is split by the office.
 pub const LIST_LIMIT: u64 = 5_000;
 
@@ -195,39 +225,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ApplicationRecord>> {
         use application::Column as C;
-        let mut query = application::Entity::find().filter(C::TenantId.eq(scope.tenant_id()));
-        query = match filter.stage {
-            None => query,
-            Some(StageFilter::Open) => query.filter(C::Stage.ne(stage::ENDED)),
-            Some(StageFilter::AtStep) => query.filter(C::Stage.eq(stage::AT_STEP)),
-            Some(StageFilter::Returned) => query.filter(C::Stage.eq(stage::RETURNED)),
-            Some(StageFilter::Ended) => query.filter(C::Stage.eq(stage::ENDED)),
-        };
-        if let Some(service) = &filter.service {
-            query = query.filter(C::ServiceCode.eq(service.as_str()));
-        }
-        if let Some(step) = &filter.step {
-            query = query.filter(C::Step.eq(step.as_str()));
-        }
-        if let Some(assignee) = &filter.assignee {
-            query = query.filter(C::Assignee.eq(assignee.as_str()));
-        }
-        query = match filter.deadline {
-            None => query,
-            // As the engine says: overdue once the due instant has passed.
-            Some(DeadlineFilter::Overdue) => query.filter(C::ServiceDueAt.lt(now)),
-            Some(DeadlineFilter::Nearing) => {
-                query.filter(C::ServiceNearingAt.lte(now)).filter(C::ServiceDueAt.gte(now))
-            }
-            Some(DeadlineFilter::OnTime) => {
-                query.filter(Condition::any().add(C::ServiceNearingAt.is_null()).add(C::ServiceNearingAt.gt(now)))
-            }
-        };
-        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            for word in text.split_whitespace() {
-                query = query.filter(C::Search.contains(word.to_lowercase()));
-            }
-        }
+        let mut query = filtered(scope, filter, now);
         if let Some(after) = after {
             let (due, id) = parse_cursor(after)?;
             // A row-value comparison, `(sort_due_at, id) > (due, id)`, which the index serves directly.
@@ -248,6 +246,16 @@ impl Store {
             })
             .collect::<StoreResult<Vec<_>>>()?;
         Ok(Page { items, has_next_page })
+    }
+
+    /// How many of the tenant's applications match `filter` (for a list's total).
+    pub async fn count_applications(
+        &self,
+        scope: &TenantScope,
+        filter: &ApplicationFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        Ok(filtered(scope, filter, now).count(&self.db).await?)
     }
 
     /// The history of an application, in order.

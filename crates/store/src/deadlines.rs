@@ -45,9 +45,6 @@ impl Deadline {
 }
 
 impl NoticeKind {
-    /// Every event name of notices.
-    pub const EVENTS: [&'static str; 2] = ["deadline_nearing", "deadline_passed"];
-
     /// The event name subscribers and webhooks see.
     pub fn event(self) -> &'static str {
         match self {

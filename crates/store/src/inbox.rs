@@ -39,6 +39,28 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ApplicationRecord>> {
         let first = first.clamp(1, MAX_PAGE) as usize;
+        let (mut items, more) = self.walk_inbox(scope, actor, Some(first + 1), after, now).await?;
+        let has_next_page = more || items.len() > first;
+        items.truncate(first);
+        Ok(Page { items, has_next_page })
+    }
+
+    /// How many applications are in `actor`'s inbox (counted over at most [`SCAN_LIMIT`] open applications).
+    pub async fn inbox_count(&self, scope: &TenantScope, actor: &Actor, now: DateTime<Utc>) -> StoreResult<u64> {
+        let (items, _) = self.walk_inbox(scope, actor, None, None, now).await?;
+        Ok(items.len() as u64)
+    }
+
+    /// Walks the open applications after `after` in deadline order, keeping those in `actor`'s inbox, until `want`
+    /// are found or [`SCAN_LIMIT`] looked at; returns them and whether more applications were left unlooked at.
+    async fn walk_inbox(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        want: Option<usize>,
+        after: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Vec<(String, ApplicationRecord)>, bool)> {
         let filter = ApplicationFilter { stage: Some(StageFilter::AtStep), ..Default::default() };
         let mut cursor = after.map(str::to_string);
         let mut found = Vec::new();
@@ -46,7 +68,8 @@ impl Store {
         loop {
             let page = self.applications(scope, &filter, MAX_PAGE, cursor.as_deref(), now).await?;
             let more = page.has_next_page;
-            for (c, record) in page.items {
+            let count = page.items.len();
+            for (i, (c, record)) in page.items.into_iter().enumerate() {
                 scanned += 1;
                 cursor = Some(c.clone());
                 let (service, runtime) = self.runtime_for(scope, &record).await?;
@@ -57,14 +80,13 @@ impl Store {
                 };
                 if in_inbox(&ctx, &record.state, actor) {
                     found.push((c, record));
-                    if found.len() > first {
-                        found.truncate(first);
-                        return Ok(Page { items: found, has_next_page: true });
+                    if want.is_some_and(|w| found.len() >= w) {
+                        return Ok((found, more || i + 1 < count));
                     }
                 }
             }
             if !more || scanned >= SCAN_LIMIT {
-                return Ok(Page { items: found, has_next_page: more });
+                return Ok((found, more));
             }
         }
     }

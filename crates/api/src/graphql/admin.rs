@@ -3,10 +3,12 @@
 
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use simpul_definitions::diagnostics::Level;
 use simpul_store::TenantScope;
 use simpul_store::definitions::VersionInfo;
 use uuid::Uuid;
 
+use super::kinds::VersionStatus;
 use super::{caller, shared};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -18,8 +20,7 @@ pub struct ServiceVersionView {
     pub tenant: String,
     pub service: String,
     pub version: i32,
-    /// draft, published or retired.
-    pub status: String,
+    pub status: VersionStatus,
     pub content_hash: String,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
@@ -27,26 +28,25 @@ pub struct ServiceVersionView {
 }
 
 impl ServiceVersionView {
-    fn new(v: VersionInfo, yaml: Option<String>) -> Self {
-        ServiceVersionView {
+    fn new(v: VersionInfo, yaml: Option<String>) -> ApiResult<Self> {
+        Ok(ServiceVersionView {
             id: ID(v.id.to_string()),
             tenant: v.tenant_id,
             service: v.service_code,
             version: v.version,
-            status: v.status,
+            status: VersionStatus::parse(&v.status)?,
             content_hash: v.content_hash,
             created_by: v.created_by,
             created_at: v.created_at,
             yaml,
-        }
+        })
     }
 }
 
 /// One problem the validator found.
 #[derive(SimpleObject)]
 pub struct DiagnosticView {
-    /// error or warning.
-    pub level: String,
+    pub level: Level,
     pub check: String,
     pub line: usize,
     pub column: usize,
@@ -63,14 +63,20 @@ pub struct DraftView {
     pub diagnostics: Vec<DiagnosticView>,
 }
 
-pub(super) async fn admin_scope(ctx: &Context<'_>, tenant: &str) -> ApiResult<TenantScope> {
-    let forbidden = || {
-        ApiError::Forbidden(String::from("Hanya admin dinas atau admin provinsi yang dapat mengelola definisi layanan"))
-    };
+/// The tenant an admin works on: the one named, or a tenant admin's only office. As on every operation, `tenant`
+/// may be left out by a caller of one office; a provincial admin names it.
+pub(super) async fn admin_scope(ctx: &Context<'_>, tenant: Option<&str>) -> ApiResult<TenantScope> {
+    let forbidden =
+        || ApiError::Forbidden(String::from("Hanya admin dinas atau admin provinsi yang dapat mengelola dinas ini"));
     match caller(ctx)? {
         Caller::Anonymous => Err(ApiError::Unauthenticated),
         Caller::ApiKey(_) => Err(forbidden()),
         Caller::User(principal) => {
+            let tenant = match (tenant, principal.memberships.as_slice()) {
+                (Some(tenant), _) => tenant,
+                (None, [only]) if principal.provinces.is_empty() => only.scope.tenant_id(),
+                (None, _) => return Err(ApiError::field("tenant", "Sebutkan dinas (tenant) yang dimaksud")),
+            };
             if let Some(m) = principal.membership(tenant)
                 && m.roles.contains("admin_dinas")
             {
@@ -91,12 +97,12 @@ impl AdminQuery {
     async fn service_versions(
         &self,
         ctx: &Context<'_>,
-        tenant: String,
+        tenant: Option<String>,
         code: String,
     ) -> ApiResult<Vec<ServiceVersionView>> {
-        let scope = admin_scope(ctx, &tenant).await?;
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
-        Ok(versions.into_iter().map(|(v, yaml)| ServiceVersionView::new(v, Some(yaml))).collect())
+        versions.into_iter().map(|(v, yaml)| ServiceVersionView::new(v, Some(yaml))).collect()
     }
 }
 
@@ -110,25 +116,22 @@ impl AdminMutation {
     async fn save_service_draft(
         &self,
         ctx: &Context<'_>,
-        tenant: String,
+        tenant: Option<String>,
         code: String,
         yaml: String,
     ) -> ApiResult<DraftView> {
-        let scope = admin_scope(ctx, &tenant).await?;
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates.get(&tenant).cloned().unwrap_or_default();
+        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
         let actor = caller(ctx)?.actor(&scope).user_id;
         let result = shared.store.save_service_draft(&scope, &code, &yaml, &templates, &actor).await?;
         Ok(DraftView {
-            version: result.version.map(|v| ServiceVersionView::new(v, None)),
+            version: result.version.map(|v| ServiceVersionView::new(v, None)).transpose()?,
             diagnostics: result
                 .diagnostics
                 .into_iter()
                 .map(|d| DiagnosticView {
-                    level: serde_json::to_value(d.level)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default(),
+                    level: d.level,
                     check: d.check.to_string(),
                     line: d.line,
                     column: d.column,
@@ -144,15 +147,15 @@ impl AdminMutation {
     async fn publish_service_version(
         &self,
         ctx: &Context<'_>,
-        tenant: String,
+        tenant: Option<String>,
         id: ID,
     ) -> ApiResult<ServiceVersionView> {
-        let scope = admin_scope(ctx, &tenant).await?;
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let id = Uuid::parse_str(&id).map_err(|_| ApiError::field("id", "ID versi tidak valid"))?;
         let shared = shared(ctx)?;
         let published = shared.store.publish_service_version(&scope, id).await?;
         // Every instance forgets which version was published, so that the next request everywhere gets this one.
         shared.state.definitions_changed().await;
-        Ok(ServiceVersionView::new(published, None))
+        ServiceVersionView::new(published, None)
     }
 }

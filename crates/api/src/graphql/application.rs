@@ -5,12 +5,16 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use simpul_definitions::model::FieldType;
-use simpul_engine::{Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, Service, Stage, available};
+use simpul_definitions::model::{FieldType, ValueType};
+use simpul_engine::{
+    Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, EndStatus, EventType, Movement, Service, Stage,
+    available,
+};
 use simpul_store::documents::DocumentRecord;
 use simpul_store::letters::LetterRecord;
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 
+use super::kinds::AuditAction;
 use crate::Shared;
 use crate::error::{ApiError, ApiResult};
 
@@ -50,22 +54,16 @@ pub struct DeadlineView {
     pub due_at: DateTime<Utc>,
     pub used_minutes: i64,
     pub budget_minutes: i64,
-    /// ON_TIME, NEARING or OVERDUE.
-    pub state: String,
+    pub state: DeadlineState,
 }
 
 impl From<DeadlineStatus> for DeadlineView {
     fn from(d: DeadlineStatus) -> Self {
-        let state = match d.state {
-            DeadlineState::OnTime => "ON_TIME",
-            DeadlineState::Nearing => "NEARING",
-            DeadlineState::Overdue => "OVERDUE",
-        };
         DeadlineView {
             due_at: d.due_at,
             used_minutes: d.used_minutes,
             budget_minutes: d.budget_minutes,
-            state: state.into(),
+            state: d.state,
         }
     }
 }
@@ -90,20 +88,18 @@ pub struct ChecklistItemView {
 pub struct FactView {
     pub code: String,
     pub label: String,
-    /// BOOL or INT.
     #[graphql(name = "type")]
-    pub value_type: String,
+    pub value_type: ValueType,
 }
 
 /// Something the caller can do now, with the inputs it needs.
 #[derive(SimpleObject)]
 pub struct AvailableAction {
-    /// STEP (an action of the step), RESUBMIT or WITHDRAW; all go through `act`.
-    pub kind: String,
+    /// All go through `act`.
+    pub kind: AvailableKind,
     pub code: String,
     pub label: String,
-    /// FORWARD, BACK, RETURN or END.
-    pub movement: String,
+    pub movement: Movement,
     pub note_required: bool,
     pub needs_missing_list: bool,
     pub paraf_role: Option<String>,
@@ -119,8 +115,7 @@ pub struct HistoryEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
     pub actor: String,
-    /// submitted, action_taken, resubmitted, withdrawn, document_attached.
-    pub kind: String,
+    pub kind: EventType,
     pub step: Option<String>,
     pub action: Option<String>,
     pub note: Option<String>,
@@ -195,8 +190,7 @@ impl LetterView {
 pub struct AuditView {
     /// The user id (or `apikey:<id>`).
     pub actor: String,
-    /// `read`, `change` or `download`.
-    pub action: String,
+    pub action: AuditAction,
     /// What exactly: field names or the document, never values.
     pub detail: String,
     pub at: DateTime<Utc>,
@@ -311,6 +305,14 @@ impl ApplicationView {
         outcome_of(&self.state().stage)
     }
 
+    /// What kind of end, once ended: granted, not eligible, rejected or withdrawn.
+    async fn end_status(&self) -> Option<EndStatus> {
+        match &self.state().stage {
+            Stage::Ended { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     async fn products(&self) -> Vec<String> {
         match &self.state().stage {
             Stage::Ended { products, .. } => products.clone(),
@@ -374,18 +376,10 @@ impl ApplicationView {
         available(&ctx, self.state(), &self.actor)
             .into_iter()
             .map(|a| AvailableAction {
-                kind: match a.kind {
-                    AvailableKind::Step => "STEP",
-                    AvailableKind::Resubmit => "RESUBMIT",
-                    AvailableKind::Withdraw => "WITHDRAW",
-                }
-                .to_string(),
+                kind: a.kind,
                 code: a.code.to_string(),
                 label: a.label.to_string(),
-                movement: serde_json::to_value(a.movement)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
+                movement: a.movement,
                 note_required: a.note_required,
                 needs_missing_list: a.needs_missing_list,
                 paraf_role: a.paraf_role.map(String::from),
@@ -400,7 +394,7 @@ impl ApplicationView {
                     .map(|f| FactView {
                         code: f.name().to_string(),
                         label: f.label().to_string(),
-                        value_type: format!("{:?}", f.value_type()).to_uppercase(),
+                        value_type: f.value_type(),
                     })
                     .collect(),
                 assign_to: a.assign_to.to_vec(),
@@ -415,18 +409,19 @@ impl ApplicationView {
         Ok(events
             .into_iter()
             .map(|e| {
-                let (kind, step, action, note) = match &e.event.kind {
-                    simpul_engine::EventKind::Submitted(s) => ("submitted", Some(s.step.clone()), None, None),
+                let kind = e.event.kind.event_type();
+                let (step, action, note) = match &e.event.kind {
+                    simpul_engine::EventKind::Submitted(s) => (Some(s.step.clone()), None, None),
                     simpul_engine::EventKind::ActionTaken(a) => {
-                        ("action_taken", Some(a.step.clone()), Some(a.action.clone()), a.note.clone())
+                        (Some(a.step.clone()), Some(a.action.clone()), a.note.clone())
                     }
-                    simpul_engine::EventKind::Resubmitted(r) => ("resubmitted", Some(r.step.clone()), None, None),
-                    simpul_engine::EventKind::Withdrawn { reason } => ("withdrawn", None, None, Some(reason.clone())),
+                    simpul_engine::EventKind::Resubmitted(r) => (Some(r.step.clone()), None, None),
+                    simpul_engine::EventKind::Withdrawn { reason } => (None, None, Some(reason.clone())),
                     simpul_engine::EventKind::DocumentAttached { requirement, .. } => {
-                        ("document_attached", None, None, Some(requirement.clone()))
+                        (None, None, Some(requirement.clone()))
                     }
                 };
-                HistoryEntry { seq: e.seq, at: e.event.at, actor: e.event.actor, kind: kind.into(), step, action, note }
+                HistoryEntry { seq: e.seq, at: e.event.at, actor: e.event.actor, kind, step, action, note }
             })
             .collect())
     }
@@ -474,8 +469,10 @@ impl ApplicationView {
         let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
         Ok(entries
             .into_iter()
-            .map(|e| AuditView { actor: e.actor, action: e.action, detail: e.detail, at: e.at })
-            .collect())
+            .map(|e| {
+                Ok(AuditView { actor: e.actor, action: AuditAction::parse(&e.action)?, detail: e.detail, at: e.at })
+            })
+            .collect::<ApiResult<_>>()?)
     }
 
     /// Requirements whose paper copy the office received.

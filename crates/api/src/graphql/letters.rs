@@ -153,8 +153,8 @@ pub struct LetterMutation;
 impl LetterMutation {
     /// Starts a new letter-signing key for the tenant (e.g. when the old one may have leaked); letters signed
     /// with earlier keys still verify. Returns the new key's number.
-    async fn rotate_signing_key(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<i32> {
-        let scope = admin_scope(ctx, &tenant).await?;
+    async fn rotate_signing_key(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<i32> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let key = shared(ctx)?.store.rotate_signing_key(&scope, simpul_letters::verify::generate_key()).await?;
         Ok(i32::from(key))
     }

@@ -4,6 +4,7 @@ mod admin;
 mod application;
 pub mod budget;
 pub mod guard;
+mod kinds;
 mod letters;
 mod mutation;
 mod query;
@@ -19,6 +20,7 @@ use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 
 pub use application::ApplicationView;
+pub use kinds::EventKind;
 pub use letters::LetterVerification;
 pub use mutation::Mutation;
 pub use query::Query;
@@ -47,6 +49,12 @@ pub fn schema(shared: Shared) -> ApiSchema {
         .finish()
 }
 
+/// The schema in GraphQL SDL: the contract committed as `crates/api/schema.graphql` (written by
+/// `simpul schema graphql`), so that a change of the wire format shows in review and a stale copy fails a test.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot).finish().sdl()
+}
+
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {
     ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))
 }
@@ -60,4 +68,18 @@ async fn view(ctx: &Context<'_>, scope: &TenantScope, record: ApplicationRecord)
     let (service, runtime) = shared.store.runtime_for(scope, &record).await?;
     let actor = caller(ctx)?.actor(scope);
     Ok(ApplicationView { record, service, runtime, scope: scope.clone(), actor })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_committed_sdl_is_the_generated_one() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql");
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == super::sdl(),
+            "{path} is stale: the wire format changed. Run `cargo run -- schema graphql --out crates/api`, review the \
+             difference as a change of the API contract, and commit it"
+        );
+    }
 }

@@ -33,14 +33,15 @@ pub struct FactInput {
 /// A submission.
 #[derive(InputObject)]
 pub struct SubmitApplicationInput {
-    pub tenant: String,
+    /// The tenant, for users of several tenants (as on every mutation).
+    pub tenant: Option<String>,
     pub service: String,
     /// The form, by field code.
     pub data: Json<serde_json::Value>,
     /// A key of the client's choosing; the same key again returns the first application.
     pub idempotency_key: Option<String>,
-    /// `langsung` or `daring`; the service's first channel when absent.
-    pub channel: Option<String>,
+    /// The service's first channel when absent.
+    pub channel: Option<Channel>,
     #[graphql(default)]
     pub facts: Vec<FactInput>,
     #[graphql(default)]
@@ -101,15 +102,6 @@ fn facts(inputs: &[FactInput]) -> ApiResult<Facts> {
         out.insert(fact, value);
     }
     Ok(out)
-}
-
-fn channel(value: Option<&str>) -> ApiResult<Option<Channel>> {
-    match value {
-        None => Ok(None),
-        Some("langsung") => Ok(Some(Channel::Langsung)),
-        Some("daring") => Ok(Some(Channel::Daring)),
-        Some(_) => Err(ApiError::field("channel", "Saluran harus `langsung` atau `daring`")),
-    }
 }
 
 /// Counts a submission or action in the metrics by its outcome.
@@ -186,10 +178,11 @@ impl Mutation {
         let shared = shared(ctx)?;
         let caller = caller(ctx)?;
         caller.require_write()?;
-        let scope = caller.scope(Some(&input.tenant))?;
+        let scope = caller.scope(input.tenant.as_deref())?;
         let actor = caller.actor(&scope);
         let (_, service) = shared.store.published_service(&scope, &input.service).await?;
-        let channel = channel(input.channel.as_deref())?
+        let channel = input
+            .channel
             .or_else(|| service.definition().submission.channels.first().copied())
             .unwrap_or(Channel::Langsung);
         let request = SubmitRequest {
@@ -275,7 +268,7 @@ impl Mutation {
         application_id: ID,
         requirement: String,
         file: Upload,
-        #[graphql(desc = "The `version` the caller saw; the current one when absent.")] expected_version: Option<i64>,
+        #[graphql(desc = "The `version` the caller saw, as for `act`.")] expected_version: i64,
         tenant: Option<String>,
     ) -> ApiResult<ApplicationView> {
         let shared = shared(ctx)?;
@@ -285,9 +278,8 @@ impl Mutation {
         let actor = caller.actor(&scope);
         let application = Uuid::parse_str(&application_id)
             .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
-        let expected_version = expected_version
-            .map(|v| u64::try_from(v).map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid")))
-            .transpose()?;
+        let expected_version =
+            u64::try_from(expected_version).map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid"))?;
         let value = file.value(ctx).map_err(|_| ApiError::field("file", "Berkas tidak terbaca"))?;
         let mut body = tokio::fs::File::from_std(value.content);
         let upload =

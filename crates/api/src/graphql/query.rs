@@ -1,8 +1,9 @@
 //! Queries.
 
-use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use simpul_store::{ApplicationFilter, DeadlineFilter, Page, StageFilter};
+use simpul_engine::{Actor, DeadlineState};
+use simpul_store::{ApplicationFilter, Page, StageFilter, TenantScope};
 use uuid::Uuid;
 
 use super::application::{ApplicationStatus, ApplicationView, DeadlineView};
@@ -50,12 +51,11 @@ pub struct TrackingView {
 /// List filter.
 #[derive(InputObject, Default)]
 pub struct ApplicationFilterInput {
-    /// OPEN, IN_PROGRESS, RETURNED or ENDED.
-    pub status: Option<String>,
+    pub status: Option<StageFilter>,
     pub service: Option<String>,
     pub step: Option<String>,
-    /// ON_TIME, NEARING or OVERDUE.
-    pub deadline: Option<String>,
+    /// The service deadline's state now (`ON_TIME` includes applications whose clock has not started).
+    pub deadline: Option<DeadlineState>,
     /// Words of the applicant's name or the tracking code.
     pub text: Option<String>,
     /// The tenant, for users of several tenants.
@@ -76,24 +76,55 @@ pub struct PageInfo {
     pub end_cursor: Option<String>,
 }
 
+/// What a connection lists, to count its total when asked.
+enum Listing {
+    /// The tenant's applications matching a filter.
+    Applications(ApplicationFilter),
+    /// What an actor can act on now.
+    Inbox(Actor),
+}
+
 /// A page of applications.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct ApplicationConnection {
     pub edges: Vec<ApplicationEdge>,
     pub page_info: PageInfo,
+    #[graphql(skip)]
+    scope: TenantScope,
+    #[graphql(skip)]
+    listing: Listing,
 }
 
-pub(super) async fn connection(
+#[ComplexObject]
+impl ApplicationConnection {
+    /// How many there are in all pages; counted only when asked.
+    async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
+        let store = &shared(ctx)?.store;
+        Ok(match &self.listing {
+            Listing::Applications(filter) => store.count_applications(&self.scope, filter, Utc::now()).await?,
+            Listing::Inbox(actor) => store.inbox_count(&self.scope, actor, Utc::now()).await?,
+        })
+    }
+}
+
+async fn connection(
     ctx: &Context<'_>,
-    scope: &simpul_store::TenantScope,
+    scope: &TenantScope,
     page: Page<simpul_store::ApplicationRecord>,
+    listing: Listing,
 ) -> ApiResult<ApplicationConnection> {
     let end_cursor = page.items.last().map(|(c, _)| c.clone());
     let mut edges = Vec::new();
     for (cursor, record) in page.items {
         edges.push(ApplicationEdge { cursor, node: view(ctx, scope, record).await? });
     }
-    Ok(ApplicationConnection { edges, page_info: PageInfo { has_next_page: page.has_next_page, end_cursor } })
+    Ok(ApplicationConnection {
+        edges,
+        page_info: PageInfo { has_next_page: page.has_next_page, end_cursor },
+        scope: scope.clone(),
+        listing,
+    })
 }
 
 fn page_size(first: Option<i32>) -> ApiResult<u64> {
@@ -241,34 +272,17 @@ impl Query {
         let shared = shared(ctx)?;
         let filter = filter.unwrap_or_default();
         let scope = caller(ctx)?.scope(filter.tenant.as_deref())?;
-        let stage = match filter.status.as_deref() {
-            None => None,
-            Some("OPEN") => Some(StageFilter::Open),
-            Some("IN_PROGRESS") => Some(StageFilter::AtStep),
-            Some("RETURNED") => Some(StageFilter::Returned),
-            Some("ENDED") => Some(StageFilter::Ended),
-            Some(_) => {
-                return Err(ApiError::field("filter.status", "Status harus OPEN, IN_PROGRESS, RETURNED atau ENDED"));
-            }
-        };
-        let deadline = match filter.deadline.as_deref() {
-            None => None,
-            Some("ON_TIME") => Some(DeadlineFilter::OnTime),
-            Some("NEARING") => Some(DeadlineFilter::Nearing),
-            Some("OVERDUE") => Some(DeadlineFilter::Overdue),
-            Some(_) => return Err(ApiError::field("filter.deadline", "Tenggat harus ON_TIME, NEARING atau OVERDUE")),
-        };
         let store_filter = ApplicationFilter {
-            stage,
+            stage: filter.status,
             service: filter.service,
             step: filter.step,
-            deadline,
+            deadline: filter.deadline,
             text: filter.text,
             assignee: None,
         };
         let now: DateTime<Utc> = Utc::now();
         let page = shared.store.applications(&scope, &store_filter, page_size(first)?, after.as_deref(), now).await?;
-        connection(ctx, &scope, page).await
+        connection(ctx, &scope, page, Listing::Applications(store_filter)).await
     }
 
     /// What the caller can act on now, soonest deadline first.
@@ -284,6 +298,6 @@ impl Query {
         let scope = caller.scope(tenant.as_deref())?;
         let actor = caller.actor(&scope);
         let page = shared.store.inbox(&scope, &actor, page_size(first)?, after.as_deref(), Utc::now()).await?;
-        connection(ctx, &scope, page).await
+        connection(ctx, &scope, page, Listing::Inbox(actor)).await
     }
 }

@@ -1,12 +1,7 @@
 //! What a generic client needs to render a service's form and steps, without knowing the service in advance.
 
-use async_graphql::{Json, SimpleObject};
+use async_graphql::{Enum, SimpleObject};
 use simpul_definitions::model::{self as m, ServiceDefinition};
-
-/// An enum value as the definition files write it (its serde name).
-fn lower<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
-}
 
 /// One allowed value of a choice field.
 #[derive(SimpleObject)]
@@ -20,9 +15,8 @@ pub struct ChoiceInfo {
 pub struct FieldInfo {
     pub code: String,
     pub label: String,
-    /// text, nik, no_kk, date, choice, phone, address, number, yes_no.
     #[graphql(name = "type")]
-    pub field_type: String,
+    pub field_type: m::FieldType,
     pub required: bool,
     pub choices: Vec<ChoiceInfo>,
     /// A CEL condition; the field applies only when it is true.
@@ -35,14 +29,13 @@ pub struct FieldInfo {
 pub struct RequirementInfo {
     pub code: String,
     pub name: String,
-    /// document or condition.
-    pub kind: String,
+    pub kind: m::RequirementKind,
     pub required: bool,
     pub condition: Option<String>,
     pub copies: u32,
     pub original: bool,
-    pub provided_by: String,
-    pub accept: Vec<String>,
+    pub provided_by: m::Provider,
+    pub accept: Vec<m::FileType>,
     pub max_size_kb: Option<u32>,
     pub needed_at: Option<String>,
     pub note: Option<String>,
@@ -52,14 +45,24 @@ pub struct RequirementInfo {
 #[derive(SimpleObject)]
 pub struct DurationInfo {
     pub value: u32,
-    /// menit, jam or hari_kerja.
-    pub unit: String,
+    pub unit: m::DurationUnit,
 }
 
 impl From<m::Duration> for DurationInfo {
     fn from(d: m::Duration) -> Self {
-        DurationInfo { value: d.value, unit: lower(d.unit) }
+        DurationInfo { value: d.value, unit: d.unit }
     }
+}
+
+/// Where a defined action leads.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum TargetKind {
+    /// To another step (`targetStep`).
+    Step,
+    /// Back to the applicant; the clock stops until resubmission.
+    Applicant,
+    /// The application ends with an outcome (`targetOutcome`).
+    Outcome,
 }
 
 /// A step action as defined (what an officer may be offered).
@@ -67,8 +70,22 @@ impl From<m::Duration> for DurationInfo {
 pub struct StepActionInfo {
     pub code: String,
     pub label: String,
-    /// `{ "step": … }`, `"applicant"` or `{ "outcome": … }`.
-    pub to: Json<serde_json::Value>,
+    pub target: TargetKind,
+    /// The step it leads to, for `STEP`.
+    pub target_step: Option<String>,
+    /// The outcome it ends in, for `OUTCOME`.
+    pub target_outcome: Option<String>,
+}
+
+impl From<&m::Action> for StepActionInfo {
+    fn from(a: &m::Action) -> Self {
+        let (target, target_step, target_outcome) = match &a.to {
+            m::Target::Step(step) => (TargetKind::Step, Some(step.clone()), None),
+            m::Target::Applicant => (TargetKind::Applicant, None, None),
+            m::Target::Outcome(outcome) => (TargetKind::Outcome, None, Some(outcome.clone())),
+        };
+        StepActionInfo { code: a.code.clone(), label: a.label.clone(), target, target_step, target_outcome }
+    }
 }
 
 /// A step.
@@ -76,7 +93,7 @@ pub struct StepActionInfo {
 pub struct StepInfo {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: m::StepKind,
     pub description: Option<String>,
     pub roles: Vec<String>,
     pub duration: Option<DurationInfo>,
@@ -88,7 +105,7 @@ pub struct StepInfo {
 pub struct TimeLimitInfo {
     pub text: String,
     pub limit: Option<DurationInfo>,
-    pub clock_starts: String,
+    pub clock_starts: m::ClockStart,
 }
 
 /// The fee.
@@ -103,7 +120,7 @@ pub struct FeeInfo {
 pub struct ProductInfo {
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: m::ProductKind,
     pub outcomes: Vec<String>,
 }
 
@@ -112,7 +129,7 @@ pub struct ProductInfo {
 pub struct OutcomeInfo {
     pub code: String,
     pub label: String,
-    pub status: String,
+    pub status: m::OutcomeStatus,
 }
 
 /// A published service.
@@ -124,7 +141,7 @@ pub struct ServiceInfo {
     pub summary: Option<String>,
     pub version: i32,
     pub submission_roles: Vec<String>,
-    pub channels: Vec<String>,
+    pub channels: Vec<m::Channel>,
     pub fields: Vec<FieldInfo>,
     pub requirements: Vec<RequirementInfo>,
     pub steps: Vec<StepInfo>,
@@ -144,14 +161,14 @@ impl ServiceInfo {
             summary: d.summary.clone(),
             version,
             submission_roles: d.submission.roles.clone(),
-            channels: d.submission.channels.iter().map(lower).collect(),
+            channels: d.submission.channels.clone(),
             fields: d
                 .fields
                 .iter()
                 .map(|f| FieldInfo {
                     code: f.code.clone(),
                     label: f.label.clone(),
-                    field_type: lower(f.field_type),
+                    field_type: f.field_type,
                     required: f.required,
                     choices: f
                         .choices
@@ -168,13 +185,13 @@ impl ServiceInfo {
                 .map(|r| RequirementInfo {
                     code: r.code.clone(),
                     name: r.name.clone(),
-                    kind: lower(r.kind),
+                    kind: r.kind,
                     required: r.required,
                     condition: r.when.as_ref().map(|w| w.0.clone()),
                     copies: r.copies,
                     original: r.original,
-                    provided_by: lower(r.provided_by),
-                    accept: r.accept.iter().map(lower).collect(),
+                    provided_by: r.provided_by,
+                    accept: r.accept.clone(),
                     max_size_kb: r.max_size_kb,
                     needed_at: r.needed_at.clone(),
                     note: r.note.clone(),
@@ -186,25 +203,17 @@ impl ServiceInfo {
                 .map(|s| StepInfo {
                     code: s.code.clone(),
                     name: s.name.clone(),
-                    kind: lower(s.kind),
+                    kind: s.kind,
                     description: s.description.clone(),
                     roles: s.roles.clone(),
                     duration: s.duration.map(Into::into),
-                    actions: s
-                        .actions
-                        .iter()
-                        .map(|a| StepActionInfo {
-                            code: a.code.clone(),
-                            label: a.label.clone(),
-                            to: Json(serde_json::to_value(&a.to).unwrap_or_default()),
-                        })
-                        .collect(),
+                    actions: s.actions.iter().map(StepActionInfo::from).collect(),
                 })
                 .collect(),
             jangka_waktu: TimeLimitInfo {
                 text: d.jangka_waktu.text.clone(),
                 limit: d.jangka_waktu.limit.map(Into::into),
-                clock_starts: lower(d.jangka_waktu.clock_starts),
+                clock_starts: d.jangka_waktu.clock_starts,
             },
             fee: FeeInfo { amount: d.biaya.amount, text: d.biaya.text.clone() },
             products: d
@@ -213,14 +222,14 @@ impl ServiceInfo {
                 .map(|p| ProductInfo {
                     code: p.code.clone(),
                     name: p.name.clone(),
-                    kind: lower(p.kind),
+                    kind: p.kind,
                     outcomes: p.outcomes.clone(),
                 })
                 .collect(),
             outcomes: d
                 .outcomes
                 .iter()
-                .map(|o| OutcomeInfo { code: o.code.clone(), label: o.label.clone(), status: lower(o.status) })
+                .map(|o| OutcomeInfo { code: o.code.clone(), label: o.label.clone(), status: o.status })
                 .collect(),
         }
     }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{Stream, StreamExt};
 use tokio_stream::wrappers::BroadcastStream;
 
+use super::kinds::EventKind;
 use super::{caller, shared};
 
 /// Something that happened to an application.
@@ -16,8 +17,7 @@ pub struct ApplicationEvent {
     pub id: ID,
     pub tenant: String,
     pub application_id: ID,
-    /// submitted, action_taken, resubmitted, withdrawn, document_attached, deadline_nearing, deadline_passed.
-    pub kind: String,
+    pub kind: EventKind,
     /// The application's version after the event.
     pub version: i64,
     /// The step it is in after the event, if any.

@@ -8,17 +8,13 @@ use simpul_store::webhooks::{NewWebhook, Webhook, WebhookAttempt, WebhookChange,
 use uuid::Uuid;
 
 use super::admin::admin_scope;
+use super::kinds::{DeliveryStatus, EventKind};
 use super::{caller, shared};
 use crate::error::{ApiError, ApiResult};
 use crate::webhooks::address;
 
 /// Shortest secret accepted: receivers sign-check with it, so it must not be guessable.
 const MIN_SECRET: usize = 16;
-
-/// Every event kind an endpoint can ask for.
-fn event_kinds() -> impl Iterator<Item = &'static str> {
-    simpul_engine::EventKind::NAMES.into_iter().chain(simpul_store::deadlines::NoticeKind::EVENTS)
-}
 
 /// A registered endpoint.
 #[derive(SimpleObject)]
@@ -28,7 +24,7 @@ pub struct WebhookView {
     pub tenant: String,
     pub url: String,
     /// The event kinds it receives; empty for every kind.
-    pub events: Vec<String>,
+    pub events: Vec<EventKind>,
     pub description: String,
     pub active: bool,
     pub created_by: String,
@@ -39,40 +35,35 @@ pub struct WebhookView {
 }
 
 impl WebhookView {
-    fn new(hook: Webhook, scope: TenantScope) -> Self {
-        WebhookView {
+    fn new(hook: Webhook, scope: TenantScope) -> ApiResult<Self> {
+        Ok(WebhookView {
             id: ID(hook.id.to_string()),
             tenant: hook.tenant_id,
             url: hook.url,
-            events: hook.events,
+            events: hook.events.iter().map(|e| EventKind::parse(e)).collect::<ApiResult<_>>()?,
             description: hook.description,
             active: hook.active,
             created_by: hook.created_by,
             created_at: hook.created_at,
             updated_at: hook.updated_at,
             scope,
-        }
+        })
     }
 }
 
 #[ComplexObject]
 impl WebhookView {
-    /// Its deliveries, newest first; `status` is pending, delivered or failed.
+    /// Its deliveries, newest first, optionally only those with `status`.
     async fn deliveries(
         &self,
         ctx: &Context<'_>,
-        status: Option<String>,
+        status: Option<DeliveryStatus>,
         #[graphql(default = 50, validator(minimum = 1, maximum = 500))] first: u64,
     ) -> ApiResult<Vec<WebhookDeliveryView>> {
-        use simpul_store::webhooks::status as s;
-        if let Some(status) = &status
-            && ![s::PENDING, s::DELIVERED, s::FAILED].contains(&status.as_str())
-        {
-            return Err(ApiError::field("status", "Status harus pending, delivered atau failed"));
-        }
         let id = Uuid::parse_str(&self.id).map_err(|_| ApiError::field("id", "ID webhook tidak valid"))?;
-        let rows = shared(ctx)?.store.webhook_deliveries(&self.scope, id, status.as_deref(), first).await?;
-        Ok(rows.into_iter().map(|d| WebhookDeliveryView::new(d, self.scope.clone())).collect())
+        let rows =
+            shared(ctx)?.store.webhook_deliveries(&self.scope, id, status.map(DeliveryStatus::name), first).await?;
+        rows.into_iter().map(|d| WebhookDeliveryView::new(d, self.scope.clone())).collect()
     }
 }
 
@@ -87,11 +78,11 @@ pub struct WebhookDeliveryView {
     pub application_id: ID,
     /// The event's position in the application's history.
     pub sequence: i64,
-    pub kind: String,
+    pub kind: EventKind,
     /// The JSON body sent.
     pub body: String,
-    /// pending, delivered or failed (given up after the last retry).
-    pub status: String,
+    /// Failed once given up after the last retry.
+    pub status: DeliveryStatus,
     pub attempt_count: i32,
     pub next_attempt_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
@@ -102,24 +93,24 @@ pub struct WebhookDeliveryView {
 }
 
 impl WebhookDeliveryView {
-    fn new(d: WebhookDelivery, scope: TenantScope) -> Self {
-        let pending = d.status == simpul_store::webhooks::status::PENDING;
-        WebhookDeliveryView {
+    fn new(d: WebhookDelivery, scope: TenantScope) -> ApiResult<Self> {
+        let status = DeliveryStatus::parse(&d.status)?;
+        Ok(WebhookDeliveryView {
             id: ID(d.id.to_string()),
             webhook_id: ID(d.webhook_id.to_string()),
             event_id: ID(d.event_id.to_string()),
             application_id: ID(d.application_id.to_string()),
             sequence: d.event_seq,
-            kind: d.kind,
+            kind: EventKind::parse(&d.kind)?,
             body: d.body,
-            status: d.status,
+            status,
             attempt_count: d.attempts,
-            next_attempt_at: pending.then_some(d.next_attempt_at),
+            next_attempt_at: (status == DeliveryStatus::Pending).then_some(d.next_attempt_at),
             last_error: d.last_error,
             created_at: d.created_at,
             delivered_at: d.delivered_at,
             scope,
-        }
+        })
     }
 }
 
@@ -161,14 +152,15 @@ impl From<WebhookAttempt> for WebhookAttemptView {
 /// A new endpoint.
 #[derive(InputObject)]
 pub struct RegisterWebhookInput {
-    pub tenant: String,
+    /// The tenant, for admins of several tenants.
+    pub tenant: Option<String>,
     /// Where events are POSTed (https://…).
     pub url: String,
     /// At least 16 characters; requests carry `X-Simpul-Signature: sha256=<HMAC-SHA256 of "<timestamp>.<body>">`.
     pub secret: String,
     /// Event kinds to receive; empty or absent for every kind.
     #[graphql(default)]
-    pub events: Vec<String>,
+    pub events: Vec<EventKind>,
     #[graphql(default)]
     pub description: String,
 }
@@ -176,11 +168,12 @@ pub struct RegisterWebhookInput {
 /// A change to an endpoint; absent fields stay.
 #[derive(InputObject)]
 pub struct UpdateWebhookInput {
-    pub tenant: String,
+    /// The tenant, for admins of several tenants.
+    pub tenant: Option<String>,
     pub id: ID,
     pub url: Option<String>,
     pub secret: Option<String>,
-    pub events: Option<Vec<String>>,
+    pub events: Option<Vec<EventKind>>,
     pub description: Option<String>,
     pub active: Option<bool>,
 }
@@ -200,18 +193,9 @@ fn check_secret(secret: String) -> ApiResult<String> {
     Ok(secret)
 }
 
-fn check_events(events: Vec<String>) -> ApiResult<Vec<String>> {
-    if let Some(unknown) = events.iter().find(|e| !event_kinds().any(|k| k == e.as_str())) {
-        let known = event_kinds().collect::<Vec<_>>().join(", ");
-        return Err(ApiError::field(
-            "events",
-            format!("Jenis peristiwa `{unknown}` tidak dikenal; pilih dari: {known}"),
-        ));
-    }
-    let mut events = events;
-    events.sort();
-    events.dedup();
-    Ok(events)
+/// The stored names of the kinds, each once, in a stable order.
+fn event_names(events: Vec<EventKind>) -> Vec<String> {
+    EventKind::ALL.iter().filter(|k| events.contains(k)).map(|k| k.name().to_string()).collect()
 }
 
 fn parse(id: &str, field: &str) -> ApiResult<Uuid> {
@@ -225,17 +209,22 @@ pub struct WebhookQuery;
 #[Object]
 impl WebhookQuery {
     /// The office's endpoints (admins only).
-    async fn webhooks(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<Vec<WebhookView>> {
-        let scope = admin_scope(ctx, &tenant).await?;
+    async fn webhooks(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<WebhookView>> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let hooks = shared(ctx)?.store.webhooks(&scope).await?;
-        Ok(hooks.into_iter().map(|h| WebhookView::new(h, scope.clone())).collect())
+        hooks.into_iter().map(|h| WebhookView::new(h, scope.clone())).collect()
     }
 
     /// One delivery, with its attempts (admins only).
-    async fn webhook_delivery(&self, ctx: &Context<'_>, tenant: String, id: ID) -> ApiResult<WebhookDeliveryView> {
-        let scope = admin_scope(ctx, &tenant).await?;
+    async fn webhook_delivery(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        id: ID,
+    ) -> ApiResult<WebhookDeliveryView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let delivery = shared(ctx)?.store.webhook_delivery(&scope, parse(&id, "id")?).await?;
-        Ok(WebhookDeliveryView::new(delivery, scope))
+        WebhookDeliveryView::new(delivery, scope)
     }
 }
 
@@ -247,36 +236,36 @@ pub struct WebhookMutation;
 impl WebhookMutation {
     /// Registers an endpoint for the office's events from now on.
     async fn register_webhook(&self, ctx: &Context<'_>, input: RegisterWebhookInput) -> ApiResult<WebhookView> {
-        let scope = admin_scope(ctx, &input.tenant).await?;
+        let scope = admin_scope(ctx, input.tenant.as_deref()).await?;
         let new = NewWebhook {
             url: check_url(ctx, &input.url)?,
             secret: check_secret(input.secret)?,
-            events: check_events(input.events)?,
+            events: event_names(input.events),
             description: input.description.trim().to_string(),
         };
         let actor = caller(ctx)?.actor(&scope).user_id;
         let hook = shared(ctx)?.store.register_webhook(&scope, &actor, new, Utc::now()).await?;
         tracing::info!(tenant = scope.tenant_id(), webhook = %hook.id, "webhook registered");
-        Ok(WebhookView::new(hook, scope))
+        WebhookView::new(hook, scope)
     }
 
     /// Changes an endpoint: address, secret, filter, description, on or off.
     async fn update_webhook(&self, ctx: &Context<'_>, input: UpdateWebhookInput) -> ApiResult<WebhookView> {
-        let scope = admin_scope(ctx, &input.tenant).await?;
+        let scope = admin_scope(ctx, input.tenant.as_deref()).await?;
         let change = WebhookChange {
             url: input.url.map(|u| check_url(ctx, &u)).transpose()?,
             secret: input.secret.map(check_secret).transpose()?,
-            events: input.events.map(check_events).transpose()?,
+            events: input.events.map(event_names),
             description: input.description.map(|d| d.trim().to_string()),
             active: input.active,
         };
         let hook = shared(ctx)?.store.update_webhook(&scope, parse(&input.id, "id")?, change, Utc::now()).await?;
-        Ok(WebhookView::new(hook, scope))
+        WebhookView::new(hook, scope)
     }
 
     /// Removes an endpoint with its deliveries; returns true.
-    async fn delete_webhook(&self, ctx: &Context<'_>, tenant: String, id: ID) -> ApiResult<bool> {
-        let scope = admin_scope(ctx, &tenant).await?;
+    async fn delete_webhook(&self, ctx: &Context<'_>, tenant: Option<String>, id: ID) -> ApiResult<bool> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         shared(ctx)?.store.delete_webhook(&scope, parse(&id, "id")?).await?;
         Ok(true)
     }
@@ -285,15 +274,15 @@ impl WebhookMutation {
     async fn replay_webhook_delivery(
         &self,
         ctx: &Context<'_>,
-        tenant: String,
+        tenant: Option<String>,
         id: ID,
     ) -> ApiResult<WebhookDeliveryView> {
-        let scope = admin_scope(ctx, &tenant).await?;
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
         let id = parse(&id, "id")?;
         shared.store.replay_delivery(&scope, id, Utc::now()).await?;
         shared.webhook_nudge.notify_one();
-        Ok(WebhookDeliveryView::new(shared.store.webhook_delivery(&scope, id).await?, scope))
+        WebhookDeliveryView::new(shared.store.webhook_delivery(&scope, id).await?, scope)
     }
 
     /// Sends again every delivery of an endpoint queued since `since` (after an integrator lost data); returns
@@ -301,11 +290,11 @@ impl WebhookMutation {
     async fn replay_webhook_deliveries(
         &self,
         ctx: &Context<'_>,
-        tenant: String,
+        tenant: Option<String>,
         webhook_id: ID,
         since: DateTime<Utc>,
     ) -> ApiResult<u64> {
-        let scope = admin_scope(ctx, &tenant).await?;
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
         let count = shared.store.replay_deliveries(&scope, parse(&webhook_id, "webhookId")?, since, Utc::now()).await?;
         shared.webhook_nudge.notify_one();

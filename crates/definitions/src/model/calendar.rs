@@ -36,6 +36,7 @@ pub struct DayOff {
 
 /// Why the office is closed on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DayOffKind {
     /// Hari libur nasional.

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Minutes and hours count *office* time (the clock runs only while the office is open); working days skip
 /// weekends, national holidays, cuti bersama and the tenant's own days off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DurationUnit {
     /// Office minutes.

@@ -40,6 +40,7 @@ fn yes() -> bool {
 
 /// The type of a form field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     /// Free text on one line.

@@ -24,6 +24,7 @@ pub struct Submission {
 
 /// A way an application reaches the office.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// In person at the office's counter or at a Mal Pelayanan Publik.
@@ -66,6 +67,7 @@ pub struct Step {
 
 /// The kind of a step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Files are received and the application registered.
@@ -235,6 +237,7 @@ impl<'de> serde::de::Visitor<'de> for TargetVisitor {
 
 /// The result of a field survey or verification.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyResult {
     Layak,

@@ -17,6 +17,7 @@ pub struct Outcome {
 
 /// The status of an ended application, for reports and the applicant's tracking page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeStatus {
     /// The service was given (letter issued, entered in a list).
@@ -57,6 +58,7 @@ pub struct Product {
 
 /// The kind of a product.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ProductKind {
     /// One letter per application, signed and numbered.
@@ -69,6 +71,7 @@ pub enum ProductKind {
 
 /// How often a list or recap is made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     /// Whenever the office chooses a period.

@@ -60,6 +60,7 @@ fn one() -> u32 {
 
 /// What kind of requirement it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum RequirementKind {
     /// A paper or scanned document.
@@ -70,6 +71,7 @@ pub enum RequirementKind {
 
 /// Who supplies a requirement.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "RequirementProvider"))]
 #[serde(rename_all = "snake_case")]
 pub enum Provider {
     /// The applicant (or the village operator on their behalf).
@@ -81,6 +83,7 @@ pub enum Provider {
 
 /// A file type accepted for uploads, checked against the file's real content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum FileType {
     Pdf,

@@ -23,6 +23,7 @@ pub struct Rule {
 
 /// How a failing rule is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The action is refused.
@@ -36,6 +37,7 @@ pub enum Severity {
 /// SIKS-NG and E-Dabu have no public API, so the officer reads the answer and the engine records it; rules
 /// refer to these names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Fact {
     /// Registered in DTKS (checked in SIKS-NG).
@@ -54,6 +56,7 @@ pub enum Fact {
 
 /// The value type of a fact or derived value, for rendering inputs and checking expressions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "FactType"))]
 #[serde(rename_all = "snake_case")]
 pub enum ValueType {
     Bool,

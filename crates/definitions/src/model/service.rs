@@ -95,6 +95,7 @@ pub struct TimeLimit {
 
 /// The moment the service clock starts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockStart {
     /// When the application is submitted.
@@ -142,6 +143,7 @@ pub struct ComplaintChannel {
 
 /// Kinds of complaint channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintChannelKind {
     /// In person (ruang aduan, directly to an officer).

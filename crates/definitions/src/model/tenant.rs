@@ -77,6 +77,7 @@ pub struct OfficeHours {
 
 /// A day of the week, in Bahasa Indonesia.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Weekday {
     Senin,

@@ -2,7 +2,8 @@
 
 use pretty_assertions::assert_eq;
 use simpul_engine::ActionInput;
-use simpul_store::{ApplicationFilter, DeadlineFilter, StageFilter};
+use simpul_engine::DeadlineState;
+use simpul_store::{ApplicationFilter, StageFilter};
 
 use super::support::{act, bulukumba, bulukumba_request, databases, wita};
 
@@ -59,9 +60,9 @@ async fn pages_follow_the_deadline_order_and_filters_narrow_them() {
         };
         assert_eq!(
             (
-                count(DeadlineFilter::Overdue).await,
-                count(DeadlineFilter::Nearing).await,
-                count(DeadlineFilter::OnTime).await
+                count(DeadlineState::Overdue).await,
+                count(DeadlineState::Nearing).await,
+                count(DeadlineState::OnTime).await
             ),
             (2, 2, 3),
             "{}",
