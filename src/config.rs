@@ -14,7 +14,7 @@ use serde::Deserialize;
 pub struct FileConfig {
     /// `postgres://…` or `sqlite://…`; the embedded SQLite file when absent.
     pub database_url: Option<String>,
-    /// The definitions folder imported on first start.
+    /// The definitions folder imported on first start; the definitions shipped in the binary when absent.
     pub definitions: Option<PathBuf>,
     /// Address the server listens on.
     pub bind: Option<String>,
@@ -91,14 +91,6 @@ pub fn database_url(flag: Option<&str>) -> anyhow::Result<String> {
         return Ok(url);
     }
     Ok(FileConfig::load()?.database_url.unwrap_or_else(simpul_store::db::default_url))
-}
-
-/// The definitions folder: the flag, else the config file, else `service-definitions`.
-pub fn definitions_dir(flag: Option<&Path>) -> anyhow::Result<PathBuf> {
-    if let Some(dir) = flag {
-        return Ok(dir.to_path_buf());
-    }
-    Ok(FileConfig::load()?.definitions.unwrap_or_else(|| PathBuf::from(crate::commands::DEFAULT_DEFINITIONS_DIR)))
 }
 
 /// Where the server listens: `--bind`, else `SIMPUL_BIND`, else the config file, else 127.0.0.1:8080.
@@ -258,6 +250,7 @@ mod tests {
         "SIMPUL_PUBLIC_URL",
         "SIMPUL_BIND",
         "SIMPUL_CONFIG",
+        "SIMPUL_DEFINITIONS",
         "SIMPUL_FORWARDED_HOPS",
         "SIMPUL_ARCHIVE_POLL_MS",
         "RUST_LOG",

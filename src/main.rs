@@ -2,6 +2,7 @@
 
 mod commands;
 mod config;
+mod definitions_source;
 
 use std::process::ExitCode;
 

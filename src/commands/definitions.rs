@@ -17,7 +17,9 @@ pub struct Args {
 enum Command {
     /// Import every changed service file as a new published version (by content hash) and report the changes.
     Sync {
-        /// The definitions folder (default: the config file's, or service-definitions).
+        /// The definitions folder (default: `SIMPUL_DEFINITIONS`, the config file's, or the definitions shipped in
+        /// this binary).
+        #[arg(env = "SIMPUL_DEFINITIONS")]
         dir: Option<PathBuf>,
         /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
         #[arg(long)]
@@ -29,13 +31,14 @@ enum Command {
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Command::Sync { dir, database_url } => {
-            let dir = crate::config::definitions_dir(dir.as_deref())?;
+            let definitions = crate::definitions_source::definitions(dir.as_deref())?;
+            let dir = definitions.path();
             let url = crate::config::database_url(database_url.as_deref())?;
             let store = Store::connect(&url).await?;
             if simpul_store::is_sqlite(&url) {
                 store.migrate().await?;
             }
-            match store.sync_definitions(&dir, "simpul definitions sync").await {
+            match store.sync_definitions(dir, "simpul definitions sync").await {
                 Ok(report) => {
                     println!("{report}");
                     // Running servers forget their cached definitions now (without Redis: within 30 s).
@@ -47,7 +50,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(StoreError::Definitions { diagnostics }) => {
-                    let files = simpul_definitions::load_dir(&dir).map(|r| r.files).unwrap_or_default();
+                    let files = simpul_definitions::load_dir(dir).map(|r| r.files).unwrap_or_default();
                     print!("{}", render_text(&diagnostics, &files));
                     println!("nothing imported: fix the errors above first");
                     Ok(ExitCode::FAILURE)

@@ -16,8 +16,9 @@ pub struct Args {
     /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
     #[arg(long)]
     database_url: Option<String>,
-    /// The definitions folder imported on first start (default: the config file's, or service-definitions).
-    #[arg(long)]
+    /// The definitions folder imported on first start (default: the config file's, or the definitions shipped in
+    /// this binary).
+    #[arg(long, env = "SIMPUL_DEFINITIONS")]
     definitions: Option<PathBuf>,
     /// For a first look: create a user `<role>@<tenant>` for every role of every office and `admin@<province>`,
     /// all with the password `demo`. Refused on an address other than loopback.
@@ -30,13 +31,13 @@ pub struct Args {
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let bind = crate::config::bind(args.bind.as_deref())?;
     let url = crate::config::database_url(args.database_url.as_deref())?;
-    let definitions = crate::config::definitions_dir(args.definitions.as_deref())?;
+    let definitions = crate::definitions_source::definitions(args.definitions.as_deref())?;
     let listener = tokio::net::TcpListener::bind(&bind).await.with_context(|| format!("listening on {bind}"))?;
     let address = listener.local_addr()?;
     if args.demo && !address.ip().is_loopback() {
         anyhow::bail!("--demo creates users with a known password and runs only on a loopback address, not {address}");
     }
-    let store = Store::open(&url, &definitions).await.context("opening the database")?;
+    let store = Store::open(&url, definitions.path()).await.context("opening the database")?;
     let tenants = store.tenants().await?;
     if args.demo {
         let users = store.ensure_demo_users("demo").await?;
@@ -44,16 +45,16 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let secret = crate::config::token_secret()?;
     println!("simpul listening on http://{address} with {} offices", tenants.len());
-    tracing::info!(%address, offices = tenants.len(), "serving");
+    tracing::info!(%address, offices = tenants.len(), definitions = %definitions.describe(), "serving");
     // The tenants' template files, against which admins' drafts are checked.
-    let templates = simpul_definitions::load_dir(&definitions)
+    let templates = simpul_definitions::load_dir(definitions.path())
         .map(|report| report.catalog.tenants.into_iter().map(|t| (t.folder, t.templates)).collect())
         .unwrap_or_default();
     let objects = crate::config::object_store().await?;
     tracing::info!(files = %objects.describe(), "file store");
     let files = simpul_files::Files::new(objects, &secret);
     let public_url = crate::config::public_url(address)?;
-    let letters = simpul_letters::Renderer::load_dir(&definitions).context("loading the letter templates")?;
+    let letters = simpul_letters::Renderer::load_dir(definitions.path()).context("loading the letter templates")?;
     let shared_state = crate::config::shared_state()?;
     tracing::info!(redis = shared_state.status().label(), "shared state");
     let settings = simpul_api::Settings {

@@ -1,11 +1,9 @@
-//! `simpul serve` on the embedded defaults: migrates, imports the five offices, answers the probes, and stops
-//! cleanly on SIGTERM.
+//! `simpul serve` on the embedded defaults, from a folder holding nothing of Simpul: migrates, imports the five
+//! offices shipped in the binary, answers the probes, and stops cleanly on SIGTERM.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
-
-use super::workspace;
 
 fn get(address: &str, path: &str) -> String {
     let mut stream = TcpStream::connect(address).expect("connect");
@@ -16,12 +14,12 @@ fn get(address: &str, path: &str) -> String {
 }
 
 #[test]
-fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on_sigterm() {
+fn the_server_starts_from_any_folder_on_the_embedded_database_with_the_shipped_offices_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let definitions = workspace().join("service-definitions");
     let mut child = Command::new(env!("CARGO_BIN_EXE_simpul"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
         .current_dir(dir.path())
+        .env_remove("SIMPUL_DEFINITIONS")
         .env_remove("DATABASE_URL")
         .env_remove("SIMPUL_BIND")
         .env_remove("SIMPUL_CONFIG")
@@ -30,8 +28,12 @@ fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on
         .stderr(Stdio::null())
         .spawn()
         .expect("start");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut demo = String::new();
+    out.read_line(&mut demo).expect("first line");
+    assert!(demo.contains("kepala_dinas@bulukumba"), "{demo}");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
+    out.read_line(&mut line).expect("second line");
     assert!(line.contains("with 5 offices"), "{line}");
     let address =
         line.split("http://").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("address").to_string();
@@ -47,4 +49,24 @@ fn the_server_starts_on_the_embedded_database_with_the_five_offices_and_stops_on
     assert!(status.success());
     let exit = child.wait().expect("exit");
     assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+}
+
+/// A definitions folder that cannot be read is reported as that, not as a database failure, and nothing is
+/// created.
+#[test]
+fn an_unreadable_definitions_folder_is_named_before_anything_is_opened() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let output = Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env("SIMPUL_DEFINITIONS", "/nonexistent/definitions")
+        .env_remove("DATABASE_URL")
+        .env_remove("SIMPUL_CONFIG")
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("cannot read the definitions folder /nonexistent/definitions"), "{err}");
+    assert!(!err.contains("database"), "{err}");
+    assert!(!dir.path().join("data").exists(), "nothing created");
 }

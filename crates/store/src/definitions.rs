@@ -132,8 +132,7 @@ impl Store {
     /// content hash) from its latest version becomes a new published version, and the version it replaces is
     /// retired. Applications keep the version they started with. Nothing is imported if any file has errors.
     pub async fn sync_definitions(&self, dir: &Path, actor: &str) -> StoreResult<SyncReport> {
-        let report = simpul_definitions::load_and_validate(dir)
-            .map_err(|e| StoreError::Invalid(format!("cannot read definitions: {e}")))?;
+        let report = simpul_definitions::load_and_validate(dir)?;
         if simpul_definitions::diagnostics::has_errors(&report.diagnostics) {
             return Err(StoreError::Definitions { diagnostics: report.diagnostics });
         }

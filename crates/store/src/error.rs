@@ -21,6 +21,9 @@ pub enum StoreError {
     /// The input cannot be used (e.g. a username already taken).
     #[error("{0}")]
     Invalid(String),
+    /// The definitions folder could not be read at all.
+    #[error("the definitions folder cannot be read: {0}")]
+    DefinitionsUnreadable(#[from] simpul_definitions::load::LoadError),
     /// Definition files with errors were not imported.
     #[error("definitions have {} errors", diagnostics.iter().filter(|d| d.level == simpul_definitions::Level::Error).count())]
     Definitions {
