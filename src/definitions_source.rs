@@ -56,8 +56,11 @@ pub fn definitions(flag: Option<&Path>) -> anyhow::Result<Definitions> {
 
 /// The shipped definitions, written out to a fresh temporary folder.
 fn shipped() -> anyhow::Result<Definitions> {
-    let dir = tempfile::Builder::new().prefix("simpul-definitions-").tempdir().context("creating a temporary folder")?;
-    SHIPPED.extract(dir.path()).with_context(|| format!("writing the shipped definitions to {}", dir.path().display()))?;
+    let dir =
+        tempfile::Builder::new().prefix("simpul-definitions-").tempdir().context("creating a temporary folder")?;
+    SHIPPED
+        .extract(dir.path())
+        .with_context(|| format!("writing the shipped definitions to {}", dir.path().display()))?;
     Ok(Definitions::Shipped(dir))
 }
 

@@ -9,6 +9,7 @@ mod m20261123_000002_letter_signing;
 mod m20261123_000003_deadline_watch;
 mod m20261123_000004_webhooks;
 mod m20261201_000005_letter_archiving;
+mod m20261202_000006_accounts;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_deadline_watch::Migration),
             Box::new(m20261123_000004_webhooks::Migration),
             Box::new(m20261201_000005_letter_archiving::Migration),
+            Box::new(m20261202_000006_accounts::Migration),
         ]
     }
 }

@@ -1,4 +1,4 @@
-//! `simpul apikey create`: an API key for an integrating system of one tenant.
+//! `simpul apikey create|list|revoke`: API keys of the integrating systems of one tenant.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
@@ -33,13 +33,37 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// List the keys of a tenant, newest first, with their last use.
+    List {
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Revoke a key: the next request with it is refused.
+    Revoke {
+        /// The key's id (from `simpul apikey list`).
+        id: uuid::Uuid,
+        /// The tenant.
+        #[arg(long)]
+        tenant: String,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
+    Ok(Store::connect(&crate::config::database_url(database_url.as_deref())?).await?)
 }
 
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Command::Create { tenant, name, write, roles, database_url } => {
-            let store = Store::connect(&crate::config::database_url(database_url.as_deref())?).await?;
+            let store = store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let mut scopes = BTreeSet::from([ApiScope::Read]);
             if *write {
@@ -49,6 +73,31 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             let (id, secret) = store.create_api_key(&scope, name, &scopes, &roles, "simpul apikey create").await?;
             println!("api key {id} for {tenant}: {secret}");
             println!("send it as `Authorization: Bearer <key>`; it is not shown again");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { tenant, database_url } => {
+            let store = store(database_url).await?;
+            let scope = store.system_scope(tenant).await?;
+            for key in store.api_keys(&scope).await? {
+                let roles: Vec<&str> = key.roles.iter().map(String::as_str).collect();
+                let access = if key.scopes.contains(&ApiScope::Write) { "read+write" } else { "read" };
+                let used = key.last_used_at.map_or_else(|| String::from("never used"), |t| format!("last used {t}"));
+                let state = key.revoked_at.map_or_else(|| String::from("active"), |t| format!("revoked {t}"));
+                println!(
+                    "{}\t{}\tspl_{}_…\t{access}\t{}\t{used}\t{state}",
+                    key.id,
+                    key.name,
+                    key.prefix,
+                    roles.join(",")
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Revoke { id, tenant, database_url } => {
+            let store = store(database_url).await?;
+            let scope = store.system_scope(tenant).await?;
+            let key = store.revoke_api_key(&scope, *id, "simpul apikey revoke").await?;
+            println!("api key {} ({}) revoked", key.id, key.name);
             Ok(ExitCode::SUCCESS)
         }
     }

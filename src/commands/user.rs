@@ -1,4 +1,5 @@
-//! `simpul user add`: creates an officer or admin account from the command line.
+//! `simpul user add|list|disable|enable|roles`: officers' and admins' accounts, from the command line (the server's
+//! operator; an office's admin does the same through GraphQL).
 
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -33,6 +34,49 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// List the accounts of an office with their roles.
+    List {
+        /// The office (tenant code).
+        #[arg(long)]
+        tenant: String,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Disable an account wherever it serves: it cannot sign in, and its sessions end.
+    Disable {
+        /// Login name.
+        username: String,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// Login name.
+        username: String,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+    /// Replace the roles an account holds in one office.
+    Roles {
+        /// Login name.
+        username: String,
+        /// The office (tenant code).
+        #[arg(long)]
+        tenant: String,
+        /// A role of the office (e.g. `verifikator`); repeatable, at least one.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
+}
+
+async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
+    Ok(Store::connect(&crate::config::database_url(database_url.as_deref())?).await?)
 }
 
 /// Runs the subcommand.
@@ -48,9 +92,37 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             grants.extend(provinces.iter().map(|p| RoleGrant::Province { province: p.clone() }));
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
-            let store = Store::connect(&crate::config::database_url(database_url.as_deref())?).await?;
+            let store = store(database_url).await?;
             let id = store.create_user(username, name, password.trim_end_matches(['\r', '\n']), &grants).await?;
             println!("created user {username} ({id})");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::List { tenant, database_url } => {
+            let store = store(database_url).await?;
+            let scope = store.system_scope(tenant).await?;
+            for user in store.users(&scope).await? {
+                let roles: Vec<&str> = user.roles.iter().map(String::as_str).collect();
+                let state = if user.disabled { "disabled" } else { "active" };
+                let shared = if user.shared { " (also serves elsewhere)" } else { "" };
+                println!("{}\t{}\t{}\t{state}{shared}", user.username, user.display_name, roles.join(","));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Disable { username, database_url } | Command::Enable { username, database_url } => {
+            let disabled = matches!(args.command, Command::Disable { .. });
+            let actor = if disabled { "simpul user disable" } else { "simpul user enable" };
+            store(database_url).await?.set_account_disabled(username, disabled, actor).await?;
+            println!("{username} {}", if disabled { "disabled: it cannot sign in" } else { "enabled" });
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Roles { username, tenant, roles, database_url } => {
+            let store = store(database_url).await?;
+            let scope = store.system_scope(tenant).await?;
+            let id = store.user_id(username).await?;
+            let roles = roles.iter().cloned().collect();
+            let user = store.set_user_roles(&scope, id, &roles, "simpul user roles").await?;
+            let roles: Vec<&str> = user.roles.iter().map(String::as_str).collect();
+            println!("{username} in {tenant}: {}", roles.join(", "));
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -3,6 +3,7 @@
 //! state, and also on PostgreSQL when `TEST_DATABASE_URL` names a server (with S3 when `TEST_S3_ENDPOINT` and Redis
 //! when `TEST_REDIS_URL` are set).
 
+mod accounts;
 mod admin;
 mod apikeys;
 mod contract;

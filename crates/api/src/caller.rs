@@ -21,6 +21,20 @@ pub enum Caller {
     User(Principal),
     /// An integrating system.
     ApiKey(ApiPrincipal),
+    /// Credentials that are not (or no longer) valid: public queries still answer, everything else is told
+    /// what is wrong with them instead of being asked to sign in.
+    Rejected(Credential),
+}
+
+/// The kind of credential a request carried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// A bearer token from `login`.
+    Token,
+    /// An integrator's API key (`spl_…`).
+    ApiKey,
+    /// A username and password given to `login`.
+    Password,
 }
 
 /// The credential of an `Authorization` header: `Bearer <token>` or `Bearer <API key>`, the scheme in any case
@@ -32,14 +46,14 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 impl Caller {
-    /// Who the `Authorization` header says is calling. Missing or invalid credentials make an anonymous caller;
-    /// a database that cannot be asked is an error (UNAVAILABLE), never taken for a missing login.
+    /// Who the `Authorization` header says is calling. No credentials make an anonymous caller, invalid ones a
+    /// rejected caller; a database that cannot be asked is an error (UNAVAILABLE), never taken for either.
     pub async fn authenticate(shared: &Services, headers: &HeaderMap) -> ApiResult<Caller> {
         let Some(credential) = bearer(headers) else { return Ok(Caller::Anonymous) };
-        let anonymous_or_error = |error: simpul_store::StoreError| -> ApiResult<Caller> {
+        let rejected_or_error = |kind: Credential, error: simpul_store::StoreError| -> ApiResult<Caller> {
             match error {
                 simpul_store::StoreError::BadCredentials | simpul_store::StoreError::NotFound { .. } => {
-                    Ok(Caller::Anonymous)
+                    Ok(Caller::Rejected(kind))
                 }
                 other => Err(other.into()),
             }
@@ -47,15 +61,28 @@ impl Caller {
         if credential.starts_with("spl_") {
             return match shared.store.authenticate_api_key(credential).await {
                 Ok(key) => Ok(Caller::ApiKey(key)),
-                Err(error) => anonymous_or_error(error),
+                Err(error) => rejected_or_error(Credential::ApiKey, error),
             };
         }
         match shared.tokens.verify(credential) {
-            Some(user) => match shared.store.principal_by_id(user).await {
+            Some((user, issued_at)) => match shared.store.principal_by_id(user, issued_at).await {
                 Ok(principal) => Ok(Caller::User(principal)),
-                Err(error) => anonymous_or_error(error),
+                Err(error) => rejected_or_error(Credential::Token, error),
             },
-            None => Ok(Caller::Anonymous),
+            None => Ok(Caller::Rejected(Credential::Token)),
+        }
+    }
+
+    /// Whether the caller has no valid credentials (public queries only, the anonymous budget).
+    pub fn is_anonymous(&self) -> bool {
+        matches!(self, Caller::Anonymous | Caller::Rejected(_))
+    }
+
+    /// What a caller without valid credentials is told when they need some.
+    pub fn unauthenticated(&self) -> ApiError {
+        match self {
+            Caller::Rejected(kind) => ApiError::InvalidCredential(*kind),
+            _ => ApiError::Unauthenticated,
         }
     }
 
@@ -63,7 +90,7 @@ impl Caller {
     /// must be one of the caller's.
     pub fn scope(&self, tenant: Option<&str>) -> ApiResult<TenantScope> {
         match self {
-            Caller::Anonymous => Err(ApiError::Unauthenticated),
+            Caller::Anonymous | Caller::Rejected(_) => Err(self.unauthenticated()),
             Caller::ApiKey(key) => match tenant {
                 Some(t) if t != key.scope.tenant_id() => {
                     Err(ApiError::Forbidden(String::from("Kunci API ini tidak berlaku untuk dinas tersebut")))
@@ -87,7 +114,9 @@ impl Caller {
         match self {
             Caller::User(p) => p.actor(scope),
             Caller::ApiKey(k) => Actor { user_id: format!("apikey:{}", k.key_id), roles: k.roles.clone() },
-            Caller::Anonymous => Actor { user_id: String::from("anonymous"), roles: Default::default() },
+            Caller::Anonymous | Caller::Rejected(_) => {
+                Actor { user_id: String::from("anonymous"), roles: Default::default() }
+            }
         }
     }
 
@@ -97,7 +126,7 @@ impl Caller {
             Caller::ApiKey(k) if !k.scopes.contains(&ApiScope::Write) => {
                 Err(ApiError::Forbidden(String::from("Kunci API ini hanya untuk membaca")))
             }
-            Caller::Anonymous => Err(ApiError::Unauthenticated),
+            Caller::Anonymous | Caller::Rejected(_) => Err(self.unauthenticated()),
             _ => Ok(()),
         }
     }

@@ -13,8 +13,10 @@ use simpul_store::StoreError;
 /// without extensions, and this type must become one *with* its code, through the `From` impl below.
 #[derive(Debug, Clone)]
 pub enum ApiError {
-    /// No or invalid credentials (`UNAUTHENTICATED`).
+    /// No credentials where some are needed (`UNAUTHENTICATED`).
     Unauthenticated,
+    /// Credentials that are wrong, expired or revoked (`UNAUTHENTICATED`).
+    InvalidCredential(crate::caller::Credential),
     /// Authenticated, but not allowed (`FORBIDDEN`).
     Forbidden(String),
     /// No such thing for this caller (`NOT_FOUND`); another tenant's things are not found either.
@@ -49,6 +51,15 @@ impl ApiError {
     pub fn message(&self) -> String {
         match self {
             ApiError::Unauthenticated => String::from("Silakan masuk terlebih dahulu"),
+            ApiError::InvalidCredential(crate::caller::Credential::ApiKey) => {
+                String::from("Kunci API tidak berlaku: salah, atau sudah dicabut oleh admin dinas")
+            }
+            ApiError::InvalidCredential(crate::caller::Credential::Token) => {
+                String::from("Sesi Anda sudah berakhir atau tidak berlaku lagi; silakan masuk kembali")
+            }
+            ApiError::InvalidCredential(crate::caller::Credential::Password) => {
+                String::from("Nama pengguna atau kata sandi salah")
+            }
             ApiError::Internal(_) => String::from("Terjadi kesalahan pada server; silakan coba lagi"),
             ApiError::Timeout => String::from(
                 "Permintaan terlalu lama dan dihentikan; bila Anda mengubah data, periksa dulu apakah perubahan \
@@ -69,7 +80,7 @@ impl ApiError {
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::Unauthenticated => "UNAUTHENTICATED",
+            ApiError::Unauthenticated | ApiError::InvalidCredential(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Validation { .. } => "VALIDATION",
@@ -137,24 +148,34 @@ impl From<Refusal> for ApiError {
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
+        // The outage is logged once by the database watch, not by every request that meets it.
+        if error.is_unavailable() {
+            tracing::debug!(%error, "database unreachable");
+            return ApiError::database_unavailable();
+        }
+        let message = error.to_string();
         match error {
-            StoreError::NotFound { .. } => ApiError::NotFound(error.to_string()),
-            StoreError::Conflict => ApiError::Conflict(error.to_string()),
+            StoreError::NotFound { .. } => ApiError::NotFound(message),
+            StoreError::Conflict => ApiError::Conflict(message),
             StoreError::Refused(refusal) => refusal.into(),
             StoreError::Invalid(message) => ApiError::Validation { message, fields: vec![] },
-            StoreError::BadCredentials => ApiError::Unauthenticated,
-            // The outage is logged once by the database watch, not by every request that meets it.
-            ref unreachable if unreachable.is_unavailable() => {
-                tracing::debug!(error = %unreachable, "database unreachable");
-                ApiError::database_unavailable()
-            }
+            StoreError::UsernameRequired | StoreError::UsernameTaken { .. } => ApiError::field("username", message),
+            StoreError::PasswordTooShort { .. } => ApiError::field("password", message),
+            StoreError::UnknownRole { .. } | StoreError::NoRoles => ApiError::field("roles", message),
+            StoreError::UnknownTenant { .. } => ApiError::field("tenant", message),
+            StoreError::KeyNameRequired => ApiError::field("name", message),
+            StoreError::OwnAccount | StoreError::AccountShared => ApiError::Forbidden(message),
+            StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),
             StoreError::Definitions { diagnostics } => ApiError::Validation {
                 message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),
                 fields: vec![String::from("yaml")],
             },
-            other => {
-                tracing::error!(error = %other, "store error");
-                ApiError::Internal(other.to_string())
+            StoreError::DefinitionsUnreadable(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Task(_)
+            | StoreError::Database(_) => {
+                tracing::error!(error = %message, "store error");
+                ApiError::Internal(message)
             }
         }
     }

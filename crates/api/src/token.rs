@@ -40,12 +40,13 @@ impl TokenKeys {
         Ok((encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
     }
 
-    /// The user a valid, unexpired token names.
-    pub fn verify(&self, token: &str) -> Option<Uuid> {
+    /// The user a valid, unexpired token names, and when it was issued (Unix seconds; a token issued before
+    /// the user's password was reset is refused by the store).
+    pub fn verify(&self, token: &str) -> Option<(Uuid, i64)> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
         let data = decode::<Claims>(token, &self.decoding, &validation).ok()?;
-        Uuid::parse_str(&data.claims.sub).ok()
+        Some((Uuid::parse_str(&data.claims.sub).ok()?, data.claims.iat))
     }
 }
 
@@ -62,8 +63,12 @@ mod tests {
     #[test]
     fn expiry_is_checked_with_five_seconds_of_leeway() {
         let keys = TokenKeys::new(b"a secret of at least thirty-two bytes!!");
-        assert_eq!(keys.verify(&token_expiring_in(&keys, 60)), Some(Uuid::nil()));
-        assert_eq!(keys.verify(&token_expiring_in(&keys, -2)), Some(Uuid::nil()), "within the leeway");
+        assert_eq!(keys.verify(&token_expiring_in(&keys, 60)).map(|(user, _)| user), Some(Uuid::nil()));
+        assert_eq!(
+            keys.verify(&token_expiring_in(&keys, -2)).map(|(user, _)| user),
+            Some(Uuid::nil()),
+            "within the leeway"
+        );
         assert_eq!(keys.verify(&token_expiring_in(&keys, -30)), None, "expired 30 s ago");
     }
 }

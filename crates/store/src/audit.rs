@@ -1,7 +1,8 @@
-//! The audit log: who read or changed personal data, and when (UU 27/2022 asks for it).
+//! The audit log: who read or changed personal data, and when (UU 27/2022 asks for it); and who changed the
+//! office's accounts and keys.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use uuid::Uuid;
 
 use crate::Store;
@@ -17,6 +18,8 @@ pub mod action {
     pub const CHANGE: &str = "change";
     /// A document was downloaded.
     pub const DOWNLOAD: &str = "download";
+    /// An account or API key of the office was created or changed (by its admin or the command line).
+    pub const ACCOUNT: &str = "account";
 }
 
 /// One entry.
@@ -32,6 +35,12 @@ pub struct AuditEntry {
     pub detail: String,
     /// When.
     pub at: DateTime<Utc>,
+}
+
+impl From<audit::Model> for AuditEntry {
+    fn from(r: audit::Model) -> Self {
+        AuditEntry { actor: r.actor, action: r.action, subject: r.subject, detail: r.detail, at: r.at }
+    }
 }
 
 pub(crate) fn row(
@@ -75,9 +84,18 @@ impl Store {
             .order_by_asc(audit::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(rows
-            .into_iter()
-            .map(|r| AuditEntry { actor: r.actor, action: r.action, subject: r.subject, detail: r.detail, at: r.at })
-            .collect())
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
+    }
+
+    /// The entries of one action in the tenant, newest first, at most `limit`.
+    pub async fn audit_of_action(&self, scope: &TenantScope, action: &str, limit: u64) -> StoreResult<Vec<AuditEntry>> {
+        let rows = audit::Entity::find()
+            .filter(audit::Column::TenantId.eq(scope.tenant_id()))
+            .filter(audit::Column::Action.eq(action))
+            .order_by_desc(audit::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(AuditEntry::from).collect())
     }
 }

@@ -36,6 +36,7 @@ pub enum RoleGrant {
 
 /// What an API key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum), graphql(name = "ApiKeyScope"))]
 #[serde(rename_all = "snake_case")]
 pub enum ApiScope {
     /// Read applications and definitions (the default).
@@ -61,11 +62,22 @@ pub struct ApiPrincipal {
 
 /// What an API key may do, as stored in its `scopes` column.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-struct KeyGrant {
-    scopes: BTreeSet<ApiScope>,
+pub(crate) struct KeyGrant {
+    pub(crate) scopes: BTreeSet<ApiScope>,
     #[serde(default)]
-    roles: BTreeSet<String>,
+    pub(crate) roles: BTreeSet<String>,
 }
+
+impl KeyGrant {
+    /// The grant stored in an `api_keys.scopes` column.
+    pub(crate) fn parse(column: &str) -> StoreResult<Self> {
+        serde_json::from_str(column).map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))
+    }
+}
+
+/// How often a key's `last_used_at` is written: at most once a minute, so that an integrator polling every second
+/// does not turn each read into a write as well, while an admin still sees which keys are in use.
+const LAST_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
 
 fn argon() -> Argon2<'static> {
     // argon2id, version 19, the crate's default cost (19 MiB, 2 passes), as OWASP recommends.
@@ -86,7 +98,7 @@ async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -
 }
 
 /// Hashes a password with argon2id and a random salt, off the async workers.
-async fn hash_password(password: &str) -> StoreResult<String> {
+pub(crate) async fn hash_password(password: &str) -> StoreResult<String> {
     let password = password.to_string();
     hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
@@ -110,7 +122,9 @@ fn sha256_hex(text: &str) -> String {
 }
 
 impl Store {
-    /// Creates a user with roles. The username must be free and the password at least 8 characters.
+    /// Creates a user with roles (from the command line; an office's admin uses
+    /// [`Store::create_officer`]). The username must be free, the password at least
+    /// [`crate::accounts::MIN_PASSWORD_CHARS`] long, and every role one of its tenant's.
     pub async fn create_user(
         &self,
         username: &str,
@@ -118,33 +132,47 @@ impl Store {
         password: &str,
         grants: &[RoleGrant],
     ) -> StoreResult<Uuid> {
-        if username.trim().is_empty() || password.chars().count() < 8 {
-            return Err(StoreError::Invalid(String::from(
-                "nama pengguna wajib diisi dan kata sandi paling sedikit 8 karakter",
-            )));
+        self.create_user_audited(username, display_name, password, grants, None).await
+    }
+
+    /// [`Store::create_user`], writing `audit` (tenant, actor, detail) in the same transaction.
+    pub(crate) async fn create_user_audited(
+        &self,
+        username: &str,
+        display_name: &str,
+        password: &str,
+        grants: &[RoleGrant],
+        audit: Option<(&TenantScope, &str, &str)>,
+    ) -> StoreResult<Uuid> {
+        let username = username.trim();
+        if username.is_empty() {
+            return Err(StoreError::UsernameRequired);
         }
+        crate::accounts::check_password(password)?;
         let exists = user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await?;
         if exists.is_some() {
-            return Err(StoreError::Invalid(format!("nama pengguna `{username}` sudah dipakai")));
+            return Err(StoreError::UsernameTaken { username: username.to_string() });
         }
         for grant in grants {
-            if let RoleGrant::Tenant { tenant, .. } = grant
-                && tenant::Entity::find_by_id(tenant.clone()).one(&self.db).await?.is_none()
-            {
-                return Err(StoreError::Invalid(format!("dinas `{tenant}` tidak dikenal")));
+            if let RoleGrant::Tenant { tenant, role } = grant {
+                if tenant::Entity::find_by_id(tenant.clone()).one(&self.db).await?.is_none() {
+                    return Err(StoreError::UnknownTenant { tenant: tenant.clone() });
+                }
+                self.check_roles(&TenantScope::new(tenant.clone()), &BTreeSet::from([role.clone()]), true).await?;
             }
         }
         let hash = hash_password(password).await?;
-        self.insert_user(username, display_name, &hash, grants).await
+        self.insert_user(username, display_name, &hash, grants, audit).await
     }
 
-    /// Inserts a user and their grants in one transaction.
+    /// Inserts a user, their grants and the audit entry of their creation in one transaction.
     async fn insert_user(
         &self,
         username: &str,
         display_name: &str,
         hash: &str,
         grants: &[RoleGrant],
+        audit: Option<(&TenantScope, &str, &str)>,
     ) -> StoreResult<Uuid> {
         let id = Uuid::now_v7();
         let now = Utc::now();
@@ -156,6 +184,7 @@ impl Store {
             password_hash: Set(hash.to_string()),
             disabled: Set(false),
             created_at: Set(now),
+            credentials_changed_at: Set(None),
         }
         .insert(&txn)
         .await?;
@@ -174,6 +203,9 @@ impl Store {
             }
             .insert(&txn)
             .await?;
+        }
+        if let Some((scope, actor, detail)) = audit {
+            crate::accounts::account_audit(&txn, scope, actor, &id.to_string(), detail, now).await?;
         }
         txn.commit().await?;
         Ok(id)
@@ -207,7 +239,7 @@ impl Store {
 
     async fn ensure_user(&self, username: &str, display: &str, hash: &str, grant: &RoleGrant) -> StoreResult<()> {
         if user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await?.is_none() {
-            self.insert_user(username, display, hash, std::slice::from_ref(grant)).await?;
+            self.insert_user(username, display, hash, std::slice::from_ref(grant), None).await?;
         }
         Ok(())
     }
@@ -229,9 +261,13 @@ impl Store {
         self.principal(found).await
     }
 
-    /// The user with this id, as a principal (for bearer tokens issued earlier).
-    pub async fn principal_by_id(&self, id: Uuid) -> StoreResult<Principal> {
-        let found = user::Entity::find_by_id(id).one(&self.db).await?.filter(|u| !u.disabled);
+    /// The user with this id, as a principal, for a bearer token issued at `issued_at` (Unix seconds): refused
+    /// when the account is disabled or its password was reset after the token was issued.
+    pub async fn principal_by_id(&self, id: Uuid, issued_at: i64) -> StoreResult<Principal> {
+        let found = user::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .filter(|u| !u.disabled && u.credentials_changed_at.is_none_or(|changed| changed.timestamp() <= issued_at));
         self.principal(found.ok_or(StoreError::BadCredentials)?).await
     }
 
@@ -309,10 +345,10 @@ impl Store {
         roles: &BTreeSet<String>,
         created_by: &str,
     ) -> StoreResult<(Uuid, String)> {
-        let runtime = self.tenant_runtime(&self.db, scope).await?;
-        if let Some(unknown) = roles.iter().find(|r| !runtime.tenant.roles.iter().any(|x| &x.code == *r)) {
-            return Err(StoreError::Invalid(format!("peran `{unknown}` tidak dikenal di dinas ini")));
+        if name.trim().is_empty() {
+            return Err(StoreError::KeyNameRequired);
         }
+        self.check_roles(scope, roles, false).await?;
         let mut random = [0u8; 32];
         rand::rng().fill_bytes(&mut random);
         let mut prefix_bytes = [0u8; 6];
@@ -321,20 +357,32 @@ impl Store {
         let secret = format!("spl_{prefix}_{}", hex::encode(random));
         let scopes = if scopes.is_empty() { BTreeSet::from([ApiScope::Read]) } else { scopes.clone() };
         let id = Uuid::now_v7();
+        let now = Utc::now();
+        let detail = format!(
+            "kunci API {} dibuat ({}) dengan peran {}",
+            name.trim(),
+            if scopes.contains(&ApiScope::Write) { "membaca dan mengubah" } else { "hanya membaca" },
+            self.role_names(scope, roles).await?
+        );
+        let grant = serde_json::to_string(&KeyGrant { scopes, roles: roles.clone() })
+            .map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         api_key::ActiveModel {
             id: Set(id),
             tenant_id: Set(scope.tenant_id().to_string()),
-            name: Set(name.to_string()),
+            name: Set(name.trim().to_string()),
             key_prefix: Set(prefix),
             key_hash: Set(sha256_hex(&secret)),
-            scopes: Set(serde_json::to_string(&KeyGrant { scopes, roles: roles.clone() })
-                .map_err(|e| StoreError::Invalid(e.to_string()))?),
+            scopes: Set(grant),
             created_by: Set(created_by.to_string()),
-            created_at: Set(Utc::now()),
+            created_at: Set(now),
             revoked_at: Set(None),
+            last_used_at: Set(None),
         }
-        .insert(&self.db)
+        .insert(&txn)
         .await?;
+        crate::accounts::account_audit(&txn, scope, created_by, &id.to_string(), &detail, now).await?;
+        txn.commit().await?;
         Ok((id, secret))
     }
 
@@ -352,8 +400,13 @@ impl Store {
         if key.key_hash != sha256_hex(secret) {
             return Err(StoreError::BadCredentials);
         }
-        let grant: KeyGrant =
-            serde_json::from_str(&key.scopes).map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
+        let grant = KeyGrant::parse(&key.scopes)?;
+        let now = Utc::now();
+        if key.last_used_at.is_none_or(|last| now - last >= LAST_USE_RESOLUTION) {
+            api_key::ActiveModel { id: Set(key.id), last_used_at: Set(Some(now)), ..Default::default() }
+                .update(&self.db)
+                .await?;
+        }
         Ok(ApiPrincipal {
             key_id: key.id,
             name: key.name,
@@ -363,16 +416,24 @@ impl Store {
         })
     }
 
-    /// Revokes an API key of the tenant.
-    pub async fn revoke_api_key(&self, scope: &TenantScope, key_id: Uuid) -> StoreResult<()> {
-        let key = api_key::Entity::find_by_id(key_id)
-            .filter(api_key::Column::TenantId.eq(scope.tenant_id()))
-            .one(&self.db)
-            .await?
-            .ok_or(StoreError::NotFound { what: "kunci API" })?;
-        let mut active: api_key::ActiveModel = key.into();
-        active.revoked_at = Set(Some(Utc::now()));
-        active.update(&self.db).await?;
-        Ok(())
+    /// Revokes an API key of the tenant: the next request with it is refused. Audited; revoking a revoked key
+    /// changes nothing.
+    pub async fn revoke_api_key(
+        &self,
+        scope: &TenantScope,
+        key_id: Uuid,
+        actor: &str,
+    ) -> StoreResult<crate::accounts::ApiKeyInfo> {
+        let key = self.api_key(scope, key_id).await?;
+        if key.revoked_at.is_some() {
+            return Ok(key);
+        }
+        let now = Utc::now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        api_key::ActiveModel { id: Set(key_id), revoked_at: Set(Some(now)), ..Default::default() }.update(&txn).await?;
+        let detail = format!("kunci API {} dicabut", key.name);
+        crate::accounts::account_audit(&txn, scope, actor, &key_id.to_string(), &detail, now).await?;
+        txn.commit().await?;
+        self.api_key(scope, key_id).await
     }
 }

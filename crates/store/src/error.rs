@@ -24,6 +24,47 @@ pub enum StoreError {
     /// The definitions folder could not be read at all.
     #[error("the definitions folder cannot be read: {0}")]
     DefinitionsUnreadable(#[from] simpul_definitions::load::LoadError),
+    /// An account needs a login name.
+    #[error("Nama pengguna wajib diisi")]
+    UsernameRequired,
+    /// The login name is someone else's.
+    #[error("Nama pengguna \"{username}\" sudah dipakai; pilih nama lain")]
+    UsernameTaken {
+        /// The name asked for.
+        username: String,
+    },
+    /// The password is too short.
+    #[error("Kata sandi paling sedikit {min} karakter")]
+    PasswordTooShort {
+        /// The minimum.
+        min: usize,
+    },
+    /// A role the office's `tenant.yaml` does not define.
+    #[error("Peran \"{role}\" tidak ada di dinas ini")]
+    UnknownRole {
+        /// The role code given.
+        role: String,
+    },
+    /// An account of an office needs a role there.
+    #[error("Pilih paling sedikit satu peran; untuk menghentikan akses, nonaktifkan pengguna")]
+    NoRoles,
+    /// No office has this code (from the command line).
+    #[error("Dinas \"{tenant}\" tidak dikenal")]
+    UnknownTenant {
+        /// The code given.
+        tenant: String,
+    },
+    /// An API key needs a name saying who uses it.
+    #[error("Nama kunci API wajib diisi (siapa yang memakainya, mis. \"SIKS desa Malili\")")]
+    KeyNameRequired,
+    /// An admin tried to disable, reset or demote their own account.
+    #[error("Anda tidak dapat menonaktifkan, mengatur ulang kata sandi, atau melepas peran admin akun Anda sendiri")]
+    OwnAccount,
+    /// The account also serves another office or a province, so one office's admin may not change it as a whole.
+    #[error(
+        "Pengguna ini juga bertugas di dinas lain atau di provinsi; akunnya hanya dapat diubah oleh pengelola server"
+    )]
+    AccountShared,
     /// Definition files with errors were not imported.
     #[error("definitions have {} errors", diagnostics.iter().filter(|d| d.level == simpul_definitions::Level::Error).count())]
     Definitions {

@@ -5,6 +5,7 @@
 //! [`TenantScope`] that only [`auth`] can make), and never issues two letters with the same number (numbers are
 //! taken from a per-tenant, per-series, per-year sequence inside the signing transaction).
 
+pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod auth;

@@ -69,7 +69,7 @@ pub(super) async fn admin_scope(ctx: &Context<'_>, tenant: Option<&str>) -> ApiR
     let forbidden =
         || ApiError::Forbidden(String::from("Hanya admin dinas atau admin provinsi yang dapat mengelola dinas ini"));
     match caller(ctx)? {
-        Caller::Anonymous => Err(ApiError::Unauthenticated),
+        anonymous @ (Caller::Anonymous | Caller::Rejected(_)) => Err(anonymous.unauthenticated()),
         Caller::ApiKey(_) => Err(forbidden()),
         Caller::User(principal) => {
             let tenant = match (tenant, principal.memberships.as_slice()) {

@@ -108,7 +108,7 @@ impl Extension for GuardExtension {
         mut request: Request,
         next: NextPrepareRequest<'_>,
     ) -> ServerResult<Request> {
-        let anonymous = data::<Caller>(&request, ctx).is_none_or(|c| matches!(c, Caller::Anonymous));
+        let anonymous = data::<Caller>(&request, ctx).is_none_or(Caller::is_anonymous);
         let budget = if anonymous { Budget::ANONYMOUS } else { Budget::SIGNED_IN };
         let outcome = data::<Outcome>(&request, ctx).cloned().unwrap_or_default();
         let query = request.query.clone();

@@ -1,5 +1,6 @@
 //! The GraphQL API: one schema, with limits on depth and complexity, errors with stable codes.
 
+mod accounts;
 mod admin;
 mod application;
 pub mod budget;
@@ -27,11 +28,17 @@ pub use query::Query;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query, admin::AdminQuery, letters::LetterQuery, webhooks::WebhookQuery);
+pub struct QueryRoot(Query, admin::AdminQuery, accounts::AccountsQuery, letters::LetterQuery, webhooks::WebhookQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
-pub struct MutationRoot(Mutation, admin::AdminMutation, letters::LetterMutation, webhooks::WebhookMutation);
+pub struct MutationRoot(
+    Mutation,
+    admin::AdminMutation,
+    accounts::AccountsMutation,
+    letters::LetterMutation,
+    webhooks::WebhookMutation,
+);
 
 /// The schema type.
 pub type ApiSchema = Schema<QueryRoot, MutationRoot, subscription::SubscriptionRoot>;

@@ -163,7 +163,7 @@ impl Mutation {
                 Ok(LoginResult { token, expires_at, user_id: principal.user_id.to_string() })
             }
             // Counted already.
-            Err(simpul_store::StoreError::BadCredentials) => Err(ApiError::Unauthenticated),
+            Err(wrong @ simpul_store::StoreError::BadCredentials) => Err(wrong.into()),
             Err(other) => {
                 // The password was never checked (the database is down): not a guess.
                 shared.state.forgive(&LOGIN_PER_USER, &user, Forgive::One).await;

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::application::{ApplicationStatus, ApplicationView, DeadlineView};
 use super::service::ServiceInfo;
 use super::{caller, shared, view};
+use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 
 /// A tenant (Dinas Sosial).
@@ -223,30 +224,27 @@ impl Query {
         })
     }
 
-    /// The caller.
+    /// The caller: an officer with their roles per office, or an API key with its office and roles.
     async fn me(&self, ctx: &Context<'_>) -> ApiResult<Me> {
+        let membership = |scope: &TenantScope, roles: &std::collections::BTreeSet<String>| MembershipView {
+            tenant: scope.tenant_id().to_string(),
+            roles: roles.iter().cloned().collect(),
+        };
         match caller(ctx)? {
-            crate::caller::Caller::Anonymous => Err(ApiError::Unauthenticated),
-            crate::caller::Caller::User(p) => Ok(Me {
+            anonymous @ (Caller::Anonymous | Caller::Rejected(_)) => Err(anonymous.unauthenticated()),
+            Caller::User(p) => Ok(Me {
                 user_id: Some(p.user_id.to_string()),
                 username: Some(p.username.clone()),
                 display_name: Some(p.display_name.clone()),
-                memberships: p
-                    .memberships
-                    .iter()
-                    .map(|m| MembershipView {
-                        tenant: m.scope.tenant_id().to_string(),
-                        roles: m.roles.iter().cloned().collect(),
-                    })
-                    .collect(),
+                memberships: p.memberships.iter().map(|m| membership(&m.scope, &m.roles)).collect(),
                 provinces: p.provinces.clone(),
                 api_key: None,
             }),
-            crate::caller::Caller::ApiKey(k) => Ok(Me {
+            Caller::ApiKey(k) => Ok(Me {
                 user_id: None,
                 username: None,
                 display_name: None,
-                memberships: vec![MembershipView { tenant: k.scope.tenant_id().to_string(), roles: vec![] }],
+                memberships: vec![membership(&k.scope, &k.roles)],
                 provinces: vec![],
                 api_key: Some(k.name.clone()),
             }),

@@ -17,6 +17,8 @@ pub struct Model {
     pub created_by: String,
     pub created_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
+    /// When the key last authenticated a request (to the minute, see `authenticate_api_key`).
+    pub last_used_at: Option<DateTimeUtc>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -13,6 +13,8 @@ pub struct Model {
     pub password_hash: String,
     pub disabled: bool,
     pub created_at: DateTimeUtc,
+    /// When an admin last set the password; tokens issued before are refused.
+    pub credentials_changed_at: Option<DateTimeUtc>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

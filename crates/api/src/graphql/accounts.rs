@@ -1,0 +1,316 @@
+//! Accounts of an office: its officers (for everyone who assigns work) and, for its admin (`admin_dinas`, or a
+//! provincial admin of its province), users and API keys to create, change, disable and revoke. Every change is
+//! audited by the store and readable as `accountLog`.
+
+use std::collections::BTreeSet;
+
+use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use simpul_store::accounts::{ApiKeyInfo, NewOfficer, UserInfo};
+use simpul_store::auth::ApiScope;
+use simpul_store::{TenantRuntime, TenantScope};
+use uuid::Uuid;
+
+use super::admin::admin_scope;
+use super::{caller, shared};
+use crate::error::{ApiError, ApiResult};
+
+/// How many account log entries one query returns at most: an office changes a handful of accounts a week, so a
+/// year of them fits, and a longer history is the database's to keep, not one response's.
+const ACCOUNT_LOG_LIMIT: u64 = 500;
+
+/// A role of the office, by code and by the name people know it by.
+#[derive(SimpleObject, Clone)]
+pub struct RoleView {
+    pub code: String,
+    pub name: String,
+    /// Whether holders see NIK and No. KK unmasked and may open KTP and KK scans.
+    pub sees_personal_data: bool,
+}
+
+/// The roles `codes` as the office names them (a code the office no longer defines keeps its code as name).
+pub(super) fn role_views(runtime: &TenantRuntime, codes: &BTreeSet<String>) -> Vec<RoleView> {
+    codes
+        .iter()
+        .map(|code| match runtime.tenant.roles.iter().find(|r| &r.code == code) {
+            Some(role) => {
+                RoleView { code: code.clone(), name: role.name.clone(), sees_personal_data: role.sees_personal_data }
+            }
+            None => RoleView { code: code.clone(), name: code.clone(), sees_personal_data: false },
+        })
+        .collect()
+}
+
+/// An officer of the office.
+#[derive(SimpleObject)]
+pub struct OfficerView {
+    pub id: ID,
+    pub username: String,
+    pub display_name: String,
+    /// Roles held in this office.
+    pub roles: Vec<RoleView>,
+    /// A disabled account cannot sign in.
+    pub disabled: bool,
+    /// The user also serves another office or a province: only the roles held here can be changed here.
+    pub shared_with_other_offices: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+impl OfficerView {
+    fn new(runtime: &TenantRuntime, user: UserInfo) -> Self {
+        OfficerView {
+            id: ID(user.id.to_string()),
+            roles: role_views(runtime, &user.roles),
+            username: user.username,
+            display_name: user.display_name,
+            disabled: user.disabled,
+            shared_with_other_offices: user.shared,
+            created_at: user.created_at,
+        }
+    }
+}
+
+/// An API key of the office; its secret is shown only once, when it is created.
+#[derive(SimpleObject)]
+pub struct ApiKeyView {
+    pub id: ID,
+    /// Who uses it, e.g. "SIKS desa Malili".
+    pub name: String,
+    /// The key's public part (`spl_<prefix>_…`), to tell keys apart.
+    pub prefix: String,
+    pub scopes: Vec<ApiScope>,
+    pub roles: Vec<RoleView>,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    /// When it last authenticated a request, to the minute; never used when absent.
+    pub last_used_at: Option<DateTime<Utc>>,
+    /// When it was revoked; a revoked key is refused.
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl ApiKeyView {
+    fn new(runtime: &TenantRuntime, key: ApiKeyInfo) -> Self {
+        ApiKeyView {
+            id: ID(key.id.to_string()),
+            roles: role_views(runtime, &key.roles),
+            name: key.name,
+            prefix: key.prefix,
+            scopes: key.scopes.into_iter().collect(),
+            created_by: key.created_by,
+            created_at: key.created_at,
+            last_used_at: key.last_used_at,
+            revoked_at: key.revoked_at,
+        }
+    }
+}
+
+/// A new API key and its secret, shown this once (only its hash is kept).
+#[derive(SimpleObject)]
+pub struct CreatedApiKey {
+    pub key: ApiKeyView,
+    /// Send it as `Authorization: Bearer <secret>`.
+    pub secret: String,
+}
+
+/// A password set by the admin, to be handed to the officer once; their earlier sessions end.
+#[derive(SimpleObject)]
+pub struct PasswordReset {
+    pub user: OfficerView,
+    pub temporary_password: String,
+}
+
+/// A change to the office's accounts.
+#[derive(SimpleObject)]
+pub struct AccountChange {
+    /// Who made it (a user id, `apikey:<id>`, or the command that did).
+    pub actor: String,
+    /// The user or key changed (its id).
+    pub subject: String,
+    /// What was done, in words.
+    pub detail: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A new officer.
+#[derive(InputObject)]
+pub struct CreateUserInput {
+    pub username: String,
+    pub display_name: String,
+    /// The first password, at least 8 characters; the officer is asked to keep it to themselves.
+    pub password: String,
+    /// Role codes of the office (see `tenant { roles }`); at least one.
+    pub roles: Vec<String>,
+}
+
+/// A new API key.
+#[derive(InputObject)]
+pub struct CreateApiKeyInput {
+    /// Who uses it, e.g. "SIKS desa Malili".
+    pub name: String,
+    /// `READ` is always included; add `WRITE` for a system that submits and acts.
+    #[graphql(default)]
+    pub scopes: Vec<ApiScope>,
+    /// Role codes of the office the system acts with (e.g. `operator_desa`).
+    #[graphql(default)]
+    pub roles: Vec<String>,
+}
+
+fn user_id(id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::field("userId", "ID pengguna tidak valid"))
+}
+
+fn key_id(id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::field("keyId", "ID kunci API tidak valid"))
+}
+
+/// The admin's scope, the office's definition and who the admin is, for every operation below.
+async fn admin<'a>(
+    ctx: &Context<'a>,
+    tenant: Option<&str>,
+) -> ApiResult<(TenantScope, std::sync::Arc<TenantRuntime>, String)> {
+    let scope = admin_scope(ctx, tenant).await?;
+    let store = &shared(ctx)?.store;
+    let runtime = store.tenant_runtime(store.connection(), &scope).await?;
+    let actor = caller(ctx)?.actor(&scope).user_id;
+    Ok((scope, runtime, actor))
+}
+
+/// Account queries.
+#[derive(Default)]
+pub struct AccountsQuery;
+
+#[Object]
+impl AccountsQuery {
+    /// The office's active officers, optionally only those holding `role`: whom a disposisi can name. Open to
+    /// every officer and key of the office.
+    async fn officers(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        role: Option<String>,
+    ) -> ApiResult<Vec<OfficerView>> {
+        let scope = caller(ctx)?.scope(tenant.as_deref())?;
+        let store = &shared(ctx)?.store;
+        let runtime = store.tenant_runtime(store.connection(), &scope).await?;
+        if let Some(role) = &role
+            && !runtime.tenant.roles.iter().any(|r| &r.code == role)
+        {
+            return Err(ApiError::field("role", format!("Peran \"{role}\" tidak ada di dinas ini")));
+        }
+        let users = store.users(&scope).await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| !u.disabled && role.as_ref().is_none_or(|r| u.roles.contains(r)))
+            .map(|u| OfficerView::new(&runtime, u))
+            .collect())
+    }
+
+    /// Every account of the office, disabled ones included (admins).
+    async fn users(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<OfficerView>> {
+        let (scope, runtime, _) = admin(ctx, tenant.as_deref()).await?;
+        let users = shared(ctx)?.store.users(&scope).await?;
+        Ok(users.into_iter().map(|u| OfficerView::new(&runtime, u)).collect())
+    }
+
+    /// The office's API keys, newest first, revoked ones included, with their last use (admins).
+    async fn api_keys(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<ApiKeyView>> {
+        let (scope, runtime, _) = admin(ctx, tenant.as_deref()).await?;
+        let keys = shared(ctx)?.store.api_keys(&scope).await?;
+        Ok(keys.into_iter().map(|k| ApiKeyView::new(&runtime, k)).collect())
+    }
+
+    /// Changes to the office's accounts and keys, newest first (admins).
+    async fn account_log(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<AccountChange>> {
+        let (scope, _, _) = admin(ctx, tenant.as_deref()).await?;
+        let entries = shared(ctx)?.store.account_log(&scope, ACCOUNT_LOG_LIMIT).await?;
+        Ok(entries
+            .into_iter()
+            .map(|e| AccountChange { actor: e.actor, subject: e.subject, detail: e.detail, at: e.at })
+            .collect())
+    }
+}
+
+/// Account mutations, for the office's admin.
+#[derive(Default)]
+pub struct AccountsMutation;
+
+#[Object]
+impl AccountsMutation {
+    /// Creates an officer with roles of the office.
+    async fn create_user(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        input: CreateUserInput,
+    ) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let roles: BTreeSet<String> = input.roles.into_iter().collect();
+        let new = NewOfficer {
+            username: &input.username,
+            display_name: &input.display_name,
+            password: &input.password,
+            roles: &roles,
+        };
+        let created = shared(ctx)?.store.create_officer(&scope, &new, &actor).await?;
+        Ok(OfficerView::new(&runtime, created))
+    }
+
+    /// Replaces the roles an officer holds in this office (their roles elsewhere stay).
+    async fn set_user_roles(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        user_id: ID,
+        roles: Vec<String>,
+    ) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let roles: BTreeSet<String> = roles.into_iter().collect();
+        let changed = shared(ctx)?.store.set_user_roles(&scope, self::user_id(&user_id)?, &roles, &actor).await?;
+        Ok(OfficerView::new(&runtime, changed))
+    }
+
+    /// Disables an officer's account: they cannot sign in, and their open sessions end at once.
+    async fn disable_user(&self, ctx: &Context<'_>, tenant: Option<String>, user_id: ID) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let changed = shared(ctx)?.store.set_user_disabled(&scope, self::user_id(&user_id)?, true, &actor).await?;
+        Ok(OfficerView::new(&runtime, changed))
+    }
+
+    /// Enables a disabled account again.
+    async fn enable_user(&self, ctx: &Context<'_>, tenant: Option<String>, user_id: ID) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let changed = shared(ctx)?.store.set_user_disabled(&scope, self::user_id(&user_id)?, false, &actor).await?;
+        Ok(OfficerView::new(&runtime, changed))
+    }
+
+    /// Sets a random password for an officer who forgot theirs; it is returned this once.
+    async fn reset_password(&self, ctx: &Context<'_>, tenant: Option<String>, user_id: ID) -> ApiResult<PasswordReset> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let (user, password) = shared(ctx)?.store.reset_password(&scope, self::user_id(&user_id)?, &actor).await?;
+        Ok(PasswordReset { user: OfficerView::new(&runtime, user), temporary_password: password })
+    }
+
+    /// Creates an API key for an integrating system of the office.
+    async fn create_api_key(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        input: CreateApiKeyInput,
+    ) -> ApiResult<CreatedApiKey> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let mut scopes: BTreeSet<ApiScope> = input.scopes.into_iter().collect();
+        scopes.insert(ApiScope::Read);
+        let roles: BTreeSet<String> = input.roles.into_iter().collect();
+        let store = &shared(ctx)?.store;
+        let (id, secret) = store.create_api_key(&scope, &input.name, &scopes, &roles, &actor).await?;
+        let key = store.api_key(&scope, id).await?;
+        Ok(CreatedApiKey { key: ApiKeyView::new(&runtime, key), secret })
+    }
+
+    /// Revokes an API key: the next request with it is refused.
+    async fn revoke_api_key(&self, ctx: &Context<'_>, tenant: Option<String>, key_id: ID) -> ApiResult<ApiKeyView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let revoked = shared(ctx)?.store.revoke_api_key(&scope, self::key_id(&key_id)?, &actor).await?;
+        Ok(ApiKeyView::new(&runtime, revoked))
+    }
+}
