@@ -63,6 +63,105 @@ fn enums_optional_tenants_and_total_counts_hold_over_http() {
 }
 
 #[test]
+fn returned_applications_wait_in_the_submitters_inbox_and_withdrawal_is_a_declared_outcome() {
+    const OUTCOMES: &str = "query($t: String!) { services(tenant: $t) { code outcomes { code label status } } }";
+    for server in servers() {
+        let user = "petugas_layanan@bulukumba";
+        let mut flow = super::flows::Flow::submit(
+            &server,
+            "bulukumba",
+            "rekomendasi-sktm",
+            form("bulukumba/rekomendasi-sktm"),
+            json!([]),
+        );
+        flow.walk(&["terima", "belum_lengkap"]);
+        let id = flow.app["id"].clone();
+        let inbox = server.as_user(user, "{ inbox(first: 50) { edges { node { id status } } } }", json!({}));
+        let returned: Vec<_> =
+            inbox["inbox"]["edges"].as_array().expect("edges").iter().filter(|e| e["node"]["id"] == id).collect();
+        assert_eq!(returned.len(), 1, "{}: {inbox}", server.backend);
+        assert_eq!(returned[0]["node"]["status"], "RETURNED");
+        let verifier = server.as_user("verifikator@bulukumba", "{ inbox(first: 50) { totalCount } }", json!({}));
+        assert_eq!(verifier["inbox"]["totalCount"], 0, "{}", server.backend);
+
+        // Withdrawn, it ends in an outcome its service declares.
+        flow.walk(&["withdraw"]);
+        let ended = flow.outcome().1.to_string();
+        for tenant in ["bulukumba", "luwu-timur", "bangka", "oku-selatan", "tebing-tinggi"] {
+            let services = server.as_user(&format!("admin_dinas@{tenant}"), OUTCOMES, json!({ "t": tenant }));
+            for service in services["services"].as_array().expect("services") {
+                let withdrawn: Vec<_> = service["outcomes"]
+                    .as_array()
+                    .expect("outcomes")
+                    .iter()
+                    .filter(|o| o["status"] == "WITHDRAWN")
+                    .collect();
+                assert_eq!(withdrawn.len(), 1, "{tenant}/{}", service["code"]);
+                assert_eq!(withdrawn[0]["code"], ended.as_str());
+                assert_eq!(withdrawn[0]["label"], "Dibatalkan atas permintaan pemohon");
+            }
+        }
+    }
+}
+
+/// The GraphQL requests the server ran so far, and the SQL statements they ran (`simpul_graphql_statements`).
+fn statements(server: &super::server::Server) -> (u64, u64) {
+    let mut response = ureq::get(&format!("http://{}/metrics", server.address)).call().expect("metrics");
+    let text = response.body_mut().read_to_string().expect("text");
+    let value = |name: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name).and_then(|v| v.trim().parse::<f64>().ok()))
+            .unwrap_or_else(|| panic!("{name} in {text}")) as u64
+    };
+    (value("simpul_graphql_statements_count "), value("simpul_graphql_statements_sum "))
+}
+
+#[test]
+fn an_inbox_page_of_fifty_costs_no_more_statements_than_a_page_of_one() {
+    let page = |first: u32| {
+        format!(
+            "{{ inbox(first: {first}) {{ edges {{ node {{ id data history {{ seq }} letters {{ number }} \
+             documents {{ id }} }} }} }} }}"
+        )
+    };
+    for server in servers() {
+        let user = "petugas_layanan@bulukumba";
+        let input =
+            json!({ "service": "rekomendasi-sktm", "data": form("bulukumba/rekomendasi-sktm"), "channel": "LANGSUNG" });
+        for _ in 0..50 {
+            server.as_user(user, SUBMIT, json!({ "input": input }));
+        }
+        let (token, _) = server.login(user);
+        let cost = |query: &str| -> (u64, usize) {
+            let before = statements(&server);
+            let response = server.raw(Some(&token), query, json!({}));
+            assert!(response.get("errors").is_none(), "{response}");
+            let after = statements(&server);
+            assert_eq!(after.0 - before.0, 1, "one request measured");
+            (after.1 - before.1, response["data"]["inbox"]["edges"].as_array().map_or(0, Vec::len))
+        };
+        let (one, rows) = cost(&page(1));
+        assert_eq!(rows, 1);
+        let (fifty, rows) = cost(&page(50));
+        assert_eq!(rows, 50);
+        eprintln!("{}: an inbox page of 1 ran {one} SQL statements, a page of 50 ran {fifty}", server.backend);
+        // History, letters, documents and the audit of the unmasked reads are one statement each, whatever the
+        // page's size (2 more allowed for the tenant's calendar, re-read when its 30 s cache runs out meanwhile).
+        assert!(fifty <= one + 2, "{}: {one} statements for a page of 1, {fifty} for 50", server.backend);
+        assert!(fifty <= 7, "{}: {fifty} statements for a page of 50", server.backend);
+        // Each unmasked read is still audited.
+        let id = server.raw(Some(&token), &page(1), json!({}))["data"]["inbox"]["edges"][0]["node"]["id"].clone();
+        let log = server.as_user(
+            user,
+            "query($id: ID!) { application(id: $id) { auditLog { action } } }",
+            json!({ "id": id }),
+        );
+        let reads = log["application"]["auditLog"].as_array().expect("log").iter().filter(|e| e["action"] == "READ");
+        assert!(reads.count() >= 2, "{}: {log}", server.backend);
+    }
+}
+
+#[test]
 fn the_served_sdl_is_the_committed_contract() {
     let server = servers().into_iter().next().expect("a server");
     let mut response = ureq::get(&format!("http://{}/graphql/schema.graphql", server.address)).call().expect("schema");

@@ -96,7 +96,7 @@ impl<'a> Flow<'a> {
                 .as_array()
                 .expect("requirements")
                 .iter()
-                .filter(|r| r["kind"] == "DOCUMENT" && r["neededAt"] == step.as_str())
+                .filter(|r| r["kind"] == "DOCUMENT" && r["neededAt"] == step.as_str() && offered["kind"] != "WITHDRAW")
                 .map(|r| r["code"].clone())
                 .collect();
             let assignee = offered["assignTo"].as_array().and_then(|roles| roles.first()).map(|role| {
@@ -118,7 +118,8 @@ impl<'a> Flow<'a> {
                 "applicationId": self.id(),
                 "action": action,
                 "expectedVersion": app["version"],
-                "note": "catatan petugas",
+                // A resubmission takes no note: it is refused, not ignored.
+                "note": if offered["kind"] == "RESUBMIT" { Value::Null } else { json!("catatan petugas") },
                 "checklist": checklist,
                 "facts": facts_for(offered["facts"].as_array().expect("facts")),
                 "documentsReceived": documents,

@@ -229,6 +229,15 @@ pub fn drop_database(admin: &str, name: &str) {
         .status();
 }
 
+/// The input paths a VALIDATION error names (`extensions.fields[].path`); each field also carries its own message.
+pub fn field_paths(error: &Value) -> Vec<String> {
+    let fields = error["extensions"]["fields"].as_array().cloned().unwrap_or_default();
+    for field in &fields {
+        assert!(field["message"].as_str().is_some_and(|m| !m.is_empty()), "a field without its message: {error}");
+    }
+    fields.iter().map(|f| f["path"].as_str().unwrap_or_default().to_string()).collect()
+}
+
 pub fn uuid_like() -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     format!("{nanos:x}{}", std::process::id())

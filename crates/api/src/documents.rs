@@ -65,7 +65,10 @@ pub async fn attach(
     let key = ObjectKey::new(scope.tenant_id(), upload.application)?;
     let stored =
         shared.files.put_checked(key, upload.body, &accept).await.map_err(|error| match ApiError::from(error) {
-            ApiError::Validation { message, fields } => {
+            ApiError::Validation { message, mut fields } => {
+                for field in &mut fields {
+                    field.message = format!("{}: {}", requirement.name, field.message);
+                }
                 ApiError::Validation { message: format!("{}: {message}", requirement.name), fields }
             }
             other => other,

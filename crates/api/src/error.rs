@@ -3,9 +3,36 @@
 //! their detail and never shown.
 
 use async_graphql::ErrorExtensions;
-use simpul_engine::Refusal;
+use serde::Serialize;
+use simpul_engine::refusal::Named;
+use simpul_engine::{InputField, Refusal};
 use simpul_files::FilesError;
 use simpul_store::StoreError;
+
+/// One field's problem in a `VALIDATION` error (`extensions.fields`): the input's path as the client sent it,
+/// and what is wrong with that one field, so that a form shows each message beside its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The input's path: `data.nik`, `checklist.sptjm`, `assignee`.
+    pub path: String,
+    /// What is wrong, in Bahasa Indonesia.
+    pub message: String,
+}
+
+/// What a `REFUSED` error names, so that a client can point at it (`extensions.missingDocuments`,
+/// `extensions.rule`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Nothing more than the message.
+    Plain,
+    /// Required documents neither attached nor received.
+    MissingDocuments(Vec<Named>),
+    /// A blocking eligibility rule failed.
+    RuleFailed {
+        /// The rule's code.
+        rule: String,
+    },
+}
 
 /// An error of a request.
 ///
@@ -25,13 +52,23 @@ pub enum ApiError {
     Validation {
         /// What is wrong.
         message: String,
-        /// The fields concerned.
-        fields: Vec<String>,
+        /// Each field concerned, with its own message.
+        fields: Vec<FieldError>,
     },
-    /// Someone else changed it first (`CONFLICT`).
-    Conflict(String),
+    /// It changed since the caller read it (`CONFLICT`); with the current version where it is known.
+    Conflict {
+        /// What happened.
+        message: String,
+        /// The version to reload (`extensions.currentVersion`).
+        current_version: Option<u64>,
+    },
     /// The procedure does not allow it now (`REFUSED`).
-    Refused(String),
+    Refused {
+        /// Why not.
+        message: String,
+        /// What it names.
+        detail: Refused,
+    },
     /// Too many attempts (`RATE_LIMITED`).
     RateLimited(String),
     /// A service the request needs (the database, the file store) is down; nothing was saved (`UNAVAILABLE`).
@@ -67,8 +104,8 @@ impl ApiError {
             ),
             ApiError::Forbidden(m)
             | ApiError::NotFound(m)
-            | ApiError::Conflict(m)
-            | ApiError::Refused(m)
+            | ApiError::Conflict { message: m, .. }
+            | ApiError::Refused { message: m, .. }
             | ApiError::RateLimited(m)
             | ApiError::Unavailable(m)
             | ApiError::TooComplex(m)
@@ -84,8 +121,8 @@ impl ApiError {
             ApiError::Forbidden(_) => "FORBIDDEN",
             ApiError::NotFound(_) => "NOT_FOUND",
             ApiError::Validation { .. } => "VALIDATION",
-            ApiError::Conflict(_) => "CONFLICT",
-            ApiError::Refused(_) => "REFUSED",
+            ApiError::Conflict { .. } => "CONFLICT",
+            ApiError::Refused { .. } => "REFUSED",
             ApiError::RateLimited(_) => "RATE_LIMITED",
             ApiError::Unavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
@@ -109,39 +146,80 @@ impl ApiError {
     }
 
     /// A validation error about one field.
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
-        ApiError::Validation { message: message.into(), fields: vec![field.to_string()] }
+    pub fn field(path: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError::Validation { fields: vec![FieldError { path: path.to_string(), message: message.clone() }], message }
+    }
+
+    /// A refusal of the procedure that names nothing more than its message.
+    pub fn refused(message: impl Into<String>) -> Self {
+        ApiError::Refused { message: message.into(), detail: Refused::Plain }
+    }
+
+    /// A conflict whose current version is not known here.
+    pub fn conflict(message: impl Into<String>) -> Self {
+        ApiError::Conflict { message: message.into(), current_version: None }
+    }
+}
+
+/// The input path of a command's input, as the `act` mutation names it.
+fn input_path(input: InputField) -> &'static str {
+    match input {
+        InputField::Note => "note",
+        InputField::Checklist => "checklist",
+        InputField::Facts => "facts",
+        InputField::DocumentsReceived => "documentsReceived",
+        InputField::Missing => "missing",
+        InputField::Assignee => "assignee",
+        InputField::Data => "data",
     }
 }
 
 impl From<Refusal> for ApiError {
+    /// Every refusal by its own arm, so that a new one cannot silently become a generic error.
     fn from(refusal: Refusal) -> Self {
         let message = refusal.to_string();
+        let one = |path: String| ApiError::field(&path, message.clone());
         match refusal {
             Refusal::InvalidData { problems } => ApiError::Validation {
                 message,
-                fields: problems.into_iter().map(|p| format!("data.{}", p.field)).collect(),
+                fields: problems
+                    .into_iter()
+                    .map(|p| FieldError { path: format!("data.{}", p.field), message: p.problem })
+                    .collect(),
             },
-            Refusal::InvalidFact { fact, .. } => {
-                ApiError::Validation { message, fields: vec![format!("facts.{fact}")] }
-            }
-            Refusal::NoteRequired => ApiError::Validation { message, fields: vec![String::from("note")] },
-            Refusal::InvalidMissingList { .. } => {
-                ApiError::Validation { message, fields: vec![String::from("missing")] }
-            }
-            Refusal::InvalidAssignee { .. } => ApiError::Validation { message, fields: vec![String::from("assignee")] },
-            Refusal::ChecklistIncomplete { items } => {
-                ApiError::Validation { message, fields: items.into_iter().map(|i| format!("checklist.{i}")).collect() }
-            }
-            Refusal::UnknownRequirement { requirement } => {
-                ApiError::Validation { message, fields: vec![format!("documentsReceived.{requirement}")] }
-            }
-            Refusal::ActionNotAvailable { .. } => {
-                ApiError::Validation { message, fields: vec![String::from("action")] }
-            }
-            Refusal::StaleVersion { .. } => ApiError::Conflict(message),
+            Refusal::ChecklistIncomplete { items } => ApiError::Validation {
+                message,
+                fields: items
+                    .into_iter()
+                    .map(|i| FieldError {
+                        path: format!("checklist.{}", i.code),
+                        message: format!("Belum dikonfirmasi: {}", i.label),
+                    })
+                    .collect(),
+            },
+            Refusal::InvalidFact { fact, .. } => one(format!("facts.{fact}")),
+            Refusal::UnknownChecklistItem { item } => one(format!("checklist.{item}")),
+            Refusal::UnknownRequirement { requirement } => one(format!("documentsReceived.{requirement}")),
+            Refusal::InputNotTaken { input } => one(input_path(input).to_string()),
+            Refusal::NoteRequired => one(String::from("note")),
+            Refusal::InvalidMissingList { .. } => one(String::from("missing")),
+            Refusal::InvalidAssignee { .. } => one(String::from("assignee")),
+            Refusal::ActionNotAvailable { .. } => one(String::from("action")),
+            Refusal::ChannelNotAccepted { .. } => one(String::from("channel")),
+            Refusal::StaleVersion { actual, .. } => ApiError::Conflict { message, current_version: Some(actual) },
             Refusal::RoleNotAllowed { .. } | Refusal::NotAssignee => ApiError::Forbidden(message),
-            _ => ApiError::Refused(message),
+            Refusal::MissingDocuments { missing } => {
+                ApiError::Refused { message, detail: Refused::MissingDocuments(missing) }
+            }
+            Refusal::RuleFailed { rule, .. } => ApiError::Refused { message, detail: Refused::RuleFailed { rule } },
+            Refusal::ParafOutOfOrder { .. }
+            | Refusal::AlreadyInitialled
+            | Refusal::Ended { .. }
+            | Refusal::DefinitionMismatch { .. }
+            | Refusal::AlreadySubmitted
+            | Refusal::NotSubmitted
+            | Refusal::WrongStage { .. } => ApiError::refused(message),
         }
     }
 }
@@ -156,9 +234,11 @@ impl From<StoreError> for ApiError {
         let message = error.to_string();
         match error {
             StoreError::NotFound { .. } => ApiError::NotFound(message),
-            StoreError::Conflict => ApiError::Conflict(message),
+            StoreError::Conflict => ApiError::conflict(message),
             StoreError::Refused(refusal) => refusal.into(),
-            StoreError::Invalid(message) => ApiError::Validation { message, fields: vec![] },
+            StoreError::UnknownAssignee => ApiError::field("assignee", message),
+            StoreError::InvalidCursor => ApiError::field("after", message),
+            StoreError::NotADraft { .. } => ApiError::refused(message),
             StoreError::UsernameRequired | StoreError::UsernameTaken { .. } => ApiError::field("username", message),
             StoreError::PasswordTooShort { .. } => ApiError::field("password", message),
             StoreError::UnknownRole { .. } | StoreError::NoRoles => ApiError::field("roles", message),
@@ -168,9 +248,16 @@ impl From<StoreError> for ApiError {
             StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),
             StoreError::Definitions { diagnostics } => ApiError::Validation {
                 message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),
-                fields: vec![String::from("yaml")],
+                fields: diagnostics
+                    .iter()
+                    .map(|d| FieldError {
+                        path: String::from("yaml"),
+                        message: format!("baris {}: {} ({})", d.line, d.message, d.path),
+                    })
+                    .collect(),
             },
             StoreError::DefinitionsUnreadable(_)
+            | StoreError::MigrationsPending { .. }
             | StoreError::Corrupt(_)
             | StoreError::Task(_)
             | StoreError::Database(_) => {
@@ -194,9 +281,9 @@ impl From<FilesError> for ApiError {
                     "Penyimpanan berkas sedang tidak dapat dihubungi; tidak ada yang tersimpan, coba lagi nanti",
                 ))
             }
-            other => {
-                tracing::error!(error = %other, "files error");
-                ApiError::Internal(other.to_string())
+            FilesError::InvalidKey(_) | FilesError::Config(_) | FilesError::Io(_) => {
+                tracing::error!(error = %error, "files error");
+                ApiError::Internal(error.to_string())
             }
         }
     }
@@ -204,21 +291,28 @@ impl From<FilesError> for ApiError {
 
 impl From<ApiError> for async_graphql::Error {
     fn from(error: ApiError) -> Self {
-        let code = error.code();
-        let fields = match &error {
-            ApiError::Validation { fields, .. } => fields.clone(),
-            _ => Vec::new(),
-        };
         if let ApiError::Internal(detail) = &error {
             tracing::error!(%detail, "internal error");
         }
+        let code = error.code();
         async_graphql::Error::new(error.message()).extend_with(|_, e| {
             e.set("code", code);
-            if !fields.is_empty() {
-                e.set("fields", fields.clone());
+            match &error {
+                ApiError::Validation { fields, .. } if !fields.is_empty() => e.set("fields", to_value(fields)),
+                ApiError::Conflict { current_version: Some(version), .. } => e.set("currentVersion", *version),
+                ApiError::Refused { detail: Refused::MissingDocuments(missing), .. } => {
+                    e.set("missingDocuments", to_value(missing));
+                }
+                ApiError::Refused { detail: Refused::RuleFailed { rule }, .. } => e.set("rule", rule.as_str()),
+                _ => {}
             }
         })
     }
+}
+
+/// A serializable value as a GraphQL value; these types hold only strings, so this cannot fail.
+fn to_value(value: &impl Serialize) -> async_graphql::Value {
+    async_graphql::to_value(value).unwrap_or_default()
 }
 
 /// Results of resolvers.

@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Map, Value};
+use simpul_store::statements::StatementCount;
 
 use crate::caller::{Caller, ClientAddress};
 use crate::error::ApiError;
@@ -296,11 +297,13 @@ async fn run(
     method: Method,
 ) -> Response {
     let outcome = Outcome::default();
+    let statements = StatementCount::default();
     let mut request = request.data(caller).data(address).data(outcome.clone());
     if method == Method::GET {
         request = request.data(ReadOnly);
     }
-    let response = state.schema.execute(request).await;
+    let response = statements.scope(state.schema.execute(request)).await;
+    state.shared.metrics.statements(statements.get());
     let status = match (outcome.rejection(), media) {
         (Rejection::None, _) | (Rejection::RequestError, MediaType::Json) => StatusCode::OK,
         (Rejection::RequestError, MediaType::GraphqlResponse) => StatusCode::BAD_REQUEST,

@@ -1,10 +1,12 @@
 //! What an actor can do now: the actions a generic client shows, and the inbox test.
 
 use serde::Serialize;
-use simpul_definitions::model::{ChecklistItem, Fact, StepKind};
+use simpul_definitions::model::{Action, ChecklistItem, Fact, Step};
 
+use crate::authority;
 use crate::command::Actor;
 use crate::decide::{Context, Movement};
+use crate::refusal::Refusal;
 use crate::state::{Application, Stage};
 
 /// What kind of thing the actor can do.
@@ -20,8 +22,19 @@ pub enum AvailableKind {
     Withdraw,
 }
 
-/// One thing the actor can do now, with what it needs, so that a client can render it without knowing the
-/// service.
+/// A checklist item as an action asks it: required only where the definition says so and the action moves
+/// the application forward (a rejection need not confirm what it rejects).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Question<'a> {
+    /// The item.
+    pub item: &'a ChecklistItem,
+    /// Whether it must be confirmed for this action.
+    pub required: bool,
+}
+
+/// One thing the actor can do now, with what it takes, so that a client can render it without knowing the
+/// service. It is also what [`decide`](crate::decide) checks a step action's input against: an input it does not
+/// list is refused, not ignored.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Available<'a> {
     /// Which command it is.
@@ -34,8 +47,8 @@ pub struct Available<'a> {
     pub movement: Movement,
     /// Whether a note is needed.
     pub note_required: bool,
-    /// Checklist items to answer (required ones must be confirmed to move forward).
-    pub checklist: &'a [ChecklistItem],
+    /// Checklist items to answer.
+    pub checklist: Vec<Question<'a>>,
     /// Registry facts to record.
     pub facts: &'a [Fact],
     /// For a disposisi: the roles the officer named must hold one of.
@@ -43,13 +56,37 @@ pub struct Available<'a> {
     /// Whether the list of missing requirements is needed (a return to the applicant).
     pub needs_missing_list: bool,
     /// For a paraf: the role the actor initials as.
-    pub paraf_role: Option<&'a str>,
+    pub paraf_role: Option<String>,
+}
+
+/// An action of `step` as `actor` may take it now, or why they may not.
+pub(crate) fn offer<'a>(
+    ctx: &Context<'_>,
+    state: &Application,
+    step: &'a Step,
+    action: &'a Action,
+    actor: &Actor,
+) -> Result<Available<'a>, Refusal> {
+    let movement = ctx.movement(&step.code, action);
+    let paraf_role = authority::may_take(state, step, actor, movement)?;
+    let forward = movement == Movement::Forward;
+    Ok(Available {
+        kind: AvailableKind::Step,
+        code: &action.code,
+        label: &action.label,
+        movement,
+        note_required: action.note_required,
+        checklist: step.checklist.iter().map(|item| Question { item, required: item.required && forward }).collect(),
+        facts: &action.facts,
+        assign_to: &action.assign_to,
+        needs_missing_list: movement == Movement::Return,
+        paraf_role,
+    })
 }
 
 /// Everything `actor` can do on `state` now; empty when nothing.
 pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -> Vec<Available<'a>> {
-    let def = ctx.service.definition();
-    let submitter = actor.holds_any(&def.submission.roles);
+    let service = ctx.service;
     let mut out = Vec::new();
     let withdraw = Available {
         kind: AvailableKind::Withdraw,
@@ -57,17 +94,16 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
         label: "Batalkan permohonan (atas permintaan pemohon)",
         movement: Movement::End,
         note_required: true,
-        checklist: &[],
+        checklist: Vec::new(),
         facts: &[],
         assign_to: &[],
         needs_missing_list: false,
         paraf_role: None,
     };
     match &state.stage {
-        Stage::Ended { .. } => {}
-        Stage::Returned { step } => {
-            let step_roles = ctx.service.step(step).map(|s| &s.roles[..]).unwrap_or_default();
-            if submitter || actor.holds_any(step_roles) {
+        Stage::Ended { .. } => return out,
+        Stage::Returned { .. } => {
+            if authority::may_supply(service, state, actor).is_ok() {
                 out.push(Available {
                     kind: AvailableKind::Resubmit,
                     code: "resubmit",
@@ -77,52 +113,21 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
                     ..withdraw.clone()
                 });
             }
-            if submitter {
-                out.push(withdraw);
-            }
         }
         Stage::AtStep { step } => {
-            if let Some(step) = ctx.service.step(step) {
-                let assigned_elsewhere = step.assigned && state.assignee.as_ref().is_some_and(|a| a != &actor.user_id);
-                if !assigned_elsewhere {
-                    for action in &step.actions {
-                        let movement = ctx.movement(&step.code, action);
-                        let paraf_role = if step.kind == StepKind::Paraf && movement == Movement::Forward {
-                            let next = step.roles.get(state.paraf.len());
-                            let done = state.paraf.iter().any(|i| i.user_id == actor.user_id);
-                            match next {
-                                Some(role) if actor.roles.contains(role) && !done => Some(role.as_str()),
-                                _ => continue,
-                            }
-                        } else if actor.holds_any(&step.roles) {
-                            None
-                        } else {
-                            continue;
-                        };
-                        out.push(Available {
-                            kind: AvailableKind::Step,
-                            code: &action.code,
-                            label: &action.label,
-                            movement,
-                            note_required: action.note_required,
-                            checklist: &step.checklist,
-                            facts: &action.facts,
-                            assign_to: &action.assign_to,
-                            needs_missing_list: movement == Movement::Return,
-                            paraf_role,
-                        });
-                    }
-                }
-            }
-            if submitter {
-                out.push(withdraw);
+            if let Some(step) = service.step(step) {
+                out.extend(step.actions.iter().filter_map(|action| offer(ctx, state, step, action, actor).ok()));
             }
         }
+    }
+    if authority::may_submit(service, actor).is_ok() {
+        out.push(withdraw);
     }
     out
 }
 
-/// Whether the application belongs in the actor's inbox: a step action is theirs to take now.
+/// Whether the application belongs in the actor's inbox: a step action is theirs to take now, or it came back
+/// from the applicant's side for them to resubmit (withdrawing alone does not put it there).
 pub fn in_inbox(ctx: &Context<'_>, state: &Application, actor: &Actor) -> bool {
-    available(ctx, state, actor).iter().any(|a| a.kind == AvailableKind::Step)
+    available(ctx, state, actor).iter().any(|a| a.kind != AvailableKind::Withdraw)
 }

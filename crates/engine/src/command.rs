@@ -37,6 +37,41 @@ pub struct Assignee {
     pub roles: BTreeSet<String>,
 }
 
+/// One input of a command, named when it is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputField {
+    /// The note.
+    Note,
+    /// Checklist answers.
+    Checklist,
+    /// Registry facts.
+    Facts,
+    /// Paper copies received at the counter.
+    DocumentsReceived,
+    /// The list of missing requirements.
+    Missing,
+    /// The officer a disposisi names.
+    Assignee,
+    /// Form values.
+    Data,
+}
+
+impl InputField {
+    /// What officers call it.
+    pub fn label(self) -> &'static str {
+        match self {
+            InputField::Note => "catatan",
+            InputField::Checklist => "daftar periksa",
+            InputField::Facts => "data registri",
+            InputField::DocumentsReceived => "berkas fisik yang diterima",
+            InputField::Missing => "daftar persyaratan yang kurang",
+            InputField::Assignee => "petugas yang ditunjuk",
+            InputField::Data => "data formulir",
+        }
+    }
+}
+
 /// The input of an action.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ActionInput {

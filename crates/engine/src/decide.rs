@@ -5,15 +5,17 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::{
-    Action, ClockStart, Fact, OutcomeStatus, RequirementKind, Severity, Step, StepKind, Target, ValueType,
+    Action, ClockStart, Fact, OutcomeStatus, RequirementKind, Severity, StepKind, Target, ValueType,
 };
 
+use crate::authority;
+use crate::available::{self, Available};
 use crate::calendar::WorkCalendar;
-use crate::command::{ActionInput, Actor, Command};
+use crate::command::{ActionInput, Actor, Command, InputField};
 use crate::deadline::Deadline;
 use crate::event::{ActionTaken, Effect, Event, EventKind, Resubmitted, Submitted};
 use crate::form;
-use crate::refusal::Refusal;
+use crate::refusal::{Named, Refusal};
 use crate::service::{Bindings, Service};
 use crate::state::{Application, EndStatus, Stage};
 use crate::values::{FactValue, Facts, FormData, RuleOutcome, RuleResult};
@@ -96,7 +98,7 @@ pub fn decide(
         }
         (Command::Withdraw { expected_version, reason }, Some(state)) => {
             check_open(ctx, state, *expected_version)?;
-            may_submit(ctx, actor)?;
+            authority::may_submit(ctx.service, actor)?;
             if reason.trim().is_empty() {
                 return Err(Refusal::NoteRequired);
             }
@@ -104,13 +106,7 @@ pub fn decide(
         }
         (Command::AttachDocument { expected_version, requirement, document }, Some(state)) => {
             check_open(ctx, state, *expected_version)?;
-            let step_roles =
-                state.step().and_then(|s| ctx.service.step(s)).map(|s| s.roles.clone()).unwrap_or_default();
-            if !actor.holds_any(&ctx.service.definition().submission.roles) && !actor.holds_any(&step_roles) {
-                let mut allowed = ctx.service.definition().submission.roles.clone();
-                allowed.extend(step_roles);
-                return Err(Refusal::RoleNotAllowed { allowed });
-            }
+            authority::may_supply(ctx.service, state, actor)?;
             check_documents(ctx, std::iter::once(requirement))?;
             EventKind::DocumentAttached { requirement: requirement.clone(), document: document.clone() }
         }
@@ -129,11 +125,6 @@ fn check_open(ctx: &Context<'_>, state: &Application, expected_version: u64) -> 
         return Err(Refusal::StaleVersion { expected: expected_version, actual: state.version });
     }
     Ok(())
-}
-
-fn may_submit(ctx: &Context<'_>, actor: &Actor) -> Result<(), Refusal> {
-    let roles = &ctx.service.definition().submission.roles;
-    if actor.holds_any(roles) { Ok(()) } else { Err(Refusal::RoleNotAllowed { allowed: roles.clone() }) }
 }
 
 fn check_documents<'a>(ctx: &Context<'_>, codes: impl IntoIterator<Item = &'a String>) -> Result<(), Refusal> {
@@ -194,7 +185,7 @@ fn submit(
     now: DateTime<Utc>,
 ) -> Result<EventKind, Refusal> {
     let def = ctx.service.definition();
-    may_submit(ctx, actor)?;
+    authority::may_submit(ctx.service, actor)?;
     if !def.submission.channels.contains(&channel) {
         return Err(Refusal::ChannelNotAccepted { channel: format!("{channel:?}").to_lowercase() });
     }
@@ -250,70 +241,35 @@ fn act(
         .iter()
         .find(|a| a.code == code)
         .ok_or_else(|| Refusal::ActionNotAvailable { action: code.to_string(), step: step.name.clone() })?;
-    let movement = ctx.movement(&step.code, action);
-    let forward = movement == Movement::Forward;
+    // Who may act, and what the action takes.
+    let offered = available::offer(ctx, state, step, action, actor)?;
+    check_input(&offered, input)?;
+    let forward = offered.movement == Movement::Forward;
+    let chain_role = offered.paraf_role;
 
-    // Who may act.
-    let chain_role = check_actor(state, step, actor, forward)?;
-
-    // What the action needs.
-    if action.note_required && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
-        return Err(Refusal::NoteRequired);
-    }
-    for item in input.checklist.keys() {
-        if !step.checklist.iter().any(|c| &c.code == item) {
-            return Err(Refusal::ChecklistIncomplete { items: vec![item.clone()] });
-        }
-    }
-    if forward {
-        let unconfirmed: Vec<String> = step
-            .checklist
-            .iter()
-            .filter(|c| c.required && input.checklist.get(&c.code) != Some(&true))
-            .map(|c| c.code.clone())
-            .collect();
-        if !unconfirmed.is_empty() {
-            return Err(Refusal::ChecklistIncomplete { items: unconfirmed });
-        }
-    }
-    check_facts(&action.facts, &input.facts)?;
     check_documents(ctx, &input.documents_received)?;
     let mut facts = state.facts.clone();
     facts.extend(input.facts.iter().map(|(k, v)| (*k, *v)));
     let bindings = Bindings { data: &state.data, derived: &state.derived, facts: &facts };
     if forward {
-        let missing: Vec<String> = def
+        let missing: Vec<Named> = def
             .persyaratan
             .iter()
             .filter(|r| r.kind == RequirementKind::Document && r.required)
             .filter(|r| r.needed_at.as_deref() == Some(step.code.as_str()))
             .filter(|r| ctx.service.requirement_applies(r, &bindings))
             .filter(|r| !state.has_document(&r.code) && !input.documents_received.contains(&r.code))
-            .map(|r| r.code.clone())
+            .map(|r| Named::new(&r.code, &r.name))
             .collect();
         if !missing.is_empty() {
             return Err(Refusal::MissingDocuments { missing });
         }
     }
-    if action.to == Target::Applicant {
-        if input.missing.is_empty() {
-            return Err(Refusal::InvalidMissingList { problem: String::from("daftar tidak boleh kosong") });
-        }
-        if let Some(unknown) = input.missing.iter().find(|m| !def.persyaratan.iter().any(|r| &r.code == *m)) {
-            return Err(Refusal::InvalidMissingList { problem: format!("`{unknown}` bukan persyaratan layanan ini") });
-        }
+    if let Some(unknown) = input.missing.iter().find(|m| !def.persyaratan.iter().any(|r| &r.code == *m)) {
+        return Err(Refusal::InvalidMissingList { problem: format!("`{unknown}` bukan persyaratan layanan ini") });
     }
     let rule_results = check_rules(ctx.service, &action.rules, &bindings)?;
-    let assignee = match (&action.assign_to[..], &input.assignee) {
-        ([], _) => None,
-        (_, None) => return Err(Refusal::InvalidAssignee { problem: String::from("belum ada petugas yang ditunjuk") }),
-        (roles, Some(a)) if !roles.iter().any(|r| a.roles.contains(r)) => {
-            return Err(Refusal::InvalidAssignee {
-                problem: format!("petugas harus memegang peran {}", roles.join(" atau ")),
-            });
-        }
-        (_, Some(a)) => Some(a.user_id.clone()),
-    };
+    let assignee = input.assignee.as_ref().map(|a| a.user_id.clone());
 
     // What happens.
     let chain_goes_on = chain_role.is_some() && state.paraf.len() + 1 < step.roles.len();
@@ -354,7 +310,7 @@ fn act(
         rule_results,
         result: action.result,
         documents_received: input.documents_received.clone(),
-        missing: if action.to == Target::Applicant { input.missing.clone() } else { Vec::new() },
+        missing: input.missing.clone(),
         assignee,
         signed,
         service_deadline_started,
@@ -362,34 +318,43 @@ fn act(
     }))
 }
 
-/// Checks the actor may take `action` in `step`; for a forward paraf, returns the role they initial as.
-fn check_actor(state: &Application, step: &Step, actor: &Actor, forward: bool) -> Result<Option<String>, Refusal> {
-    if step.assigned
-        && let Some(assignee) = &state.assignee
-        && assignee != &actor.user_id
-    {
-        return Err(Refusal::NotAssignee);
+/// Checks an action's input against what the action takes (as [`available`] offers it): every input it
+/// needs is there, and none it does not take is given — an ignored input would be a silent surprise.
+fn check_input(offered: &Available<'_>, input: &ActionInput) -> Result<(), Refusal> {
+    // First what is given but not taken, so that the caller learns of it before what is missing.
+    if let Some(item) = input.checklist.keys().find(|i| !offered.checklist.iter().any(|q| &q.item.code == *i)) {
+        return Err(Refusal::UnknownChecklistItem { item: item.clone() });
     }
-    if step.kind == StepKind::Paraf && forward {
-        let Some(expected) = step.roles.get(state.paraf.len()) else {
-            return Err(Refusal::RoleNotAllowed { allowed: step.roles.clone() });
-        };
-        if state.paraf.iter().any(|i| i.user_id == actor.user_id) {
-            return Err(Refusal::AlreadyInitialled);
+    if !offered.needs_missing_list && !input.missing.is_empty() {
+        return Err(Refusal::InputNotTaken { input: InputField::Missing });
+    }
+    if offered.assign_to.is_empty() && input.assignee.is_some() {
+        return Err(Refusal::InputNotTaken { input: InputField::Assignee });
+    }
+    if offered.note_required && input.note.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        return Err(Refusal::NoteRequired);
+    }
+    let unconfirmed: Vec<Named> = offered
+        .checklist
+        .iter()
+        .filter(|q| q.required && input.checklist.get(&q.item.code) != Some(&true))
+        .map(|q| Named::new(&q.item.code, &q.item.label))
+        .collect();
+    if !unconfirmed.is_empty() {
+        return Err(Refusal::ChecklistIncomplete { items: unconfirmed });
+    }
+    check_facts(offered.facts, &input.facts)?;
+    if offered.needs_missing_list && input.missing.is_empty() {
+        return Err(Refusal::InvalidMissingList { problem: String::from("daftar tidak boleh kosong") });
+    }
+    match (offered.assign_to, &input.assignee) {
+        ([], _) => Ok(()),
+        (_, None) => Err(Refusal::InvalidAssignee { problem: String::from("belum ada petugas yang ditunjuk") }),
+        (roles, Some(a)) if !roles.iter().any(|r| a.roles.contains(r)) => {
+            Err(Refusal::InvalidAssignee { problem: format!("petugas harus memegang peran {}", roles.join(" atau ")) })
         }
-        if !actor.roles.contains(expected) {
-            return Err(if actor.holds_any(&step.roles) {
-                Refusal::ParafOutOfOrder { expected_role: expected.clone() }
-            } else {
-                Refusal::RoleNotAllowed { allowed: step.roles.clone() }
-            });
-        }
-        return Ok(Some(expected.clone()));
+        (_, Some(_)) => Ok(()),
     }
-    if !actor.holds_any(&step.roles) {
-        return Err(Refusal::RoleNotAllowed { allowed: step.roles.clone() });
-    }
-    Ok(None)
 }
 
 fn resubmit(
@@ -403,12 +368,7 @@ fn resubmit(
     let Stage::Returned { step } = &state.stage else {
         return Err(Refusal::WrongStage { state: String::from("tidak dikembalikan kepada pemohon") });
     };
-    let step_roles = ctx.service.step(step).map(|s| s.roles.clone()).unwrap_or_default();
-    if !actor.holds_any(&ctx.service.definition().submission.roles) && !actor.holds_any(&step_roles) {
-        let mut allowed = ctx.service.definition().submission.roles.clone();
-        allowed.extend(step_roles);
-        return Err(Refusal::RoleNotAllowed { allowed });
-    }
+    authority::may_supply(ctx.service, state, actor)?;
     let mut data = state.data.clone();
     for (key, value) in corrections {
         data.insert(key.clone(), value.clone());

@@ -7,6 +7,7 @@
 //! ([`Application::fold`]); events carry their computed deadlines so that folding needs no calendar. The crate
 //! does no I/O and reads no clock: every rule of a service can be tested in microseconds.
 
+pub(crate) mod authority;
 pub mod available;
 pub mod calendar;
 pub mod command;
@@ -23,7 +24,7 @@ pub mod values;
 
 pub use available::{Available, AvailableKind, available, in_inbox};
 pub use calendar::WorkCalendar;
-pub use command::{ActionInput, Actor, Assignee, Command};
+pub use command::{ActionInput, Actor, Assignee, Command, InputField};
 pub use deadline::{Deadline, DeadlineState, DeadlineStatus};
 pub use decide::{Context, Movement, decide};
 pub use event::{Effect, Event, EventKind, EventType};

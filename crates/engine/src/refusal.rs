@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use crate::command::InputField;
+
 /// One problem with a form value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldProblem {
@@ -15,6 +17,26 @@ impl std::fmt::Display for FieldProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.problem)
     }
+}
+
+/// Something of the definition named in a refusal: its code for clients, its label for the officer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    /// The code (a checklist item's, a requirement's).
+    pub code: String,
+    /// What the definition calls it.
+    pub label: String,
+}
+
+impl Named {
+    /// A code with its label.
+    pub fn new(code: &str, label: &str) -> Self {
+        Named { code: code.to_string(), label: label.to_string() }
+    }
+}
+
+fn labels(items: &[Named]) -> String {
+    items.iter().map(|n| n.label.as_str()).collect::<Vec<_>>().join("; ")
 }
 
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
@@ -49,16 +71,28 @@ pub enum Refusal {
         problems: Vec<FieldProblem>,
     },
     /// Required documents are neither attached nor received.
-    #[error("Persyaratan belum lengkap: {}", missing.join(", "))]
+    #[error("Persyaratan belum lengkap: {}", labels(missing))]
     MissingDocuments {
-        /// Requirement codes.
-        missing: Vec<String>,
+        /// The requirements.
+        missing: Vec<Named>,
     },
     /// Required checklist items are not confirmed.
-    #[error("Daftar periksa belum dipenuhi: {}", items.join(", "))]
+    #[error("Daftar periksa belum dipenuhi: {}", labels(items))]
     ChecklistIncomplete {
-        /// Item codes.
-        items: Vec<String>,
+        /// The items.
+        items: Vec<Named>,
+    },
+    /// A checklist answer for an item the step does not have.
+    #[error("`{item}` bukan butir daftar periksa tahap ini")]
+    UnknownChecklistItem {
+        /// The code given.
+        item: String,
+    },
+    /// An input the command does not take was given: refused rather than ignored.
+    #[error("Tindakan ini tidak memakai {}; kosongkan isian itu", input.label())]
+    InputNotTaken {
+        /// Which input.
+        input: InputField,
     },
     /// A registry fact the action needs was not given, or is not valid.
     #[error("Data registri `{fact}` {problem}")]

@@ -11,7 +11,7 @@ use crate::event::{Effect, Event, EventKind};
 use crate::values::{Derived, Facts, FormData, RuleResult};
 
 /// The code of the outcome every service has: withdrawn by the applicant.
-pub const WITHDRAWN: &str = "dibatalkan";
+pub const WITHDRAWN: &str = simpul_definitions::model::WITHDRAWN_OUTCOME;
 
 /// How an application ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
 //! Reading applications: one by id, a filtered page, the history, and the public tracking query. Every query
 //! is bounded by the tenant of the scope.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -130,7 +132,7 @@ fn cursor(m: &application::Model) -> String {
 }
 
 fn parse_cursor(cursor: &str) -> StoreResult<(DateTime<Utc>, Uuid)> {
-    let bad = || StoreError::Invalid(String::from("cursor tidak valid"));
+    let bad = || StoreError::InvalidCursor;
     let text = String::from_utf8(hex::decode(cursor).map_err(|_| bad())?).map_err(|_| bad())?;
     let (due, id) = text.split_once('|').ok_or_else(bad)?;
     Ok((
@@ -260,22 +262,31 @@ impl Store {
 
     /// The history of an application, in order.
     pub async fn application_events(&self, scope: &TenantScope, id: Uuid) -> StoreResult<Vec<StoredEvent>> {
+        let mut histories = self.events_of_applications(scope, &[id]).await?;
+        histories.remove(&id).ok_or(StoreError::NotFound { what: "permohonan" })
+    }
+
+    /// The histories of several applications (the entries of a list) in one query, by application; an id of
+    /// another tenant, or of none, has no entry.
+    pub async fn events_of_applications(
+        &self,
+        scope: &TenantScope,
+        ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, Vec<StoredEvent>>> {
         let rows = application_event::Entity::find()
             .filter(application_event::Column::TenantId.eq(scope.tenant_id()))
-            .filter(application_event::Column::ApplicationId.eq(id))
+            .filter(application_event::Column::ApplicationId.is_in(ids.iter().copied()))
+            .order_by_asc(application_event::Column::ApplicationId)
             .order_by_asc(application_event::Column::Seq)
             .all(&self.db)
             .await?;
-        if rows.is_empty() {
-            return Err(StoreError::NotFound { what: "permohonan" });
+        let mut out: HashMap<Uuid, Vec<StoredEvent>> = HashMap::new();
+        for r in rows {
+            let event =
+                serde_json::from_str(&r.body).map_err(|e| StoreError::Corrupt(format!("event {}: {e}", r.id)))?;
+            out.entry(r.application_id).or_default().push(StoredEvent { seq: r.seq, event });
         }
-        rows.into_iter()
-            .map(|r| {
-                let event =
-                    serde_json::from_str(&r.body).map_err(|e| StoreError::Corrupt(format!("event {}: {e}", r.id)))?;
-                Ok(StoredEvent { seq: r.seq, event })
-            })
-            .collect()
+        Ok(out)
     }
 
     /// The public tracking query: the tracking code and the applicant's NIK together find the application; either

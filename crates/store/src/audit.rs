@@ -76,6 +76,24 @@ impl Store {
         Ok(())
     }
 
+    /// Records several accesses to personal data by one actor in one statement (the unmasked rows of a list):
+    /// `(subject, detail)` pairs.
+    pub async fn record_audits(
+        &self,
+        scope: &TenantScope,
+        actor: &str,
+        action: &str,
+        entries: &[(String, String)],
+    ) -> StoreResult<()> {
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let now = Utc::now();
+        let rows = entries.iter().map(|(subject, detail)| row(scope, actor, action, subject, detail, now));
+        audit::Entity::insert_many(rows).exec(&self.db).await?;
+        Ok(())
+    }
+
     /// The entries about one subject, oldest first.
     pub async fn audit_entries(&self, scope: &TenantScope, subject: &str) -> StoreResult<Vec<AuditEntry>> {
         let rows = audit::Entity::find()

@@ -87,7 +87,9 @@ async fn connect_with(url: &str, server: bool) -> StoreResult<DatabaseConnection
             });
         }
     }
-    Ok(Database::connect(options).await?)
+    let mut db = Database::connect(options).await?;
+    db.set_metric_callback(|_| crate::statements::count_one());
+    Ok(db)
 }
 
 /// Which database a connection talks to.

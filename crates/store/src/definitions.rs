@@ -28,6 +28,16 @@ pub mod status {
     pub const PUBLISHED: &str = "published";
     /// Replaced by a later version; applications that started under it keep it.
     pub const RETIRED: &str = "retired";
+
+    /// A status as an admin reads it.
+    pub fn in_words(status: &str) -> &'static str {
+        match status {
+            DRAFT => "konsep",
+            PUBLISHED => "sedang berlaku",
+            RETIRED => "sudah tidak berlaku",
+            _ => "berstatus tidak dikenal",
+        }
+    }
 }
 
 /// A stored definition version, without its source.
@@ -428,7 +438,7 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound { what: "versi layanan" })?;
         if row.status != status::DRAFT {
-            return Err(StoreError::Invalid(format!("versi {} sudah berstatus {}", row.version, row.status)));
+            return Err(StoreError::NotADraft { version: row.version, status: status::in_words(&row.status) });
         }
         let now = Utc::now();
         retire_published(&txn, scope.tenant_id(), &row.service_code, now).await?;

@@ -91,9 +91,18 @@ pub(crate) fn row(
 impl Store {
     /// The documents of an application of the tenant.
     pub async fn documents_of(&self, scope: &TenantScope, application_id: Uuid) -> StoreResult<Vec<DocumentRecord>> {
+        self.documents_of_applications(scope, &[application_id]).await
+    }
+
+    /// The documents of several applications (the entries of a list) in one query, oldest first.
+    pub async fn documents_of_applications(
+        &self,
+        scope: &TenantScope,
+        applications: &[Uuid],
+    ) -> StoreResult<Vec<DocumentRecord>> {
         let rows = document::Entity::find()
             .filter(document::Column::TenantId.eq(scope.tenant_id()))
-            .filter(document::Column::ApplicationId.eq(application_id))
+            .filter(document::Column::ApplicationId.is_in(applications.iter().copied()))
             .order_by_asc(document::Column::CreatedAt)
             .all(&self.db)
             .await?;

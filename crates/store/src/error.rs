@@ -18,9 +18,26 @@ pub enum StoreError {
     /// The engine refused the command.
     #[error(transparent)]
     Refused(#[from] Refusal),
-    /// The input cannot be used (e.g. a username already taken).
-    #[error("{0}")]
-    Invalid(String),
+    /// The database lacks migrations a server must not run itself (PostgreSQL).
+    #[error("the database needs {count} migrations: run `simpul migrate` first")]
+    MigrationsPending {
+        /// How many.
+        count: usize,
+    },
+    /// A disposisi names an id that is no user.
+    #[error("Petugas yang ditunjuk tidak dikenal")]
+    UnknownAssignee,
+    /// A page cursor this server did not hand out.
+    #[error("Penanda halaman (cursor) tidak valid; mulai lagi dari halaman pertama")]
+    InvalidCursor,
+    /// Only a draft can be published.
+    #[error("Versi {version} tidak dapat diterbitkan: versi itu {status}, bukan konsep")]
+    NotADraft {
+        /// The version number.
+        version: i32,
+        /// Its status, in words.
+        status: &'static str,
+    },
     /// The definitions folder could not be read at all.
     #[error("the definitions folder cannot be read: {0}")]
     DefinitionsUnreadable(#[from] simpul_definitions::load::LoadError),

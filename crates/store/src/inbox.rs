@@ -61,7 +61,7 @@ impl Store {
         after: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Vec<(String, ApplicationRecord)>, bool)> {
-        let filter = ApplicationFilter { stage: Some(StageFilter::AtStep), ..Default::default() };
+        let filter = ApplicationFilter { stage: Some(StageFilter::Open), ..Default::default() };
         let mut cursor = after.map(str::to_string);
         let mut found = Vec::new();
         let mut scanned = 0;

@@ -127,13 +127,7 @@ pub(crate) async fn issue<C: ConnectionTrait>(
 impl Store {
     /// The letters of an application.
     pub async fn letters_of(&self, scope: &TenantScope, application: Uuid) -> StoreResult<Vec<LetterRecord>> {
-        let rows = letter::Entity::find()
-            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
-            .filter(letter::Column::ApplicationId.eq(application))
-            .order_by_asc(letter::Column::IssuedAt)
-            .all(&self.db)
-            .await?;
-        Ok(rows.into_iter().map(Into::into).collect())
+        self.letters_of_applications(scope, &[application]).await
     }
 
     /// The letters of several applications (the entries of a list), oldest first, in one query.

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod scope;
 pub mod signing;
 mod snapshot;
+pub mod statements;
 pub mod webhooks;
 pub mod workflow;
 
@@ -116,10 +117,7 @@ impl Store {
         } else {
             let pending = Migrator::get_pending_migrations(&store.db).await?;
             if !pending.is_empty() {
-                return Err(StoreError::Invalid(format!(
-                    "the database needs {} migrations: run `simpul migrate` first",
-                    pending.len()
-                )));
+                return Err(StoreError::MigrationsPending { count: pending.len() });
             }
         }
         store.import_definitions_if_empty(definitions).await?;

@@ -266,8 +266,7 @@ impl Store {
         if let Command::Act { input, .. } = &mut command
             && let Some(assignee) = &mut input.assignee
         {
-            let user = Uuid::parse_str(&assignee.user_id)
-                .map_err(|_| StoreError::Invalid(String::from("petugas yang ditunjuk tidak dikenal")))?;
+            let user = Uuid::parse_str(&assignee.user_id).map_err(|_| StoreError::UnknownAssignee)?;
             assignee.roles = self.roles_of(scope, user).await?;
         }
         let txn = self.db.begin().await?;

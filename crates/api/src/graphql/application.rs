@@ -14,6 +14,7 @@ use simpul_store::documents::DocumentRecord;
 use simpul_store::letters::LetterRecord;
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 
+use super::batch::Batch;
 use super::kinds::AuditAction;
 use crate::Shared;
 use crate::error::{ApiError, ApiResult};
@@ -240,6 +241,19 @@ pub struct ApplicationView {
     pub runtime: Arc<TenantRuntime>,
     pub scope: TenantScope,
     pub actor: Actor,
+    /// The reads shared with the other applications of its page.
+    pub batch: Arc<Batch>,
+}
+
+/// The codes of a service's personal-data fields (NIK and No. KK): masked for roles that may not see them, and
+/// audited when shown.
+pub fn personal_fields(definition: &simpul_definitions::model::ServiceDefinition) -> Vec<&str> {
+    definition
+        .fields
+        .iter()
+        .filter(|f| matches!(f.field_type, FieldType::Nik | FieldType::NoKk))
+        .map(|f| f.code.as_str())
+        .collect()
 }
 
 /// Masks all but the first eight digits (region and birth date stay readable): `73020145********`.
@@ -323,28 +337,11 @@ impl ApplicationView {
     /// The form. NIK and No. KK are masked unless the caller's role needs them; an unmasked read is audited.
     async fn data(&self, ctx: &Context<'_>) -> ApiResult<Json<serde_json::Value>> {
         let mut data = self.state().data.clone();
-        let sensitive: Vec<&str> = self
-            .service
-            .definition()
-            .fields
-            .iter()
-            .filter(|f| matches!(f.field_type, FieldType::Nik | FieldType::NoKk))
-            .map(|f| f.code.as_str())
-            .collect();
         if self.sees_personal_data() {
-            let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-            state
-                .store
-                .record_audit(
-                    &self.scope,
-                    &self.actor.user_id,
-                    simpul_store::audit::action::READ,
-                    &self.record.id.to_string(),
-                    &sensitive.join(", "),
-                )
-                .await?;
+            let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+            self.batch.audit_personal_data(store, &self.actor.user_id).await?;
         } else {
-            for code in sensitive {
+            for code in personal_fields(self.service.definition()) {
                 if let Some(serde_json::Value::String(value)) = data.get_mut(code) {
                     *value = mask(value);
                 }
@@ -382,11 +379,15 @@ impl ApplicationView {
                 movement: a.movement,
                 note_required: a.note_required,
                 needs_missing_list: a.needs_missing_list,
-                paraf_role: a.paraf_role.map(String::from),
+                paraf_role: a.paraf_role,
                 checklist: a
                     .checklist
                     .iter()
-                    .map(|c| ChecklistItemView { code: c.code.clone(), label: c.label.clone(), required: c.required })
+                    .map(|q| ChecklistItemView {
+                        code: q.item.code.clone(),
+                        label: q.item.label.clone(),
+                        required: q.required,
+                    })
                     .collect(),
                 facts: a
                     .facts
@@ -404,10 +405,11 @@ impl ApplicationView {
 
     /// Who did what, when, with notes.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<HistoryEntry>> {
-        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        let events = state.store.application_events(&self.scope, self.record.id).await?;
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let events = self.batch.history(store, self.record.id).await?;
         Ok(events
-            .into_iter()
+            .iter()
+            .cloned()
             .map(|e| {
                 let kind = e.event.kind.event_type();
                 let (step, action, note) = match &e.event.kind {
@@ -427,12 +429,11 @@ impl ApplicationView {
     }
 
     async fn letters(&self, ctx: &Context<'_>) -> ApiResult<Vec<LetterView>> {
-        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        Ok(state
-            .store
-            .letters_of(&self.scope, self.record.id)
-            .await?
-            .into_iter()
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let letters = self.batch.letters(store, self.record.id).await?;
+        Ok(letters
+            .iter()
+            .cloned()
             .map(|record| LetterView {
                 record,
                 scope: self.scope.clone(),
@@ -444,12 +445,11 @@ impl ApplicationView {
 
     /// Stored documents (scans), and the requirements whose paper copies were received.
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentView>> {
-        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        Ok(state
-            .store
-            .documents_of(&self.scope, self.record.id)
-            .await?
-            .into_iter()
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let documents = self.batch.documents(store, self.record.id).await?;
+        Ok(documents
+            .iter()
+            .cloned()
             .map(|record| DocumentView {
                 record,
                 scope: self.scope.clone(),

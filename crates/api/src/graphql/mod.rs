@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod application;
+mod batch;
 pub mod budget;
 pub mod guard;
 mod kinds;
@@ -71,10 +72,41 @@ fn caller<'a>(ctx: &Context<'a>) -> ApiResult<&'a Caller> {
 }
 
 async fn view(ctx: &Context<'_>, scope: &TenantScope, record: ApplicationRecord) -> ApiResult<ApplicationView> {
+    views(ctx, scope, vec![record]).await?.pop().ok_or_else(|| ApiError::Internal(String::from("no view")))
+}
+
+/// The views of one page's applications, sharing one [`Batch`](batch::Batch) of reads.
+async fn views(
+    ctx: &Context<'_>,
+    scope: &TenantScope,
+    records: Vec<ApplicationRecord>,
+) -> ApiResult<Vec<ApplicationView>> {
     let shared = shared(ctx)?;
-    let (service, runtime) = shared.store.runtime_for(scope, &record).await?;
     let actor = caller(ctx)?.actor(scope);
-    Ok(ApplicationView { record, service, runtime, scope: scope.clone(), actor })
+    let mut parts = Vec::with_capacity(records.len());
+    for record in records {
+        let (service, runtime) = shared.store.runtime_for(scope, &record).await?;
+        parts.push((record, service, runtime));
+    }
+    let members = parts
+        .iter()
+        .map(|(record, service, _)| batch::Member {
+            id: record.id,
+            personal_fields: application::personal_fields(service.definition()).join(", "),
+        })
+        .collect();
+    let batch = std::sync::Arc::new(batch::Batch::new(scope.clone(), members));
+    Ok(parts
+        .into_iter()
+        .map(|(record, service, runtime)| ApplicationView {
+            record,
+            service,
+            runtime,
+            scope: scope.clone(),
+            actor: actor.clone(),
+            batch: batch.clone(),
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_graphql::{Context, ID, InputObject, Json, Object, SimpleObject, Upload};
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::{Channel, Fact};
-use simpul_engine::{ActionInput, Assignee, Command, FactValue, Facts, FormData};
+use simpul_engine::{ActionInput, Assignee, Command, FactValue, Facts, FormData, InputField, Refusal};
 use simpul_store::SubmitRequest;
 use uuid::Uuid;
 
@@ -224,6 +224,26 @@ impl Mutation {
             .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
         let expected_version = u64::try_from(input.expected_version)
             .map_err(|_| ApiError::field("expectedVersion", "Versi tidak valid"))?;
+        let command_takes = |field: InputField| match (input.action.as_str(), field) {
+            ("resubmit", InputField::Data | InputField::DocumentsReceived) => true,
+            ("resubmit", _) => false,
+            ("withdraw", field) => field == InputField::Note,
+            (_, field) => field != InputField::Data,
+        };
+        let given = [
+            (InputField::Note, input.note.is_some()),
+            (InputField::Data, input.data.is_some()),
+            (InputField::Checklist, !input.checklist.is_empty()),
+            (InputField::Facts, !input.facts.is_empty()),
+            (InputField::DocumentsReceived, !input.documents_received.is_empty()),
+            (InputField::Missing, !input.missing.is_empty()),
+            (InputField::Assignee, input.assignee.is_some()),
+        ];
+        // An input the command does not take is refused, not ignored: the caller meant something by it. The step
+        // actions' own inputs are checked by the engine against what the action takes.
+        if let Some((field, _)) = given.iter().find(|(field, given)| *given && !command_takes(*field)) {
+            return Err(Refusal::InputNotTaken { input: *field }.into());
+        }
         let documents_received: BTreeSet<String> = input.documents_received.into_iter().collect();
         let input_action = input.action.clone();
         let command = match input.action.as_str() {

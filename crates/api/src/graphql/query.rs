@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::application::{ApplicationStatus, ApplicationView, DeadlineView};
 use super::service::ServiceInfo;
-use super::{caller, shared, view};
+use super::{caller, shared, view, views};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
 
@@ -116,10 +116,9 @@ async fn connection(
     listing: Listing,
 ) -> ApiResult<ApplicationConnection> {
     let end_cursor = page.items.last().map(|(c, _)| c.clone());
-    let mut edges = Vec::new();
-    for (cursor, record) in page.items {
-        edges.push(ApplicationEdge { cursor, node: view(ctx, scope, record).await? });
-    }
+    let (cursors, records): (Vec<String>, Vec<_>) = page.items.into_iter().unzip();
+    let nodes = views(ctx, scope, records).await?;
+    let edges = cursors.into_iter().zip(nodes).map(|(cursor, node)| ApplicationEdge { cursor, node }).collect();
     Ok(ApplicationConnection {
         edges,
         page_info: PageInfo { has_next_page: page.has_next_page, end_cursor },

@@ -129,7 +129,8 @@ pub struct ProductInfo {
 pub struct OutcomeInfo {
     pub code: String,
     pub label: String,
-    pub status: m::OutcomeStatus,
+    /// How an application ending here counts (`WITHDRAWN` for the withdrawal every service has).
+    pub status: simpul_engine::EndStatus,
 }
 
 /// A published service.
@@ -148,6 +149,7 @@ pub struct ServiceInfo {
     pub jangka_waktu: TimeLimitInfo,
     pub fee: FeeInfo,
     pub products: Vec<ProductInfo>,
+    /// Every way an application can end: the declared outcomes, then the withdrawal every service has.
     pub outcomes: Vec<OutcomeInfo>,
 }
 
@@ -229,7 +231,12 @@ impl ServiceInfo {
             outcomes: d
                 .outcomes
                 .iter()
-                .map(|o| OutcomeInfo { code: o.code.clone(), label: o.label.clone(), status: o.status })
+                .map(|o| OutcomeInfo { code: o.code.clone(), label: o.label.clone(), status: o.status.into() })
+                .chain(std::iter::once(OutcomeInfo {
+                    code: m::WITHDRAWN_OUTCOME.to_string(),
+                    label: m::WITHDRAWN_LABEL.to_string(),
+                    status: simpul_engine::EndStatus::Withdrawn,
+                }))
                 .collect(),
         }
     }

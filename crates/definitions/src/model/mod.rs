@@ -15,7 +15,7 @@ pub use calendar::{Calendar, DayOff, DayOffKind};
 pub use common::{Duration, DurationUnit};
 pub use form::{Choice, Field, FieldType};
 pub use procedure::{Action, Channel, ChecklistItem, Step, StepKind, Submission, SurveyResult, Target};
-pub use products::{Outcome, OutcomeStatus, Period, Product, ProductKind};
+pub use products::{Outcome, OutcomeStatus, Period, Product, ProductKind, WITHDRAWN_LABEL, WITHDRAWN_OUTCOME};
 pub use requirements::{FileType, Provider, Requirement, RequirementKind};
 pub use rules::{DERIVED, Fact, Rule, Severity, ValueType};
 pub use service::{

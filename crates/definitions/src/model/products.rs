@@ -3,6 +3,13 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The outcome every service has without declaring it: withdrawn at the applicant's request (by the officer who
+/// submitted). Its code is reserved: a definition that declares it is refused.
+pub const WITHDRAWN_OUTCOME: &str = "dibatalkan";
+
+/// What the withdrawn outcome is called.
+pub const WITHDRAWN_LABEL: &str = "Dibatalkan atas permintaan pemohon";
+
 /// A way an application can end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

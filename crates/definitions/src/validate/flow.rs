@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diagnostics::Reporter;
-use crate::model::{ClockStart, ServiceDefinition, Step, StepKind, Target};
+use crate::model::{ClockStart, ServiceDefinition, Step, StepKind, Target, WITHDRAWN_OUTCOME};
 
 /// Checks reachability, exits, outcomes and durations.
 pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter<'_>) {
@@ -83,6 +83,14 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
         }
     }
     for (i, outcome) in service.outcomes.iter().enumerate() {
+        if outcome.code == WITHDRAWN_OUTCOME {
+            r.error(
+                "reserved-outcome",
+                &format!("outcomes[{i}].code"),
+                format!("outcome `{WITHDRAWN_OUTCOME}` is every service's withdrawal and cannot be declared"),
+                "give this outcome another code",
+            );
+        }
         let used = steps.iter().flat_map(|s| &s.actions).any(|a| a.to == Target::Outcome(outcome.code.clone()));
         if !used {
             r.warning(

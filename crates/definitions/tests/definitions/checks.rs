@@ -603,6 +603,15 @@ fn every_other_check_reports_its_line_and_message() {
         ),
         (
             SERVICE,
+            "  - { code: ditolak, label: Ditolak, status: rejected }",
+            "  - { code: dibatalkan, label: Ditolak, status: rejected }",
+            "reserved-outcome",
+            Error,
+            "code: dibatalkan",
+            "outcome `dibatalkan` is every service's withdrawal",
+        ),
+        (
+            SERVICE,
             "duration: { value: 5, unit: menit }\n    actions:\n      - { code: lengkap",
             "duration: { value: 0, unit: menit }\n    actions:\n      - { code: lengkap",
             "duration",

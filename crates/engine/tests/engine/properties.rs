@@ -1,6 +1,7 @@
 //! Properties over random sequences of actions, for every service: no sequence reaches a state the definition
 //! does not allow, a terminal application accepts nothing, the service deadline never moves backwards except by
-//! a recorded suspension, and the fold of the events is the state.
+//! a recorded suspension, the fold of the events is the state, and in every state reached an action is offered
+//! to exactly the actors the engine accepts it from.
 
 use proptest::prelude::*;
 use simpul_definitions::model::Fact;
@@ -101,6 +102,84 @@ fn candidates(run: &Run, seed: u8) -> Vec<(Actor, Command, bool)> {
     out
 }
 
+/// Whether a refusal is about who the actor is (rather than what they sent).
+fn about_the_actor(refusal: &Refusal) -> bool {
+    matches!(
+        refusal,
+        Refusal::RoleNotAllowed { .. }
+            | Refusal::NotAssignee
+            | Refusal::ParafOutOfOrder { .. }
+            | Refusal::AlreadyInitialled
+    )
+}
+
+/// The one rule for who may act, seen from both sides: every action `available` offers an actor is accepted from
+/// that actor, given the inputs it asks for (an eligibility rule may still fail on the facts); every action it
+/// does not offer is refused — for who they are, or because the application is not at that stage.
+fn offered_exactly_to_those_allowed(run: &Run) -> Result<(), TestCaseError> {
+    let state = run.state();
+    let ctx = run.ctx();
+    let roles: Vec<String> = run.office.tenant.roles.iter().map(|r| r.code.clone()).collect();
+    let mut actors: Vec<Actor> = roles.iter().map(|r| user(r)).collect();
+    // Someone holding every role meets the paraf chain's order and its one-initial-per-person rule.
+    actors.push(Actor::new("serba@test", roles.clone()));
+    actors.push(Actor::new("tamu@test", ["tamu"]));
+    if let Some(assignee) = &state.assignee {
+        actors.push(Actor::new(assignee.clone(), [assignee.trim_end_matches("@test")]));
+    }
+    let step_actions: Vec<String> = state
+        .step()
+        .and_then(|s| run.service.step(s))
+        .map(|s| s.actions.iter().map(|a| a.code.clone()).collect())
+        .unwrap_or_default();
+    let every_document: std::collections::BTreeSet<String> = run
+        .service
+        .definition()
+        .persyaratan
+        .iter()
+        .filter(|r| r.kind == simpul_definitions::model::RequirementKind::Document)
+        .map(|r| r.code.clone())
+        .collect();
+    for actor in &actors {
+        let offered = available(&ctx, state, actor);
+        let mut commands: Vec<(String, Command)> = step_actions
+            .iter()
+            .map(|code| {
+                let input = run.good_input(code);
+                (code.clone(), Command::Act { expected_version: state.version, action: code.clone(), input })
+            })
+            .collect();
+        commands.push((
+            "resubmit".into(),
+            Command::Resubmit {
+                expected_version: state.version,
+                data: Default::default(),
+                documents_received: every_document.clone(),
+            },
+        ));
+        commands
+            .push(("withdraw".into(), Command::Withdraw { expected_version: state.version, reason: "pindah".into() }));
+        for (code, command) in commands {
+            let decided = simpul_engine::decide(&ctx, Some(state), actor, &command, run.now);
+            if offered.iter().any(|a| a.code == code) {
+                prop_assert!(
+                    matches!(decided, Ok(_) | Err(Refusal::RuleFailed { .. })),
+                    "`{code}` offered to {actor:?} at {:?} but refused: {decided:?}",
+                    state.stage
+                );
+            } else {
+                prop_assert!(
+                    matches!(&decided, Err(r) if about_the_actor(r)
+                        || matches!(r, Refusal::WrongStage { .. } | Refusal::Ended { .. })),
+                    "`{code}` not offered to {actor:?} at {:?} but decided {decided:?}",
+                    state.stage
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn check_sequence(index: usize, choices: &[(u8, u8)]) -> Result<(), TestCaseError> {
     let (office_code, service) = SERVICES[index];
     let mut run = Run::new(office_code, service, wib(2026, 3, 16, 8, 0));
@@ -155,6 +234,7 @@ fn check_sequence(index: usize, choices: &[(u8, u8)]) -> Result<(), TestCaseErro
         }
         let folded = simpul_engine::Application::fold(&run.events);
         prop_assert_eq!(folded.as_ref(), Ok(run.state()));
+        offered_exactly_to_those_allowed(&run)?;
     }
     // An ended application accepts none of the commands anyone could think of.
     if run.state().is_ended() {

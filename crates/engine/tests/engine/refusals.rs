@@ -5,7 +5,7 @@ use serde_json::json;
 use simpul_definitions::model::{Channel, Fact};
 use simpul_engine::{Actor, Application, Command, FactValue, Refusal, Service};
 
-use super::support::{Run, data, form, office, poor_and_registered, user, wita};
+use super::support::{Run, codes, data, form, office, poor_and_registered, user, wita};
 
 fn bulukumba() -> Run {
     let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
@@ -185,17 +185,19 @@ fn moving_forward_needs_the_checklist_confirmed_and_the_documents_received() {
     let mut input = run.good_input("lengkap");
     input.checklist.insert("sptjm".into(), false);
     let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    let refusal = refused(&mut run, &user("petugas_layanan"), command);
+    assert!(matches!(&refusal, Refusal::ChecklistIncomplete { items } if codes(items) == ["sptjm"]), "{refusal:?}");
+    // The officer reads the item's label, not its code.
     assert_eq!(
-        refused(&mut run, &user("petugas_layanan"), command),
-        Refusal::ChecklistIncomplete { items: vec!["sptjm".into()] }
+        refusal.to_string(),
+        "Daftar periksa belum dipenuhi: SPTJM ditandatangani Kepala Desa/Lurah dan bermaterai 10.000"
     );
     let mut input = run.good_input("lengkap");
     input.documents_received.remove("sptjm");
     let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
-    assert_eq!(
-        refused(&mut run, &user("petugas_layanan"), command),
-        Refusal::MissingDocuments { missing: vec!["sptjm".into()] }
-    );
+    let refusal = refused(&mut run, &user("petugas_layanan"), command);
+    assert!(matches!(&refusal, Refusal::MissingDocuments { missing } if codes(missing) == ["sptjm"]), "{refusal:?}");
+    assert!(!refusal.to_string().contains("sptjm"), "{refusal}");
     // An attached scan counts like a paper copy.
     let attach = Command::AttachDocument { expected_version: 2, requirement: "sptjm".into(), document: "doc-1".into() };
     run.run(&user("petugas_layanan"), attach).expect("attached");
@@ -262,7 +264,9 @@ fn while_waiting_for_the_applicant_only_resubmission_or_withdrawal_is_possible()
     let kinds: Vec<_> =
         simpul_engine::available(&ctx, run.state(), &user("petugas_layanan")).iter().map(|a| a.code).collect();
     assert_eq!(kinds, vec!["resubmit", "withdraw"]);
-    assert!(!simpul_engine::in_inbox(&ctx, run.state(), &user("petugas_layanan")));
+    // It waits in the inbox of the role that resubmits it, and nobody else's.
+    assert!(simpul_engine::in_inbox(&ctx, run.state(), &user("petugas_layanan")));
+    assert!(!simpul_engine::in_inbox(&ctx, run.state(), &user("verifikator")));
 }
 
 #[test]
@@ -290,5 +294,65 @@ fn submitting_twice_or_acting_before_submitting_is_refused() {
     assert_eq!(
         simpul_engine::decide(&ctx, None, &user("petugas_layanan"), &command, run.now),
         Err(Refusal::NotSubmitted)
+    );
+}
+
+#[test]
+fn an_input_the_action_does_not_take_is_refused_not_ignored() {
+    let mut run = bulukumba();
+    run.walk(&["terima"]);
+    let officer = user("petugas_layanan");
+    // A disposisi target for an action that assigns nobody.
+    let mut input = run.good_input("lengkap");
+    input.assignee = Some(simpul_engine::Assignee { user_id: "verifikator@test".into(), roles: Default::default() });
+    let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    let refusal = refused(&mut run, &officer, command);
+    assert_eq!(refusal, Refusal::InputNotTaken { input: simpul_engine::InputField::Assignee });
+    assert_eq!(refusal.to_string(), "Tindakan ini tidak memakai petugas yang ditunjuk; kosongkan isian itu");
+    // A list of missing requirements for an action that does not return the application.
+    let mut input = run.good_input("lengkap");
+    input.missing = vec!["sptjm".into()];
+    let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    assert_eq!(
+        refused(&mut run, &officer, command),
+        Refusal::InputNotTaken { input: simpul_engine::InputField::Missing }
+    );
+    // An answer for an item the step's checklist does not have is named as such, not as unconfirmed.
+    let mut input = run.good_input("lengkap");
+    input.checklist.insert("tidak_ada".into(), true);
+    let command = Command::Act { expected_version: 2, action: "lengkap".into(), input };
+    assert_eq!(refused(&mut run, &officer, command), Refusal::UnknownChecklistItem { item: "tidak_ada".into() });
+}
+
+#[test]
+fn a_checklist_item_is_offered_as_required_exactly_where_it_is_required() {
+    let mut run = bulukumba();
+    run.walk(&["terima"]);
+    let ctx = run.ctx();
+    let officer = user("petugas_layanan");
+    let offered = simpul_engine::available(&ctx, run.state(), &officer);
+    let required = |code: &str| -> Vec<bool> {
+        offered.iter().find(|a| a.code == code).expect(code).checklist.iter().map(|q| q.required).collect()
+    };
+    assert_eq!(required("lengkap"), [true, true, true]);
+    // Returning or rejecting need not confirm what is missing or wrong.
+    assert_eq!(required("belum_lengkap"), [false, false, false]);
+    assert_eq!(required("tolak"), [false, false, false]);
+    let mut input = run.good_input("tolak");
+    input.checklist.clear();
+    let command = Command::Act { expected_version: 2, action: "tolak".into(), input };
+    assert!(run.run(&officer, command).is_ok());
+}
+
+#[test]
+fn the_roles_that_may_resubmit_are_named_once() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "belum_lengkap"]);
+    let command =
+        Command::Resubmit { expected_version: 3, data: Default::default(), documents_received: Default::default() };
+    // The submitter and the step that returned it are the same role here.
+    assert_eq!(
+        refused(&mut run, &user("kepala_dinas"), command),
+        Refusal::RoleNotAllowed { allowed: vec!["petugas_layanan".into()] }
     );
 }

@@ -7,7 +7,7 @@ use simpul_engine::{
     ActionInput, Command, DeadlineState, EndStatus, FactValue, Refusal, RuleOutcome, Stage, available, in_inbox,
 };
 
-use super::support::{Run, form, poor_and_registered, user, wib, wita};
+use super::support::{Run, codes, form, poor_and_registered, user, wib, wita};
 
 fn run(office: &str, service: &str) -> Run {
     let now =
@@ -192,9 +192,10 @@ fn luwu_timur_asks_a_ktp_only_from_applicants_of_17_and_over() {
     // A 15-year-old (born 15 June 2010) has no KTP.
     assert!(with_documents("7324015506100001", &["surat_pengantar_desa", "fotokopi_kk"]).is_ok());
     // An adult without the KTP copy is refused, naming it.
-    assert_eq!(
-        with_documents("7324011203800002", &["surat_pengantar_desa", "fotokopi_kk"]),
-        Err(Refusal::MissingDocuments { missing: vec!["fotokopi_ktp".into()] })
+    let refused = with_documents("7324011203800002", &["surat_pengantar_desa", "fotokopi_kk"]);
+    assert!(
+        matches!(&refused, Err(Refusal::MissingDocuments { missing }) if codes(missing) == ["fotokopi_ktp"]),
+        "{refused:?}"
     );
 }
 
@@ -271,10 +272,9 @@ fn oku_selatan_disaster_and_disability_applications_end_on_their_lists() {
         input.documents_received.clear();
         let version = r.state().version;
         let refused = r.run(&user(surveyor), Command::Act { expected_version: version, action: "layak".into(), input });
-        assert_eq!(
-            refused,
-            Err(Refusal::MissingDocuments { missing: vec!["hasil_survei_lokasi".into()] }),
-            "{service}"
+        assert!(
+            matches!(&refused, Err(Refusal::MissingDocuments { missing }) if codes(missing) == ["hasil_survei_lokasi"]),
+            "{service}: {refused:?}"
         );
         r.walk(&["layak"]);
         assert_eq!(ended(&r), ("diusulkan".into(), vec![list.to_string()]), "{service}");

@@ -67,6 +67,11 @@ pub fn user(role: &str) -> Actor {
     Actor::new(format!("{role}@test"), [role])
 }
 
+/// The codes of what a refusal names.
+pub fn codes(items: &[simpul_engine::refusal::Named]) -> Vec<&str> {
+    items.iter().map(|n| n.code.as_str()).collect()
+}
+
 /// Form data from JSON.
 pub fn data(value: serde_json::Value) -> FormData {
     serde_json::from_value(value).expect("form data")

@@ -49,6 +49,11 @@ async fn another_tenant_reaches_none_of_an_application() {
             assert_eq!(store.letters_of(&other, target).await.expect("query"), vec![]);
             assert_eq!(store.outbox_of(&other, target).await.expect("query"), vec![]);
             assert_eq!(store.documents_of(&other, target).await.expect("query"), vec![]);
+            // The batched reads of a list, asked for this office's id among others.
+            let ids = [target, Uuid::now_v7()];
+            assert!(store.events_of_applications(&other, &ids).await.expect("query").is_empty());
+            assert_eq!(store.letters_of_applications(&other, &ids).await.expect("query"), vec![]);
+            assert_eq!(store.documents_of_applications(&other, &ids).await.expect("query"), vec![]);
             assert_eq!(store.audit_entries(&other, &target.to_string()).await.expect("query"), vec![]);
         }
         let everything = ApplicationFilter::default();
