@@ -65,6 +65,20 @@ fn refusals_have_the_right_codes_and_change_nothing() {
         let fields = &error["extensions"]["fields"];
         assert!(fields[0]["message"].as_str().unwrap_or_default().contains("nomor urut"), "{error}");
         assert!(!fields[1]["message"].as_str().unwrap_or_default().contains("nomor urut"), "{error}");
+        // A birth date other than the NIK's, a province that does not exist: each named at its field.
+        for (field, value, path, words) in [
+            ("tanggal_lahir", "1990-01-01", "data.tanggal_lahir", "tidak sesuai dengan tanggal lahir dalam NIK"),
+            ("nik", "9902014507850001", "data.nik", "kode provinsi 99"),
+            ("no_kk", "7325010101150003", "data.no_kk", "kode kabupaten/kota 73.25"),
+        ] {
+            let mut data = form("bulukumba/rekomendasi-sktm");
+            data[field] = json!(value);
+            let input = json!({ "tenant": "bulukumba", "service": "rekomendasi-sktm", "data": data });
+            let (code, error) = server.error_as("petugas_layanan@bulukumba", &submit, json!({ "input": input }));
+            assert_eq!((code.as_str(), super::server::field_paths(&error)), ("VALIDATION", vec![path.to_string()]));
+            let message = error["extensions"]["fields"][0]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(words), "{error}");
+        }
         // No credentials.
         let response = server.raw(None, "{ me { username } }", json!({}));
         assert_eq!(response["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");

@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use serde_json::Value;
 use simpul_definitions::model::{Field, FieldType};
 
-use crate::identity::{age, check_no_kk, parse_nik};
+use crate::identity::{Sex, age, check_no_kk, parse_nik};
 use crate::refusal::FieldProblem;
+use crate::regions;
 use crate::service::{Bindings, Service};
 use crate::values::{Derived, Facts, FormData};
 
@@ -122,10 +123,50 @@ pub fn derive(service: &Service, data: &FormData, today: NaiveDate) -> Derived {
                     derived.usia = Some(age(date, today));
                 }
             }
+            FieldType::Choice if derived.jenis_kelamin.is_none() => {
+                derived.jenis_kelamin = Sex::from_choice(text).map(|s| s.code().to_string());
+            }
             _ => {}
         }
     }
     derived
+}
+
+/// The subject's birth date and sex as the form states them, checked against what the subject's NIK encodes.
+///
+/// A mismatch is refused, not merely flagged: the letter prints the form's date while age comes from the NIK, and
+/// Dukcapil identifies a person by the NIK, so one of the two is a typing error that would otherwise be signed
+/// into the letter. (Where a KTP truly carries a date other than its NIK's, Dukcapil corrects the record first.)
+fn identity_mismatches(fields: &[Field], data: &FormData, today: NaiveDate) -> Vec<FieldProblem> {
+    let subject = |kind: FieldType| fields.iter().find(|f| f.subject && f.field_type == kind);
+    let value = |field: &Field| data.get(&field.code).and_then(Value::as_str).map(str::to_string);
+    let Some(nik) = subject(FieldType::Nik).and_then(value).and_then(|n| parse_nik(&n, today).ok()) else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    if let Some(field) = subject(FieldType::Date)
+        && let Some(date) = value(field)
+        && date != nik.birth_date.format("%Y-%m-%d").to_string()
+    {
+        problems.push(problem(
+            field,
+            format!(
+                "tidak sesuai dengan tanggal lahir dalam NIK ({}); periksa kembali KTP",
+                nik.birth_date.format("%d-%m-%Y")
+            ),
+        ));
+    }
+    if let Some(field) = subject(FieldType::Choice)
+        && let Some(sex) = value(field).and_then(|v| Sex::from_choice(&v))
+        && sex != nik.sex
+    {
+        let words = nik.sex.words();
+        problems.push(problem(
+            field,
+            format!("tidak sesuai dengan jenis kelamin dalam NIK ({words}); periksa kembali KTP"),
+        ));
+    }
+    problems
 }
 
 /// Checks `data` against the service's fields: every problem at once, or the normalised data.
@@ -168,6 +209,7 @@ pub fn check(
             problems.push(problem(field, format!("{} wajib diisi", field.label)));
         }
     }
+    problems.extend(identity_mismatches(fields, &normalised, today));
     if !problems.is_empty() {
         return Err(problems);
     }
@@ -179,9 +221,10 @@ pub fn check(
                 && nik.region_code() != region
             {
                 warnings.push(format!(
-                    "{}: NIK terdaftar di wilayah {}, di luar wilayah layanan ({region}); periksa domisili pemohon",
+                    "{}: NIK terdaftar di {}, di luar wilayah layanan ({}); periksa domisili pemohon",
                     field.label,
-                    nik.region_code()
+                    regions::described(&nik.region_code()),
+                    regions::name(region).unwrap_or(region),
                 ));
             }
         }

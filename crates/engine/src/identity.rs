@@ -2,11 +2,14 @@
 //!
 //! NIK: 16 digits `PPKKCCDDMMYYSSSS` — province, kabupaten/kota, kecamatan, birth date with 40 added to the day
 //! for women, and a serial that is never 0000. No. KK: 16 digits, the area code, the date the card was made
-//! (without the +40) and a serial. The area is where the person was registered, so an area outside the tenant is
-//! a warning for the officer, not a refusal.
+//! (without the +40) and a serial. The province and kabupaten/kota must be in the Kemendagri list
+//! ([`crate::regions`]). The area is where the person was registered, so an area outside the tenant is a warning
+//! for the officer, not a refusal.
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+use crate::regions;
 
 /// Sex as the NIK encodes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -24,6 +27,23 @@ impl Sex {
         match self {
             Sex::L => "L",
             Sex::P => "P",
+        }
+    }
+
+    /// The value of a form's sex field (a subject `choice` of `laki_laki` / `perempuan`).
+    pub fn from_choice(value: &str) -> Option<Sex> {
+        match value {
+            "laki_laki" => Some(Sex::L),
+            "perempuan" => Some(Sex::P),
+            _ => None,
+        }
+    }
+
+    /// In words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Sex::L => "laki-laki",
+            Sex::P => "perempuan",
         }
     }
 }
@@ -52,8 +72,12 @@ impl Nik {
 pub enum IdentityError {
     #[error("harus 16 angka")]
     Length,
-    #[error("kode wilayah (6 angka pertama) tidak valid")]
-    Region,
+    #[error("kode provinsi {0} (angka ke-1 dan ke-2) tidak ada dalam daftar wilayah Kemendagri")]
+    Province(String),
+    #[error("kode kabupaten/kota {0} (angka ke-1 s.d. ke-4) tidak ada dalam daftar wilayah Kemendagri")]
+    Regency(String),
+    #[error("kode kecamatan (angka ke-5 dan ke-6) tidak boleh 00")]
+    District,
     #[error("tanggal lahir di dalamnya (angka ke-7 s.d. 12) tidak valid")]
     BirthDate,
     #[error("tanggal pembuatan kartu di dalamnya (angka ke-7 s.d. 12) tidak valid")]
@@ -75,12 +99,17 @@ fn number(d: &[u8]) -> u32 {
 }
 
 fn check_region(d: &[u8]) -> Result<[u8; 4], IdentityError> {
-    let province = number(&d[0..2]);
-    let regency = number(&d[2..4]);
-    let district = number(&d[4..6]);
-    // Province codes run from 11 (Aceh) to the 90s (Papua); a regency or district of 00 does not exist.
-    if !(11..=99).contains(&province) || regency == 0 || district == 0 {
-        return Err(IdentityError::Region);
+    let text = |range: std::ops::Range<usize>| d[range].iter().map(|x| char::from(b'0' + x)).collect::<String>();
+    let province = text(0..2);
+    if regions::name(&province).is_none() {
+        return Err(IdentityError::Province(province));
+    }
+    let regency = format!("{province}.{}", text(2..4));
+    if regions::name(&regency).is_none() {
+        return Err(IdentityError::Regency(regency));
+    }
+    if number(&d[4..6]) == 0 {
+        return Err(IdentityError::District);
     }
     Ok([d[0], d[1], d[2], d[3]])
 }

@@ -18,6 +18,7 @@ pub mod form;
 pub mod identity;
 pub mod numbering;
 pub mod refusal;
+pub mod regions;
 pub mod service;
 pub mod state;
 pub mod values;

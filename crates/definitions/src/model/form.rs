@@ -28,8 +28,9 @@ pub struct Field {
     /// The allowed values of a `choice` field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub choices: Vec<Choice>,
-    /// Marks the NIK or birth-date field of the person the service is for; age (`usia`) and sex
-    /// (`jenis_kelamin`) are derived from it. At most one NIK field and one date field carry it.
+    /// Marks the NIK, birth-date or sex field (a choice of `laki_laki`/`perempuan`) of the person the service is for; age
+    /// (`usia`) and sex (`jenis_kelamin`) are derived from the NIK, else from the date and the sex field. At most
+    /// one field of each type carries it; when the NIK and the date or sex are both given, they must agree.
     #[serde(default)]
     pub subject: bool,
 }

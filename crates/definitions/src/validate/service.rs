@@ -90,19 +90,33 @@ fn check_fields(service: &ServiceDefinition, r: &mut Reporter<'_>) {
         }
         check_list(r, &format!("{path}.choices"), "choice", field.choices.iter().map(|c| c.value.as_str()));
         if field.subject {
-            if matches!(field.field_type, FieldType::Nik | FieldType::Date) {
-                subjects.push((i, field.field_type));
-            } else {
-                r.error(
+            let sex_choices = {
+                let mut values: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
+                values.sort_unstable();
+                values == ["laki_laki", "perempuan"]
+            };
+            match field.field_type {
+                FieldType::Nik | FieldType::Date => subjects.push((i, field.field_type)),
+                FieldType::Choice if sex_choices => subjects.push((i, field.field_type)),
+                FieldType::Choice => r.error(
                     "subject",
                     &format!("{path}.subject"),
-                    format!("field `{}` is marked `subject` but is not a NIK or a date", field.code),
-                    "mark the NIK or birth-date field of the person the service is for",
-                );
+                    format!(
+                        "choice field `{}` is marked `subject` but its values are not laki_laki and perempuan",
+                        field.code
+                    ),
+                    "a subject choice field is the subject's sex: give it exactly the values laki_laki and perempuan",
+                ),
+                _ => r.error(
+                    "subject",
+                    &format!("{path}.subject"),
+                    format!("field `{}` is marked `subject` but is not a NIK, a date or a sex", field.code),
+                    "mark the NIK, birth-date or sex field of the person the service is for",
+                ),
             }
         }
     }
-    for kind in [FieldType::Nik, FieldType::Date] {
+    for kind in [FieldType::Nik, FieldType::Date, FieldType::Choice] {
         let marked: Vec<usize> = subjects.iter().filter(|(_, t)| *t == kind).map(|(i, _)| *i).collect();
         if let [_, second, ..] = marked.as_slice() {
             r.error(

@@ -481,7 +481,16 @@ fn every_other_check_reports_its_line_and_message() {
             "subject",
             Error,
             "code: nama",
-            "is not a NIK or a date",
+            "is not a NIK, a date or a sex",
+        ),
+        (
+            SERVICE,
+            "{ code: nama, label: Nama, type: text }",
+            "{ code: nama, label: Nama, type: choice, subject: true, choices: [{ value: pria, label: Pria }] }",
+            "subject",
+            Error,
+            "code: nama",
+            "its values are not laki_laki and perempuan",
         ),
         (
             SERVICE,

@@ -25,9 +25,14 @@ fn malformed_niks_are_refused_with_the_reason() {
         ("730201450785000", IdentityError::Length),
         ("73020145078500011", IdentityError::Length),
         ("73020A4507850001", IdentityError::Length),
-        ("0302014507850001", IdentityError::Region),
-        ("7300014507850001", IdentityError::Region),
-        ("7302003203800002", IdentityError::Region),
+        ("0302014507850001", IdentityError::Province("03".into())),
+        // Province 99 does not exist (Papua's run to 96).
+        ("9901014507850001", IdentityError::Province("99".into())),
+        ("7300014507850001", IdentityError::Regency("73.00".into())),
+        // Sulawesi Selatan has 24 kabupaten (73.01-73.24) and 3 kota (73.71-73.73).
+        ("7325014507850001", IdentityError::Regency("73.25".into())),
+        ("7374014507850001", IdentityError::Regency("73.74".into())),
+        ("7302003203800002", IdentityError::District),
         ("7302013202800002", IdentityError::BirthDate), // 32nd
         ("7302017202800002", IdentityError::BirthDate), // 72 - 40 = 32nd
         ("7302013002800002", IdentityError::BirthDate), // 30 February
@@ -37,6 +42,25 @@ fn malformed_niks_are_refused_with_the_reason() {
     for (nik, error) in cases {
         assert_eq!(parse_nik(nik, today).err(), Some(error), "{nik}");
     }
+    assert_eq!(
+        IdentityError::Province("99".into()).to_string(),
+        "kode provinsi 99 (angka ke-1 dan ke-2) tidak ada dalam daftar wilayah Kemendagri"
+    );
+}
+
+#[test]
+fn the_region_list_is_the_2025_decree_and_holds_every_office() {
+    let all: Vec<(&str, &str)> = simpul_engine::regions::all().collect();
+    let provinces = all.iter().filter(|(code, _)| code.len() == 2).count();
+    let kota = all.iter().filter(|(code, name)| code.len() == 5 && name.starts_with("Kota ")).count();
+    let kabupaten = all.iter().filter(|(code, name)| code.len() == 5 && name.starts_with("Kabupaten ")).count();
+    assert_eq!((provinces, kabupaten, kota, all.len()), (38, 416, 98, 552));
+    for code in ["73.02", "73.24", "19.01", "16.09", "12.76"] {
+        assert!(simpul_engine::regions::name(code).is_some(), "{code}");
+    }
+    assert_eq!(simpul_engine::regions::described("73.06"), "Kabupaten Gowa (73.06)");
+    // A No. KK's region is checked alike.
+    assert_eq!(check_no_kk("9901010101150003", date(2026, 11, 23)), Err(IdentityError::Province("99".into())));
 }
 
 #[test]

@@ -356,3 +356,30 @@ fn the_roles_that_may_resubmit_are_named_once() {
         Refusal::RoleNotAllowed { allowed: vec!["petugas_layanan".into()] }
     );
 }
+
+#[test]
+fn a_birth_date_that_differs_from_the_niks_is_refused_and_a_nik_from_elsewhere_is_flagged_by_name() {
+    let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));
+    // The NIK encodes 5 July 1985.
+    let mut form = form("bulukumba/rekomendasi-sktm");
+    form["tanggal_lahir"] = json!("1990-01-01");
+    let refusal = run.submit(form).expect_err("refused");
+    let Refusal::InvalidData { problems } = &refusal else { panic!("{refusal:?}") };
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].field, "tanggal_lahir");
+    assert_eq!(problems[0].problem, "tidak sesuai dengan tanggal lahir dalam NIK (05-07-1985); periksa kembali KTP");
+    // A NIK of a province that does not exist names the province.
+    let mut form = super::support::form("bulukumba/rekomendasi-sktm");
+    form["nik"] = json!("9902014507850001");
+    let refusal = run.submit(form).expect_err("refused");
+    assert!(refusal.to_string().contains("kode provinsi 99"), "{refusal}");
+    // A NIK registered in Gowa is accepted with a warning naming both regions.
+    let mut form = super::support::form("bulukumba/rekomendasi-sktm");
+    form["nik"] = json!("7306014507850001");
+    run.submit(form).expect("accepted");
+    assert_eq!(
+        run.state().warnings,
+        ["NIK: NIK terdaftar di Kabupaten Gowa (73.06), di luar wilayah layanan (Kabupaten Bulukumba); periksa \
+           domisili pemohon"]
+    );
+}
