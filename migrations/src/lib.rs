@@ -10,6 +10,7 @@ mod m20261123_000003_deadline_watch;
 mod m20261123_000004_webhooks;
 mod m20261201_000005_letter_archiving;
 mod m20261202_000006_accounts;
+mod m20261203_000007_areas;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_webhooks::Migration),
             Box::new(m20261201_000005_letter_archiving::Migration),
             Box::new(m20261202_000006_accounts::Migration),
+            Box::new(m20261203_000007_areas::Migration),
         ]
     }
 }

@@ -29,6 +29,9 @@ enum Command {
         /// A role of the tenant the system acts with (e.g. `operator_desa`); repeatable.
         #[arg(long = "role")]
         roles: Vec<String>,
+        /// Limit the key to a kecamatan or desa/kelurahan code of the tenant (a village system), e.g. `73.24.04`.
+        #[arg(long)]
+        area: Option<String>,
         /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
         #[arg(long)]
         database_url: Option<String>,
@@ -62,7 +65,7 @@ async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
-        Command::Create { tenant, name, write, roles, database_url } => {
+        Command::Create { tenant, name, write, roles, area, database_url } => {
             let store = store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let mut scopes = BTreeSet::from([ApiScope::Read]);
@@ -70,7 +73,8 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 scopes.insert(ApiScope::Write);
             }
             let roles = roles.iter().cloned().collect();
-            let (id, secret) = store.create_api_key(&scope, name, &scopes, &roles, "simpul apikey create").await?;
+            let (id, secret) =
+                store.create_api_key(&scope, name, &scopes, &roles, area.as_deref(), "simpul apikey create").await?;
             println!("api key {id} for {tenant}: {secret}");
             println!("send it as `Authorization: Bearer <key>`; it is not shown again");
             Ok(ExitCode::SUCCESS)

@@ -151,7 +151,7 @@ pub fn form(key: &str) -> Value {
             "tujuan": "keringanan biaya rumah sakit" }),
         "luwu-timur/surat-keterangan-dtks" => json!({
             "nama": "Andi Rahman", "nik": "7324011203800002", "no_kk": "7324010101150003", "alamat": "Dusun I",
-            "desa_kelurahan": "Malili", "pengiriman": "whatsapp", "nomor_whatsapp": "081234567890" }),
+            "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "081234567890" }),
         "bangka/rekomendasi-sktm" => json!({
             "nama": "Rudi", "nik": "1901012003800001", "no_kk": "1901010101150003", "tempat_lahir": "Sungailiat",
             "tanggal_lahir": "1980-03-20", "alamat": "Jl. Pantai", "keperluan": "pendidikan" }),
@@ -182,7 +182,7 @@ pub fn form(key: &str) -> Value {
             "keperluan": "pendaftaran sekolah" }),
         "tebing-tinggi/rekomendasi-bpjs-kesehatan" => json!({
             "nama": "Butet", "nik": "1276015506900001", "no_kk": "1276010101150003", "alamat": "Jl. Sudirman",
-            "kelurahan": "Badak Bejuang", "kecamatan": "Tebing Tinggi Kota" }),
+            "kelurahan": "12.76.05.1004" }),
         other => panic!("no form for {other}"),
     }
 }

@@ -14,7 +14,7 @@ const VERIFY: &str = "query($code: String!) { verifyLetter(code: $code) {
 const PREVIEW: &str = "query($id: ID!, $p: String!) { letterPreview(applicationId: $id, product: $p) {
     filename contentType base64 } }";
 
-fn decode(file: &Value) -> Vec<u8> {
+pub fn decode(file: &Value) -> Vec<u8> {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.decode(file["base64"].as_str().expect("base64")).expect("decodes")
 }

@@ -6,6 +6,7 @@
 mod accounts;
 mod admin;
 mod apikeys;
+mod areas;
 mod contract;
 mod database_outage;
 mod deadlines;

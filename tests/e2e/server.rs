@@ -349,13 +349,19 @@ impl Server {
 
     /// Logs in a demo user; returns their token and user id (cached).
     pub fn login(&self, username: &str) -> (String, String) {
+        self.login_with(username, "demo")
+    }
+
+    /// Logs in a user with their password; returns their token and user id (cached, so that later calls by
+    /// username alone use it).
+    pub fn login_with(&self, username: &str, password: &str) -> (String, String) {
         if let Some(hit) = self.tokens.lock().expect("lock").get(username) {
             return hit.clone();
         }
         let response = self.raw(
             None,
             "mutation($u: String!, $p: String!) { login(username: $u, password: $p) { token userId } }",
-            json!({ "u": username, "p": "demo" }),
+            json!({ "u": username, "p": password }),
         );
         let login = &response["data"]["login"];
         let pair = (

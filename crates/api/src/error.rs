@@ -237,6 +237,8 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict => ApiError::conflict(message),
             StoreError::Refused(refusal) => refusal.into(),
             StoreError::UnknownAssignee => ApiError::field("assignee", message),
+            StoreError::UnknownArea { .. } => ApiError::field("area", message),
+            StoreError::OutsideArea { .. } => ApiError::Forbidden(message),
             StoreError::InvalidCursor => ApiError::field("after", message),
             StoreError::NotADraft { .. } => ApiError::refused(message),
             StoreError::UsernameRequired | StoreError::UsernameTaken { .. } => ApiError::field("username", message),

@@ -222,6 +222,10 @@ pub async fn export(
         .map(|(i, e)| {
             let mut row = vec![(i + 1).to_string(), e.tracking_code.clone()];
             row.extend(definition.fields.iter().map(|f| match e.data.get(&f.code) {
+                // A desa/kelurahan as people name it, not its code.
+                Some(serde_json::Value::String(s)) if f.field_type == simpul_definitions::model::FieldType::Desa => {
+                    simpul_engine::regions::in_words(s)
+                }
                 Some(serde_json::Value::String(s)) => s.clone(),
                 Some(serde_json::Value::Null) | None => String::new(),
                 Some(other) => other.to_string(),

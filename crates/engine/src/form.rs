@@ -99,11 +99,25 @@ fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, St
                 _ => Err(String::from("harus bilangan bulat 0 atau lebih")),
             }
         }
+        FieldType::Desa => {
+            let code = text()?;
+            if regions::level(code) == Some(regions::Level::Village) {
+                Ok(Value::String(code.to_string()))
+            } else {
+                Err(String::from("harus kode desa/kelurahan Kemendagri, misalnya 73.24.04.1003"))
+            }
+        }
         FieldType::YesNo => match value {
             Value::Bool(b) => Ok(Value::Bool(*b)),
             _ => Err(String::from("harus ya (true) atau tidak (false)")),
         },
     }
+}
+
+/// The area an application lies in: the desa/kelurahan code of the first desa field of the form, if given.
+pub fn area(definition: &simpul_definitions::model::ServiceDefinition, data: &FormData) -> Option<String> {
+    let field = definition.fields.iter().find(|f| f.field_type == FieldType::Desa)?;
+    data.get(&field.code).and_then(Value::as_str).map(str::to_string)
 }
 
 /// The age and sex of the subject: from a subject NIK, else a subject birth date.
@@ -210,6 +224,16 @@ pub fn check(
         }
     }
     problems.extend(identity_mismatches(fields, &normalised, today));
+    if let Some(region) = tenant_region {
+        for field in fields.iter().filter(|f| f.field_type == FieldType::Desa) {
+            if let Some(code) = normalised.get(&field.code).and_then(Value::as_str)
+                && !regions::within(code, region)
+            {
+                let office = regions::name(region).unwrap_or(region);
+                problems.push(problem(field, format!("{} tidak berada di {office}", regions::in_words(code))));
+            }
+        }
+    }
     if !problems.is_empty() {
         return Err(problems);
     }

@@ -1,20 +1,49 @@
-//! The provinces and kabupaten/kota of Indonesia by their Kemendagri codes (Kepmendagri 300.2.2-2138/2025),
-//! embedded from `data/wilayah.csv` (see `data/README.md` for its source and licence): the region a NIK or No. KK
-//! encodes must be one of them.
+//! The regions of Indonesia by their Kemendagri codes (Kepmendagri 300.2.2-2138/2025): provinces (`PP`),
+//! kabupaten/kota (`PP.KK`), kecamatan (`PP.KK.CC`) and desa/kelurahan (`PP.KK.CC.DDDD`), embedded from `data/`
+//! (see `data/README.md` for their source and licence). A NIK's region, a form's desa field and a village
+//! operator's area must each be one of them.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
 static REGIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    include_str!("../data/wilayah.csv").lines().skip(1).filter_map(|line| line.split_once(',')).collect()
+    [include_str!("../data/wilayah.csv"), include_str!("../data/wilayah-desa.csv")]
+        .into_iter()
+        .flat_map(|file| file.lines().skip(1))
+        .filter_map(|line| line.split_once(','))
+        .collect()
 });
 
-/// The name of a province (`PP`) or kabupaten/kota (`PP.KK`), if the code exists.
+/// The level of a region code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// `PP`.
+    Province,
+    /// `PP.KK`.
+    Regency,
+    /// `PP.KK.CC`.
+    District,
+    /// `PP.KK.CC.DDDD`.
+    Village,
+}
+
+/// The level of an existing code; `None` for a code the decree does not list.
+pub fn level(code: &str) -> Option<Level> {
+    name(code)?;
+    Some(match code.split('.').count() {
+        1 => Level::Province,
+        2 => Level::Regency,
+        3 => Level::District,
+        _ => Level::Village,
+    })
+}
+
+/// The name of a region, if the code exists.
 pub fn name(code: &str) -> Option<&'static str> {
     REGIONS.get(code).copied()
 }
 
-/// Every code with its name, provinces and kabupaten/kota alike, in no order.
+/// Every code with its name, every level, in no order.
 pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
     REGIONS.iter().map(|(code, name)| (*code, *name))
 }
@@ -22,4 +51,26 @@ pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
 /// A region code with its name, as an officer reads it: `Kabupaten Gowa (73.06)`.
 pub fn described(code: &str) -> String {
     name(code).map_or_else(|| code.to_string(), |name| format!("{name} ({code})"))
+}
+
+/// A desa/kelurahan or kecamatan as a letter writes it: `Kelurahan Malili, Kecamatan Malili`, `Desa Harapan,
+/// Kecamatan Malili`, `Kecamatan Wotu`; the code itself if unknown.
+pub fn in_words(code: &str) -> String {
+    let district = |code: &str| name(code).map(|n| format!("Kecamatan {n}"));
+    let words = match level(code) {
+        Some(Level::Village) => name(code).and_then(|village| {
+            let (district_code, number) = code.rsplit_once('.')?;
+            let kind = if number.starts_with('1') { "Kelurahan" } else { "Desa" };
+            Some(format!("{kind} {village}, {}", district(district_code)?))
+        }),
+        Some(Level::District) => district(code),
+        Some(Level::Province | Level::Regency) => name(code).map(str::to_string),
+        None => None,
+    };
+    words.unwrap_or_else(|| code.to_string())
+}
+
+/// Whether `code` lies within `area` (the area itself, or below it).
+pub fn within(code: &str, area: &str) -> bool {
+    code == area || code.strip_prefix(area).is_some_and(|rest| rest.starts_with('.'))
 }

@@ -114,6 +114,11 @@ pub fn register(registry: &mut Handlebars<'_>) {
     registry.register_helper("terbilang", Box::new(one_param("terbilang", terbilang_helper)));
     registry.register_helper("nik", Box::new(one_param("nik", |v| nik(&text(v)))));
     registry.register_helper("nama", Box::new(one_param("nama", |v| typst_escape(&nama(&text(v))))));
+    // `{{wilayah data.desa}}`: a desa/kelurahan or kecamatan code in words (`Kelurahan Malili, Kecamatan Malili`).
+    registry.register_helper(
+        "wilayah",
+        Box::new(one_param("wilayah", |v| typst_escape(&simpul_engine::regions::in_words(&text(v))))),
+    );
     registry.register_helper("inc", Box::new(one_param("inc", |v| (v.as_u64().unwrap_or(0) + 1).to_string())));
     // `{{pilihan "field"}}`: the label of the option chosen in a choice field of the form.
     registry.register_helper(

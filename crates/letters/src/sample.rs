@@ -27,6 +27,7 @@ pub fn sample_form(service: &ServiceDefinition, name: &str) -> BTreeMap<String, 
                 FieldType::Number => json!(4),
                 FieldType::YesNo => json!(true),
                 FieldType::Phone => json!("081234567890"),
+                FieldType::Desa => json!("73.02.01.1001"),
                 FieldType::Choice => json!(f.choices.first().map(|c| c.value.clone()).unwrap_or_default()),
                 _ => json!(format!("{} contoh", f.label)),
             };

@@ -28,6 +28,8 @@ pub struct UserInfo {
     pub display_name: String,
     /// Role codes held in this tenant.
     pub roles: BTreeSet<String>,
+    /// The kecamatan or desa/kelurahan the officer is limited to; none for the whole office.
+    pub area: Option<String>,
     /// Whether the account may not sign in.
     pub disabled: bool,
     /// Whether the user also holds roles in another office or a province (then only this office's roles may be
@@ -50,6 +52,8 @@ pub struct ApiKeyInfo {
     pub scopes: BTreeSet<ApiScope>,
     /// Roles it acts with.
     pub roles: BTreeSet<String>,
+    /// The kecamatan or desa/kelurahan it is limited to; none for the whole office.
+    pub area: Option<String>,
     /// Who created it.
     pub created_by: String,
     /// When.
@@ -78,6 +82,13 @@ pub struct NewOfficer<'a> {
     pub password: &'a str,
     /// Roles of the tenant.
     pub roles: &'a BTreeSet<String>,
+    /// The kecamatan or desa/kelurahan the officer is limited to (a village operator); none for the whole office.
+    pub area: Option<&'a str>,
+}
+
+/// An area as the account log words it: ` untuk Kecamatan Malili`, or nothing for the whole office.
+pub(crate) fn area_words(area: Option<&str>) -> String {
+    area.map(|a| format!(" untuk {}", simpul_engine::regions::in_words(a))).unwrap_or_default()
 }
 
 /// Refuses a password shorter than [`MIN_PASSWORD_CHARS`].
@@ -97,6 +108,20 @@ fn temporary_password() -> String {
 }
 
 impl Store {
+    /// Checks an area for an account of the tenant: a kecamatan or desa/kelurahan of its kabupaten/kota.
+    pub(crate) async fn check_area(&self, scope: &TenantScope, area: Option<&str>) -> StoreResult<Option<String>> {
+        let Some(area) = area.map(str::trim).filter(|a| !a.is_empty()) else { return Ok(None) };
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        let below = matches!(
+            simpul_engine::regions::level(area),
+            Some(simpul_engine::regions::Level::District | simpul_engine::regions::Level::Village)
+        );
+        if !below || !simpul_engine::regions::within(area, &runtime.tenant.region_code) {
+            return Err(StoreError::UnknownArea { code: area.to_string() });
+        }
+        Ok(Some(area.to_string()))
+    }
+
     /// Refuses a role the tenant does not have, and an empty set when `at_least_one`.
     pub(crate) async fn check_roles(
         &self,
@@ -135,10 +160,14 @@ impl Store {
         let grants =
             membership::Entity::find().filter(membership::Column::UserId.is_in(ids.clone())).all(&self.db).await?;
         let mut roles: BTreeMap<Uuid, BTreeSet<String>> = BTreeMap::new();
+        let mut areas: BTreeMap<Uuid, String> = BTreeMap::new();
         let mut shared = BTreeSet::new();
         for grant in grants {
             if grant.tenant_id.as_deref() == Some(scope.tenant_id()) {
                 roles.entry(grant.user_id).or_default().insert(grant.role);
+                if let Some(area) = grant.area {
+                    areas.insert(grant.user_id, area);
+                }
             } else {
                 shared.insert(grant.user_id);
             }
@@ -152,6 +181,7 @@ impl Store {
             .into_iter()
             .map(|u| UserInfo {
                 roles: roles.remove(&u.id).unwrap_or_default(),
+                area: areas.remove(&u.id),
                 shared: shared.contains(&u.id),
                 id: u.id,
                 username: u.username,
@@ -170,15 +200,21 @@ impl Store {
         actor: &str,
     ) -> StoreResult<UserInfo> {
         self.check_roles(scope, new.roles, true).await?;
+        let area = self.check_area(scope, new.area).await?;
         let grants: Vec<_> = new
             .roles
             .iter()
             .map(|role| crate::auth::RoleGrant::Tenant { tenant: scope.tenant_id().to_string(), role: role.clone() })
             .collect();
-        let detail =
-            format!("pengguna {} dibuat dengan peran {}", new.username, self.role_names(scope, new.roles).await?);
+        let detail = format!(
+            "pengguna {} dibuat dengan peran {}{}",
+            new.username,
+            self.role_names(scope, new.roles).await?,
+            area_words(area.as_deref())
+        );
+        let audit = Some((scope, actor, detail.as_str()));
         let id = self
-            .create_user_audited(new.username, new.display_name, new.password, &grants, Some((scope, actor, &detail)))
+            .create_user_audited(new.username, new.display_name, new.password, &grants, area.as_deref(), audit)
             .await?;
         self.user(scope, id).await
     }
@@ -212,11 +248,41 @@ impl Store {
                 tenant_id: Set(Some(scope.tenant_id().to_string())),
                 province_code: Set(None),
                 role: Set(role.clone()),
+                // The roles change; the area the officer is limited to stays.
+                area: Set(before.area.clone()),
                 created_at: Set(now),
             }
             .insert(&txn)
             .await?;
         }
+        account_audit(&txn, scope, actor, &id.to_string(), &detail, now).await?;
+        txn.commit().await?;
+        self.user(scope, id).await
+    }
+
+    /// Limits an officer to an area of the tenant (a kecamatan or desa/kelurahan), or lifts the limit (`None`).
+    /// Audited; in force from the officer's next request.
+    pub async fn set_user_area(
+        &self,
+        scope: &TenantScope,
+        id: Uuid,
+        area: Option<&str>,
+        actor: &str,
+    ) -> StoreResult<UserInfo> {
+        let before = self.user(scope, id).await?;
+        let area = self.check_area(scope, area).await?;
+        let detail = match &area {
+            Some(a) => format!("wilayah {} dibatasi{}", before.username, area_words(Some(a))),
+            None => format!("batas wilayah {} dicabut (seluruh wilayah dinas)", before.username),
+        };
+        let now = Utc::now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        membership::Entity::update_many()
+            .col_expr(membership::Column::Area, area.into())
+            .filter(membership::Column::UserId.eq(id))
+            .filter(membership::Column::TenantId.eq(scope.tenant_id()))
+            .exec(&txn)
+            .await?;
         account_audit(&txn, scope, actor, &id.to_string(), &detail, now).await?;
         txn.commit().await?;
         self.user(scope, id).await
@@ -370,6 +436,7 @@ impl TryFrom<api_key::Model> for ApiKeyInfo {
             prefix: key.key_prefix,
             scopes: grant.scopes,
             roles: grant.roles,
+            area: grant.area,
             created_by: key.created_by,
             created_at: key.created_at,
             last_used_at: key.last_used_at,

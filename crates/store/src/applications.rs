@@ -141,10 +141,21 @@ fn parse_cursor(cursor: &str) -> StoreResult<(DateTime<Utc>, Uuid)> {
     ))
 }
 
+/// The applications `scope` may see: its tenant's, and of those only the ones lying in its area if it is limited
+/// to one ([`TenantScope::covers`] in SQL). Every application query of a request starts from it.
+pub(crate) fn visible(scope: &TenantScope) -> Select<application::Entity> {
+    use application::Column as C;
+    let query = application::Entity::find().filter(C::TenantId.eq(scope.tenant_id()));
+    match scope.area() {
+        None => query,
+        Some(area) => query.filter(Condition::any().add(C::Area.eq(area)).add(C::Area.like(format!("{area}.%")))),
+    }
+}
+
 /// The tenant's applications matching a filter, in no order: one query shape for a page and for its total.
 fn filtered(scope: &TenantScope, filter: &ApplicationFilter, now: DateTime<Utc>) -> Select<application::Entity> {
     use application::Column as C;
-    let mut query = application::Entity::find().filter(C::TenantId.eq(scope.tenant_id()));
+    let mut query = visible(scope);
     query = match filter.stage {
         None => query,
         Some(StageFilter::Open) => query.filter(C::Stage.ne(stage::ENDED)),
@@ -192,8 +203,7 @@ impl Store {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<ApplicationRecord>> {
-        application::Entity::find()
-            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+        visible(scope)
             .filter(application::Column::ServiceCode.eq(service))
             .filter(application::Column::Outcome.is_in(outcomes.iter().map(String::as_str)))
             .filter(application::Column::UpdatedAt.gte(from))
@@ -207,10 +217,25 @@ impl Store {
             .collect()
     }
 
+    /// Those of `ids` that `scope` may see: all of them for a whole-office scope (the tenant is filtered by each
+    /// query itself), one query for a scope limited to an area, so that reads by application id keep to the area.
+    pub(crate) async fn visible_ids(&self, scope: &TenantScope, ids: &[Uuid]) -> StoreResult<Vec<Uuid>> {
+        if scope.area().is_none() {
+            return Ok(ids.to_vec());
+        }
+        Ok(visible(scope)
+            .filter(application::Column::Id.is_in(ids.iter().copied()))
+            .select_only()
+            .column(application::Column::Id)
+            .into_tuple::<Uuid>()
+            .all(&self.db)
+            .await?)
+    }
+
     /// One application of the tenant. An id of another tenant is not found.
     pub async fn application(&self, scope: &TenantScope, id: Uuid) -> StoreResult<ApplicationRecord> {
-        application::Entity::find_by_id(id)
-            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+        visible(scope)
+            .filter(application::Column::Id.eq(id))
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound { what: "permohonan" })?
@@ -275,7 +300,7 @@ impl Store {
     ) -> StoreResult<HashMap<Uuid, Vec<StoredEvent>>> {
         let rows = application_event::Entity::find()
             .filter(application_event::Column::TenantId.eq(scope.tenant_id()))
-            .filter(application_event::Column::ApplicationId.is_in(ids.iter().copied()))
+            .filter(application_event::Column::ApplicationId.is_in(self.visible_ids(scope, ids).await?))
             .order_by_asc(application_event::Column::ApplicationId)
             .order_by_asc(application_event::Column::Seq)
             .all(&self.db)

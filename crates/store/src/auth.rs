@@ -66,6 +66,9 @@ pub(crate) struct KeyGrant {
     pub(crate) scopes: BTreeSet<ApiScope>,
     #[serde(default)]
     pub(crate) roles: BTreeSet<String>,
+    /// The kecamatan or desa/kelurahan the key is limited to (a village system's key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) area: Option<String>,
 }
 
 impl KeyGrant {
@@ -132,16 +135,18 @@ impl Store {
         password: &str,
         grants: &[RoleGrant],
     ) -> StoreResult<Uuid> {
-        self.create_user_audited(username, display_name, password, grants, None).await
+        self.create_user_audited(username, display_name, password, grants, None, None).await
     }
 
-    /// [`Store::create_user`], writing `audit` (tenant, actor, detail) in the same transaction.
+    /// [`Store::create_user`], its tenant roles limited to `area` (checked by the caller), writing `audit`
+    /// (tenant, actor, detail) in the same transaction.
     pub(crate) async fn create_user_audited(
         &self,
         username: &str,
         display_name: &str,
         password: &str,
         grants: &[RoleGrant],
+        area: Option<&str>,
         audit: Option<(&TenantScope, &str, &str)>,
     ) -> StoreResult<Uuid> {
         let username = username.trim();
@@ -162,7 +167,7 @@ impl Store {
             }
         }
         let hash = hash_password(password).await?;
-        self.insert_user(username, display_name, &hash, grants, audit).await
+        self.insert_user(username, display_name, &hash, grants, area, audit).await
     }
 
     /// Inserts a user, their grants and the audit entry of their creation in one transaction.
@@ -172,6 +177,7 @@ impl Store {
         display_name: &str,
         hash: &str,
         grants: &[RoleGrant],
+        area: Option<&str>,
         audit: Option<(&TenantScope, &str, &str)>,
     ) -> StoreResult<Uuid> {
         let id = Uuid::now_v7();
@@ -196,6 +202,7 @@ impl Store {
             membership::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 user_id: Set(id),
+                area: Set(tenant_id.as_ref().and(area).map(str::to_string)),
                 tenant_id: Set(tenant_id),
                 province_code: Set(province_code),
                 role: Set(role),
@@ -239,7 +246,7 @@ impl Store {
 
     async fn ensure_user(&self, username: &str, display: &str, hash: &str, grant: &RoleGrant) -> StoreResult<()> {
         if user::Entity::find().filter(user::Column::Username.eq(username)).one(&self.db).await?.is_none() {
-            self.insert_user(username, display, hash, std::slice::from_ref(grant), None).await?;
+            self.insert_user(username, display, hash, std::slice::from_ref(grant), None, None).await?;
         }
         Ok(())
     }
@@ -273,12 +280,19 @@ impl Store {
 
     async fn principal(&self, found: user::Model) -> StoreResult<Principal> {
         let grants = membership::Entity::find().filter(membership::Column::UserId.eq(found.id)).all(&self.db).await?;
-        let mut tenants: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut tenants: BTreeMap<String, (BTreeSet<String>, Option<String>)> = BTreeMap::new();
         let mut provinces = Vec::new();
         for grant in grants {
             match (grant.tenant_id, grant.province_code) {
                 (Some(t), _) => {
-                    tenants.entry(t).or_default().insert(grant.role);
+                    let (roles, area) = tenants.entry(t).or_default();
+                    roles.insert(grant.role);
+                    // The rows of one tenant carry one area; should they ever differ, the narrowest holds.
+                    if let Some(limit) = grant.area
+                        && area.as_deref().is_none_or(|a| limit.len() > a.len())
+                    {
+                        *area = Some(limit);
+                    }
                 }
                 (None, Some(p)) => provinces.push(p),
                 (None, None) => {}
@@ -290,7 +304,7 @@ impl Store {
             display_name: found.display_name,
             memberships: tenants
                 .into_iter()
-                .map(|(t, roles)| Membership { scope: TenantScope::new(t), roles })
+                .map(|(t, (roles, area))| Membership { scope: TenantScope::new(t).within(area), roles })
                 .collect(),
             provinces,
         })
@@ -343,12 +357,14 @@ impl Store {
         name: &str,
         scopes: &BTreeSet<ApiScope>,
         roles: &BTreeSet<String>,
+        area: Option<&str>,
         created_by: &str,
     ) -> StoreResult<(Uuid, String)> {
         if name.trim().is_empty() {
             return Err(StoreError::KeyNameRequired);
         }
         self.check_roles(scope, roles, false).await?;
+        let area = self.check_area(scope, area).await?;
         let mut random = [0u8; 32];
         rand::rng().fill_bytes(&mut random);
         let mut prefix_bytes = [0u8; 6];
@@ -359,12 +375,13 @@ impl Store {
         let id = Uuid::now_v7();
         let now = Utc::now();
         let detail = format!(
-            "kunci API {} dibuat ({}) dengan peran {}",
+            "kunci API {} dibuat ({}) dengan peran {}{}",
             name.trim(),
             if scopes.contains(&ApiScope::Write) { "membaca dan mengubah" } else { "hanya membaca" },
-            self.role_names(scope, roles).await?
+            self.role_names(scope, roles).await?,
+            crate::accounts::area_words(area.as_deref()),
         );
-        let grant = serde_json::to_string(&KeyGrant { scopes, roles: roles.clone() })
+        let grant = serde_json::to_string(&KeyGrant { scopes, roles: roles.clone(), area })
             .map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         api_key::ActiveModel {
@@ -410,7 +427,7 @@ impl Store {
         Ok(ApiPrincipal {
             key_id: key.id,
             name: key.name,
-            scope: TenantScope::new(key.tenant_id),
+            scope: TenantScope::new(key.tenant_id).within(grant.area),
             scopes: grant.scopes,
             roles: grant.roles,
         })

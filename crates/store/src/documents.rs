@@ -102,7 +102,7 @@ impl Store {
     ) -> StoreResult<Vec<DocumentRecord>> {
         let rows = document::Entity::find()
             .filter(document::Column::TenantId.eq(scope.tenant_id()))
-            .filter(document::Column::ApplicationId.is_in(applications.iter().copied()))
+            .filter(document::Column::ApplicationId.is_in(self.visible_ids(scope, applications).await?))
             .order_by_asc(document::Column::CreatedAt)
             .all(&self.db)
             .await?;
@@ -111,12 +111,15 @@ impl Store {
 
     /// One document of the tenant.
     pub async fn document(&self, scope: &TenantScope, id: Uuid) -> StoreResult<DocumentRecord> {
-        document::Entity::find_by_id(id)
+        let document: DocumentRecord = document::Entity::find_by_id(id)
             .filter(document::Column::TenantId.eq(scope.tenant_id()))
             .one(&self.db)
             .await?
             .map(Into::into)
-            .ok_or(StoreError::NotFound { what: "dokumen" })
+            .ok_or(StoreError::NotFound { what: "dokumen" })?;
+        let visible = self.visible_ids(scope, &[document.application_id]).await?;
+        visible.first().ok_or(StoreError::NotFound { what: "dokumen" })?;
+        Ok(document)
     }
 
     /// Every object key the database knows (documents and archived letters of every tenant), for the orphan

@@ -24,6 +24,18 @@ pub enum StoreError {
         /// How many.
         count: usize,
     },
+    /// An area-limited caller placed an application outside their area.
+    #[error("Anda hanya dapat menangani permohonan untuk {area}; isi desa/kelurahan di wilayah itu")]
+    OutsideArea {
+        /// The caller's area, in words.
+        area: String,
+    },
+    /// An area that is no kecamatan or desa/kelurahan of the office.
+    #[error("{code} bukan kode kecamatan atau desa/kelurahan di wilayah dinas ini")]
+    UnknownArea {
+        /// The code given.
+        code: String,
+    },
     /// A disposisi names an id that is no user.
     #[error("Petugas yang ditunjuk tidak dikenal")]
     UnknownAssignee,

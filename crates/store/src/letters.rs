@@ -138,7 +138,7 @@ impl Store {
     ) -> StoreResult<Vec<LetterRecord>> {
         let rows = letter::Entity::find()
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
-            .filter(letter::Column::ApplicationId.is_in(applications.iter().copied()))
+            .filter(letter::Column::ApplicationId.is_in(self.visible_ids(scope, applications).await?))
             .order_by_asc(letter::Column::IssuedAt)
             .all(&self.db)
             .await?;
@@ -164,12 +164,17 @@ impl Store {
 
     /// One letter of the tenant.
     pub async fn letter(&self, scope: &TenantScope, id: Uuid) -> StoreResult<LetterRecord> {
-        letter::Entity::find_by_id(id)
+        let letter: LetterRecord = letter::Entity::find_by_id(id)
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
             .one(&self.db)
             .await?
             .map(Into::into)
-            .ok_or(StoreError::NotFound { what: "surat" })
+            .ok_or(StoreError::NotFound { what: "surat" })?;
+        self.visible_ids(scope, &[letter.application_id])
+            .await?
+            .first()
+            .ok_or(StoreError::NotFound { what: "surat" })?;
+        Ok(letter)
     }
 
     /// Records the archived PDF of a letter, its hash, size and verification code — once: when another process

@@ -5,22 +5,46 @@ use std::collections::BTreeSet;
 use simpul_engine::Actor;
 use uuid::Uuid;
 
-/// Proof that the caller was authenticated for one tenant. Its constructor is private to the store and only
-/// the authentication code ([`crate::auth`]) calls it, so no other code can make a scope for a tenant it did not
-/// authenticate for, and no repository query runs without one.
+/// Proof that the caller was authenticated for one tenant, and for which area of it. Its constructor is private
+/// to the store and only the authentication code ([`crate::auth`]) calls it, so no other code can make a scope for
+/// a tenant it did not authenticate for, and no repository query runs without one.
+///
+/// A scope limited to an area (a kecamatan or desa/kelurahan: a village operator) sees only the applications
+/// lying in it, and submits only for it: every application query filters by the area as it filters by tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TenantScope {
     tenant_id: String,
+    area: Option<String>,
 }
 
 impl TenantScope {
     pub(crate) fn new(tenant_id: impl Into<String>) -> Self {
-        TenantScope { tenant_id: tenant_id.into() }
+        TenantScope { tenant_id: tenant_id.into(), area: None }
+    }
+
+    /// The same tenant, limited to `area` (none: the whole office).
+    pub(crate) fn within(self, area: Option<String>) -> Self {
+        TenantScope { area, ..self }
     }
 
     /// The tenant's code.
     pub fn tenant_id(&self) -> &str {
         &self.tenant_id
+    }
+
+    /// The area the scope is limited to: a kecamatan or desa/kelurahan code; none for the whole office.
+    pub fn area(&self) -> Option<&str> {
+        self.area.as_deref()
+    }
+
+    /// Whether an application lying in `area` (its desa/kelurahan, if its form names one) is within this scope.
+    /// An application that names no desa lies in no area: only a whole-office scope sees it.
+    pub fn covers(&self, area: Option<&str>) -> bool {
+        match (&self.area, area) {
+            (None, _) => true,
+            (Some(limit), Some(area)) => simpul_engine::regions::within(area, limit),
+            (Some(_), None) => false,
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub(crate) struct Snapshot {
     pub step_due_at: Option<DateTime<Utc>>,
     pub sort_due_at: DateTime<Utc>,
     pub assignee: Option<String>,
+    pub area: Option<String>,
     pub search: String,
 }
 
@@ -66,6 +67,7 @@ pub(crate) fn snapshot(
         step_due_at,
         sort_due_at,
         assignee: state.assignee.clone(),
+        area: simpul_engine::form::area(definition, &state.data),
         search: search.join(" "),
     }
 }

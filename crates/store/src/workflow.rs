@@ -75,6 +75,17 @@ fn to_json<T: serde::Serialize>(value: &T) -> StoreResult<String> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Refuses an application placed outside the area of an area-limited scope (a village operator submitting, or
+/// correcting the desa of, an application of another village).
+fn check_area(scope: &TenantScope, area: Option<&str>) -> StoreResult<()> {
+    match scope.area() {
+        Some(limit) if !scope.covers(area) => {
+            Err(StoreError::OutsideArea { area: simpul_engine::regions::in_words(limit) })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Appends events, outbox rows and, for changes of personal data, audit rows.
 async fn append(
     txn: &DatabaseTransaction,
@@ -144,6 +155,7 @@ impl Store {
         let id = Uuid::now_v7();
         let tracking = tracking_code();
         let snap = snapshot(&state, service.definition(), &runtime.calendar, &tracking);
+        check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let txn = self.db.begin().await?;
         let inserted = application::ActiveModel {
@@ -161,6 +173,7 @@ impl Store {
             step_due_at: Set(snap.step_due_at),
             sort_due_at: Set(snap.sort_due_at),
             assignee: Set(snap.assignee),
+            area: Set(snap.area),
             search: Set(snap.search),
             idempotency_key: Set(request.idempotency_key.clone()),
             submitted_by: Set(actor.user_id.clone()),
@@ -206,8 +219,7 @@ impl Store {
         key: Option<&str>,
     ) -> StoreResult<Option<ApplicationRecord>> {
         let Some(key) = key else { return Ok(None) };
-        application::Entity::find()
-            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+        crate::applications::visible(scope)
             .filter(application::Column::IdempotencyKey.eq(key))
             .one(&self.db)
             .await?
@@ -270,8 +282,8 @@ impl Store {
             assignee.roles = self.roles_of(scope, user).await?;
         }
         let txn = self.db.begin().await?;
-        let row = application::Entity::find_by_id(id)
-            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+        let row = crate::applications::visible(scope)
+            .filter(application::Column::Id.eq(id))
             .one(&txn)
             .await?
             .ok_or(StoreError::NotFound { what: "permohonan" })?;
@@ -285,8 +297,9 @@ impl Store {
         for event in &events {
             state.apply(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         }
-        let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let snap = snapshot(&state, service.definition(), &runtime.calendar, &row.tracking_code);
+        check_area(scope, snap.area.as_deref())?;
+        let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let step = snap.step.clone();
         use application::Column as C;
         let updated = application::Entity::update_many()
@@ -299,6 +312,7 @@ impl Store {
             .col_expr(C::StepDueAt, snap.step_due_at.into())
             .col_expr(C::SortDueAt, snap.sort_due_at.into())
             .col_expr(C::Assignee, snap.assignee.into())
+            .col_expr(C::Area, snap.area.clone().into())
             .col_expr(C::Search, snap.search.into())
             .col_expr(C::UpdatedAt, now.into())
             .col_expr(C::Version, (state.version as i64).into())

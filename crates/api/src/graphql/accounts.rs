@@ -41,6 +41,22 @@ pub(super) fn role_views(runtime: &TenantRuntime, codes: &BTreeSet<String>) -> V
         .collect()
 }
 
+/// An area below the office (a kecamatan or desa/kelurahan), by Kemendagri code and in words.
+#[derive(SimpleObject, Clone)]
+pub struct AreaView {
+    /// `73.24.04` or `73.24.04.1003`.
+    pub code: String,
+    /// `Kecamatan Malili`, `Kelurahan Malili, Kecamatan Malili`.
+    pub name: String,
+}
+
+impl AreaView {
+    /// The view of an area code.
+    pub fn of(code: &str) -> Self {
+        AreaView { code: code.to_string(), name: simpul_engine::regions::in_words(code) }
+    }
+}
+
 /// An officer of the office.
 #[derive(SimpleObject)]
 pub struct OfficerView {
@@ -49,6 +65,8 @@ pub struct OfficerView {
     pub display_name: String,
     /// Roles held in this office.
     pub roles: Vec<RoleView>,
+    /// The area the officer is limited to (a village operator); absent for the whole office.
+    pub area: Option<AreaView>,
     /// A disabled account cannot sign in.
     pub disabled: bool,
     /// The user also serves another office or a province: only the roles held here can be changed here.
@@ -61,6 +79,7 @@ impl OfficerView {
         OfficerView {
             id: ID(user.id.to_string()),
             roles: role_views(runtime, &user.roles),
+            area: user.area.as_deref().map(AreaView::of),
             username: user.username,
             display_name: user.display_name,
             disabled: user.disabled,
@@ -80,6 +99,8 @@ pub struct ApiKeyView {
     pub prefix: String,
     pub scopes: Vec<ApiScope>,
     pub roles: Vec<RoleView>,
+    /// The area the key is limited to (a village system's key); absent for the whole office.
+    pub area: Option<AreaView>,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
     /// When it last authenticated a request, to the minute; never used when absent.
@@ -93,6 +114,7 @@ impl ApiKeyView {
         ApiKeyView {
             id: ID(key.id.to_string()),
             roles: role_views(runtime, &key.roles),
+            area: key.area.as_deref().map(AreaView::of),
             name: key.name,
             prefix: key.prefix,
             scopes: key.scopes.into_iter().collect(),
@@ -140,6 +162,9 @@ pub struct CreateUserInput {
     pub password: String,
     /// Role codes of the office (see `tenant { roles }`); at least one.
     pub roles: Vec<String>,
+    /// A kecamatan or desa/kelurahan code of the office's kabupaten/kota: the officer sees and submits only the
+    /// applications of that area (a village operator). Absent: the whole office.
+    pub area: Option<String>,
 }
 
 /// A new API key.
@@ -153,6 +178,9 @@ pub struct CreateApiKeyInput {
     /// Role codes of the office the system acts with (e.g. `operator_desa`).
     #[graphql(default)]
     pub roles: Vec<String>,
+    /// A kecamatan or desa/kelurahan code: the key sees and submits only that area's applications (a village
+    /// system). Absent: the whole office.
+    pub area: Option<String>,
 }
 
 fn user_id(id: &ID) -> ApiResult<Uuid> {
@@ -169,6 +197,11 @@ async fn admin<'a>(
     tenant: Option<&str>,
 ) -> ApiResult<(TenantScope, std::sync::Arc<TenantRuntime>, String)> {
     let scope = admin_scope(ctx, tenant).await?;
+    if scope.area().is_some() {
+        return Err(ApiError::Forbidden(String::from(
+            "Akun yang dibatasi pada satu wilayah tidak dapat mengelola akun",
+        )));
+    }
     let store = &shared(ctx)?.store;
     let runtime = store.tenant_runtime(store.connection(), &scope).await?;
     let actor = caller(ctx)?.actor(&scope).user_id;
@@ -250,6 +283,7 @@ impl AccountsMutation {
             display_name: &input.display_name,
             password: &input.password,
             roles: &roles,
+            area: input.area.as_deref(),
         };
         let created = shared(ctx)?.store.create_officer(&scope, &new, &actor).await?;
         Ok(OfficerView::new(&runtime, created))
@@ -266,6 +300,21 @@ impl AccountsMutation {
         let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
         let roles: BTreeSet<String> = roles.into_iter().collect();
         let changed = shared(ctx)?.store.set_user_roles(&scope, self::user_id(&user_id)?, &roles, &actor).await?;
+        Ok(OfficerView::new(&runtime, changed))
+    }
+
+    /// Limits an officer to a kecamatan or desa/kelurahan of the office (`area`), or lifts the limit (no `area`);
+    /// in force from their next request.
+    async fn set_user_area(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        user_id: ID,
+        area: Option<String>,
+    ) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let id = self::user_id(&user_id)?;
+        let changed = shared(ctx)?.store.set_user_area(&scope, id, area.as_deref(), &actor).await?;
         Ok(OfficerView::new(&runtime, changed))
     }
 
@@ -302,7 +351,8 @@ impl AccountsMutation {
         scopes.insert(ApiScope::Read);
         let roles: BTreeSet<String> = input.roles.into_iter().collect();
         let store = &shared(ctx)?.store;
-        let (id, secret) = store.create_api_key(&scope, &input.name, &scopes, &roles, &actor).await?;
+        let (id, secret) =
+            store.create_api_key(&scope, &input.name, &scopes, &roles, input.area.as_deref(), &actor).await?;
         let key = store.api_key(&scope, id).await?;
         Ok(CreatedApiKey { key: ApiKeyView::new(&runtime, key), secret })
     }

@@ -350,6 +350,13 @@ impl ApplicationView {
         Ok(Json(serde_json::to_value(data).unwrap_or_default()))
     }
 
+    /// The desa/kelurahan the application lies in (its form's desa field), by code and in words; an officer or
+    /// key limited to an area sees only the applications lying in it.
+    async fn area(&self) -> Option<super::accounts::AreaView> {
+        simpul_engine::form::area(self.service.definition(), &self.state().data)
+            .map(|code| super::accounts::AreaView::of(&code))
+    }
+
     async fn missing(&self) -> &[String] {
         &self.state().missing
     }

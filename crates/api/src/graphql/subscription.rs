@@ -1,5 +1,5 @@
 //! Subscriptions: `applicationEvents(tenant)` tells officers' tools and integrators what happened, as it
-//! happens, for their own tenant only. Events reach the subscribers of every instance through the shared state
+//! happens, for their own tenant (and area) only. Events reach the subscribers of every instance through the shared state
 //! (Redis), or of this instance alone without it.
 
 use async_graphql::{Context, ID, SimpleObject, Subscription};
@@ -39,10 +39,19 @@ impl SubscriptionRoot {
     ) -> async_graphql::Result<impl Stream<Item = ApplicationEvent> + use<>> {
         let scope = caller(ctx)?.scope(tenant.as_deref())?;
         let receiver = shared(ctx)?.state.subscribe();
-        let tenant = scope.tenant_id().to_string();
+        let store = shared(ctx)?.store.clone();
         Ok(BroadcastStream::new(receiver).filter_map(move |event| {
-            let tenant = tenant.clone();
-            async move { event.ok().filter(|e| e.tenant == tenant) }
+            let (scope, store) = (scope.clone(), store.clone());
+            async move {
+                let event = event.ok().filter(|e| e.tenant == scope.tenant_id())?;
+                // A caller limited to an area (a village operator) hears only of the applications lying in it:
+                // the store answers whether this one is visible to the scope (one query per event, for them only).
+                if scope.area().is_some() {
+                    let id = uuid::Uuid::parse_str(&event.application_id).ok()?;
+                    store.application(&scope, id).await.ok()?;
+                }
+                Some(event)
+            }
         }))
     }
 }

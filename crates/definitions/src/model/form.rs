@@ -62,6 +62,10 @@ pub enum FieldType {
     Number,
     /// Ya / tidak.
     YesNo,
+    /// A desa or kelurahan of the office's kabupaten/kota, by its Kemendagri code (`73.24.04.1003`). An
+    /// application lies in the area of its first such field, so that a village operator limited to an area sees
+    /// only the applications of that area.
+    Desa,
 }
 
 /// One allowed value of a choice field.

@@ -50,11 +50,18 @@ fn malformed_niks_are_refused_with_the_reason() {
 
 #[test]
 fn the_region_list_is_the_2025_decree_and_holds_every_office() {
+    use simpul_engine::regions::{Level, level};
     let all: Vec<(&str, &str)> = simpul_engine::regions::all().collect();
-    let provinces = all.iter().filter(|(code, _)| code.len() == 2).count();
+    let count = |wanted: Level| all.iter().filter(|(code, _)| level(code) == Some(wanted)).count();
     let kota = all.iter().filter(|(code, name)| code.len() == 5 && name.starts_with("Kota ")).count();
     let kabupaten = all.iter().filter(|(code, name)| code.len() == 5 && name.starts_with("Kabupaten ")).count();
-    assert_eq!((provinces, kabupaten, kota, all.len()), (38, 416, 98, 552));
+    assert_eq!((count(Level::Province), kabupaten, kota), (38, 416, 98));
+    assert_eq!((count(Level::Regency), count(Level::District), count(Level::Village)), (514, 7285, 83762));
+    assert_eq!(simpul_engine::regions::in_words("73.24.04.1003"), "Kelurahan Malili, Kecamatan Malili");
+    assert_eq!(simpul_engine::regions::in_words("73.24.06.2001"), "Desa Lampenai, Kecamatan Wotu");
+    assert_eq!(simpul_engine::regions::name("12.07.28.1007"), Some("Lubuk Pakam I,II"), "a name with a comma");
+    assert!(simpul_engine::regions::within("73.24.04.1003", "73.24.04"));
+    assert!(!simpul_engine::regions::within("73.24.041", "73.24.04"));
     for code in ["73.02", "73.24", "19.01", "16.09", "12.76"] {
         assert!(simpul_engine::regions::name(code).is_some(), "{code}");
     }

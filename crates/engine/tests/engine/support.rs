@@ -278,7 +278,7 @@ pub fn form(service: &str) -> serde_json::Value {
         }),
         "luwu-timur/surat-keterangan-dtks" => json!({
             "nama": "Andi Rahman", "nik": "7324011203800002", "no_kk": "7324010101150003",
-            "alamat": "Dusun I", "desa_kelurahan": "Malili", "pengiriman": "whatsapp", "nomor_whatsapp": "0812-3456-7890"
+            "alamat": "Dusun I", "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "0812-3456-7890"
         }),
         "bangka/rekomendasi-sktm" => json!({
             "nama": "Rudi", "nik": "1901012003800001", "no_kk": "1901010101150003", "tempat_lahir": "Sungailiat",
@@ -319,7 +319,7 @@ pub fn form(service: &str) -> serde_json::Value {
         }),
         "tebing-tinggi/rekomendasi-bpjs-kesehatan" => json!({
             "nama": "Butet", "nik": "1276015506900001", "no_kk": "1276010101150003", "alamat": "Jl. Sudirman",
-            "kelurahan": "Badak Bejuang", "kecamatan": "Tebing Tinggi Kota"
+            "kelurahan": "12.76.05.1004"
         }),
         other => panic!("no form for {other}"),
     }

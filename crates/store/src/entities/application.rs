@@ -22,6 +22,8 @@ pub struct Model {
     pub step_due_at: Option<DateTimeUtc>,
     pub sort_due_at: DateTimeUtc,
     pub assignee: Option<String>,
+    /// The desa/kelurahan code the form names, if any (queries of an area-limited scope filter by it).
+    pub area: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub search: String,
     pub idempotency_key: Option<String>,

@@ -11,6 +11,8 @@ pub struct Model {
     pub tenant_id: Option<String>,
     pub province_code: Option<String>,
     pub role: String,
+    /// The kecamatan or desa/kelurahan the membership is limited to; none for the whole office.
+    pub area: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

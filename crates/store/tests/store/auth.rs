@@ -70,7 +70,7 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
         let store = &db.store;
         let scope = store.system_scope("tebing-tinggi").await.expect("scope");
         let (id, secret) = store
-            .create_api_key(&scope, "Dinas Kesehatan", &BTreeSet::new(), &BTreeSet::new(), "admin")
+            .create_api_key(&scope, "Dinas Kesehatan", &BTreeSet::new(), &BTreeSet::new(), None, "admin")
             .await
             .expect("key");
         let principal = store.authenticate_api_key(&secret).await.expect("authenticated");
@@ -94,6 +94,7 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
                 "Sistem desa",
                 &BTreeSet::from([ApiScope::Write]),
                 &BTreeSet::from(["front_office".to_string()]),
+                None,
                 "admin",
             )
             .await
@@ -101,8 +102,9 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
         let writer = store.authenticate_api_key(&writer).await.expect("ok");
         assert!(writer.scopes.contains(&ApiScope::Write));
         assert_eq!(writer.roles, BTreeSet::from(["front_office".to_string()]));
-        let unknown =
-            store.create_api_key(&scope, "x", &BTreeSet::new(), &BTreeSet::from(["raja".to_string()]), "admin").await;
+        let unknown = store
+            .create_api_key(&scope, "x", &BTreeSet::new(), &BTreeSet::from(["raja".to_string()]), None, "admin")
+            .await;
         assert!(matches!(unknown, Err(StoreError::UnknownRole { .. })));
         db.finish().await;
     }
@@ -125,8 +127,13 @@ async fn an_office_admin_manages_its_officers_and_every_change_is_audited() {
             .expect("admin");
         let actor = admin.to_string();
         let roles = BTreeSet::from(["verifikator".to_string()]);
-        let new =
-            NewOfficer { username: "sri", display_name: "Sri Wahyuni", password: "kata-sandi-kuat", roles: &roles };
+        let new = NewOfficer {
+            username: "sri",
+            display_name: "Sri Wahyuni",
+            password: "kata-sandi-kuat",
+            roles: &roles,
+            area: None,
+        };
         let sri = store.create_officer(&scope, &new, &actor).await.expect("created");
         assert_eq!(sri.roles, roles);
         let bad = BTreeSet::from(["raja".to_string()]);
@@ -209,8 +216,8 @@ async fn api_keys_are_listed_with_their_last_use_and_their_creation_and_revocati
         let roles = BTreeSet::from(["operator_desa".to_string()]);
         let write = BTreeSet::from([ApiScope::Read, ApiScope::Write]);
         let (id, secret) =
-            store.create_api_key(&scope, "SIKS desa Malili", &write, &roles, "admin").await.expect("key");
-        let blank = store.create_api_key(&scope, " ", &write, &roles, "admin").await;
+            store.create_api_key(&scope, "SIKS desa Malili", &write, &roles, None, "admin").await.expect("key");
+        let blank = store.create_api_key(&scope, " ", &write, &roles, None, "admin").await;
         assert!(matches!(blank, Err(StoreError::KeyNameRequired)));
         let listed = store.api_keys(&scope).await.expect("keys");
         assert_eq!(listed.len(), 1);
