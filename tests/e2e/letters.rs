@@ -51,7 +51,7 @@ fn check_on_page(url: &str, pdf: &[u8]) -> String {
 }
 
 /// The application's letters once the archiver has stored them (it works apart from the signing's answer).
-fn archived(server: &Server, id: &str) -> serde_json::Value {
+pub fn archived(server: &Server, id: &str) -> serde_json::Value {
     let started = std::time::Instant::now();
     loop {
         let letters =

@@ -11,6 +11,7 @@ mod contract;
 mod database_outage;
 mod deadlines;
 mod documents;
+mod examples;
 mod flows;
 mod hardening;
 mod instances;

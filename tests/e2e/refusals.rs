@@ -1,6 +1,6 @@
 //! What must be refused over the API: roles, other tenants, bad input, stale versions; and the public tracking.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::flows::{Flow, form};
 use super::server::{APPLICATION, servers};
@@ -16,8 +16,11 @@ fn refusals_have_the_right_codes_and_change_nothing() {
 
         // A role that may not act.
         let input = json!({ "applicationId": id, "action": "terima", "expectedVersion": 1 });
-        let (code, _) = server.error_as("kepala_dinas@bulukumba", &act, json!({ "input": input }));
+        let (code, error) = server.error_as("kepala_dinas@bulukumba", &act, json!({ "input": input }));
         assert_eq!(code, "FORBIDDEN", "{}", server.backend);
+        // The roles that may are named as the office names them.
+        let message = error["message"].as_str().unwrap_or_default();
+        assert!(message.ends_with("yang berwenang: Petugas Layanan (front office)"), "{message}");
         // An unknown action.
         let input = json!({ "applicationId": id, "action": "terbangkan", "expectedVersion": 1 });
         let (code, error) = server.error_as("petugas_layanan@bulukumba", &act, json!({ "input": input }));
@@ -173,4 +176,37 @@ fn inputs_an_action_does_not_take_are_refused_and_errors_name_what_is_wrong() {
         // Nothing changed.
         assert_eq!(app["version"], version);
     }
+}
+
+#[test]
+fn a_refused_field_is_null_beside_its_error() {
+    let server = servers().into_iter().next().expect("a server");
+    let mut flow =
+        Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
+    flow.walk(&[
+        "terima",
+        "lengkap",
+        "memenuhi",
+        "selesai_disusun",
+        "sesuai",
+        "paraf",
+        "paraf",
+        "paraf",
+        "tandatangani",
+    ]);
+    let query = "query($id: ID!) { application(id: $id) { id letters { number downloadUrl } } }";
+    // The admin's role may not see personal data: downloadUrl (String!) is refused.
+    let (token, _) = server.login("admin_dinas@bulukumba");
+    let response = server.raw(Some(&token), query, json!({ "id": flow.app["id"] }));
+    let error = &response["errors"][0];
+    assert_eq!(error["extensions"]["code"], "FORBIDDEN", "{response}");
+    assert_eq!(error["path"], json!(["application", "letters", 0, "downloadUrl"]), "{response}");
+    // A field that can be refused is nullable: the letter is there, its `downloadUrl` null beside the error (not
+    // missing, which typed clients cannot parse).
+    let letter = &response["data"]["application"]["letters"][0];
+    assert!(letter["number"].is_string() && letter.get("downloadUrl") == Some(&Value::Null), "{response}");
+    let query = "query($id: ID!) { application(id: $id) { id auditLog { action } } }";
+    let response = server.raw(Some(&token), query, json!({ "id": flow.app["id"] }));
+    assert_eq!(response["errors"][0]["extensions"]["code"], "FORBIDDEN", "{response}");
+    assert_eq!(response["data"]["application"].get("auditLog"), Some(&Value::Null), "{response}");
 }

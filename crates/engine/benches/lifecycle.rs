@@ -69,7 +69,7 @@ fn fixture() -> Fixture {
 
 /// One whole application: every command decided and its events folded into the state.
 fn lifecycle(f: &Fixture) -> Application {
-    let ctx = Context { service: &f.service, calendar: &f.calendar, region_code: Some(&f.region) };
+    let ctx = Context { service: &f.service, calendar: &f.calendar, region_code: Some(&f.region), roles: &[] };
     let mut now = Utc.with_ymd_and_hms(2026, 4, 22, 1, 0, 0).single().expect("instant");
     let mut state: Option<Application> = None;
     for (actor, command) in &f.steps {

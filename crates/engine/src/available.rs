@@ -68,7 +68,7 @@ pub(crate) fn offer<'a>(
     actor: &Actor,
 ) -> Result<Available<'a>, Refusal> {
     let movement = ctx.movement(&step.code, action);
-    let paraf_role = authority::may_take(state, step, actor, movement)?;
+    let paraf_role = authority::may_take(ctx, state, step, actor, movement)?;
     let forward = movement == Movement::Forward;
     Ok(Available {
         kind: AvailableKind::Step,
@@ -103,7 +103,7 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
     match &state.stage {
         Stage::Ended { .. } => return out,
         Stage::Returned { .. } => {
-            if authority::may_supply(service, state, actor).is_ok() {
+            if authority::may_supply(ctx, state, actor).is_ok() {
                 out.push(Available {
                     kind: AvailableKind::Resubmit,
                     code: "resubmit",
@@ -120,7 +120,7 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
             }
         }
     }
-    if authority::may_submit(service, actor).is_ok() {
+    if authority::may_submit(ctx, actor).is_ok() {
         out.push(withdraw);
     }
     out

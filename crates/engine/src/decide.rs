@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::{
-    Action, ClockStart, Fact, OutcomeStatus, RequirementKind, Severity, StepKind, Target, ValueType,
+    Action, ClockStart, Fact, OutcomeStatus, RequirementKind, Role, Severity, StepKind, Target, ValueType,
 };
 
 use crate::authority;
@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub calendar: &'a WorkCalendar,
     /// The tenant's region code (`PP.KK`), to warn about NIKs registered elsewhere.
     pub region_code: Option<&'a str>,
+    /// The tenant's roles, to name them in refusals (a role not among them is named by its code).
+    pub roles: &'a [Role],
 }
 
 /// Where an action leads, as a generic client shows it.
@@ -46,6 +48,23 @@ pub enum Movement {
 }
 
 impl Context<'_> {
+    /// A role by code and by the name the office gives it.
+    pub(crate) fn role(&self, code: &str) -> Named {
+        let name = self.roles.iter().find(|r| r.code == code).map_or(code, |r| r.name.as_str());
+        Named::new(code, name)
+    }
+
+    /// Roles by code and name, each once.
+    pub(crate) fn roles_named<'r>(&self, codes: impl IntoIterator<Item = &'r String>) -> Vec<Named> {
+        let mut named: Vec<Named> = Vec::new();
+        for code in codes {
+            if !named.iter().any(|n| &n.code == code) {
+                named.push(self.role(code));
+            }
+        }
+        named
+    }
+
     /// How an action of `step` moves the application.
     pub fn movement(&self, step: &str, action: &Action) -> Movement {
         match &action.to {
@@ -98,7 +117,7 @@ pub fn decide(
         }
         (Command::Withdraw { expected_version, reason }, Some(state)) => {
             check_open(ctx, state, *expected_version)?;
-            authority::may_submit(ctx.service, actor)?;
+            authority::may_submit(ctx, actor)?;
             if reason.trim().is_empty() {
                 return Err(Refusal::NoteRequired);
             }
@@ -106,7 +125,7 @@ pub fn decide(
         }
         (Command::AttachDocument { expected_version, requirement, document }, Some(state)) => {
             check_open(ctx, state, *expected_version)?;
-            authority::may_supply(ctx.service, state, actor)?;
+            authority::may_supply(ctx, state, actor)?;
             check_documents(ctx, std::iter::once(requirement))?;
             EventKind::DocumentAttached { requirement: requirement.clone(), document: document.clone() }
         }
@@ -185,7 +204,7 @@ fn submit(
     now: DateTime<Utc>,
 ) -> Result<EventKind, Refusal> {
     let def = ctx.service.definition();
-    authority::may_submit(ctx.service, actor)?;
+    authority::may_submit(ctx, actor)?;
     if !def.submission.channels.contains(&channel) {
         return Err(Refusal::ChannelNotAccepted { channel: format!("{channel:?}").to_lowercase() });
     }
@@ -368,7 +387,7 @@ fn resubmit(
     let Stage::Returned { step } = &state.stage else {
         return Err(Refusal::WrongStage { state: String::from("tidak dikembalikan kepada pemohon") });
     };
-    authority::may_supply(ctx.service, state, actor)?;
+    authority::may_supply(ctx, state, actor)?;
     let mut data = state.data.clone();
     for (key, value) in corrections {
         data.insert(key.clone(), value.clone());

@@ -39,6 +39,10 @@ fn labels(items: &[Named]) -> String {
     items.iter().map(|n| n.label.as_str()).collect::<Vec<_>>().join("; ")
 }
 
+fn either(items: &[Named]) -> String {
+    items.iter().map(|n| n.label.as_str()).collect::<Vec<_>>().join(" atau ")
+}
+
 fn join<T: std::fmt::Display>(items: &[T]) -> String {
     items.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
@@ -48,10 +52,10 @@ fn join<T: std::fmt::Display>(items: &[T]) -> String {
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Refusal {
     /// The actor holds none of the roles that may do this.
-    #[error("Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: {}", allowed.join(", "))]
+    #[error("Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: {}", either(allowed))]
     RoleNotAllowed {
         /// Roles that may.
-        allowed: Vec<String>,
+        allowed: Vec<Named>,
     },
     /// The step is for the officer named by the disposisi.
     #[error("Permohonan ini didisposisikan kepada petugas lain")]
@@ -126,10 +130,10 @@ pub enum Refusal {
         problem: String,
     },
     /// A paraf out of the defined order.
-    #[error("Belum giliran Anda memaraf; paraf berikutnya oleh {expected_role}")]
+    #[error("Belum giliran Anda memaraf; paraf berikutnya oleh {}", expected_role.label)]
     ParafOutOfOrder {
         /// The role whose turn it is.
-        expected_role: String,
+        expected_role: Named,
     },
     /// The same person cannot initial twice.
     #[error("Anda sudah memaraf konsep ini")]

@@ -85,6 +85,18 @@ pub struct TenantRuntime {
     pub calendar: WorkCalendar,
 }
 
+impl TenantRuntime {
+    /// What the engine knows of this tenant when it runs `service` for it.
+    pub fn context<'a>(&'a self, service: &'a simpul_engine::Service) -> simpul_engine::Context<'a> {
+        simpul_engine::Context {
+            service,
+            calendar: &self.calendar,
+            region_code: Some(&self.tenant.region_code),
+            roles: &self.tenant.roles,
+        }
+    }
+}
+
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SyncReport {

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use simpul_engine::{Actor, Context, Service, in_inbox};
+use simpul_engine::{Actor, Service, in_inbox};
 
 use crate::Store;
 use crate::applications::{ApplicationFilter, ApplicationRecord, MAX_PAGE, Page, StageFilter};
@@ -73,11 +73,7 @@ impl Store {
                 scanned += 1;
                 cursor = Some(c.clone());
                 let (service, runtime) = self.runtime_for(scope, &record).await?;
-                let ctx = Context {
-                    service: &service,
-                    calendar: &runtime.calendar,
-                    region_code: Some(&runtime.tenant.region_code),
-                };
+                let ctx = runtime.context(&service);
                 if in_inbox(&ctx, &record.state, actor) {
                     found.push((c, record));
                     if want.is_some_and(|w| found.len() >= w) {

@@ -11,7 +11,7 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 use simpul_definitions::model::{Channel, ProductKind};
-use simpul_engine::{Actor, Application, Command, Context, Event, EventKind, Facts, FormData, decide};
+use simpul_engine::{Actor, Application, Command, Event, EventKind, Facts, FormData, decide};
 use uuid::Uuid;
 
 use crate::applications::ApplicationRecord;
@@ -142,8 +142,7 @@ impl Store {
         }
         let (version, service) = self.published_service(scope, &request.service).await?;
         let runtime = self.tenant_runtime(&self.db, scope).await?;
-        let ctx =
-            Context { service: &service, calendar: &runtime.calendar, region_code: Some(&runtime.tenant.region_code) };
+        let ctx = runtime.context(&service);
         let command = Command::Submit {
             data: request.data.clone(),
             channel: request.channel,
@@ -290,8 +289,7 @@ impl Store {
         let record = ApplicationRecord::try_from(row.clone())?;
         let (_, service) = self.service_version(&txn, scope, row.service_version_id).await?;
         let runtime = self.tenant_runtime(&txn, scope).await?;
-        let ctx =
-            Context { service: &service, calendar: &runtime.calendar, region_code: Some(&runtime.tenant.region_code) };
+        let ctx = runtime.context(&service);
         let events = decide(&ctx, Some(&record.state), actor, &command, now)?;
         let mut state = record.state.clone();
         for event in &events {

@@ -159,8 +159,15 @@ impl LetterView {
         Ok(self.record.verification_code.as_ref().map(|code| format!("{base}/v/{code}")))
     }
     /// A link that downloads the archived PDF for the next five minutes (rendered and archived first if a stop
-    /// interrupted that), for roles that may see personal data; audited.
-    async fn download_url(&self, ctx: &Context<'_>) -> ApiResult<String> {
+    /// interrupted that), for roles that may see personal data; audited. Null, with a FORBIDDEN error, for other
+    /// roles (nullable so that the refusal nulls this field alone, as GraphQL's null propagation asks).
+    async fn download_url(&self, ctx: &Context<'_>) -> Option<String> {
+        super::refusable(ctx, self.download_link(ctx).await)
+    }
+}
+
+impl LetterView {
+    async fn download_link(&self, ctx: &Context<'_>) -> ApiResult<String> {
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
         if !crate::caller::sees_personal_data(&self.runtime, &self.actor) {
             return Err(ApiError::Forbidden(String::from(
@@ -228,9 +235,14 @@ impl DocumentView {
     }
     /// A link that downloads the file for the next five minutes, for roles that may see personal data. Every
     /// link given out is written to the audit log.
-    async fn download_url(&self, ctx: &Context<'_>) -> ApiResult<String> {
-        let shared = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        crate::documents::download_link(shared, &self.scope, &self.actor, &self.runtime, &self.record).await
+    async fn download_url(&self, ctx: &Context<'_>) -> Option<String> {
+        let link = match ctx.data::<Shared>() {
+            Ok(shared) => {
+                crate::documents::download_link(shared, &self.scope, &self.actor, &self.runtime, &self.record).await
+            }
+            Err(e) => Err(ApiError::Internal(e.message)),
+        };
+        super::refusable(ctx, link)
     }
 }
 
@@ -269,6 +281,22 @@ impl ApplicationView {
 
     fn state(&self) -> &Application {
         &self.record.state
+    }
+
+    /// The audit entries of the application, for roles that may see personal data.
+    async fn audit_entries(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuditView>> {
+        if !self.sees_personal_data() {
+            return Err(ApiError::Forbidden(String::from("Peran Anda tidak diizinkan melihat log akses data pribadi")));
+        }
+        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
+        let entries = entries
+            .into_iter()
+            .map(|e| {
+                Ok(AuditView { actor: e.actor, action: AuditAction::parse(&e.action)?, detail: e.detail, at: e.at })
+            })
+            .collect::<ApiResult<_>>()?;
+        Ok(entries)
     }
 }
 
@@ -372,11 +400,7 @@ impl ApplicationView {
 
     /// What the caller can do now.
     async fn available_actions(&self) -> Vec<AvailableAction> {
-        let ctx = simpul_engine::Context {
-            service: &self.service,
-            calendar: &self.runtime.calendar,
-            region_code: Some(&self.runtime.tenant.region_code),
-        };
+        let ctx = self.runtime.context(&self.service);
         available(&ctx, self.state(), &self.actor)
             .into_iter()
             .map(|a| AvailableAction {
@@ -468,18 +492,8 @@ impl ApplicationView {
 
     /// Who saw, changed or downloaded this applicant's personal data, oldest first (UU 27/2022); for roles that
     /// may see personal data.
-    async fn audit_log(&self, ctx: &Context<'_>) -> ApiResult<Vec<AuditView>> {
-        if !self.sees_personal_data() {
-            return Err(ApiError::Forbidden(String::from("Peran Anda tidak diizinkan melihat log akses data pribadi")));
-        }
-        let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
-        let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
-        Ok(entries
-            .into_iter()
-            .map(|e| {
-                Ok(AuditView { actor: e.actor, action: AuditAction::parse(&e.action)?, detail: e.detail, at: e.at })
-            })
-            .collect::<ApiResult<_>>()?)
+    async fn audit_log(&self, ctx: &Context<'_>) -> Option<Vec<AuditView>> {
+        super::refusable(ctx, self.audit_entries(ctx).await)
     }
 
     /// Requirements whose paper copy the office received.

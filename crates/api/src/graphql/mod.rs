@@ -63,6 +63,22 @@ pub fn sdl() -> String {
     Schema::build(QueryRoot::default(), MutationRoot::default(), subscription::SubscriptionRoot).finish().sdl()
 }
 
+/// The value of a field a caller may be refused, or null with the refusal beside it in `errors`.
+///
+/// async-graphql 7.2 leaves a field whose resolver fails out of `data` altogether, which breaks GraphQL's null
+/// propagation and typed clients, which cannot parse an object without a key its type declares. So a field some
+/// callers are refused is nullable and reports its refusal itself, at its path.
+fn refusable<T>(ctx: &Context<'_>, result: ApiResult<T>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let error: async_graphql::Error = error.into();
+            ctx.add_error(ctx.set_error_path(error.into_server_error(ctx.item.pos)));
+            None
+        }
+    }
+}
+
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {
     ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))
 }

@@ -3,6 +3,7 @@
 use pretty_assertions::assert_eq;
 use serde_json::json;
 use simpul_definitions::model::{Channel, Fact};
+use simpul_engine::refusal::Named;
 use simpul_engine::{Actor, Application, Command, FactValue, Refusal, Service};
 
 use super::support::{Run, codes, data, form, office, poor_and_registered, user, wita};
@@ -33,8 +34,13 @@ fn a_role_that_may_not_act_is_refused() {
     let mut run = bulukumba();
     let command = act(&run, "terima");
     let refusal = refused(&mut run, &user("kepala_dinas"), command);
-    assert_eq!(refusal, Refusal::RoleNotAllowed { allowed: vec!["petugas_layanan".into()] });
-    assert_eq!(refusal.to_string(), "Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: petugas_layanan");
+    let front_office = Named::new("petugas_layanan", "Petugas Layanan (front office)");
+    assert_eq!(refusal, Refusal::RoleNotAllowed { allowed: vec![front_office] });
+    // The officer reads the office's name of the role, not its code.
+    assert_eq!(
+        refusal.to_string(),
+        "Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: Petugas Layanan (front office)"
+    );
 }
 
 #[test]
@@ -80,7 +86,7 @@ fn an_application_is_run_only_under_the_definition_version_it_started_with() {
     let run = bulukumba();
     let def = run.service.definition().clone();
     let v2 = Service::new(def, 2).expect("compiles");
-    let ctx = simpul_engine::Context { service: &v2, calendar: &run.office.calendar, region_code: None };
+    let ctx = simpul_engine::Context { service: &v2, calendar: &run.office.calendar, region_code: None, roles: &[] };
     let refusal =
         simpul_engine::decide(&ctx, run.state.as_ref(), &user("petugas_layanan"), &act(&run, "terima"), run.now);
     assert_eq!(refusal, Err(Refusal::DefinitionMismatch { pinned: 1, given: 2 }));
@@ -93,7 +99,9 @@ fn the_paraf_chain_is_taken_in_order_and_nobody_initials_twice() {
     let command = act(&run, "paraf");
     assert_eq!(
         refused(&mut run, &user("kabid"), command),
-        Refusal::ParafOutOfOrder { expected_role: "penyuluh_sosial".into() }
+        Refusal::ParafOutOfOrder {
+            expected_role: Named::new("penyuluh_sosial", "Penyuluh Sosial (koordinator kegiatan)")
+        }
     );
     let both = Actor::new("rangkap@test", ["penyuluh_sosial", "kabid"]);
     let command = act(&run, "paraf");
@@ -289,7 +297,7 @@ fn submitting_twice_or_acting_before_submitting_is_refused() {
     assert_eq!(refused(&mut run, &user("petugas_layanan"), again), Refusal::AlreadySubmitted);
     let o = office("bulukumba");
     let service = &o.services["rekomendasi-sktm"];
-    let ctx = simpul_engine::Context { service, calendar: &o.calendar, region_code: None };
+    let ctx = simpul_engine::Context { service, calendar: &o.calendar, region_code: None, roles: &[] };
     let command = Command::Act { expected_version: 0, action: "terima".into(), input: Default::default() };
     assert_eq!(
         simpul_engine::decide(&ctx, None, &user("petugas_layanan"), &command, run.now),
@@ -350,10 +358,11 @@ fn the_roles_that_may_resubmit_are_named_once() {
     run.walk(&["terima", "belum_lengkap"]);
     let command =
         Command::Resubmit { expected_version: 3, data: Default::default(), documents_received: Default::default() };
-    // The submitter and the step that returned it are the same role here.
+    // The submitter and the step that returned it are the same role here: named once.
+    let refusal = refused(&mut run, &user("kepala_dinas"), command);
     assert_eq!(
-        refused(&mut run, &user("kepala_dinas"), command),
-        Refusal::RoleNotAllowed { allowed: vec!["petugas_layanan".into()] }
+        refusal.to_string(),
+        "Peran Anda tidak berwenang untuk tindakan ini; yang berwenang: Petugas Layanan (front office)"
     );
 }
 

@@ -101,6 +101,7 @@ impl Run {
             service: self.service,
             calendar: &self.office.calendar,
             region_code: Some(&self.office.tenant.region_code),
+            roles: &self.office.tenant.roles,
         }
     }
 
