@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::flows::form;
+use super::flows::{Flow, form};
 use super::server::servers;
 
 const SUBMIT: &str = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id status } }";
@@ -169,4 +169,187 @@ fn the_served_sdl_is_the_committed_contract() {
     let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/crates/api/schema.graphql"))
         .expect("committed SDL");
     assert!(served == committed, "the server serves another schema than crates/api/schema.graphql");
+}
+
+#[test]
+fn a_client_learns_everything_it_needs_from_the_api() {
+    for server in servers() {
+        // The office: region, hours, positions with their rights, signatories, numbering, complaint channels.
+        let office = server.raw(
+            None,
+            "{ tenant(code: \"bulukumba\") { region { code name } timeZone officeHours { days open close }
+                roles { code name seesPersonalData } signatories { role title } numbering { code pattern }
+                complaintChannels { kind label } } }",
+            json!({}),
+        )["data"]["tenant"]
+            .clone();
+        assert_eq!(office["region"], json!({ "code": "73.02", "name": "Kabupaten Bulukumba" }), "{office}");
+        assert_eq!(office["timeZone"], "Asia/Makassar");
+        let roles = office["roles"].as_array().expect("roles");
+        assert!(
+            roles
+                .iter()
+                .any(|r| r == &json!({ "code": "admin_dinas", "name": "Admin Dinas", "seesPersonalData": false }))
+        );
+        assert!(office["numbering"][0]["pattern"].as_str().is_some_and(|p| p.contains("{seq}")), "{office}");
+        assert!(!office["officeHours"].as_array().expect("hours").is_empty());
+
+        // The service: the facts the submission needs and the rules they feed, the subject field, the product a
+        // signing step issues, where each action leads.
+        let service = server.raw(
+            None,
+            "{ service(tenant: \"luwu-timur\", code: \"surat-keterangan-dtks\") {
+                submissionFacts { code label type feedsRules } rules { code check message severity }
+                fields { code subject } steps { code issues checklist { code required }
+                  actions { code leadsTo { target step stepName outcome outcomeStatus } } } } }",
+            json!({}),
+        )["data"]["service"]
+            .clone();
+        let fact = &service["submissionFacts"][0];
+        assert_eq!(
+            (&fact["code"], &fact["type"], &fact["feedsRules"]),
+            (&json!("dtks_terdaftar"), &json!("BOOL"), &json!(["terdaftar_dtks"]))
+        );
+        assert!(service["rules"].as_array().expect("rules").iter().any(|r| r["code"] == "terdaftar_dtks"));
+        let subject: Vec<_> =
+            service["fields"].as_array().expect("fields").iter().filter(|f| f["subject"] == true).collect();
+        assert_eq!(subject.len(), 1);
+        assert_eq!(subject[0]["code"], "nik");
+        let steps = service["steps"].as_array().expect("steps");
+        assert!(steps.iter().any(|s| s["issues"] == "surat_keterangan_dtks"), "{service}");
+        let ends: Vec<_> = steps
+            .iter()
+            .flat_map(|s| s["actions"].as_array().cloned().unwrap_or_default())
+            .filter(|a| a["leadsTo"]["target"] == "OUTCOME")
+            .map(|a| a["leadsTo"]["outcomeStatus"].clone())
+            .collect();
+        assert!(ends.contains(&json!("GRANTED")), "{ends:?}");
+
+        // The form's state, evaluated by the server: the WhatsApp number shows only for delivery by WhatsApp.
+        let state =
+            "query($d: JSON!) { formState(tenant: \"luwu-timur\", service: \"surat-keterangan-dtks\", data: $d) {
+            field visible required problem } }";
+        let of = |data: serde_json::Value, field: &str| -> serde_json::Value {
+            let states = server.raw(None, state, json!({ "d": data }))["data"]["formState"].clone();
+            states.as_array().expect("states").iter().find(|s| s["field"] == field).cloned().expect("field")
+        };
+        assert_eq!(of(json!({ "pengiriman": "langsung" }), "nomor_whatsapp")["visible"], false);
+        let shown = of(json!({ "pengiriman": "whatsapp" }), "nomor_whatsapp");
+        assert_eq!(
+            (&shown["visible"], &shown["required"], &shown["problem"]),
+            (&json!(true), &json!(true), &json!(null))
+        );
+        let bad = of(json!({ "nik": "9902014507850001" }), "nik");
+        assert!(bad["problem"].as_str().is_some_and(|p| p.contains("kode provinsi 99")), "{bad}");
+
+        // An application: where each action leads, the facts and checklist answers recorded, who did what.
+        let mut flow =
+            Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
+        flow.walk(&["terima", "lengkap"]);
+        let read = "query($id: ID!) { application(id: $id) {
+            availableActions { code leadsTo { target step stepName outcome outcomeStatus } facts { code feedsRules }
+              checklistRequired assigneeRequired }
+            facts { code value } checklist { step item label confirmed }
+            history { action actorName actorRoles { name } facts { code label value } checklist { item label confirmed } }
+            letters { verificationCode } } }";
+        let app = server.as_user("verifikator@bulukumba", read, json!({ "id": flow.app["id"] }))["application"].clone();
+        let offered = app["availableActions"].as_array().expect("actions");
+        let memenuhi = offered.iter().find(|a| a["code"] == "memenuhi").expect("memenuhi");
+        assert_eq!(memenuhi["leadsTo"]["target"], "STEP");
+        assert_eq!(memenuhi["leadsTo"]["stepName"], "Pembuatan surat rekomendasi");
+        assert!(
+            memenuhi["facts"]
+                .as_array()
+                .expect("facts")
+                .iter()
+                .any(|f| f["code"] == "dtks_terdaftar" && f["feedsRules"] == json!(["terdaftar_dtks"])),
+            "{memenuhi}"
+        );
+        assert_eq!(memenuhi["checklistRequired"], true);
+        let rejected = offered.iter().find(|a| a["code"] == "tidak_memenuhi").expect("tidak_memenuhi");
+        assert_eq!(rejected["leadsTo"]["outcomeStatus"], "NOT_ELIGIBLE", "{rejected}");
+        let withdraw = offered.iter().find(|a| a["code"] == "withdraw");
+        assert!(withdraw.is_none(), "the verifier does not submit, so does not withdraw");
+        flow.walk(&["memenuhi"]);
+        let app = server.as_user("verifikator@bulukumba", read, json!({ "id": flow.app["id"] }))["application"].clone();
+        assert!(
+            app["facts"]
+                .as_array()
+                .expect("facts")
+                .iter()
+                .any(|f| f == &json!({ "code": "dtks_terdaftar", "value": true }))
+        );
+        assert!(
+            app["checklist"].as_array().expect("checklist").iter().any(|c| c["item"] == "cek_siks_ng"
+                && c["label"] == "Data termohon dicek dalam DTKS melalui SIKS-NG"
+                && c["confirmed"] == true),
+            "{app}"
+        );
+        let history = app["history"].as_array().expect("history");
+        let entry = history.iter().find(|h| h["action"] == "memenuhi").expect("entry");
+        assert_eq!(entry["actorRoles"][0]["name"], "Petugas verifikasi (SIKS-NG, E-Dabu) dan penyusun rekomendasi");
+        assert!(entry["actorName"].as_str().is_some_and(|n| !n.is_empty()), "{entry}");
+        assert!(
+            entry["facts"].as_array().expect("facts").iter().any(|f| f["code"] == "pbi_apbn" && f["value"] == false)
+        );
+        assert!(entry["checklist"].as_array().expect("checklist").iter().any(|c| c["item"] == "cek_e_dabu"));
+
+        // The audit log names who read the data.
+        let audit = server.as_user(
+            "kepala_dinas@bulukumba",
+            "query($id: ID!) { application(id: $id) { auditLog { actor actorName action } } }",
+            json!({ "id": flow.app["id"] }),
+        );
+        let log = audit["application"]["auditLog"].as_array().expect("log").clone();
+        assert!(log.iter().all(|e| e["actorName"].is_string()), "{audit}");
+
+        // A disposisi offers the officers who may be named, by name and role.
+        let mut tt = Flow::submit(
+            &server,
+            "tebing-tinggi",
+            "rekomendasi-bpjs-kesehatan",
+            form("tebing-tinggi/rekomendasi-bpjs-kesehatan"),
+            json!([]),
+        );
+        tt.walk(&["teruskan"]);
+        let offered = server.as_user(
+            "kepala_dinas@tebing-tinggi",
+            "query($id: ID!) { application(id: $id) { availableActions { code assigneeRequired
+                assignableOfficers { id displayName roles { code name } } } } }",
+            json!({ "id": tt.app["id"] }),
+        );
+        let actions = offered["application"]["availableActions"].as_array().expect("actions").clone();
+        let disposisi = actions.iter().find(|a| a["code"] == "disposisi").expect("disposisi");
+        assert_eq!(disposisi["assigneeRequired"], true);
+        let officers = disposisi["assignableOfficers"].as_array().expect("officers");
+        assert!(!officers.is_empty(), "{offered}");
+        assert!(
+            officers
+                .iter()
+                .all(|o| o["roles"].as_array().is_some_and(|r| r.iter().any(|r| r["code"] == "kepala_bidang")))
+        );
+
+        // A letter's file checked against its QR code through GraphQL.
+        flow.walk(&["selesai_disusun", "sesuai", "paraf", "paraf", "paraf", "tandatangani"]);
+        let id = flow.app["id"].as_str().expect("id").to_string();
+        let letters = super::letters::archived(&server, &id);
+        let code = letters[0]["verificationUrl"].as_str().expect("url").rsplit('/').next().expect("code").to_string();
+        let pdf = super::letters::get(letters[0]["downloadUrl"].as_str().expect("download"));
+        let check = "mutation($code: String!, $file: Upload!) { verifyLetterFile(code: $code, file: $file) {
+            original message letter { valid number } } }";
+        let same =
+            server.upload("kepala_dinas@bulukumba", check, json!({ "code": code, "file": null }), "surat.pdf", &pdf);
+        assert_eq!(same["data"]["verifyLetterFile"]["original"], true, "{same}");
+        let mut changed = pdf.clone();
+        changed.extend(b"%");
+        let other = server.upload(
+            "kepala_dinas@bulukumba",
+            check,
+            json!({ "code": code, "file": null }),
+            "surat.pdf",
+            &changed,
+        );
+        assert_eq!(other["data"]["verifyLetterFile"]["original"], false, "{other}");
+        assert!(other["data"]["verifyLetterFile"]["message"].as_str().is_some_and(|m| m.contains("BERBEDA")));
+    }
 }

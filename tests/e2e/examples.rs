@@ -54,7 +54,7 @@ fn the_integrator_examples_run_against_the_server() {
         let mut flow =
             Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
         let id = flow.app["id"].as_str().expect("id").to_string();
-        flow.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
+        flow.walk(super::flows::BULUKUMBA_TO_SIGNING);
         flow.walk(&["tandatangani"]);
         let letters = super::letters::archived(&server, &id);
         let url = letters[0]["verificationUrl"].as_str().expect("verification url");

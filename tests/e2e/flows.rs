@@ -35,6 +35,10 @@ fn facts_for(codes: &[Value]) -> Value {
     )
 }
 
+/// Bulukumba's SKTM recommendation from submission to the last paraf, just before the Kepala Dinas signs.
+pub const BULUKUMBA_TO_SIGNING: &[&str] =
+    &["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"];
+
 /// One application carried through `path` by whoever may take each action.
 pub struct Flow<'a> {
     pub server: &'a Server,

@@ -19,7 +19,7 @@ pub fn decode(file: &Value) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(file["base64"].as_str().expect("base64")).expect("decodes")
 }
 
-fn get(url: &str) -> Vec<u8> {
+pub fn get(url: &str) -> Vec<u8> {
     ureq::get(url).call().expect("GET").body_mut().read_to_vec().expect("bytes")
 }
 
@@ -70,7 +70,7 @@ fn a_signed_letter_is_rendered_once_archived_and_verifiable() {
         let mut flow =
             Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
         let id = flow.app["id"].as_str().expect("id").to_string();
-        flow.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
+        flow.walk(super::flows::BULUKUMBA_TO_SIGNING);
 
         // Before signing: a draft, marked, without a number; refused to a role without personal-data rights.
         let vars = json!({ "id": id, "p": "rekomendasi_sktm" });

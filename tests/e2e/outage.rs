@@ -47,7 +47,7 @@ fn a_stopped_file_store_refuses_uploads_plainly_and_letters_are_archived_when_it
     let vars = json!({ "id": id, "req": "ktp_kk", "file": null, "v": flow.app["version"] });
     let response = server.upload(user, ATTACH, vars, "ktp.pdf", &pdf(4000));
     assert!(response.get("errors").is_none(), "{response}");
-    flow.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
+    flow.walk(super::flows::BULUKUMBA_TO_SIGNING);
 
     s3.stop();
     let vars = json!({ "id": id, "req": "ktp_kk", "file": null, "v": flow.app["version"] });

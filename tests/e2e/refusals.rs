@@ -183,17 +183,8 @@ fn a_refused_field_is_null_beside_its_error() {
     let server = servers().into_iter().next().expect("a server");
     let mut flow =
         Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
-    flow.walk(&[
-        "terima",
-        "lengkap",
-        "memenuhi",
-        "selesai_disusun",
-        "sesuai",
-        "paraf",
-        "paraf",
-        "paraf",
-        "tandatangani",
-    ]);
+    flow.walk(super::flows::BULUKUMBA_TO_SIGNING);
+    flow.walk(&["tandatangani"]);
     let query = "query($id: ID!) { application(id: $id) { id letters { number downloadUrl } } }";
     // The admin's role may not see personal data: downloadUrl (String!) is refused.
     let (token, _) = server.login("admin_dinas@bulukumba");

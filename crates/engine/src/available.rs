@@ -1,7 +1,7 @@
 //! What an actor can do now: the actions a generic client shows, and the inbox test.
 
 use serde::Serialize;
-use simpul_definitions::model::{Action, ChecklistItem, Fact, Step};
+use simpul_definitions::model::{Action, ChecklistItem, Fact, Step, Target};
 
 use crate::authority;
 use crate::command::Actor;
@@ -45,12 +45,16 @@ pub struct Available<'a> {
     pub label: &'a str,
     /// Whether it moves forward, back, returns to the applicant or ends the application.
     pub movement: Movement,
+    /// Where exactly: the next step, the applicant, or an outcome (`dibatalkan` for a withdrawal).
+    pub leads_to: Target,
     /// Whether a note is needed.
     pub note_required: bool,
     /// Checklist items to answer.
     pub checklist: Vec<Question<'a>>,
     /// Registry facts to record.
     pub facts: &'a [Fact],
+    /// The rules it checks.
+    pub rules: &'a [String],
     /// For a disposisi: the roles the officer named must hold one of.
     pub assign_to: &'a [String],
     /// Whether the list of missing requirements is needed (a return to the applicant).
@@ -75,9 +79,11 @@ pub(crate) fn offer<'a>(
         code: &action.code,
         label: &action.label,
         movement,
+        leads_to: action.to.clone(),
         note_required: action.note_required,
         checklist: step.checklist.iter().map(|item| Question { item, required: item.required && forward }).collect(),
         facts: &action.facts,
+        rules: &action.rules,
         assign_to: &action.assign_to,
         needs_missing_list: movement == Movement::Return,
         paraf_role,
@@ -93,22 +99,25 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
         code: "withdraw",
         label: "Batalkan permohonan (atas permintaan pemohon)",
         movement: Movement::End,
+        leads_to: Target::Outcome(crate::state::WITHDRAWN.to_string()),
         note_required: true,
         checklist: Vec::new(),
         facts: &[],
+        rules: &[],
         assign_to: &[],
         needs_missing_list: false,
         paraf_role: None,
     };
     match &state.stage {
         Stage::Ended { .. } => return out,
-        Stage::Returned { .. } => {
+        Stage::Returned { step } => {
             if authority::may_supply(ctx, state, actor).is_ok() {
                 out.push(Available {
                     kind: AvailableKind::Resubmit,
                     code: "resubmit",
                     label: "Ajukan kembali (persyaratan sudah dilengkapi)",
                     movement: Movement::Forward,
+                    leads_to: Target::Step(step.clone()),
                     note_required: false,
                     ..withdraw.clone()
                 });

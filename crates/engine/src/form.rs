@@ -183,13 +183,31 @@ fn identity_mismatches(fields: &[Field], data: &FormData, today: NaiveDate) -> V
     problems
 }
 
-/// Checks `data` against the service's fields: every problem at once, or the normalised data.
-pub fn check(
-    service: &Service,
-    data: &FormData,
-    today: NaiveDate,
-    tenant_region: Option<&str>,
-) -> Result<Checked, Vec<FieldProblem>> {
+/// A field of a form being filled in, as the form shows it now: whether it applies (its condition, evaluated on
+/// the server so that no client evaluates CEL), whether it must be filled, and what is wrong with its value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct FieldState {
+    /// The field code.
+    pub field: String,
+    /// Whether the field applies to this application (its `when` holds).
+    pub visible: bool,
+    /// Whether it must be filled before submission.
+    pub required: bool,
+    /// What is wrong with the value given, if anything (a missing value is not a problem of a draft).
+    pub problem: Option<String>,
+}
+
+/// What the form says of `data`: normalised values, derived values, problems of the values given, and each
+/// field's state. `check` and `state` both read it, so a form and the submission agree.
+struct Assessment {
+    normalised: FormData,
+    derived: Derived,
+    problems: Vec<FieldProblem>,
+    states: Vec<FieldState>,
+}
+
+fn assess(service: &Service, data: &FormData, today: NaiveDate, tenant_region: Option<&str>) -> Assessment {
     let fields = &service.definition().fields;
     let mut problems = Vec::new();
     for key in data.keys() {
@@ -214,14 +232,18 @@ pub fn check(
     let derived = derive(service, &normalised, today);
     let no_facts = Facts::new();
     let bindings = Bindings { data: &normalised, derived: &derived, facts: &no_facts };
+    let mut states = Vec::with_capacity(fields.len());
     for field in fields {
         let applies = service.field_applies(field, &bindings);
-        let given = normalised.contains_key(&field.code);
-        if !applies && given {
+        if !applies && normalised.contains_key(&field.code) {
             problems.push(problem(field, "tidak berlaku untuk permohonan ini; kosongkan"));
-        } else if applies && field.required && !given && !problems.iter().any(|p| p.field == field.code) {
-            problems.push(problem(field, format!("{} wajib diisi", field.label)));
         }
+        states.push(FieldState {
+            field: field.code.clone(),
+            visible: applies,
+            required: applies && field.required,
+            problem: None,
+        });
     }
     problems.extend(identity_mismatches(fields, &normalised, today));
     if let Some(region) = tenant_region {
@@ -234,6 +256,35 @@ pub fn check(
             }
         }
     }
+    for state in &mut states {
+        state.problem = problems.iter().find(|p| p.field == state.field).map(|p| p.problem.clone());
+    }
+    Assessment { normalised, derived, problems, states }
+}
+
+/// Every field's state for a draft of the form: what a form shows and hides, asks for and flags as the officer
+/// types.
+pub fn state(service: &Service, data: &FormData, today: NaiveDate, tenant_region: Option<&str>) -> Vec<FieldState> {
+    assess(service, data, today, tenant_region).states
+}
+
+/// Checks `data` against the service's fields: every problem at once, in the form's order, or the normalised
+/// data.
+pub fn check(
+    service: &Service,
+    data: &FormData,
+    today: NaiveDate,
+    tenant_region: Option<&str>,
+) -> Result<Checked, Vec<FieldProblem>> {
+    let fields = &service.definition().fields;
+    let Assessment { normalised, derived, mut problems, states } = assess(service, data, today, tenant_region);
+    for (field, state) in fields.iter().zip(&states) {
+        if state.required && !normalised.contains_key(&field.code) && state.problem.is_none() {
+            problems.push(problem(field, format!("{} wajib diisi", field.label)));
+        }
+    }
+    // Unknown keys first, then in the order of the form.
+    problems.sort_by_key(|p| fields.iter().position(|f| f.code == p.field).map_or(0, |i| i + 1));
     if !problems.is_empty() {
         return Err(problems);
     }

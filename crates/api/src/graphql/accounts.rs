@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
+use simpul_definitions::model::Role;
 use simpul_store::accounts::{ApiKeyInfo, NewOfficer, UserInfo};
 use simpul_store::auth::ApiScope;
 use simpul_store::{TenantRuntime, TenantScope};
@@ -19,24 +20,13 @@ use crate::error::{ApiError, ApiResult};
 /// year of them fits, and a longer history is the database's to keep, not one response's.
 const ACCOUNT_LOG_LIMIT: u64 = 500;
 
-/// A role of the office, by code and by the name people know it by.
-#[derive(SimpleObject, Clone)]
-pub struct RoleView {
-    pub code: String,
-    pub name: String,
-    /// Whether holders see NIK and No. KK unmasked and may open KTP and KK scans.
-    pub sees_personal_data: bool,
-}
-
 /// The roles `codes` as the office names them (a code the office no longer defines keeps its code as name).
-pub(super) fn role_views(runtime: &TenantRuntime, codes: &BTreeSet<String>) -> Vec<RoleView> {
+pub(super) fn role_views(runtime: &TenantRuntime, codes: &BTreeSet<String>) -> Vec<Role> {
     codes
         .iter()
         .map(|code| match runtime.tenant.roles.iter().find(|r| &r.code == code) {
-            Some(role) => {
-                RoleView { code: code.clone(), name: role.name.clone(), sees_personal_data: role.sees_personal_data }
-            }
-            None => RoleView { code: code.clone(), name: code.clone(), sees_personal_data: false },
+            Some(role) => role.clone(),
+            None => Role { code: code.clone(), name: code.clone(), sees_personal_data: false },
         })
         .collect()
 }
@@ -64,7 +54,7 @@ pub struct OfficerView {
     pub username: String,
     pub display_name: String,
     /// Roles held in this office.
-    pub roles: Vec<RoleView>,
+    pub roles: Vec<Role>,
     /// The area the officer is limited to (a village operator); absent for the whole office.
     pub area: Option<AreaView>,
     /// A disabled account cannot sign in.
@@ -75,7 +65,7 @@ pub struct OfficerView {
 }
 
 impl OfficerView {
-    fn new(runtime: &TenantRuntime, user: UserInfo) -> Self {
+    pub(super) fn new(runtime: &TenantRuntime, user: UserInfo) -> Self {
         OfficerView {
             id: ID(user.id.to_string()),
             roles: role_views(runtime, &user.roles),
@@ -98,7 +88,7 @@ pub struct ApiKeyView {
     /// The key's public part (`spl_<prefix>_…`), to tell keys apart.
     pub prefix: String,
     pub scopes: Vec<ApiScope>,
-    pub roles: Vec<RoleView>,
+    pub roles: Vec<Role>,
     /// The area the key is limited to (a village system's key); absent for the whole office.
     pub area: Option<AreaView>,
     pub created_by: String,
@@ -146,6 +136,8 @@ pub struct PasswordReset {
 pub struct AccountChange {
     /// Who made it (a user id, `apikey:<id>`, or the command that did).
     pub actor: String,
+    /// Their name (an officer's or key's), when the actor is one.
+    pub actor_name: Option<String>,
     /// The user or key changed (its id).
     pub subject: String,
     /// What was done, in words.
@@ -256,9 +248,16 @@ impl AccountsQuery {
     async fn account_log(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<AccountChange>> {
         let (scope, _, _) = admin(ctx, tenant.as_deref()).await?;
         let entries = shared(ctx)?.store.account_log(&scope, ACCOUNT_LOG_LIMIT).await?;
+        let names = super::actor_names(ctx, &scope, entries.iter().map(|e| &e.actor)).await?;
         Ok(entries
             .into_iter()
-            .map(|e| AccountChange { actor: e.actor, subject: e.subject, detail: e.detail, at: e.at })
+            .map(|e| AccountChange {
+                actor_name: names.get(&e.actor).cloned(),
+                actor: e.actor,
+                subject: e.subject,
+                detail: e.detail,
+                at: e.at,
+            })
             .collect())
     }
 }

@@ -23,6 +23,8 @@ pub struct ServiceVersionView {
     pub status: VersionStatus,
     pub content_hash: String,
     pub created_by: String,
+    /// The author's name (an office admin or a provincial admin).
+    pub created_by_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub yaml: Option<String>,
 }
@@ -36,6 +38,7 @@ impl ServiceVersionView {
             version: v.version,
             status: VersionStatus::parse(&v.status)?,
             content_hash: v.content_hash,
+            created_by_name: None,
             created_by: v.created_by,
             created_at: v.created_at,
             yaml,
@@ -102,7 +105,14 @@ impl AdminQuery {
     ) -> ApiResult<Vec<ServiceVersionView>> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
-        versions.into_iter().map(|(v, yaml)| ServiceVersionView::new(v, Some(yaml))).collect()
+        let names = super::actor_names(ctx, &scope, versions.iter().map(|(v, _)| &v.created_by)).await?;
+        versions
+            .into_iter()
+            .map(|(v, yaml)| {
+                let name = names.get(&v.created_by).cloned();
+                Ok(ServiceVersionView { created_by_name: name, ..ServiceVersionView::new(v, Some(yaml))? })
+            })
+            .collect()
     }
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use simpul_definitions::model::{FieldType, ValueType};
+use simpul_definitions::model::FieldType;
 use simpul_engine::{
     Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, EndStatus, EventType, Movement, Service, Stage,
     available,
@@ -84,17 +84,9 @@ pub struct ChecklistItemView {
     pub required: bool,
 }
 
-/// A registry fact to record.
-#[derive(SimpleObject)]
-pub struct FactView {
-    pub code: String,
-    pub label: String,
-    #[graphql(name = "type")]
-    pub value_type: ValueType,
-}
-
 /// Something the caller can do now, with the inputs it needs.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct AvailableAction {
     /// All go through `act`.
     pub kind: AvailableKind,
@@ -104,22 +96,127 @@ pub struct AvailableAction {
     pub note_required: bool,
     pub needs_missing_list: bool,
     pub paraf_role: Option<String>,
+    /// Where it leads: the next step, back to the applicant, or an outcome with its status.
+    pub leads_to: super::service::LeadsTo,
     pub checklist: Vec<ChecklistItemView>,
-    pub facts: Vec<FactView>,
-    /// For a disposisi: roles the named officer must hold one of.
+    /// Whether some checklist item must be confirmed.
+    pub checklist_required: bool,
+    /// Registry facts to record (all required), with the rules each feeds.
+    pub facts: Vec<super::service::FactInfo>,
+    /// For a disposisi: roles the named officer must hold one of (`officers(role)` lists them).
     pub assign_to: Vec<String>,
+    /// Whether an officer must be named (`assignee`).
+    pub assignee_required: bool,
+    #[graphql(skip)]
+    scope: TenantScope,
+    #[graphql(skip)]
+    runtime: Arc<TenantRuntime>,
+}
+
+#[async_graphql::ComplexObject]
+impl AvailableAction {
+    /// For a disposisi: the office's active officers who may be named, with names and roles.
+    async fn assignable_officers(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::OfficerView>> {
+        if self.assign_to.is_empty() {
+            return Ok(Vec::new());
+        }
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let users = store.users(&self.scope).await?;
+        Ok(users
+            .into_iter()
+            .filter(|u| !u.disabled && self.assign_to.iter().any(|r| u.roles.contains(r)))
+            .map(|u| super::accounts::OfficerView::new(&self.runtime, u))
+            .collect())
+    }
+}
+
+/// A registry fact as recorded.
+#[derive(SimpleObject)]
+pub struct RecordedFact {
+    pub code: String,
+    pub label: String,
+    /// `true`/`false`, or a number (`dtsen_desil`).
+    pub value: Json<serde_json::Value>,
+}
+
+/// A checklist answer as recorded.
+#[derive(SimpleObject)]
+pub struct ChecklistAnswerView {
+    /// The step it was answered in.
+    pub step: String,
+    pub item: String,
+    pub label: String,
+    pub confirmed: bool,
+}
+
+fn recorded_facts(facts: &simpul_engine::Facts) -> Vec<RecordedFact> {
+    facts
+        .iter()
+        .map(|(fact, value)| RecordedFact {
+            code: fact.name().to_string(),
+            label: fact.label().to_string(),
+            value: Json(match value {
+                simpul_engine::FactValue::Bool(b) => serde_json::Value::Bool(*b),
+                simpul_engine::FactValue::Int(n) => serde_json::Value::from(*n),
+            }),
+        })
+        .collect()
+}
+
+/// Answers of `step`'s checklist, labelled from the definition.
+fn checklist_answers<'a>(
+    service: &Service,
+    step: &str,
+    answers: impl IntoIterator<Item = (&'a String, &'a bool)>,
+) -> Vec<ChecklistAnswerView> {
+    let items = service.step(step).map(|s| &s.checklist[..]).unwrap_or_default();
+    answers
+        .into_iter()
+        .map(|(item, confirmed)| ChecklistAnswerView {
+            step: step.to_string(),
+            item: item.clone(),
+            label: items.iter().find(|c| &c.code == item).map_or_else(|| item.clone(), |c| c.label.clone()),
+            confirmed: *confirmed,
+        })
+        .collect()
 }
 
 /// One entry of the history.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct HistoryEntry {
     pub seq: i64,
     pub at: DateTime<Utc>,
+    /// Who: a user id, `apikey:<id>`, or `system` (the deadline watcher).
     pub actor: String,
     pub kind: EventType,
     pub step: Option<String>,
     pub action: Option<String>,
     pub note: Option<String>,
+    /// The registry facts recorded by this entry (a submission or an action).
+    pub facts: Vec<RecordedFact>,
+    /// The checklist answers given with this entry.
+    pub checklist: Vec<ChecklistAnswerView>,
+    #[graphql(skip)]
+    batch: Arc<Batch>,
+    #[graphql(skip)]
+    runtime: Arc<TenantRuntime>,
+}
+
+#[async_graphql::ComplexObject]
+impl HistoryEntry {
+    /// The officer's or key's name; absent for the system or an account that left the office.
+    async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        Ok(self.batch.actor(store, &self.actor).await?.map(|a| a.name.clone()))
+    }
+
+    /// The roles the actor holds in the office, as it names them.
+    async fn actor_roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<simpul_definitions::model::Role>> {
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let roles = self.batch.actor(store, &self.actor).await?.map(|a| a.roles.clone()).unwrap_or_default();
+        Ok(super::accounts::role_views(&self.runtime, &roles))
+    }
 }
 
 /// An issued letter.
@@ -151,6 +248,11 @@ impl LetterView {
     /// Size of the archived PDF in bytes.
     async fn size_bytes(&self) -> Option<i64> {
         self.record.size_bytes
+    }
+    /// The code in the letter's QR (the last part of `verificationUrl`): `verifyLetter(code)` and
+    /// `verifyLetterFile(code, file)` check it; absent until the letter is archived.
+    async fn verification_code(&self) -> Option<&str> {
+        self.record.verification_code.as_deref()
     }
     /// The page the QR on the letter leads to.
     async fn verification_url(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
@@ -198,6 +300,8 @@ impl LetterView {
 pub struct AuditView {
     /// The user id (or `apikey:<id>`).
     pub actor: String,
+    /// Their name.
+    pub actor_name: Option<String>,
     pub action: AuditAction,
     /// What exactly: field names or the document, never values.
     pub detail: String,
@@ -290,10 +394,17 @@ impl ApplicationView {
         }
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
         let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
+        let names = super::actor_names(ctx, &self.scope, entries.iter().map(|e| &e.actor)).await?;
         let entries = entries
             .into_iter()
             .map(|e| {
-                Ok(AuditView { actor: e.actor, action: AuditAction::parse(&e.action)?, detail: e.detail, at: e.at })
+                Ok(AuditView {
+                    actor_name: names.get(&e.actor).cloned(),
+                    actor: e.actor,
+                    action: AuditAction::parse(&e.action)?,
+                    detail: e.detail,
+                    at: e.at,
+                })
             })
             .collect::<ApiResult<_>>()?;
         Ok(entries)
@@ -385,6 +496,24 @@ impl ApplicationView {
             .map(|code| super::accounts::AreaView::of(&code))
     }
 
+    /// The registry facts recorded so far, the latest value of each (what the letter's basis rests on).
+    async fn facts(&self) -> Vec<RecordedFact> {
+        recorded_facts(&self.state().facts)
+    }
+
+    /// The checklist answers recorded so far, by step.
+    async fn checklist(&self) -> Vec<ChecklistAnswerView> {
+        self.state()
+            .checklist
+            .iter()
+            .filter_map(|(key, confirmed)| key.split_once('.').map(|(step, item)| (step, item, confirmed)))
+            .flat_map(|(step, item, confirmed)| {
+                let item = item.to_string();
+                checklist_answers(&self.service, step, [(&item, confirmed)])
+            })
+            .collect()
+    }
+
     async fn missing(&self) -> &[String] {
         &self.state().missing
     }
@@ -408,6 +537,9 @@ impl ApplicationView {
                 code: a.code.to_string(),
                 label: a.label.to_string(),
                 movement: a.movement,
+                leads_to: super::service::LeadsTo::new(self.service.definition(), &a.leads_to),
+                checklist_required: a.checklist.iter().any(|q| q.required),
+                assignee_required: !a.assign_to.is_empty(),
                 note_required: a.note_required,
                 needs_missing_list: a.needs_missing_list,
                 paraf_role: a.paraf_role,
@@ -420,16 +552,10 @@ impl ApplicationView {
                         required: q.required,
                     })
                     .collect(),
-                facts: a
-                    .facts
-                    .iter()
-                    .map(|f| FactView {
-                        code: f.name().to_string(),
-                        label: f.label().to_string(),
-                        value_type: f.value_type(),
-                    })
-                    .collect(),
+                facts: super::service::facts_of(self.service.definition(), a.facts, a.rules),
                 assign_to: a.assign_to.to_vec(),
+                scope: self.scope.clone(),
+                runtime: self.runtime.clone(),
             })
             .collect()
     }
@@ -443,6 +569,13 @@ impl ApplicationView {
             .cloned()
             .map(|e| {
                 let kind = e.event.kind.event_type();
+                let (facts, checklist) = match &e.event.kind {
+                    simpul_engine::EventKind::Submitted(s) => (recorded_facts(&s.facts), Vec::new()),
+                    simpul_engine::EventKind::ActionTaken(a) => {
+                        (recorded_facts(&a.facts), checklist_answers(&self.service, &a.step, &a.checklist))
+                    }
+                    _ => (Vec::new(), Vec::new()),
+                };
                 let (step, action, note) = match &e.event.kind {
                     simpul_engine::EventKind::Submitted(s) => (Some(s.step.clone()), None, None),
                     simpul_engine::EventKind::ActionTaken(a) => {
@@ -454,7 +587,19 @@ impl ApplicationView {
                         (None, None, Some(requirement.clone()))
                     }
                 };
-                HistoryEntry { seq: e.seq, at: e.event.at, actor: e.event.actor, kind, step, action, note }
+                HistoryEntry {
+                    seq: e.seq,
+                    at: e.event.at,
+                    actor: e.event.actor,
+                    kind,
+                    step,
+                    action,
+                    note,
+                    facts,
+                    checklist,
+                    batch: self.batch.clone(),
+                    runtime: self.runtime.clone(),
+                }
             })
             .collect())
     }

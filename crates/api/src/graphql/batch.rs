@@ -4,8 +4,9 @@
 //! the same statements as a page of 1, deterministically (a timed batching window, like DataLoader's, splits a
 //! page whenever the server is slow).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use simpul_store::accounts::ActorInfo;
 use simpul_store::applications::StoredEvent;
 use simpul_store::documents::DocumentRecord;
 use simpul_store::letters::LetterRecord;
@@ -30,6 +31,7 @@ pub struct Batch {
     history: OnceCell<HashMap<Uuid, Vec<StoredEvent>>>,
     letters: OnceCell<HashMap<Uuid, Vec<LetterRecord>>>,
     documents: OnceCell<HashMap<Uuid, Vec<DocumentRecord>>>,
+    actors: OnceCell<BTreeMap<String, ActorInfo>>,
     audited: OnceCell<()>,
 }
 
@@ -42,6 +44,7 @@ impl Batch {
             history: OnceCell::new(),
             letters: OnceCell::new(),
             documents: OnceCell::new(),
+            actors: OnceCell::new(),
             audited: OnceCell::new(),
         }
     }
@@ -73,6 +76,22 @@ impl Batch {
             Ok::<_, simpul_store::StoreError>(group(documents, |d| d.application_id))
         });
         Ok(all.await?.get(&id).map_or(&[], Vec::as_slice))
+    }
+
+    /// Who `id` (an actor of the page's histories) is: the officers and keys of every history on the page are
+    /// looked up together, once.
+    pub async fn actor(&self, store: &Store, id: &str) -> ApiResult<Option<&ActorInfo>> {
+        let all = self
+            .actors
+            .get_or_try_init(|| async {
+                let mut ids = BTreeSet::new();
+                for member in &self.members {
+                    ids.extend(self.history(store, member.id).await?.iter().map(|e| e.event.actor.clone()));
+                }
+                Ok::<_, crate::error::ApiError>(store.actors(&self.scope, &ids).await?)
+            })
+            .await?;
+        Ok(all.get(id))
     }
 
     /// Records that `actor` is shown the personal data of the batch's applications, once, before any of it is

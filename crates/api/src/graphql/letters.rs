@@ -1,7 +1,7 @@
 //! Letters in the API: draft previews, lists and recaps of a period (PDF, CSV, XLSX), public verification of a
 //! code, and key rotation for tenant admins.
 
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject, Upload};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::NaiveDate;
@@ -51,6 +51,19 @@ pub struct LetterVerification {
     pub masked_name: Option<String>,
     /// SHA-256 of the original PDF: a copy with another hash is not the original.
     pub sha256: Option<String>,
+}
+
+/// A file checked against a letter.
+#[derive(SimpleObject)]
+pub struct LetterFileCheck {
+    /// The letter the code names.
+    pub letter: LetterVerification,
+    /// SHA-256 of the file given.
+    pub file_sha256: String,
+    /// Whether the file is the original PDF, byte for byte.
+    pub original: bool,
+    /// A sentence for the person checking.
+    pub message: String,
 }
 
 impl From<Verification> for LetterVerification {
@@ -151,6 +164,39 @@ pub struct LetterMutation;
 
 #[Object]
 impl LetterMutation {
+    /// Checks a PDF someone holds against the letter its QR code names (a GraphQL multipart request, as the
+    /// public verification page's form does): the letter as the office issued it, and whether the file is the
+    /// original, byte for byte. Public. A mutation only because GraphQL uploads are mutations: it stores and
+    /// changes nothing.
+    async fn verify_letter_file(&self, ctx: &Context<'_>, code: String, file: Upload) -> ApiResult<LetterFileCheck> {
+        use sha2::Digest;
+        use tokio::io::AsyncReadExt;
+        let letter: LetterVerification = letters::verify_code(shared(ctx)?, &code).await?.into();
+        let value = file.value(ctx).map_err(|_| ApiError::field("file", "Berkas tidak terbaca"))?;
+        let mut body = tokio::fs::File::from_std(value.content);
+        let mut hasher = sha2::Sha256::new();
+        let mut buffer = vec![0u8; 64 * 1024];
+        loop {
+            let read = body.read(&mut buffer).await.map_err(|_| ApiError::field("file", "Berkas tidak terbaca"))?;
+            if read == 0 {
+                break;
+            }
+            hasher.update(&buffer[..read]);
+        }
+        let file_sha256 = hex::encode(hasher.finalize());
+        let original = letter.valid && letter.sha256.as_deref() == Some(file_sha256.as_str());
+        let message = match (letter.valid, original) {
+            (false, _) => {
+                String::from("Kode ini bukan kode surat yang diterbitkan dinas; berkas tidak dapat diperiksa.")
+            }
+            (true, true) => String::from("Berkas ini sama persis dengan surat asli yang diterbitkan dinas."),
+            (true, false) => String::from(
+                "Berkas ini BERBEDA dari surat asli yang diterbitkan dinas: mungkin diubah, atau hasil pindaian.",
+            ),
+        };
+        Ok(LetterFileCheck { letter, file_sha256, original, message })
+    }
+
     /// Starts a new letter-signing key for the tenant (e.g. when the old one may have leaked); letters signed
     /// with earlier keys still verify. Returns the new key's number.
     async fn rotate_signing_key(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<i32> {

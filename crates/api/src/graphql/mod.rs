@@ -12,6 +12,7 @@ mod mutation;
 mod query;
 mod service;
 pub mod subscription;
+mod tenant;
 mod webhooks;
 
 use async_graphql::{Context, MergedObject, Schema};
@@ -77,6 +78,17 @@ fn refusable<T>(ctx: &Context<'_>, result: ApiResult<T>) -> Option<T> {
             None
         }
     }
+}
+
+/// The names of `actors` (user ids, `apikey:<id>`) as people read them, in one lookup for a whole list.
+async fn actor_names<'a>(
+    ctx: &Context<'_>,
+    scope: &TenantScope,
+    actors: impl IntoIterator<Item = &'a String>,
+) -> ApiResult<std::collections::BTreeMap<String, String>> {
+    let ids = actors.into_iter().cloned().collect();
+    let found = shared(ctx)?.store.actors(scope, &ids).await?;
+    Ok(found.into_iter().map(|(id, actor)| (id, actor.name)).collect())
 }
 
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {

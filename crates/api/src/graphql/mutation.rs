@@ -83,7 +83,8 @@ pub struct LoginResult {
     pub user_id: String,
 }
 
-fn form(value: &Json<serde_json::Value>, path: &str) -> ApiResult<FormData> {
+/// Form data from a JSON input at `path`.
+pub(super) fn form(value: &Json<serde_json::Value>, path: &str) -> ApiResult<FormData> {
     serde_json::from_value::<FormData>(value.0.clone())
         .map_err(|_| ApiError::field(path, "Data formulir harus berupa objek dengan kode isian sebagai kunci"))
 }

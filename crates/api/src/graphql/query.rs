@@ -8,16 +8,10 @@ use uuid::Uuid;
 
 use super::application::{ApplicationStatus, ApplicationView, DeadlineView};
 use super::service::ServiceInfo;
+use super::tenant::TenantInfo;
 use super::{caller, shared, view, views};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
-
-/// A tenant (Dinas Sosial).
-#[derive(SimpleObject)]
-pub struct TenantInfo {
-    pub code: String,
-    pub name: String,
-}
 
 /// The caller.
 #[derive(SimpleObject)]
@@ -138,38 +132,70 @@ fn parse_id(id: &ID) -> ApiResult<Uuid> {
     Uuid::parse_str(id).map_err(|_| ApiError::field("id", "ID permohonan tidak valid"))
 }
 
+/// The scope of a tenant for its public information (what its published standards say).
+async fn public_scope(shared: &crate::Shared, tenant: &str) -> ApiResult<TenantScope> {
+    shared.store.system_scope(tenant).await.map_err(|_| ApiError::NotFound(format!("Dinas `{tenant}` tidak dikenal")))
+}
+
 /// The root of queries.
 #[derive(Default)]
 pub struct Query;
 
 #[Object]
 impl Query {
-    /// Every office served.
+    /// Every office served, with its region, hours, positions, signatories, numbering and complaint channels.
+    /// Public.
     async fn tenants(&self, ctx: &Context<'_>) -> ApiResult<Vec<TenantInfo>> {
         let shared = shared(ctx)?;
-        Ok(shared.store.tenants().await?.into_iter().map(|(code, name)| TenantInfo { code, name }).collect())
+        let mut out = Vec::new();
+        for (code, _) in shared.store.tenants().await? {
+            let scope = public_scope(shared, &code).await?;
+            out.push(TenantInfo::new(&*shared.store.tenant_runtime(shared.store.connection(), &scope).await?));
+        }
+        Ok(out)
+    }
+
+    /// One office. Public.
+    async fn tenant(&self, ctx: &Context<'_>, code: String) -> ApiResult<TenantInfo> {
+        let shared = shared(ctx)?;
+        let scope = public_scope(shared, &code).await?;
+        Ok(TenantInfo::new(&*shared.store.tenant_runtime(shared.store.connection(), &scope).await?))
     }
 
     /// A published service, with everything a client needs to render its form and steps. Public.
     async fn service(&self, ctx: &Context<'_>, tenant: String, code: String) -> ApiResult<ServiceInfo> {
         let shared = shared(ctx)?;
-        let scope = shared
-            .store
-            .system_scope(&tenant)
-            .await
-            .map_err(|_| ApiError::NotFound(format!("Dinas `{tenant}` tidak dikenal")))?;
+        let scope = public_scope(shared, &tenant).await?;
         let (version, service) = shared.store.published_service(&scope, &code).await?;
         Ok(ServiceInfo::new(&tenant, version.version, service.definition()))
+    }
+
+    /// Which fields of a service's form apply to `data` (a draft, as the officer types), which must be filled, and
+    /// what is wrong with the values given — the server evaluates every condition, so no client evaluates CEL.
+    /// Changes nothing. Public with `tenant`; a signed-in caller of one office may leave it out.
+    async fn form_state(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        service: String,
+        data: async_graphql::Json<serde_json::Value>,
+    ) -> ApiResult<Vec<simpul_engine::form::FieldState>> {
+        let shared = shared(ctx)?;
+        let scope = match &tenant {
+            Some(t) => public_scope(shared, t).await?,
+            None => caller(ctx)?.scope(None)?,
+        };
+        let data = super::mutation::form(&data, "data")?;
+        let (_, compiled) = shared.store.published_service(&scope, &service).await?;
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        let today = runtime.calendar.local_date(Utc::now());
+        Ok(simpul_engine::form::state(&compiled, &data, today, Some(&runtime.tenant.region_code)))
     }
 
     /// The published services of a tenant. Public.
     async fn services(&self, ctx: &Context<'_>, tenant: String) -> ApiResult<Vec<ServiceInfo>> {
         let shared = shared(ctx)?;
-        let scope = shared
-            .store
-            .system_scope(&tenant)
-            .await
-            .map_err(|_| ApiError::NotFound(format!("Dinas `{tenant}` tidak dikenal")))?;
+        let scope = public_scope(shared, &tenant).await?;
         Ok(shared
             .store
             .published_services(&scope)

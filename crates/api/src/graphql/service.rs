@@ -19,9 +19,57 @@ pub struct FieldInfo {
     pub field_type: m::FieldType,
     pub required: bool,
     pub choices: Vec<ChoiceInfo>,
-    /// A CEL condition; the field applies only when it is true.
+    /// A CEL condition; the field applies only when it is true. `formState` evaluates it on the server, so no
+    /// client needs to.
     pub condition: Option<String>,
     pub help: Option<String>,
+    /// The applicant's own NIK, birth date or sex (the person the service is for): age and sex are derived from
+    /// it, and a birth date or sex must agree with the NIK.
+    pub subject: bool,
+}
+
+/// A registry fact the submission or an action records: its type and label, and the rules it feeds.
+#[derive(SimpleObject)]
+pub struct FactInfo {
+    pub code: String,
+    pub label: String,
+    #[graphql(name = "type")]
+    pub value_type: m::ValueType,
+    /// The rules (of the submission or the action) whose check reads it.
+    pub feeds_rules: Vec<String>,
+}
+
+/// The facts `facts` as recorded alongside `rules`, each with the rules among them that read it.
+pub fn facts_of(d: &ServiceDefinition, facts: &[m::Fact], rules: &[String]) -> Vec<FactInfo> {
+    facts
+        .iter()
+        .map(|fact| FactInfo {
+            code: fact.name().to_string(),
+            label: fact.label().to_string(),
+            value_type: fact.value_type(),
+            feeds_rules: d
+                .rules
+                .iter()
+                .filter(|r| rules.contains(&r.code))
+                .filter(|r| r.check.variables().is_ok_and(|v| v.iter().any(|name| name == fact.name())))
+                .map(|r| r.code.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// An eligibility rule.
+#[derive(SimpleObject)]
+pub struct RuleInfo {
+    pub code: String,
+    /// What it checks, as the standard says it.
+    pub description: String,
+    /// The check as CEL, over form fields, derived values and registry facts.
+    pub check: String,
+    /// Shown when it fails.
+    pub message: String,
+    /// `BLOCK` refuses the action; `WARN` records the failure.
+    pub severity: m::Severity,
 }
 
 /// A requirement.
@@ -57,12 +105,56 @@ impl From<m::Duration> for DurationInfo {
 /// Where a defined action leads.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
 pub enum TargetKind {
-    /// To another step (`targetStep`).
+    /// To another step (`step`).
     Step,
     /// Back to the applicant; the clock stops until resubmission.
     Applicant,
-    /// The application ends with an outcome (`targetOutcome`).
+    /// The application ends with an outcome (`outcome`, `outcomeStatus`).
     Outcome,
+}
+
+/// Where an action leads: a step, back to the applicant, or an outcome with its status.
+#[derive(SimpleObject)]
+pub struct LeadsTo {
+    pub target: TargetKind,
+    /// The step it leads to, for `STEP`.
+    pub step: Option<String>,
+    /// That step's name.
+    pub step_name: Option<String>,
+    /// The outcome it ends in, for `OUTCOME`.
+    pub outcome: Option<String>,
+    /// How that outcome counts (granted, not eligible, rejected, withdrawn).
+    pub outcome_status: Option<simpul_engine::EndStatus>,
+}
+
+impl LeadsTo {
+    /// Where `to` leads in the service `d`.
+    pub fn new(d: &ServiceDefinition, to: &m::Target) -> Self {
+        let none =
+            LeadsTo { target: TargetKind::Applicant, step: None, step_name: None, outcome: None, outcome_status: None };
+        match to {
+            m::Target::Step(step) => LeadsTo {
+                target: TargetKind::Step,
+                step: Some(step.clone()),
+                step_name: d.prosedur.iter().find(|s| &s.code == step).map(|s| s.name.clone()),
+                ..none
+            },
+            m::Target::Applicant => none,
+            m::Target::Outcome(outcome) => LeadsTo {
+                target: TargetKind::Outcome,
+                outcome: Some(outcome.clone()),
+                outcome_status: Some(if outcome == m::WITHDRAWN_OUTCOME {
+                    simpul_engine::EndStatus::Withdrawn
+                } else {
+                    d.outcomes
+                        .iter()
+                        .find(|o| &o.code == outcome)
+                        .map_or(simpul_engine::EndStatus::Rejected, |o| o.status.into())
+                }),
+                ..none
+            },
+        }
+    }
 }
 
 /// A step action as defined (what an officer may be offered).
@@ -70,21 +162,27 @@ pub enum TargetKind {
 pub struct StepActionInfo {
     pub code: String,
     pub label: String,
-    pub target: TargetKind,
-    /// The step it leads to, for `STEP`.
-    pub target_step: Option<String>,
-    /// The outcome it ends in, for `OUTCOME`.
-    pub target_outcome: Option<String>,
+    pub leads_to: LeadsTo,
+    /// The registry facts it records.
+    pub facts: Vec<FactInfo>,
+    /// The rules it checks (codes of `rules`).
+    pub rules: Vec<String>,
+    pub note_required: bool,
+    /// For a disposisi: the roles the officer named must hold one of (`officers(role)` lists them).
+    pub assign_to: Vec<String>,
 }
 
-impl From<&m::Action> for StepActionInfo {
-    fn from(a: &m::Action) -> Self {
-        let (target, target_step, target_outcome) = match &a.to {
-            m::Target::Step(step) => (TargetKind::Step, Some(step.clone()), None),
-            m::Target::Applicant => (TargetKind::Applicant, None, None),
-            m::Target::Outcome(outcome) => (TargetKind::Outcome, None, Some(outcome.clone())),
-        };
-        StepActionInfo { code: a.code.clone(), label: a.label.clone(), target, target_step, target_outcome }
+impl StepActionInfo {
+    fn new(d: &ServiceDefinition, a: &m::Action) -> Self {
+        StepActionInfo {
+            code: a.code.clone(),
+            label: a.label.clone(),
+            leads_to: LeadsTo::new(d, &a.to),
+            facts: facts_of(d, &a.facts, &a.rules),
+            rules: a.rules.clone(),
+            note_required: a.note_required,
+            assign_to: a.assign_to.clone(),
+        }
     }
 }
 
@@ -96,7 +194,13 @@ pub struct StepInfo {
     pub kind: m::StepKind,
     pub description: Option<String>,
     pub roles: Vec<String>,
+    /// Whether the step is for the officer a disposisi names.
+    pub assigned: bool,
     pub duration: Option<DurationInfo>,
+    /// What the officer confirms (required items only on a forward action).
+    pub checklist: Vec<m::ChecklistItem>,
+    /// For a signing step: the letter product signed and numbered here.
+    pub issues: Option<String>,
     pub actions: Vec<StepActionInfo>,
 }
 
@@ -143,12 +247,22 @@ pub struct ServiceInfo {
     pub version: i32,
     pub submission_roles: Vec<String>,
     pub channels: Vec<m::Channel>,
+    /// The registry facts the submission needs (e.g. Luwu Timur's `dtks_terdaftar`).
+    pub submission_facts: Vec<FactInfo>,
+    /// The rules the submission checks.
+    pub submission_rules: Vec<String>,
     pub fields: Vec<FieldInfo>,
+    /// The eligibility rules steps and the submission check.
+    pub rules: Vec<RuleInfo>,
     pub requirements: Vec<RequirementInfo>,
     pub steps: Vec<StepInfo>,
     pub jangka_waktu: TimeLimitInfo,
     pub fee: FeeInfo,
     pub products: Vec<ProductInfo>,
+    /// Where complaints about the service go.
+    pub complaint_channels: Vec<m::ComplaintChannel>,
+    /// The complaint arrangement as the standard writes it, when it is prose.
+    pub complaints_text: Option<String>,
     /// Every way an application can end: the declared outcomes, then the withdrawal every service has.
     pub outcomes: Vec<OutcomeInfo>,
 }
@@ -164,6 +278,19 @@ impl ServiceInfo {
             version,
             submission_roles: d.submission.roles.clone(),
             channels: d.submission.channels.clone(),
+            submission_facts: facts_of(d, &d.submission.facts, &d.submission.rules),
+            submission_rules: d.submission.rules.clone(),
+            rules: d
+                .rules
+                .iter()
+                .map(|r| RuleInfo {
+                    code: r.code.clone(),
+                    description: r.description.clone(),
+                    check: r.check.as_str().to_string(),
+                    message: r.message.clone(),
+                    severity: r.severity,
+                })
+                .collect(),
             fields: d
                 .fields
                 .iter()
@@ -179,6 +306,7 @@ impl ServiceInfo {
                         .collect(),
                     condition: f.when.as_ref().map(|w| w.0.clone()),
                     help: f.help.clone(),
+                    subject: f.subject,
                 })
                 .collect(),
             requirements: d
@@ -208,8 +336,11 @@ impl ServiceInfo {
                     kind: s.kind,
                     description: s.description.clone(),
                     roles: s.roles.clone(),
+                    assigned: s.assigned,
                     duration: s.duration.map(Into::into),
-                    actions: s.actions.iter().map(StepActionInfo::from).collect(),
+                    checklist: s.checklist.clone(),
+                    issues: s.issues.clone(),
+                    actions: s.actions.iter().map(|a| StepActionInfo::new(d, a)).collect(),
                 })
                 .collect(),
             jangka_waktu: TimeLimitInfo {
@@ -228,6 +359,8 @@ impl ServiceInfo {
                     outcomes: p.outcomes.clone(),
                 })
                 .collect(),
+            complaint_channels: d.pengaduan.channels.clone(),
+            complaints_text: d.pengaduan.text.clone(),
             outcomes: d
                 .outcomes
                 .iter()

@@ -96,6 +96,7 @@ pub enum StepKind {
 
 /// An item of a step's checklist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     /// Code, lower snake case.

@@ -130,6 +130,7 @@ pub struct Complaints {
 
 /// One complaint channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct ComplaintChannel {
     /// The kind of channel.

@@ -53,6 +53,7 @@ fn default_nearing_percent() -> u8 {
 
 /// A province, which provincial admins are attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct Province {
     /// Two-digit Kemendagri code, e.g. `73`.
@@ -63,6 +64,7 @@ pub struct Province {
 
 /// Opening hours for some days of the week.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct OfficeHours {
     /// The days these hours apply to.
@@ -106,6 +108,7 @@ impl Weekday {
 
 /// Postal address and contacts of the office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// Street and number.
@@ -144,6 +147,7 @@ pub struct KopSurat {
 
 /// An official who signs letters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
     /// The role whose holder signs (a code from `roles`).
@@ -163,6 +167,7 @@ pub struct Signatory {
 
 /// A role people hold in the office.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// Code used by steps and by demo user names (`<role>@<tenant>`), e.g. `front_office`.
@@ -176,6 +181,7 @@ pub struct Role {
 
 /// A numbering series for letters: a pattern and a sequence that restarts every year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct NumberingSeries {
     /// Code products name, e.g. `rekomendasi`.
