@@ -4,8 +4,7 @@ use serde_json::json;
 
 use super::server::servers;
 
-const VERSIONS: &str =
-    "query($t: String!, $c: String!) { serviceVersions(tenant: $t, code: $c) { id version status createdByName } }";
+const VERSIONS: &str = "query($t: String!, $c: String!) { serviceVersions(tenant: $t, code: $c) { id version status author { name roles { code } } } }";
 const SAVE: &str =
     "mutation($t: String!, $c: String!, $y: String!) { saveServiceDraft(tenant: $t, code: $c, yaml: $y) {
     version { id version status } diagnostics { level check line message } } }";
@@ -53,7 +52,8 @@ fn admins_save_drafts_with_diagnostics_and_publish_them() {
             versions["serviceVersions"].as_array().expect("versions").iter().map(|v| v["status"].clone()).collect();
         assert_eq!(states, vec![json!("PUBLISHED"), json!("RETIRED")]);
         // The author is named (the admin's display name: the demo users are named after their roles).
-        assert_eq!(versions["serviceVersions"][0]["createdByName"], "Admin Dinas", "{versions}");
+        let author = &versions["serviceVersions"][0]["author"];
+        assert_eq!((&author["name"], &author["roles"][0]["code"]), (&json!("Admin Dinas"), &json!("admin_dinas")));
         let service =
             server.raw(None, "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version } }", json!({}));
         assert_eq!(service["data"]["service"]["version"], 2, "{}", server.backend);

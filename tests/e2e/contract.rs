@@ -250,7 +250,7 @@ fn a_client_learns_everything_it_needs_from_the_api() {
             availableActions { code leadsTo { target step stepName outcome outcomeStatus } facts { code feedsRules }
               checklistRequired assigneeRequired }
             facts { code value } checklist { step item label confirmed }
-            history { action actorName actorRoles { name } facts { code label value } checklist { item label confirmed } }
+            history { action by { name roles { name } } facts { code label value } checklist { item label confirmed } }
             letters { verificationCode } } }";
         let app = server.as_user("verifikator@bulukumba", read, json!({ "id": flow.app["id"] }))["application"].clone();
         let offered = app["availableActions"].as_array().expect("actions");
@@ -287,8 +287,8 @@ fn a_client_learns_everything_it_needs_from_the_api() {
         );
         let history = app["history"].as_array().expect("history");
         let entry = history.iter().find(|h| h["action"] == "memenuhi").expect("entry");
-        assert_eq!(entry["actorRoles"][0]["name"], "Petugas verifikasi (SIKS-NG, E-Dabu) dan penyusun rekomendasi");
-        assert!(entry["actorName"].as_str().is_some_and(|n| !n.is_empty()), "{entry}");
+        assert_eq!(entry["by"]["roles"][0]["name"], "Petugas verifikasi (SIKS-NG, E-Dabu) dan penyusun rekomendasi");
+        assert!(entry["by"]["name"].as_str().is_some_and(|n| !n.is_empty()), "{entry}");
         assert!(
             entry["facts"].as_array().expect("facts").iter().any(|f| f["code"] == "pbi_apbn" && f["value"] == false)
         );
@@ -297,11 +297,11 @@ fn a_client_learns_everything_it_needs_from_the_api() {
         // The audit log names who read the data.
         let audit = server.as_user(
             "kepala_dinas@bulukumba",
-            "query($id: ID!) { application(id: $id) { auditLog { actor actorName action } } }",
+            "query($id: ID!) { application(id: $id) { auditLog { actor by { name roles { name } } action } } }",
             json!({ "id": flow.app["id"] }),
         );
         let log = audit["application"]["auditLog"].as_array().expect("log").clone();
-        assert!(log.iter().all(|e| e["actorName"].is_string()), "{audit}");
+        assert!(log.iter().all(|e| e["by"]["name"].is_string() && e["by"]["roles"][0]["name"].is_string()), "{audit}");
 
         // A disposisi offers the officers who may be named, by name and role.
         let mut tt = Flow::submit(

@@ -136,8 +136,8 @@ pub struct PasswordReset {
 pub struct AccountChange {
     /// Who made it (a user id, `apikey:<id>`, or the command that did).
     pub actor: String,
-    /// Their name (an officer's or key's), when the actor is one.
-    pub actor_name: Option<String>,
+    /// Their name and roles (an officer's or key's), when the actor is one.
+    pub by: Option<super::ActorView>,
     /// The user or key changed (its id).
     pub subject: String,
     /// What was done, in words.
@@ -248,11 +248,11 @@ impl AccountsQuery {
     async fn account_log(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<AccountChange>> {
         let (scope, _, _) = admin(ctx, tenant.as_deref()).await?;
         let entries = shared(ctx)?.store.account_log(&scope, ACCOUNT_LOG_LIMIT).await?;
-        let names = super::actor_names(ctx, &scope, entries.iter().map(|e| &e.actor)).await?;
+        let actors = super::actor_views(ctx, &scope, entries.iter().map(|e| &e.actor)).await?;
         Ok(entries
             .into_iter()
             .map(|e| AccountChange {
-                actor_name: names.get(&e.actor).cloned(),
+                by: actors.get(&e.actor).cloned(),
                 actor: e.actor,
                 subject: e.subject,
                 detail: e.detail,

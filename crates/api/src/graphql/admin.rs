@@ -23,8 +23,8 @@ pub struct ServiceVersionView {
     pub status: VersionStatus,
     pub content_hash: String,
     pub created_by: String,
-    /// The author's name (an office admin or a provincial admin).
-    pub created_by_name: Option<String>,
+    /// The author's name and roles in the office (none for a provincial admin).
+    pub author: Option<super::ActorView>,
     pub created_at: DateTime<Utc>,
     pub yaml: Option<String>,
 }
@@ -38,7 +38,7 @@ impl ServiceVersionView {
             version: v.version,
             status: VersionStatus::parse(&v.status)?,
             content_hash: v.content_hash,
-            created_by_name: None,
+            author: None,
             created_by: v.created_by,
             created_at: v.created_at,
             yaml,
@@ -105,12 +105,12 @@ impl AdminQuery {
     ) -> ApiResult<Vec<ServiceVersionView>> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
-        let names = super::actor_names(ctx, &scope, versions.iter().map(|(v, _)| &v.created_by)).await?;
+        let authors = super::actor_views(ctx, &scope, versions.iter().map(|(v, _)| &v.created_by)).await?;
         versions
             .into_iter()
             .map(|(v, yaml)| {
-                let name = names.get(&v.created_by).cloned();
-                Ok(ServiceVersionView { created_by_name: name, ..ServiceVersionView::new(v, Some(yaml))? })
+                let author = authors.get(&v.created_by).cloned();
+                Ok(ServiceVersionView { author, ..ServiceVersionView::new(v, Some(yaml))? })
             })
             .collect()
     }

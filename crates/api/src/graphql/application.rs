@@ -205,17 +205,14 @@ pub struct HistoryEntry {
 
 #[async_graphql::ComplexObject]
 impl HistoryEntry {
-    /// The officer's or key's name; absent for the system or an account that left the office.
-    async fn actor_name(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
+    /// The officer's or key's name and roles in the office (looked up once for the whole page); absent for the
+    /// system.
+    async fn by(&self, ctx: &Context<'_>) -> ApiResult<Option<super::ActorView>> {
         let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
-        Ok(self.batch.actor(store, &self.actor).await?.map(|a| a.name.clone()))
-    }
-
-    /// The roles the actor holds in the office, as it names them.
-    async fn actor_roles(&self, ctx: &Context<'_>) -> ApiResult<Vec<simpul_definitions::model::Role>> {
-        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
-        let roles = self.batch.actor(store, &self.actor).await?.map(|a| a.roles.clone()).unwrap_or_default();
-        Ok(super::accounts::role_views(&self.runtime, &roles))
+        Ok(self.batch.actor(store, &self.actor).await?.map(|a| super::ActorView {
+            name: a.name.clone(),
+            roles: super::accounts::role_views(&self.runtime, &a.roles),
+        }))
     }
 }
 
@@ -300,8 +297,8 @@ impl LetterView {
 pub struct AuditView {
     /// The user id (or `apikey:<id>`).
     pub actor: String,
-    /// Their name.
-    pub actor_name: Option<String>,
+    /// Their name and roles in the office.
+    pub by: Option<super::ActorView>,
     pub action: AuditAction,
     /// What exactly: field names or the document, never values.
     pub detail: String,
@@ -394,12 +391,12 @@ impl ApplicationView {
         }
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
         let entries = state.store.audit_entries(&self.scope, &self.record.id.to_string()).await?;
-        let names = super::actor_names(ctx, &self.scope, entries.iter().map(|e| &e.actor)).await?;
+        let actors = super::actor_views(ctx, &self.scope, entries.iter().map(|e| &e.actor)).await?;
         let entries = entries
             .into_iter()
             .map(|e| {
                 Ok(AuditView {
-                    actor_name: names.get(&e.actor).cloned(),
+                    by: actors.get(&e.actor).cloned(),
                     actor: e.actor,
                     action: AuditAction::parse(&e.action)?,
                     detail: e.detail,

@@ -80,15 +80,29 @@ fn refusable<T>(ctx: &Context<'_>, result: ApiResult<T>) -> Option<T> {
     }
 }
 
-/// The names of `actors` (user ids, `apikey:<id>`) as people read them, in one lookup for a whole list.
-async fn actor_names<'a>(
+/// An actor of a log as people read it: name and roles in the office.
+#[derive(async_graphql::SimpleObject, Clone)]
+pub struct ActorView {
+    /// The officer's or key's name.
+    pub name: String,
+    /// Their roles in the office, as it names them.
+    pub roles: Vec<simpul_definitions::model::Role>,
+}
+
+/// `actors` (user ids, `apikey:<id>`) as people read them, in one lookup for a whole list.
+async fn actor_views<'a>(
     ctx: &Context<'_>,
     scope: &TenantScope,
     actors: impl IntoIterator<Item = &'a String>,
-) -> ApiResult<std::collections::BTreeMap<String, String>> {
+) -> ApiResult<std::collections::BTreeMap<String, ActorView>> {
     let ids = actors.into_iter().cloned().collect();
-    let found = shared(ctx)?.store.actors(scope, &ids).await?;
-    Ok(found.into_iter().map(|(id, actor)| (id, actor.name)).collect())
+    let store = &shared(ctx)?.store;
+    let found = store.actors(scope, &ids).await?;
+    let runtime = store.tenant_runtime(store.connection(), scope).await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, actor)| (id, ActorView { name: actor.name, roles: accounts::role_views(&runtime, &actor.roles) }))
+        .collect())
 }
 
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {
