@@ -221,15 +221,13 @@ pub async fn export(
         .enumerate()
         .map(|(i, e)| {
             let mut row = vec![(i + 1).to_string(), e.tracking_code.clone()];
-            row.extend(definition.fields.iter().map(|f| match e.data.get(&f.code) {
-                // A desa/kelurahan as people name it, not its code.
-                Some(serde_json::Value::String(s)) if f.field_type == simpul_definitions::model::FieldType::Desa => {
-                    simpul_engine::regions::in_words(s)
-                }
-                Some(serde_json::Value::String(s)) => s.clone(),
-                Some(serde_json::Value::Null) | None => String::new(),
-                Some(other) => other.to_string(),
-            }));
+            // Values as people read them: choices by label, a desa by name, not codes.
+            row.extend(
+                definition
+                    .fields
+                    .iter()
+                    .map(|f| e.data.get(&f.code).map(|v| simpul_engine::form::in_words(f, v)).unwrap_or_default()),
+            );
             row.push(e.letter.as_ref().map(|l| l.number.clone()).unwrap_or_default());
             row
         })

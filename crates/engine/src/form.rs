@@ -114,6 +114,21 @@ fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, St
     }
 }
 
+/// A form value as people read it in a list or an export: a choice by its label, a desa/kelurahan by name, yes
+/// or no in words; anything else as given.
+pub fn in_words(field: &Field, value: &Value) -> String {
+    match (field.field_type, value) {
+        (_, Value::Null) => String::new(),
+        (FieldType::Choice, Value::String(code)) => {
+            field.choices.iter().find(|c| &c.value == code).map_or_else(|| code.clone(), |c| c.label.clone())
+        }
+        (FieldType::Desa, Value::String(code)) => regions::in_words(code),
+        (FieldType::YesNo, Value::Bool(yes)) => String::from(if *yes { "Ya" } else { "Tidak" }),
+        (_, Value::String(text)) => text.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
 /// The area an application lies in: the desa/kelurahan code of the first desa field of the form, if given.
 pub fn area(definition: &simpul_definitions::model::ServiceDefinition, data: &FormData) -> Option<String> {
     let field = definition.fields.iter().find(|f| f.field_type == FieldType::Desa)?;

@@ -401,3 +401,17 @@ fn the_applicant_can_withdraw_at_any_step_before_the_end() {
     assert_eq!(ended(&r).0, simpul_engine::state::WITHDRAWN);
     assert!(matches!(r.state().stage, Stage::Ended { status: EndStatus::Withdrawn, .. }));
 }
+
+#[test]
+fn form_values_read_as_words_in_lists_and_exports() {
+    use serde_json::json;
+    let service = super::support::office("oku-selatan").services.get("bantuan-stimulan").expect("service");
+    let field = |code: &str| service.definition().fields.iter().find(|f| f.code == code).expect("field").clone();
+    let words = |code: &str, value: serde_json::Value| simpul_engine::form::in_words(&field(code), &value);
+    assert_eq!(words("jenis_bantuan", json!("kube")), "Kelompok Usaha Bersama (KUBE)");
+    assert_eq!(words("nama", json!("Sahrul")), "Sahrul");
+    assert_eq!(words("jumlah_anggota", json!(10)), "10");
+    let luwu = super::support::office("luwu-timur").services.get("surat-keterangan-dtks").expect("service");
+    let desa = luwu.definition().fields.iter().find(|f| f.code == "desa_kelurahan").expect("desa");
+    assert_eq!(simpul_engine::form::in_words(desa, &json!("73.24.04.1003")), "Kelurahan Malili, Kecamatan Malili");
+}
