@@ -51,11 +51,16 @@ fn check_on_page(url: &str, pdf: &[u8]) -> String {
 }
 
 /// The application's letters once the archiver has stored them (it works apart from the signing's answer).
+/// The letters of a Bulukumba application once archived.
 pub fn archived(server: &Server, id: &str) -> serde_json::Value {
+    archived_as(server, "kepala_dinas@bulukumba", id)
+}
+
+/// The letters of an application once archived, read by `user`.
+pub fn archived_as(server: &Server, user: &str, id: &str) -> serde_json::Value {
     let started = std::time::Instant::now();
     loop {
-        let letters =
-            server.as_user("kepala_dinas@bulukumba", LETTERS, json!({ "id": id }))["application"]["letters"].clone();
+        let letters = server.as_user(user, LETTERS, json!({ "id": id }))["application"]["letters"].clone();
         if letters[0]["sha256"].is_string() {
             return letters;
         }
@@ -194,5 +199,22 @@ fn a_list_of_a_period_exports_as_pdf_csv_and_xlsx() {
         // A role without personal-data rights gets no list of NIKs.
         let (code, _) = server.error_as("admin_dinas@oku-selatan", query, period("CSV"));
         assert_eq!(code, "FORBIDDEN");
+    }
+}
+
+#[test]
+fn a_letter_states_the_basis_the_officer_recorded() {
+    for server in servers() {
+        // Bangka's verifier accepts the applicant on their DTSEN record (desil 3, as `facts_for` records it).
+        let mut flow = Flow::submit(&server, "bangka", "rekomendasi-sktm", form("bangka/rekomendasi-sktm"), json!([]));
+        flow.walk(&["lengkap", "terdaftar_desil_1_5", "tandatangani"]);
+        let id = flow.app["id"].as_str().expect("id").to_string();
+        let letters = archived_as(&server, "kepala_dinas@bangka", &id);
+        let text = text_of(&get(letters[0]["downloadUrl"].as_str().expect("url")))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(text.contains("Data Tunggal Sosial Ekonomi Nasional (DTSEN) desil 3"), "{}: {text}", server.backend);
+        assert!(!text.contains("verifikasi lapangan"), "{text}");
     }
 }

@@ -38,6 +38,11 @@ async fn render(
         .map_err(internal)
 }
 
+/// The recorded registry facts as templates read them (`fakta.dtsen_terdaftar`, `fakta.dtsen_desil`).
+fn facts_for_letter(facts: &simpul_engine::Facts) -> std::collections::BTreeMap<String, serde_json::Value> {
+    facts.iter().map(|(fact, value)| (fact.name().to_string(), serde_json::json!(value))).collect()
+}
+
 /// The signatory of a letter: the tenant's signatory whose role the signer held, else the first one.
 async fn signatory<'a>(
     shared: &Services,
@@ -94,6 +99,7 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
         &code,
     );
     context.data = application.state.data.clone();
+    context.fakta = facts_for_letter(&application.state.facts);
     context.letter.tracking_code = application.tracking_code.clone();
     let pdf = render(
         shared.letters.clone(),
@@ -141,6 +147,7 @@ pub async fn preview(
     let signer = runtime.tenant.signatories.first();
     let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date);
     context.data = application.state.data.clone();
+    context.fakta = facts_for_letter(&application.state.facts);
     context.letter.tracking_code = application.tracking_code.clone();
     render(
         shared.letters.clone(),

@@ -22,6 +22,9 @@ pub struct LetterContext {
     pub letter: LetterInfo,
     /// Form values by field code (a letter only).
     pub data: BTreeMap<String, Value>,
+    /// The registry facts recorded for the application, latest value of each, by fact name (`fakta.dtsen_desil`):
+    /// what a letter's stated basis rests on.
+    pub fakta: BTreeMap<String, Value>,
     /// Labels of the options of choice fields: field → value → label.
     pub choices: BTreeMap<String, BTreeMap<String, String>>,
     /// The verification QR; absent on a draft.
@@ -149,6 +152,7 @@ impl LetterContext {
                 tracking_code: String::new(),
             },
             data: BTreeMap::new(),
+            fakta: BTreeMap::new(),
             choices,
             qr: None,
             draft: true,

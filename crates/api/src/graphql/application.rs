@@ -155,10 +155,8 @@ fn recorded_facts(facts: &simpul_engine::Facts) -> Vec<RecordedFact> {
         .map(|(fact, value)| RecordedFact {
             code: fact.name().to_string(),
             label: fact.label().to_string(),
-            value: Json(match value {
-                simpul_engine::FactValue::Bool(b) => serde_json::Value::Bool(*b),
-                simpul_engine::FactValue::Int(n) => serde_json::Value::from(*n),
-            }),
+            // Untagged: `true`/`false` or a number, as the input takes them.
+            value: Json(serde_json::json!(value)),
         })
         .collect()
 }
