@@ -8,7 +8,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -318,6 +318,12 @@ impl Store {
             .await?
             .map(|t| TenantScope::new(t.id))
             .ok_or(StoreError::NotFound { what: "dinas" })
+    }
+
+    /// Every tenant's scope for what its published standards say (the public `tenants` list), in one query.
+    pub async fn public_scopes(&self) -> StoreResult<Vec<TenantScope>> {
+        let rows = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.db).await?;
+        Ok(rows.into_iter().map(|t| TenantScope::new(t.id)).collect())
     }
 
     /// Access across tenants for the server's own background work (outbox delivery, deadline watcher).

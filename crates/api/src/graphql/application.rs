@@ -76,14 +76,6 @@ pub struct Deadlines {
     pub step: Option<DeadlineView>,
 }
 
-/// A checklist item to answer.
-#[derive(SimpleObject)]
-pub struct ChecklistItemView {
-    pub code: String,
-    pub label: String,
-    pub required: bool,
-}
-
 /// Something the caller can do now, with the inputs it needs.
 #[derive(SimpleObject)]
 #[graphql(complex)]
@@ -98,7 +90,8 @@ pub struct AvailableAction {
     pub paraf_role: Option<String>,
     /// Where it leads: the next step, back to the applicant, or an outcome with its status.
     pub leads_to: super::service::LeadsTo,
-    pub checklist: Vec<ChecklistItemView>,
+    /// The step's checklist as this action asks it: `required` only where this action needs the item confirmed.
+    pub checklist: Vec<simpul_definitions::model::ChecklistItem>,
     /// Whether some checklist item must be confirmed.
     pub checklist_required: bool,
     /// Registry facts to record (all required), with the rules each feeds.
@@ -108,24 +101,27 @@ pub struct AvailableAction {
     /// Whether an officer must be named (`assignee`).
     pub assignee_required: bool,
     #[graphql(skip)]
-    scope: TenantScope,
+    batch: Arc<Batch>,
     #[graphql(skip)]
     runtime: Arc<TenantRuntime>,
 }
 
 #[async_graphql::ComplexObject]
 impl AvailableAction {
-    /// For a disposisi: the office's active officers who may be named, with names and roles.
+    /// For a disposisi: the office's active officers who may be named, with names and roles (the office's
+    /// officers are read once for the whole page).
     async fn assignable_officers(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::accounts::OfficerView>> {
         if self.assign_to.is_empty() {
             return Ok(Vec::new());
         }
         let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
-        let users = store.users(&self.scope).await?;
-        Ok(users
-            .into_iter()
+        Ok(self
+            .batch
+            .officers(store)
+            .await?
+            .iter()
             .filter(|u| !u.disabled && self.assign_to.iter().any(|r| u.roles.contains(r)))
-            .map(|u| super::accounts::OfficerView::new(&self.runtime, u))
+            .map(|u| super::accounts::OfficerView::new(&self.runtime, u.clone()))
             .collect())
     }
 }
@@ -207,10 +203,7 @@ impl HistoryEntry {
     /// system.
     async fn by(&self, ctx: &Context<'_>) -> ApiResult<Option<super::ActorView>> {
         let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
-        Ok(self.batch.actor(store, &self.actor).await?.map(|a| super::ActorView {
-            name: a.name.clone(),
-            roles: super::accounts::role_views(&self.runtime, &a.roles),
-        }))
+        Ok(self.batch.actor(store, &self.actor).await?.map(|a| super::ActorView::new(&self.runtime, a)))
     }
 }
 
@@ -541,15 +534,11 @@ impl ApplicationView {
                 checklist: a
                     .checklist
                     .iter()
-                    .map(|q| ChecklistItemView {
-                        code: q.item.code.clone(),
-                        label: q.item.label.clone(),
-                        required: q.required,
-                    })
+                    .map(|q| simpul_definitions::model::ChecklistItem { required: q.required, ..q.item.clone() })
                     .collect(),
                 facts: super::service::facts_of(self.service.definition(), a.facts, a.rules),
                 assign_to: a.assign_to.to_vec(),
-                scope: self.scope.clone(),
+                batch: self.batch.clone(),
                 runtime: self.runtime.clone(),
             })
             .collect()

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use simpul_store::accounts::ActorInfo;
+use simpul_store::accounts::{ActorInfo, UserInfo};
 use simpul_store::applications::StoredEvent;
 use simpul_store::documents::DocumentRecord;
 use simpul_store::letters::LetterRecord;
@@ -32,6 +32,7 @@ pub struct Batch {
     letters: OnceCell<HashMap<Uuid, Vec<LetterRecord>>>,
     documents: OnceCell<HashMap<Uuid, Vec<DocumentRecord>>>,
     actors: OnceCell<BTreeMap<String, ActorInfo>>,
+    officers: OnceCell<Vec<UserInfo>>,
     audited: OnceCell<()>,
 }
 
@@ -45,6 +46,7 @@ impl Batch {
             letters: OnceCell::new(),
             documents: OnceCell::new(),
             actors: OnceCell::new(),
+            officers: OnceCell::new(),
             audited: OnceCell::new(),
         }
     }
@@ -92,6 +94,11 @@ impl Batch {
             })
             .await?;
         Ok(all.get(id))
+    }
+
+    /// The office's officers, read once for the page (whom a disposisi may name).
+    pub async fn officers(&self, store: &Store) -> ApiResult<&[UserInfo]> {
+        Ok(self.officers.get_or_try_init(|| store.users(&self.scope)).await?)
     }
 
     /// Records that `actor` is shown the personal data of the batch's applications, once, before any of it is

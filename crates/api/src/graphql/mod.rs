@@ -89,6 +89,13 @@ pub struct ActorView {
     pub roles: Vec<simpul_definitions::model::Role>,
 }
 
+impl ActorView {
+    /// An actor as the office names their roles.
+    pub fn new(runtime: &simpul_store::TenantRuntime, actor: &simpul_store::accounts::ActorInfo) -> Self {
+        ActorView { name: actor.name.clone(), roles: accounts::role_views(runtime, &actor.roles) }
+    }
+}
+
 /// `actors` (user ids, `apikey:<id>`) as people read them, in one lookup for a whole list.
 async fn actor_views<'a>(
     ctx: &Context<'_>,
@@ -99,10 +106,7 @@ async fn actor_views<'a>(
     let store = &shared(ctx)?.store;
     let found = store.actors(scope, &ids).await?;
     let runtime = store.tenant_runtime(store.connection(), scope).await?;
-    Ok(found
-        .into_iter()
-        .map(|(id, actor)| (id, ActorView { name: actor.name, roles: accounts::role_views(&runtime, &actor.roles) }))
-        .collect())
+    Ok(found.into_iter().map(|(id, actor)| (id, ActorView::new(&runtime, &actor))).collect())
 }
 
 fn shared<'a>(ctx: &Context<'a>) -> ApiResult<&'a Shared> {

@@ -148,8 +148,7 @@ impl Query {
     async fn tenants(&self, ctx: &Context<'_>) -> ApiResult<Vec<TenantInfo>> {
         let shared = shared(ctx)?;
         let mut out = Vec::new();
-        for (code, _) in shared.store.tenants().await? {
-            let scope = public_scope(shared, &code).await?;
+        for scope in shared.store.public_scopes().await? {
             out.push(TenantInfo::new(&*shared.store.tenant_runtime(shared.store.connection(), &scope).await?));
         }
         Ok(out)

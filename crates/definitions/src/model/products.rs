@@ -24,7 +24,6 @@ pub struct Outcome {
 
 /// The status of an ended application, for reports and the applicant's tracking page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeStatus {
     /// The service was given (letter issued, entered in a list).
