@@ -39,10 +39,13 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     }
     let store = Store::open(&url, definitions.path()).await.context("opening the database")?;
     let tenants = store.tenants().await?;
-    if args.demo {
+    let demo_users = if args.demo {
         let users = store.ensure_demo_users("demo").await?;
         println!("demo users (password `demo`): {}", users.join(", "));
-    }
+        users
+    } else {
+        Vec::new()
+    };
     let secret = crate::config::token_secret()?;
     println!("simpul listening on http://{address} with {} offices", tenants.len());
     tracing::info!(%address, offices = tenants.len(), definitions = %definitions.describe(), "serving");
@@ -62,6 +65,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         state: shared_state,
         webhooks: crate::config::webhook_policy()?,
         forwarded_hops: crate::config::forwarded_hops()?,
+        demo_users,
     };
     let state = AppState::new(store, &secret, templates, files, letters, settings)?;
     // Background work, supervised (a task that panics is logged and started again; `/readyz` names it meanwhile).
@@ -88,7 +92,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tasks.spawn("deadline-watcher", move || simpul_api::deadline_watcher::run(shared.clone(), deadlines));
     let shared = state.shared.clone();
     tasks.spawn("letter-archiver", move || simpul_api::letter_archiver::run(shared.clone(), archive));
-    simpul_api::serve(listener, state, shutdown_signal()).await?;
+    simpul_api::serve(listener, state, simpul_console::routes(), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
 }

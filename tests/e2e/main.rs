@@ -7,6 +7,8 @@ mod accounts;
 mod admin;
 mod apikeys;
 mod areas;
+mod browser;
+mod console;
 mod contract;
 mod database_outage;
 mod deadlines;

@@ -70,6 +70,12 @@ pub struct Services {
     pub tasks: Arc<supervisor::Supervisor>,
     /// How many trusted reverse proxies stand in front of the server (see [`caller::ClientAddress`]).
     pub forwarded_hops: usize,
+    /// The demo accounts (`<role>@<tenant>`, password `demo`) when the server runs with `--demo`, for the
+    /// console's login page to list; empty otherwise, and then nothing lists any account.
+    pub demo_users: Vec<String>,
+    /// The key the console signs its forms' CSRF tokens with: derived from the token secret, so that every
+    /// instance of a deployment accepts the forms the others rendered.
+    pub form_key: [u8; 32],
 }
 
 /// How this deployment runs, beyond the store and the files.
@@ -82,6 +88,8 @@ pub struct Settings {
     pub webhooks: webhooks::WebhookPolicy,
     /// How many trusted reverse proxies stand in front of the server.
     pub forwarded_hops: usize,
+    /// The demo accounts, when the server runs with `--demo`.
+    pub demo_users: Vec<String>,
 }
 
 /// Shared services, as resolvers receive them.
@@ -123,14 +131,26 @@ impl AppState {
             archive_nudge: tokio::sync::Notify::new(),
             tasks: Arc::default(),
             forwarded_hops: settings.forwarded_hops,
+            demo_users: settings.demo_users,
+            form_key: form_key(token_secret),
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }
 }
 
-/// The whole router.
-pub fn router(state: AppState) -> Router {
+/// The key of the console's forms: HMAC-SHA256 of a fixed label under the token secret, so that it differs from
+/// the token key while every instance derives the same one.
+fn form_key(token_secret: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(token_secret).expect("HMAC takes a key of any length");
+    mac.update(b"simpul console forms");
+    mac.finalize().into_bytes().into()
+}
+
+/// The whole router: the API's routes and `pages` (the console's), under one set of layers.
+pub fn router(state: AppState, pages: Router<AppState>) -> Router {
     Router::new()
+        .merge(pages)
         .merge(graphql_http::routes())
         .merge(health::routes())
         .merge(documents::routes())
@@ -143,13 +163,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves; requests in flight are finished first.
+/// Serves the API and `pages` on `listener` until `shutdown` resolves; requests in flight are finished first.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
+    pages: Router<AppState>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     // The peer's address reaches handlers, for limits per client.
-    let service = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let service = router(state, pages).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

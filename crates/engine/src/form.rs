@@ -135,6 +135,12 @@ pub fn area(definition: &simpul_definitions::model::ServiceDefinition, data: &Fo
     data.get(&field.code).and_then(Value::as_str).map(str::to_string)
 }
 
+/// The applicant's name as the form gives it: the field `nama`, which every service's form has (the person the
+/// application is for, or who applies for a group), as lists, letters and verification pages name them.
+pub fn applicant_name(data: &FormData) -> Option<&str> {
+    data.get("nama").and_then(Value::as_str)
+}
+
 /// The age and sex of the subject: from a subject NIK, else a subject birth date.
 pub fn derive(service: &Service, data: &FormData, today: NaiveDate) -> Derived {
     let mut derived = Derived::default();

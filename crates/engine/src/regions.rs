@@ -70,6 +70,18 @@ pub fn in_words(code: &str) -> String {
     words.unwrap_or_else(|| code.to_string())
 }
 
+/// The desa/kelurahan within `area` (a kabupaten/kota or kecamatan), ordered by kecamatan and then by name: what
+/// a form's desa field may hold, as a picker lists them.
+pub fn villages_within(area: &str) -> Vec<&'static str> {
+    let mut villages: Vec<&'static str> =
+        all().filter(|(code, _)| level(code) == Some(Level::Village) && within(code, area)).map(|(c, _)| c).collect();
+    villages.sort_by_key(|code| {
+        let district = code.rsplit_once('.').and_then(|(d, _)| name(d)).unwrap_or_default();
+        (district, name(code).unwrap_or_default())
+    });
+    villages
+}
+
 /// Whether `code` lies within `area` (the area itself, or below it).
 pub fn within(code: &str, area: &str) -> bool {
     code == area || code.strip_prefix(area).is_some_and(|rest| rest.starts_with('.'))

@@ -29,26 +29,50 @@ impl Store {
         Ok((service, self.tenant_runtime(&self.db, scope).await?))
     }
 
-    /// A page of what `actor` can act on now.
+    /// A page of what `actor` can act on now, narrowed by `filter` (its stage is ignored: an inbox holds open
+    /// applications only).
     pub async fn inbox(
         &self,
         scope: &TenantScope,
         actor: &Actor,
+        filter: &ApplicationFilter,
         first: u64,
         after: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ApplicationRecord>> {
         let first = first.clamp(1, MAX_PAGE) as usize;
-        let (mut items, more) = self.walk_inbox(scope, actor, Some(first + 1), after, now).await?;
+        let (mut items, more) = self.walk_inbox(scope, actor, filter, Some(first + 1), after, now).await?;
         let has_next_page = more || items.len() > first;
         items.truncate(first);
         Ok(Page { items, has_next_page })
     }
 
     /// How many applications are in `actor`'s inbox (counted over at most [`SCAN_LIMIT`] open applications).
-    pub async fn inbox_count(&self, scope: &TenantScope, actor: &Actor, now: DateTime<Utc>) -> StoreResult<u64> {
-        let (items, _) = self.walk_inbox(scope, actor, None, None, now).await?;
+    pub async fn inbox_count(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        filter: &ApplicationFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64> {
+        let (items, _) = self.walk_inbox(scope, actor, filter, None, None, now).await?;
         Ok(items.len() as u64)
+    }
+
+    /// How many applications of each service are in `actor`'s inbox (services with none left out), by service
+    /// code, counted as [`Store::inbox_count`] counts.
+    pub async fn inbox_counts(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<std::collections::BTreeMap<String, u64>> {
+        let (items, _) = self.walk_inbox(scope, actor, &ApplicationFilter::default(), None, None, now).await?;
+        let mut counts = std::collections::BTreeMap::new();
+        for (_, record) in items {
+            *counts.entry(record.service_code).or_insert(0) += 1;
+        }
+        Ok(counts)
     }
 
     /// Walks the open applications after `after` in deadline order, keeping those in `actor`'s inbox, until `want`
@@ -57,11 +81,12 @@ impl Store {
         &self,
         scope: &TenantScope,
         actor: &Actor,
+        filter: &ApplicationFilter,
         want: Option<usize>,
         after: Option<&str>,
         now: DateTime<Utc>,
     ) -> StoreResult<(Vec<(String, ApplicationRecord)>, bool)> {
-        let filter = ApplicationFilter { stage: Some(StageFilter::Open), ..Default::default() };
+        let filter = ApplicationFilter { stage: Some(StageFilter::Open), ..filter.clone() };
         let mut cursor = after.map(str::to_string);
         let mut found = Vec::new();
         let mut scanned = 0;

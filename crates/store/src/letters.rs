@@ -247,7 +247,7 @@ impl Store {
             .iter()
             .find(|p| p.code == row.product)
             .map_or_else(|| row.product.clone(), |p| p.name.clone());
-        let applicant = application.state.data.get("nama").and_then(|v| v.as_str()).map(String::from);
+        let applicant = simpul_engine::form::applicant_name(&application.state.data).map(String::from);
         Ok(Some(VerifiableLetter { office: runtime.tenant.name.clone(), product, applicant, letter: row.into() }))
     }
 }

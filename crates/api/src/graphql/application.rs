@@ -477,6 +477,13 @@ impl ApplicationView {
         Ok(Json(serde_json::to_value(data).unwrap_or_default()))
     }
 
+    /// The applicant's name (the form's `nama`), as a list shows it: in full for roles that may see personal
+    /// data, otherwise masked to initials ("S*** A*****"), like the public verification page.
+    async fn applicant_name(&self) -> String {
+        let name = simpul_engine::form::applicant_name(&self.state().data).unwrap_or_default();
+        if self.sees_personal_data() { name.to_string() } else { crate::letters::mask_name(name) }
+    }
+
     /// The desa/kelurahan the application lies in (its form's desa field), by code and in words; an officer or
     /// key limited to an area sees only the applications lying in it.
     async fn area(&self) -> Option<super::accounts::AreaView> {

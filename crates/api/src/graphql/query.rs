@@ -57,6 +57,27 @@ pub struct ApplicationFilterInput {
     pub tenant: Option<String>,
 }
 
+/// What narrows an inbox: everything an [`ApplicationFilterInput`] can but the status (an inbox holds open
+/// applications only) and the tenant (the inbox's own argument).
+#[derive(InputObject, Default)]
+pub struct InboxFilterInput {
+    pub service: Option<String>,
+    pub step: Option<String>,
+    /// The service deadline's state now (`ON_TIME` includes applications whose clock has not started).
+    pub deadline: Option<DeadlineState>,
+    /// Words of the applicant's name or the tracking code.
+    pub text: Option<String>,
+}
+
+/// How many applications of one service wait in the caller's inbox.
+#[derive(SimpleObject)]
+pub struct InboxCount {
+    pub service: String,
+    /// The service's name.
+    pub service_name: String,
+    pub count: u64,
+}
+
 /// An edge of a connection.
 #[derive(SimpleObject)]
 pub struct ApplicationEdge {
@@ -75,8 +96,8 @@ pub struct PageInfo {
 enum Listing {
     /// The tenant's applications matching a filter.
     Applications(ApplicationFilter),
-    /// What an actor can act on now.
-    Inbox(Actor),
+    /// What an actor can act on now, narrowed by a filter.
+    Inbox(Actor, ApplicationFilter),
 }
 
 /// A page of applications.
@@ -98,7 +119,7 @@ impl ApplicationConnection {
         let store = &shared(ctx)?.store;
         Ok(match &self.listing {
             Listing::Applications(filter) => store.count_applications(&self.scope, filter, Utc::now()).await?,
-            Listing::Inbox(actor) => store.inbox_count(&self.scope, actor, Utc::now()).await?,
+            Listing::Inbox(actor, filter) => store.inbox_count(&self.scope, actor, filter, Utc::now()).await?,
         })
     }
 }
@@ -307,19 +328,58 @@ impl Query {
         connection(ctx, &scope, page, Listing::Applications(store_filter)).await
     }
 
-    /// What the caller can act on now, soonest deadline first.
+    /// What the caller can act on now, soonest deadline first, optionally narrowed by `filter`.
     async fn inbox(
         &self,
         ctx: &Context<'_>,
         first: Option<i32>,
         after: Option<String>,
         tenant: Option<String>,
+        filter: Option<InboxFilterInput>,
     ) -> ApiResult<ApplicationConnection> {
         let shared = shared(ctx)?;
         let caller = caller(ctx)?;
         let scope = caller.scope(tenant.as_deref())?;
         let actor = caller.actor(&scope);
-        let page = shared.store.inbox(&scope, &actor, page_size(first)?, after.as_deref(), Utc::now()).await?;
-        connection(ctx, &scope, page, Listing::Inbox(actor)).await
+        let filter = filter.unwrap_or_default();
+        let filter = ApplicationFilter {
+            stage: Some(StageFilter::Open),
+            service: filter.service,
+            step: filter.step,
+            deadline: filter.deadline,
+            text: filter.text,
+            assignee: None,
+        };
+        let page = shared.store.inbox(&scope, &actor, &filter, page_size(first)?, after.as_deref(), Utc::now()).await?;
+        connection(ctx, &scope, page, Listing::Inbox(actor, filter)).await
+    }
+
+    /// How many applications of each service wait in the caller's inbox, services with none left out, in the
+    /// order the office lists its services.
+    async fn inbox_counts(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<InboxCount>> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let mut counts = shared.store.inbox_counts(&scope, &actor, Utc::now()).await?;
+        let services = shared.store.published_services(&scope).await?;
+        let mut out: Vec<InboxCount> = services
+            .iter()
+            .filter_map(|(_, service)| {
+                let definition = service.definition();
+                counts.remove(&definition.code).map(|count| InboxCount {
+                    service: definition.code.clone(),
+                    service_name: definition.name.clone(),
+                    count,
+                })
+            })
+            .collect();
+        // Applications of a service no longer published still wait; without a published name, by its code.
+        out.extend(counts.into_iter().map(|(service, count)| InboxCount {
+            service_name: service.clone(),
+            service,
+            count,
+        }));
+        Ok(out)
     }
 }

@@ -1,7 +1,7 @@
 //! An office as clients need it: where it is, when it works, who holds which position, who signs, how its letters
 //! are numbered and where complaints go. Public: all of it is on the office's published standards.
 
-use async_graphql::SimpleObject;
+use async_graphql::{ComplexObject, SimpleObject};
 use simpul_definitions::model as m;
 use simpul_store::TenantRuntime;
 
@@ -9,6 +9,7 @@ use super::accounts::AreaView;
 
 /// An office (Dinas Sosial).
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct TenantInfo {
     pub code: String,
     pub name: String,
@@ -52,5 +53,14 @@ impl TenantInfo {
             numbering: t.numbering.clone(),
             complaint_channels: t.pengaduan.clone(),
         }
+    }
+}
+
+#[ComplexObject]
+impl TenantInfo {
+    /// The desa/kelurahan of the kabupaten/kota, by kecamatan and name, in words (`Desa Harapan, Kecamatan
+    /// Malili`): what a form's desa field may hold, for a picker.
+    async fn villages(&self) -> Vec<AreaView> {
+        simpul_engine::regions::villages_within(&self.region.code).into_iter().map(AreaView::of).collect()
     }
 }

@@ -1,0 +1,57 @@
+//! The officers' web console: server-rendered pages in Bahasa Indonesia that do the offices' daily work through
+//! the API's own GraphQL operations, run in-process as the signed-in officer ([`client`]). Pages work without
+//! JavaScript; `assets/konsol.js` only enhances them (live form conditions, upload checks and progress,
+//! confirmations, the inbox refreshing). Nothing is loaded from another host.
+
+// A page's error is the page that says so (`Result<_, Response>`), built at most once per request: boxing it
+// would only add an allocation to the path that already answers.
+#![allow(clippy::result_large_err)]
+
+pub mod client;
+pub mod fields;
+pub mod operations;
+pub mod pages;
+pub mod render;
+pub mod session;
+pub mod words;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use simpul_api::AppState;
+
+/// Largest submission form: its fields and a handful of scans, each within the API's own upload limit (which,
+/// with each requirement's far smaller limit, the API checks while storing the file).
+const FORM_LIMIT: usize = 4 * simpul_api::UPLOAD_LIMIT;
+
+/// The console's routes, to be served beside the API's.
+pub fn routes() -> Router<AppState> {
+    let uploads = Router::new()
+        .route("/permohonan/baru/{service}", get(pages::submit::form).post(pages::submit::submit))
+        .route("/permohonan/{id}/dokumen", post(pages::detail::upload))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT));
+    Router::new()
+        .route("/", get(pages::inbox::home))
+        .route("/masuk", get(pages::login::show).post(pages::login::submit))
+        .route("/keluar", post(pages::login::logout))
+        .route("/kotak-masuk", get(pages::inbox::show))
+        .route("/kotak-masuk/peristiwa", get(pages::inbox::events))
+        .route("/permohonan/baru", get(pages::submit::services))
+        .route("/permohonan/baru/{service}/keadaan", post(pages::submit::live_state))
+        .route("/permohonan/{id}", get(pages::detail::show))
+        .route("/permohonan/{id}/tindakan", post(pages::detail::act))
+        .route("/permohonan/{id}/tanda-terima", get(pages::submit::receipt))
+        .route("/permohonan/{id}/pratinjau/{product}", get(pages::letters::preview))
+        .route("/surat", get(pages::letters::exports))
+        .route("/cari", get(pages::search::show))
+        .route("/aset/konsol.css", get(|| asset("text/css; charset=utf-8", include_str!("../assets/konsol.css"))))
+        .route("/aset/konsol.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/konsol.js"))))
+        .merge(uploads)
+}
+
+/// A file of the console itself: cached for an hour (a new release is picked up within one).
+async fn asset(content_type: &'static str, text: &'static str) -> axum::response::Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], text).into_response()
+}

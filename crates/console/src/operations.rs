@@ -1,0 +1,33 @@
+//! The GraphQL operations the console runs, one document each, as an integrator would send them: the console's
+//! whole use of the API is in `operations/` (and a test runs each against the committed schema).
+
+macro_rules! operations {
+    ($($name:ident = $file:literal;)*) => {
+        $(
+            #[doc = concat!("`operations/", $file, "`.")]
+            pub const $name: &str = include_str!(concat!("../operations/", $file));
+        )*
+        /// Every operation, by file name.
+        pub const ALL: &[(&str, &str)] = &[$(($file, $name)),*];
+    };
+}
+
+operations! {
+    OFFICES = "offices.graphql";
+    LOGIN = "login.graphql";
+    INBOX = "inbox.graphql";
+    SEARCH = "search.graphql";
+    SERVICES = "services.graphql";
+    SERVICE_FORM = "service_form.graphql";
+    FORM_STATE = "form_state.graphql";
+    SUBMIT = "submit.graphql";
+    ATTACH = "attach.graphql";
+    RECEIPT = "receipt.graphql";
+    DETAIL = "detail.graphql";
+    DETAIL_SERVICE = "detail_service.graphql";
+    ACT = "act.graphql";
+    LETTER_PREVIEW = "letter_preview.graphql";
+    EXPORTS = "exports.graphql";
+    EXPORT = "export.graphql";
+    EVENTS = "events.graphql";
+}

@@ -1,0 +1,205 @@
+//! How the console says the API's closed sets and instants in Bahasa Indonesia: deadline states, statuses, and
+//! times in the office's own time zone.
+
+use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// An office's time zone (`Asia/Makassar`); Jakarta time when the name is not one chrono-tz knows.
+pub fn zone(name: &str) -> Tz {
+    name.parse().unwrap_or(chrono_tz::Asia::Jakarta)
+}
+
+/// The zone's name as Indonesians write it after a time.
+fn zone_name(tz: Tz) -> &'static str {
+    match tz {
+        chrono_tz::Asia::Makassar => "WITA",
+        chrono_tz::Asia::Jayapura => "WIT",
+        chrono_tz::Asia::Jakarta | chrono_tz::Asia::Pontianak => "WIB",
+        _ => "",
+    }
+}
+
+/// An instant as the office reads it: `3 Desember 2026 14.05 WITA`.
+pub fn time(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    let month = MONTHS[local.month0() as usize];
+    format!("{} {month} {} {:02}.{:02} {}", local.day(), local.year(), local.hour(), local.minute(), zone_name(tz))
+        .trim_end()
+        .to_string()
+}
+
+/// A date: `3 Desember 2026`.
+pub fn date(at: DateTime<Utc>, tz: Tz) -> String {
+    let local = at.with_timezone(&tz);
+    format!("{} {} {}", local.day(), MONTHS[local.month0() as usize], local.year())
+}
+
+/// A calendar date of a form (`1985-07-05`) as people write it: `5 Juli 1985`.
+pub fn calendar_date(text: &str) -> Option<String> {
+    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
+    Some(format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year()))
+}
+
+/// A deadline's state (the API's `DeadlineState`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeadlineState {
+    OnTime,
+    Nearing,
+    Overdue,
+}
+
+impl DeadlineState {
+    /// The words an officer reads.
+    pub fn words(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "tepat waktu",
+            DeadlineState::Nearing => "mendekati batas",
+            DeadlineState::Overdue => "terlambat",
+        }
+    }
+
+    /// The class that colours it.
+    pub fn class(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "tepat",
+            DeadlineState::Nearing => "dekat",
+            DeadlineState::Overdue => "lewat",
+        }
+    }
+
+    /// Its name in the inbox's address (`?tenggat=terlambat`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "tepat-waktu",
+            DeadlineState::Nearing => "mendekati-batas",
+            DeadlineState::Overdue => "terlambat",
+        }
+    }
+
+    /// The state a slug names.
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        [DeadlineState::OnTime, DeadlineState::Nearing, DeadlineState::Overdue].into_iter().find(|s| s.slug() == slug)
+    }
+
+    /// Its value in the API (`ON_TIME`).
+    pub fn api(self) -> &'static str {
+        match self {
+            DeadlineState::OnTime => "ON_TIME",
+            DeadlineState::Nearing => "NEARING",
+            DeadlineState::Overdue => "OVERDUE",
+        }
+    }
+
+    /// Every state, for a filter's choices.
+    pub fn all() -> [Self; 3] {
+        [DeadlineState::OnTime, DeadlineState::Nearing, DeadlineState::Overdue]
+    }
+}
+
+/// A deadline as the API gives it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deadline {
+    pub due_at: DateTime<Utc>,
+    pub state: Option<DeadlineState>,
+}
+
+impl Deadline {
+    /// A deadline for a template: when, in words and colour.
+    pub fn view(&self, tz: Tz) -> Value {
+        let state = self.state.unwrap_or(DeadlineState::OnTime);
+        json!({ "due": time(self.due_at, tz), "words": state.words(), "class": state.class() })
+    }
+}
+
+/// An application's status (the API's `ApplicationStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    InProgress,
+    Returned,
+    Ended,
+}
+
+impl Status {
+    /// In words.
+    pub fn words(self) -> &'static str {
+        match self {
+            Status::InProgress => "Dalam proses",
+            Status::Returned => "Dikembalikan kepada pemohon",
+            Status::Ended => "Selesai",
+        }
+    }
+}
+
+/// How an application ended (the API's `EndStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum EndStatus {
+    Granted,
+    NotEligible,
+    Rejected,
+    Withdrawn,
+}
+
+impl EndStatus {
+    /// In words.
+    pub fn words(self) -> &'static str {
+        match self {
+            EndStatus::Granted => "Diberikan",
+            EndStatus::NotEligible => "Tidak memenuhi syarat",
+            EndStatus::Rejected => "Ditolak",
+            EndStatus::Withdrawn => "Dibatalkan",
+        }
+    }
+}
+
+/// A file's size in words: `1,2 MB`, `640 KB`.
+pub fn size(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0)).replace('.', ",")
+    } else {
+        format!("{} KB", bytes.div_ceil(1024))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_the_offices_own() {
+        let at: DateTime<Utc> = "2026-12-03T06:05:00Z".parse().expect("instant");
+        assert_eq!(time(at, zone("Asia/Makassar")), "3 Desember 2026 14.05 WITA");
+        assert_eq!(time(at, zone("Asia/Jakarta")), "3 Desember 2026 13.05 WIB");
+        assert_eq!(date(at, zone("Asia/Jayapura")), "3 Desember 2026");
+        assert_eq!(calendar_date("1985-07-05").as_deref(), Some("5 Juli 1985"));
+    }
+
+    #[test]
+    fn every_deadline_state_has_its_words_and_its_slug() {
+        for state in DeadlineState::all() {
+            assert_eq!(DeadlineState::from_slug(state.slug()), Some(state));
+            assert!(!state.words().is_empty());
+        }
+        assert_eq!(DeadlineState::Overdue.words(), "terlambat");
+    }
+}

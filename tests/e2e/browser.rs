@@ -1,0 +1,201 @@
+//! A real Chromium, driven over WebDriver (Debian's `chromium` and `chromium-driver`), for the console's tests.
+//!
+//! Locally a machine without chromedriver skips the browser tests with a message; CI (`SIMPUL_CI`,
+//! set by `.ci/run`) always runs them, and fails when the browser is missing.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+/// A chromedriver process and a headless Chromium session on it, at an office PC's screen size.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    driver: Child,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The chromedriver to use: `CHROMEDRIVER`, else Debian's.
+fn chromedriver() -> Option<PathBuf> {
+    let path =
+        std::env::var_os("CHROMEDRIVER").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromedriver"));
+    path.exists().then_some(path)
+}
+
+/// A browser for the console at `base`; `None` (with a message) when this machine has no chromedriver and the
+/// run does not require one.
+pub async fn open(base: &str) -> Option<Browser> {
+    let Some(driver_path) = chromedriver() else {
+        assert!(
+            std::env::var_os("SIMPUL_CI").is_none(),
+            "SIMPUL_CI is set but no chromedriver was found (install chromium and chromium-driver)"
+        );
+        eprintln!(
+            "SKIPPED: the console's browser tests need chromedriver (apt-get install chromium chromium-driver); \
+             none at /usr/bin/chromedriver or $CHROMEDRIVER"
+        );
+        return None;
+    };
+    let port = free_port();
+    let driver = Command::new(driver_path)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while ureq::get(&format!("{url}/status")).call().is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20), "chromedriver did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let mut capabilities = serde_json::Map::new();
+    let mut args =
+        vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768"];
+    args.push("--lang=id");
+    let mut options = json!({ "args": args });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        options["binary"] = json!("/usr/bin/chromium");
+    }
+    capabilities.insert(String::from("goog:chromeOptions"), options);
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client =
+        ClientBuilder::new(connector).capabilities(capabilities).connect(&url).await.expect("a browser session");
+    Some(Browser { client, base: base.to_string(), driver })
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}
+
+impl Browser {
+    /// Opens a page of the console.
+    pub async fn go(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.expect("page opens");
+    }
+
+    /// The visible text of the page's main part.
+    pub async fn main_text(&self) -> String {
+        self.client.find(Locator::Css("main")).await.expect("main").text().await.expect("text")
+    }
+
+    /// The path of the page shown.
+    pub async fn path(&self) -> String {
+        self.client.current_url().await.expect("url").path().to_string()
+    }
+
+    /// Signs in as a demo user by the login page's button for them.
+    pub async fn sign_in(&self, username: &str) {
+        self.go("/masuk").await;
+        self.submit_and_wait(&format!("button[data-user='{username}']"), false).await;
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) {
+        self.submit_and_wait("form.keluar button", false).await;
+    }
+
+    /// Clicks what `css` finds.
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Types into the input `css` finds.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+        element.clear().await.expect("clear");
+        element.send_keys(text).await.expect("typing");
+    }
+
+    /// Whether `css` finds anything.
+    pub async fn has(&self, css: &str) -> bool {
+        !self.client.find_all(Locator::Css(css)).await.expect("query").is_empty()
+    }
+
+    /// Waits (up to 10 s) until `css` finds something.
+    pub async fn wait_for(&self, css: &str) {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("waiting for {css}: {e}"));
+    }
+
+    /// Writes a screenshot of the page to `target/console-screenshots/<name>.png`, for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
+        std::fs::create_dir_all(&dir).expect("screenshot folder");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+    }
+
+    /// Takes the action `code` of the application page shown: ticks `checks`, sets `facts` (radio or input),
+    /// writes `note`, confirms when asked, and submits.
+    pub async fn act(&self, code: &str, checks: &[&str], facts: &[(&str, &str)], note: Option<&str>) {
+        let form = format!("form#tindakan-{code}");
+        for item in checks {
+            self.click(&format!("{form} input[name='checklist'][value='{item}']")).await;
+        }
+        for (fact, value) in facts {
+            let radio = format!("{form} input[name='facts.{fact}'][value='{value}']");
+            if self.has(&radio).await {
+                self.click(&radio).await;
+            } else {
+                self.fill(&format!("{form} input[name='facts.{fact}']"), value).await;
+            }
+        }
+        if let Some(note) = note {
+            self.fill(&format!("{form} textarea[name='note']"), note).await;
+        }
+        let confirms = self.has(&format!("{form}[data-konfirmasi]")).await;
+        self.submit_and_wait(&format!("{form} button[type='submit']"), confirms).await;
+    }
+
+    /// Clicks the submit button `css` finds (accepting the confirmation when one is asked) and waits until the
+    /// next page has replaced this one.
+    pub async fn submit_and_wait(&self, css: &str, confirms: bool) {
+        // The page's script attaches its handlers (the confirmation among them) once the page has loaded.
+        self.loaded().await;
+        let old = self.client.find(Locator::Css("html")).await.expect("the page");
+        self.click(css).await;
+        if confirms {
+            self.client.accept_alert().await.expect("the confirmation is asked");
+        }
+        let started = Instant::now();
+        while old.tag_name().await.is_ok() {
+            assert!(started.elapsed() < Duration::from_secs(15), "the form's answer did not come");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_for("main").await;
+        self.loaded().await;
+    }
+
+    /// Waits (up to 10 s) until the page and its script have loaded.
+    pub async fn loaded(&self) {
+        let started = Instant::now();
+        loop {
+            let state = self.client.execute("return document.readyState", vec![]).await.unwrap_or_default();
+            if state == "complete" {
+                return;
+            }
+            assert!(started.elapsed() < Duration::from_secs(10), "the page did not finish loading");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

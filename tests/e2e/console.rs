@@ -1,0 +1,380 @@
+//! The officers' console, as officers use it: in Chromium for the flows (each step by the demo user of its
+//! role), over plain HTTP for what a browser hides (cookies, CSRF, page weight).
+
+use serde_json::json;
+
+use crate::browser::{self, Browser};
+use crate::server::{self, Backends, Server};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+}
+
+fn base(server: &Server) -> String {
+    format!("http://{}", server.address)
+}
+
+/// A small PDF, as a scanned requirement.
+fn scan() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("simpul-console-{}", server::uuid_like()));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let path = dir.join("ktp-kk.pdf");
+    std::fs::write(&path, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n").expect("scan written");
+    path
+}
+
+/// Submits Bulukumba's SKTM recommendation through the console's form as the front office; returns the
+/// application's page path and the tracking code on the receipt.
+async fn submit_bulukumba(browser: &Browser, nik: &str) -> (String, String) {
+    browser.sign_in("petugas_layanan@bulukumba").await;
+    browser.click("nav a[href='/permohonan/baru']").await;
+    browser.click("a[href='/permohonan/baru/rekomendasi-sktm']").await;
+    browser.fill("[name='data.nama']", "Siti Aminah").await;
+    browser.fill("[name='data.nik']", nik).await;
+    browser.fill("[name='data.no_kk']", "7302010101150003").await;
+    browser.fill("[name='data.tempat_lahir']", "Bulukumba").await;
+    // A date input takes the digits in the browser's locale order; set through the value the form posts.
+    browser
+        .client
+        .execute("document.getElementById('data.tanggal_lahir').value = '1985-07-05'", vec![])
+        .await
+        .expect("date");
+    browser.fill("[name='data.alamat']", "Jl. Sultan Hasanuddin No. 5, Kelurahan Caile").await;
+    browser.fill("[name='data.tujuan']", "Keringanan biaya rumah sakit").await;
+    let element = browser.client.find(fantoccini::Locator::Css("input[name='file.ktp_kk']")).await.expect("file input");
+    element.send_keys(scan().to_str().expect("utf-8")).await.expect("file chosen");
+    browser.click("input[name='documentsReceived'][value='sktm_desa']").await;
+    browser.click("input[name='documentsReceived'][value='sptjm']").await;
+    browser.screenshot("permohonan-baru").await;
+    browser.submit_and_wait("form.formulir button[type='submit']:not([name])", false).await;
+    browser.wait_for("article.tanda-terima").await;
+    let code =
+        browser.client.find(fantoccini::Locator::Css(".kode strong")).await.expect("code").text().await.expect("text");
+    browser.screenshot("tanda-terima").await;
+    browser.click("a[href^='/permohonan/0']").await;
+    browser.wait_for("h1").await;
+    (browser.path().await, code)
+}
+
+/// The whole of Bulukumba's SKTM recommendation in the browser: submitted by the front office, verified, the
+/// paraf chain penyuluh sosial → Kabid → Sekretaris, signed by the Kepala Dinas after the preview, and the letter
+/// downloadable with its verification link — each step by the demo user of its role.
+#[test]
+fn bulukumba_sktm_runs_from_the_counter_to_the_signed_letter_in_the_browser() {
+    for server in server::servers() {
+        bulukumba_in_the_browser(&server);
+    }
+}
+
+fn bulukumba_in_the_browser(server: &Server) {
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(server)).await else { return };
+        let (page, code) = submit_bulukumba(&browser, "7302014507850001").await;
+        assert!(code.contains('-'), "a tracking code on the receipt: {code}");
+        let text = browser.main_text().await;
+        assert!(text.contains("Penerimaan berkas persyaratan"), "{text}");
+        assert!(text.contains("Fotokopi KTP dan KK"), "the scan is listed: {text}");
+        browser.act("terima", &[], &[], None).await;
+        assert!(browser.main_text().await.contains("Tindakan «Berkas diterima» tercatat"));
+        browser.act("lengkap", &["ktp_kk", "sktm_desa", "sptjm"], &[], None).await;
+        browser.screenshot("detail-front-office").await;
+        browser.sign_out().await;
+
+        browser.sign_in("verifikator@bulukumba").await;
+        let inbox = browser.main_text().await;
+        assert!(inbox.contains(&code) && inbox.contains("Verifikasi data"), "the verifier's inbox: {inbox}");
+        assert!(inbox.contains("tepat waktu"), "the deadline in words: {inbox}");
+        browser.screenshot("kotak-masuk").await;
+        browser.go(&page).await;
+        browser
+            .act(
+                "memenuhi",
+                &["cek_siks_ng", "cek_e_dabu"],
+                &[("dtks_terdaftar", "true"), ("pbi_apbn", "false"), ("pbi_apbd", "false")],
+                None,
+            )
+            .await;
+        browser.act("selesai_disusun", &[], &[], None).await;
+        browser.act("sesuai", &["data_sesuai", "tujuan_sesuai"], &[], None).await;
+        browser.sign_out().await;
+
+        for (user, done) in [("penyuluh_sosial@bulukumba", 0), ("kabid@bulukumba", 1), ("sekretaris@bulukumba", 2)] {
+            browser.sign_in(user).await;
+            browser.go(&page).await;
+            let text = browser.main_text().await;
+            assert!(text.contains("Paraf hierarki"), "{user}: {text}");
+            assert_eq!(text.matches("sudah diparaf oleh").count(), done, "{user}: {text}");
+            assert!(text.contains("giliran berikutnya"), "{user}: {text}");
+            if done == 1 {
+                browser.screenshot("paraf-hierarki").await;
+            }
+            browser.act("paraf", &[], &[], None).await;
+            browser.sign_out().await;
+        }
+
+        browser.sign_in("kepala_dinas@bulukumba").await;
+        browser.go(&page).await;
+        assert!(browser.has("iframe.pratinjau").await, "the draft is previewed before signing");
+        browser.screenshot("pratinjau-surat").await;
+        browser.act("tandatangani", &[], &[], None).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("Tindakan «Tandatangani» tercatat"), "{text}");
+        assert!(text.contains("Surat Rekomendasi Penerbitan"), "the letter is listed: {text}");
+        // The letter's verification link comes once the archiver has stored the signed PDF (moments later).
+        for _ in 0..30 {
+            if browser.has("a[href*='/v/']").await {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            browser.go(&page).await;
+        }
+        let verify = browser
+            .client
+            .find(fantoccini::Locator::LinkText("Halaman verifikasi"))
+            .await
+            .expect("the verification link")
+            .attr("href")
+            .await
+            .expect("href")
+            .expect("an address");
+        let download = browser
+            .client
+            .find(fantoccini::Locator::LinkText("Unduh / cetak PDF"))
+            .await
+            .expect("the letter's download link")
+            .attr("href")
+            .await
+            .expect("href")
+            .expect("an address");
+        browser.screenshot("surat-ditandatangani").await;
+        let pdf = ureq::get(&download).call().expect("the letter downloads").body_mut().read_to_vec().expect("bytes");
+        assert!(pdf.starts_with(b"%PDF"), "the signed letter is a PDF");
+        let page = ureq::get(&verify).call().expect("verification page").body_mut().read_to_string().expect("html");
+        assert!(page.contains("Siti") || page.contains("S***"), "the verification page names the letter");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// A form error comes back beside its field, the values typed are kept, and nothing is submitted.
+#[test]
+fn a_wrong_nik_is_shown_beside_its_field_and_nothing_is_submitted() {
+    let server = server::start("sqlite", Backends::default());
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        browser.sign_in("petugas_layanan@bulukumba").await;
+        browser.go("/permohonan/baru/rekomendasi-sktm").await;
+        browser.fill("[name='data.nama']", "Siti Aminah").await;
+        browser.fill("[name='data.nik']", "1234").await;
+        browser.submit_and_wait("form.formulir button[type='submit']:not([name])", false).await;
+        browser.wait_for(".isian.salah").await;
+        let problem = browser
+            .client
+            .find(fantoccini::Locator::Css("#galat-nik"))
+            .await
+            .expect("nik error")
+            .text()
+            .await
+            .expect("text");
+        assert!(!problem.is_empty(), "the NIK's problem is beside it");
+        let kept = browser
+            .client
+            .find(fantoccini::Locator::Css("[name='data.nama']"))
+            .await
+            .expect("name")
+            .prop("value")
+            .await
+            .expect("value");
+        assert_eq!(kept.as_deref(), Some("Siti Aminah"));
+        browser.screenshot("galat-isian").await;
+        browser.go("/kotak-masuk").await;
+        assert!(browser.main_text().await.contains("0 permohonan"), "nothing was submitted");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// What an officer may not do is not offered, another office's application is "tidak ditemukan", and a session
+/// that ends sends the officer to the login and back to where they were.
+#[test]
+fn the_console_offers_only_what_the_officer_may_do_in_their_own_office() {
+    let server = server::start("sqlite", Backends::default());
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        let (page, _) = submit_bulukumba(&browser, "7302014507850001").await;
+        browser.sign_out().await;
+        browser.sign_in("verifikator@bulukumba").await;
+        browser.go(&page).await;
+        assert!(!browser.has("form#tindakan-terima").await, "the verifier is not offered the front office's action");
+        assert!(browser.main_text().await.contains("Tidak ada tindakan untuk Anda"));
+        browser.sign_out().await;
+        browser.sign_in("petugas_mpp@bangka").await;
+        browser.go(&page).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("tidak ditemukan"), "another office's application: {text}");
+        browser.screenshot("tidak-ditemukan").await;
+        // The session ends (the cookie is lost); the next page asks to sign in and returns here.
+        browser.client.delete_cookie("simpul_sesi").await.expect("cookie deleted");
+        browser.go("/kotak-masuk?tenggat=terlambat").await;
+        assert_eq!(browser.path().await, "/masuk");
+        browser.submit_and_wait("button[data-user='petugas_mpp@bangka']", false).await;
+        let url = browser.client.current_url().await.expect("url");
+        assert_eq!(url.path(), "/kotak-masuk");
+        assert_eq!(url.query(), Some("tenggat=terlambat"));
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// The session cookie is HttpOnly and SameSite=Lax, a form without its CSRF token changes nothing, and every
+/// main page weighs at most 150 KB with its style and script.
+#[test]
+fn console_sessions_are_protected_and_pages_are_light() {
+    let server = server::start("sqlite", Backends::default());
+    let base = base(&server);
+    let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+    let login = agent.get(&format!("{base}/masuk")).call().expect("login page");
+    let seed = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("login cookie").to_string();
+    let seed = seed.split(';').next().expect("cookie").to_string();
+    let html = login.into_body().read_to_string().expect("html");
+    assert!(
+        html.contains("Pengguna demo") && html.contains("petugas_layanan@bulukumba"),
+        "demo mode lists the demo users"
+    );
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf").to_string();
+    // Without the token: refused, no session.
+    let forged = agent
+        .post(&format!("{base}/masuk"))
+        .header("Cookie", &seed)
+        .content_type("application/x-www-form-urlencoded")
+        .send("username=petugas_layanan%40bulukumba&password=demo")
+        .expect("answer");
+    assert_eq!(forged.status().as_u16(), 422);
+    assert!(
+        forged
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .all(|c| !c.to_str().unwrap_or_default().starts_with("simpul_sesi"))
+    );
+    let signed = agent
+        .post(&format!("{base}/masuk"))
+        .header("Cookie", &seed)
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf={csrf}&username=petugas_layanan%40bulukumba&password=demo&kembali=%2Fkotak-masuk"))
+        .expect("answer");
+    assert_eq!(signed.status().as_u16(), 303);
+    let session = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("simpul_sesi="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax"), "{session}");
+    let cookie = session.split(';').next().expect("cookie").to_string();
+    // An action posted without the session's token changes nothing.
+    let app = server.as_user(
+        "petugas_layanan@bulukumba",
+        "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id version } }",
+        json!({ "i": { "service": "rekomendasi-sktm", "data": {
+            "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003", "tempat_lahir": "Bulukumba",
+            "tanggal_lahir": "1985-07-05", "alamat": "Jl. Sultan Hasanuddin No. 5", "tujuan": "Keringanan biaya rumah sakit" } } }),
+    );
+    let id = app["submitApplication"]["id"].as_str().expect("id").to_string();
+    let forged = agent
+        .post(&format!("{base}/permohonan/{id}/tindakan"))
+        .header("Cookie", &cookie)
+        .content_type("application/x-www-form-urlencoded")
+        .send("action=terima&version=1")
+        .expect("answer");
+    assert_eq!(forged.status().as_u16(), 403);
+    let after = server.as_user(
+        "petugas_layanan@bulukumba",
+        "query($id: ID!) { application(id: $id) { step } }",
+        json!({ "id": id }),
+    );
+    assert_eq!(after["application"]["step"], "penerimaan_berkas", "nothing changed");
+    // Page weight: each main page with its style and script.
+    let asset = |path: &str| {
+        agent.get(&format!("{base}{path}")).call().expect("asset").into_body().read_to_vec().expect("bytes").len()
+    };
+    let assets = asset("/aset/konsol.css") + asset("/aset/konsol.js");
+    for path in [
+        "/kotak-masuk".to_string(),
+        "/permohonan/baru/rekomendasi-sktm".to_string(),
+        format!("/permohonan/{id}"),
+        "/cari?q=siti".to_string(),
+        "/surat".to_string(),
+    ] {
+        let response = agent.get(&format!("{base}{path}")).header("Cookie", &cookie).call().expect("page");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let csp = response
+            .headers()
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        assert!(csp.contains("script-src 'self'") && !csp.contains("http"), "{path}: nothing from another host: {csp}");
+        let html = response.into_body().read_to_string().expect("html");
+        assert!(
+            !html.contains("src=\"http") && !html.contains("stylesheet\" href=\"http"),
+            "{path}: loads nothing from another host"
+        );
+        let weight = html.len() + assets;
+        assert!(weight <= 150 * 1024, "{path} weighs {weight} bytes with its style and script");
+    }
+}
+
+/// What the console's inbox stands on, in the API: the inbox narrowed by service, step, deadline state and text,
+/// its counts per service, the applicant's name masked for a role without personal-data rights, and the desa of
+/// an office for a form's picker.
+#[test]
+fn the_inbox_filters_counts_and_masks_through_the_api() {
+    for server in server::servers() {
+        let data = json!({
+            "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003", "tempat_lahir": "Bulukumba",
+            "tanggal_lahir": "1985-07-05", "alamat": "Jl. Sultan Hasanuddin No. 5", "tujuan": "Keringanan biaya rumah sakit"
+        });
+        let submit = "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id trackingCode } }";
+        let input = json!({ "i": { "service": "rekomendasi-sktm", "data": data } });
+        let first = server.as_user("petugas_layanan@bulukumba", submit, input.clone());
+        let mut other = input;
+        other["i"]["data"]["nama"] = json!("Andi Rahman");
+        server.as_user("petugas_layanan@bulukumba", submit, other);
+        let inbox = "query($f: InboxFilterInput) { inbox(filter: $f) { totalCount edges { node { applicantName } } }
+                     inboxCounts { service serviceName count } }";
+        let all = server.as_user("petugas_layanan@bulukumba", inbox, json!({ "f": null }));
+        assert_eq!(all["inbox"]["totalCount"], 2, "{}: {all}", server.backend);
+        assert_eq!(
+            all["inboxCounts"],
+            json!([{ "service": "rekomendasi-sktm", "serviceName": "Rekomendasi Surat Keterangan Tidak Mampu (SKTM)", "count": 2 }])
+        );
+        let siti = server.as_user("petugas_layanan@bulukumba", inbox, json!({ "f": { "text": "siti" } }));
+        assert_eq!(siti["inbox"]["totalCount"], 1, "{}", server.backend);
+        assert_eq!(siti["inbox"]["edges"][0]["node"]["applicantName"], "Siti Aminah");
+        let code = first["submitApplication"]["trackingCode"].as_str().expect("code");
+        let by_code = server.as_user("petugas_layanan@bulukumba", inbox, json!({ "f": { "text": code } }));
+        assert_eq!(by_code["inbox"]["totalCount"], 1);
+        let other_step = server.as_user("petugas_layanan@bulukumba", inbox, json!({ "f": { "step": "verifikasi" } }));
+        assert_eq!(other_step["inbox"]["totalCount"], 0);
+        let late = server.as_user("petugas_layanan@bulukumba", inbox, json!({ "f": { "deadline": "OVERDUE" } }));
+        assert_eq!(late["inbox"]["totalCount"], 0);
+        let verifier = server.as_user("verifikator@bulukumba", inbox, json!({ "f": null }));
+        assert_eq!(verifier["inbox"]["totalCount"], 0, "nothing waits for the verifier yet");
+        assert_eq!(verifier["inboxCounts"], json!([]));
+        let id = first["submitApplication"]["id"].as_str().expect("id");
+        let admin = server.as_user(
+            "admin_dinas@bulukumba",
+            "query($id: ID!) { application(id: $id) { applicantName } }",
+            json!({ "id": id }),
+        );
+        assert_eq!(
+            admin["application"]["applicantName"], "S*** A*****",
+            "masked for a role without personal-data rights"
+        );
+        let villages = server.raw(None, "{ tenant(code: \"luwu-timur\") { villages { code name } } }", json!({}));
+        let villages = villages["data"]["tenant"]["villages"].as_array().expect("villages").clone();
+        assert!(villages.len() > 100, "every desa/kelurahan of Luwu Timur: {}", villages.len());
+        assert!(villages.iter().all(|v| v["code"].as_str().is_some_and(|c| c.starts_with("73.24."))));
+        assert!(villages.iter().any(|v| v["name"] == "Kelurahan Malili, Kecamatan Malili"), "named in words");
+    }
+}
