@@ -11,6 +11,8 @@ mod m20261123_000004_webhooks;
 mod m20261201_000005_letter_archiving;
 mod m20261202_000006_accounts;
 mod m20261203_000007_areas;
+mod m20261203_000008_nik_search;
+mod m20261203_000009_inbox_keys;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -26,6 +28,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_letter_archiving::Migration),
             Box::new(m20261202_000006_accounts::Migration),
             Box::new(m20261203_000007_areas::Migration),
+            Box::new(m20261203_000008_nik_search::Migration),
+            Box::new(m20261203_000009_inbox_keys::Migration),
         ]
     }
 }

@@ -99,6 +99,14 @@ impl Browser {
         self.submit_and_wait(&format!("button[data-user='{username}']"), false).await;
     }
 
+    /// Signs in with a username and password typed into the login form.
+    pub async fn sign_in_with(&self, username: &str, password: &str) {
+        self.go("/masuk").await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.submit_and_wait("form.kartu button[type='submit']", false).await;
+    }
+
     /// Signs out with the header's button.
     pub async fn sign_out(&self) {
         self.submit_and_wait("form.keluar button", false).await;

@@ -378,3 +378,212 @@ fn the_inbox_filters_counts_and_masks_through_the_api() {
         assert!(villages.iter().any(|v| v["name"] == "Kelurahan Malili, Kecamatan Malili"), "named in words");
     }
 }
+
+/// Bulukumba's front office returns an application for a missing SPTJM, finds it in its own inbox, and
+/// resubmits it with the paper received and the purpose corrected; it goes back to the completeness check.
+#[test]
+fn a_returned_application_is_resubmitted_with_what_was_missing_in_the_browser() {
+    let server = server::start("sqlite", Backends::default());
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        let (page, code) = submit_bulukumba(&browser, "7302014507850001").await;
+        browser.act("terima", &[], &[], None).await;
+        browser.click("form#tindakan-belum_lengkap input[name='missing'][value='sptjm']").await;
+        browser.act("belum_lengkap", &[], &[], Some("SPTJM belum bermaterai")).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("Dikembalikan kepada pemohon"), "{text}");
+        assert!(text.contains("Belum lengkap: Surat Pertanggungjawaban Mutlak"), "{text}");
+        browser.go("/kotak-masuk").await;
+        assert!(browser.main_text().await.contains(&code), "the returned application waits for the front office");
+        browser.go(&page).await;
+        browser.click("form#tindakan-resubmit input[name='documentsReceived'][value='sptjm']").await;
+        browser.click("form#tindakan-resubmit details summary").await;
+        browser.fill("#koreksi-tujuan", "Keringanan biaya sekolah").await;
+        browser.screenshot("ajukan-kembali").await;
+        browser.act("resubmit", &[], &[], None).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("tercatat"), "{text}");
+        assert!(text.contains("Pemeriksaan kelengkapan berkas"), "back at the completeness check: {text}");
+        assert!(text.contains("Diajukan kembali") && text.contains("Keringanan biaya sekolah"), "{text}");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// OKU Selatan's SKTM: the front office submits and checks it, the TKSK's field survey finds it tidak layak (a
+/// note, and a confirmation since it ends the application), and it ends not eligible.
+#[test]
+fn an_oku_selatan_survey_that_says_tidak_layak_ends_the_application_in_the_browser() {
+    let server = server::start("sqlite", Backends::default());
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        browser.sign_in("front_office@oku-selatan").await;
+        browser.go("/permohonan/baru/sktm").await;
+        let form = crate::flows::form("oku-selatan/sktm");
+        for (field, value) in form.as_object().expect("form") {
+            let value = value.as_str().expect("text");
+            if field == "tanggal_lahir" {
+                let script = format!("document.getElementById('data.tanggal_lahir').value = '{value}'");
+                browser.client.execute(&script, vec![]).await.expect("date");
+            } else {
+                browser.fill(&format!("[name='data.{field}']"), value).await;
+            }
+        }
+        // Every paper requirement is received at the counter.
+        for received in
+            browser.client.find_all(fantoccini::Locator::Css("input[name='documentsReceived']")).await.expect("boxes")
+        {
+            received.click().await.expect("ticked");
+        }
+        browser.submit_and_wait("form.formulir button[type='submit']:not([name])", false).await;
+        browser.wait_for("article.tanda-terima").await;
+        browser.click("a[href^='/permohonan/0']").await;
+        browser.wait_for("h1").await;
+        let page = browser.path().await;
+        browser.act("lengkap", &[], &[], None).await;
+        browser.sign_out().await;
+        browser.sign_in("tksk@oku-selatan").await;
+        browser.go(&page).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("Survei lokasi oleh TKSK"), "{text}");
+        assert!(browser.has("form#tindakan-tidak_layak[data-konfirmasi]").await, "ending asks to be confirmed");
+        browser.act("tidak_layak", &[], &[], Some("Rumah layak huni, penghasilan tetap")).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("Tidak memenuhi syarat"), "{text}");
+        assert!(text.contains("Rumah layak huni, penghasilan tetap"), "the note is in the history: {text}");
+        assert!(!browser.has("form.tindakan").await, "nothing more to do");
+        browser.screenshot("tidak-layak").await;
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// Tebing Tinggi's Kepala Dinas names the Kepala Bidang by name in a disposisi; that officer, signing in, finds
+/// the application in their inbox with the next disposisi to give.
+#[test]
+fn a_disposisi_names_an_officer_by_name_in_the_browser() {
+    let server = server::start("sqlite", Backends::default());
+    server.as_user(
+        "admin_dinas@tebing-tinggi",
+        "mutation($i: CreateUserInput!) { createUser(input: $i) { id } }",
+        json!({ "i": { "username": "rahmat", "displayName": "Rahmat Hidayat", "password": "rahasia-rahmat",
+                       "roles": ["kepala_bidang"] } }),
+    );
+    let mut flow = crate::flows::Flow::submit(
+        &server,
+        "tebing-tinggi",
+        "rekomendasi-bpjs-kesehatan",
+        crate::flows::form("tebing-tinggi/rekomendasi-bpjs-kesehatan"),
+        json!([]),
+    );
+    flow.take("teruskan");
+    let id = flow.app["id"].as_str().expect("id").to_string();
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        browser.sign_in("kepala_dinas@tebing-tinggi").await;
+        browser.go(&format!("/permohonan/{id}")).await;
+        let option = browser
+            .client
+            .find(fantoccini::Locator::XPath(
+                "//select[@name='assignee']/option[starts-with(normalize-space(.), 'Rahmat Hidayat')]",
+            ))
+            .await
+            .expect("the officer is offered by name");
+        option.click().await.expect("chosen");
+        browser.screenshot("disposisi").await;
+        browser.act("disposisi", &[], &[], None).await;
+        assert!(browser.main_text().await.contains("Disposisi Kepala Bidang"));
+        browser.sign_out().await;
+        browser.sign_in_with("rahmat", "rahasia-rahmat").await;
+        let inbox = browser.main_text().await;
+        assert!(inbox.contains("Disposisi Kepala Bidang"), "the named officer's inbox: {inbox}");
+        browser.go(&format!("/permohonan/{id}")).await;
+        assert!(browser.has("form#tindakan-tugaskan").await, "the named officer gives the next disposisi");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// Finding by NIK — any NIK field of the form, the head of household's as well as the subject's — is for roles
+/// with personal-data rights, each application found is written to its audit log, and the console's Cari takes
+/// 16 digits as a NIK.
+#[test]
+fn a_nik_search_is_for_roles_with_personal_data_rights_and_is_audited() {
+    for server in server::servers() {
+        let submit = "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id } }";
+        let input = json!({ "i": { "service": "sktm", "data": crate::flows::form("oku-selatan/sktm") } });
+        let id = server.as_user("front_office@oku-selatan", submit, input)["submitApplication"]["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+        let search = "query($n: String!) { applications(filter: { nik: $n }) { totalCount edges { node { id } } } }";
+        for nik in ["1609016001100002", "1609012003700001"] {
+            let found = server.as_user("front_office@oku-selatan", search, json!({ "n": nik }));
+            assert_eq!(found["applications"]["totalCount"], 1, "{}: {nik}", server.backend);
+            assert_eq!(found["applications"]["edges"][0]["node"]["id"], id.as_str());
+        }
+        let none = server.as_user("front_office@oku-selatan", search, json!({ "n": "1609016001100003" }));
+        assert_eq!(none["applications"]["totalCount"], 0);
+        let (code, _) = server.error_as("admin_dinas@oku-selatan", search, json!({ "n": "1609016001100002" }));
+        assert_eq!(code, "FORBIDDEN", "a role without personal-data rights may not search by NIK");
+        let (code, error) = server.error_as("front_office@oku-selatan", search, json!({ "n": "16090160" }));
+        assert_eq!(code, "VALIDATION");
+        assert_eq!(server::field_paths(&error), ["filter.nik"]);
+        let log = server.as_user(
+            "front_office@oku-selatan",
+            "query($id: ID!) { application(id: $id) { auditLog { action detail by { name } } } }",
+            json!({ "id": id }),
+        );
+        let searches = log["application"]["auditLog"]
+            .as_array()
+            .expect("log")
+            .iter()
+            .filter(|e| e["detail"] == "pencarian dengan NIK")
+            .count();
+        assert_eq!(searches, 2, "{}: each search that found it is logged: {log}", server.backend);
+    }
+    // The console's Cari: 16 digits are a NIK.
+    let server = server::start("sqlite", Backends::default());
+    let submit = "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { trackingCode } }";
+    let input = json!({ "i": { "service": "sktm", "data": crate::flows::form("oku-selatan/sktm") } });
+    let code = server.as_user("front_office@oku-selatan", submit, input)["submitApplication"]["trackingCode"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let page = console_page(&server, "front_office@oku-selatan", "/cari?q=1609016001100002");
+    assert!(page.contains(&code), "found by NIK on the Cari page");
+    let page = console_page(&server, "admin_dinas@oku-selatan", "/cari?q=1609016001100002");
+    assert!(page.contains("tidak diizinkan mencari permohonan dengan NIK"), "said on the page");
+}
+
+/// A console page as a signed-in demo user sees it, over plain HTTP.
+fn console_page(server: &Server, username: &str, path: &str) -> String {
+    let base = base(server);
+    let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
+    let login = agent.get(&format!("{base}/masuk")).call().expect("login page");
+    let seed = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("cookie").to_string();
+    let seed = seed.split(';').next().expect("cookie").to_string();
+    let html = login.into_body().read_to_string().expect("html");
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf").to_string();
+    let user = username.replace('@', "%40");
+    let signed = agent
+        .post(&format!("{base}/masuk"))
+        .header("Cookie", &seed)
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf={csrf}&username={user}&password=demo"))
+        .expect("signed in");
+    let cookie = signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("simpul_sesi="))
+        .and_then(|c| c.split(';').next())
+        .expect("session")
+        .to_string();
+    agent
+        .get(&format!("{base}{path}"))
+        .header("Cookie", &cookie)
+        .call()
+        .expect("page")
+        .into_body()
+        .read_to_string()
+        .expect("html")
+}

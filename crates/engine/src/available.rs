@@ -140,3 +140,38 @@ pub fn available<'a>(ctx: &'a Context<'a>, state: &Application, actor: &Actor) -
 pub fn in_inbox(ctx: &Context<'_>, state: &Application, actor: &Actor) -> bool {
     available(ctx, state, actor).iter().any(|a| a.kind != AvailableKind::Withdraw)
 }
+
+/// Who finds the application in their inbox, as keys a store can filter lists by without running the engine on
+/// every row: `role:<code>` for each role of the office whose holder may act on it now ([`in_inbox`]), or only
+/// `user:<id>` when its step is for the officer a disposisi named. An actor's own keys ([`inbox_keys`]) meet
+/// these exactly when [`in_inbox`] holds for them, but for a paraf the actor initialled already (on a paraf step
+/// without a backward action) — which the store checks with [`in_inbox`] on what it lists.
+pub fn inbox_tokens(ctx: &Context<'_>, state: &Application) -> Vec<String> {
+    let assigned = match &state.stage {
+        Stage::AtStep { step } => {
+            ctx.service.step(step).is_some_and(|s| s.assigned).then_some(state.assignee.as_deref()).flatten()
+        }
+        _ => None,
+    };
+    let user_id = assigned.unwrap_or_default().to_string();
+    let mut roles: Vec<&str> = ctx.roles.iter().map(|r| r.code.as_str()).collect();
+    roles.sort_unstable();
+    roles.dedup();
+    let acting: Vec<String> = roles
+        .into_iter()
+        .filter(|role| {
+            let actor = Actor { user_id: user_id.clone(), roles: [role.to_string()].into_iter().collect() };
+            in_inbox(ctx, state, &actor)
+        })
+        .map(|role| format!("role:{role}"))
+        .collect();
+    match assigned {
+        Some(user) if !acting.is_empty() => vec![format!("user:{user}")],
+        _ => acting,
+    }
+}
+
+/// The keys of `actor` that [`inbox_tokens`] are matched against: their roles and their user id.
+pub fn inbox_keys(actor: &Actor) -> Vec<String> {
+    actor.roles.iter().map(|r| format!("role:{r}")).chain([format!("user:{}", actor.user_id)]).collect()
+}

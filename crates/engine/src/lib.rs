@@ -23,7 +23,7 @@ pub mod service;
 pub mod state;
 pub mod values;
 
-pub use available::{Available, AvailableKind, available, in_inbox};
+pub use available::{Available, AvailableKind, available, in_inbox, inbox_keys, inbox_tokens};
 pub use calendar::WorkCalendar;
 pub use command::{ActionInput, Actor, Assignee, Command, InputField};
 pub use deadline::{Deadline, DeadlineState, DeadlineStatus};

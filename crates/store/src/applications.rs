@@ -93,6 +93,12 @@ pub struct ApplicationFilter {
     pub text: Option<String>,
     /// The officer assigned.
     pub assignee: Option<String>,
+    /// A NIK one of the form's NIK fields holds (compared by digest); only for callers who may see personal
+    /// data, which the caller checks.
+    pub nik: Option<String>,
+    /// Only applications whose inbox tokens meet one of these keys (the engine's `inbox_keys` of an actor):
+    /// the candidates of an actor's inbox. Empty: no such limit.
+    pub inbox_keys: Vec<String>,
 }
 
 /// A page of a list, Relay style.
@@ -181,6 +187,16 @@ fn filtered(scope: &TenantScope, filter: &ApplicationFilter, now: DateTime<Utc>)
             query.filter(Condition::any().add(C::ServiceNearingAt.is_null()).add(C::ServiceNearingAt.gt(now)))
         }
     };
+    if !filter.inbox_keys.is_empty() {
+        let mut any = Condition::any();
+        for key in &filter.inbox_keys {
+            any = any.add(C::Inbox.contains(crate::snapshot::inbox_pattern(key)));
+        }
+        query = query.filter(any);
+    }
+    if let Some(nik) = filter.nik.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        query = query.filter(C::NikDigests.contains(crate::snapshot::nik_digest(nik)));
+    }
     if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         for word in text.split_whitespace() {
             query = query.filter(C::Search.contains(word.to_lowercase()));
@@ -283,6 +299,25 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
         Ok(filtered(scope, filter, now).count(&self.db).await?)
+    }
+
+    /// How many of the tenant's applications match `filter`, by service code.
+    pub async fn count_by_service(
+        &self,
+        scope: &TenantScope,
+        filter: &ApplicationFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<std::collections::BTreeMap<String, u64>> {
+        use application::Column as C;
+        let rows: Vec<(String, i64)> = filtered(scope, filter, now)
+            .select_only()
+            .column(C::ServiceCode)
+            .column_as(C::Id.count(), "count")
+            .group_by(C::ServiceCode)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().map(|(service, count)| (service, u64::try_from(count).unwrap_or(0))).collect())
     }
 
     /// The history of an application, in order.

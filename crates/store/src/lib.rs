@@ -121,6 +121,10 @@ impl Store {
             }
         }
         store.import_definitions_if_empty(definitions).await?;
+        let filled = store.fill_inbox_tokens().await?;
+        if filled > 0 {
+            tracing::info!(filled, "computed the inbox tokens of applications from before the column existed");
+        }
         Ok(store)
     }
 }

@@ -17,6 +17,25 @@ pub(crate) struct Snapshot {
     pub assignee: Option<String>,
     pub area: Option<String>,
     pub search: String,
+    pub nik_digests: String,
+    pub inbox: String,
+}
+
+/// The inbox column of an application: the engine's tokens, space-padded so that a key matches as a whole word.
+pub(crate) fn inbox_column(ctx: &simpul_engine::Context<'_>, state: &Application) -> String {
+    format!(" {} ", simpul_engine::inbox_tokens(ctx, state).join(" "))
+}
+
+/// What an inbox column holds for `key` (a whole-word match).
+pub(crate) fn inbox_pattern(key: &str) -> String {
+    format!(" {key} ")
+}
+
+/// The digest a NIK is searched by: SHA-256 of its digits, in hex. Not a secret — the state holds the NIK
+/// itself — but the searchable column then holds no NIK, and equal NIKs have equal digests.
+pub fn nik_digest(nik: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(nik.trim().as_bytes()))
 }
 
 /// Sorts after every real deadline: applications without one come last.
@@ -34,12 +53,9 @@ pub mod stage {
     pub const ENDED: &str = "ended";
 }
 
-pub(crate) fn snapshot(
-    state: &Application,
-    definition: &ServiceDefinition,
-    calendar: &WorkCalendar,
-    tracking_code: &str,
-) -> Snapshot {
+pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tracking_code: &str) -> Snapshot {
+    let definition: &ServiceDefinition = ctx.service.definition();
+    let calendar: &WorkCalendar = ctx.calendar;
     let (stage, outcome) = match &state.stage {
         Stage::AtStep { .. } => (stage::AT_STEP, None),
         Stage::Returned { .. } => (stage::RETURNED, None),
@@ -69,5 +85,14 @@ pub(crate) fn snapshot(
         assignee: state.assignee.clone(),
         area: simpul_engine::form::area(definition, &state.data),
         search: search.join(" "),
+        nik_digests: definition
+            .fields
+            .iter()
+            .filter(|f| f.field_type == FieldType::Nik)
+            .filter_map(|f| state.data.get(&f.code).and_then(|v| v.as_str()))
+            .map(nik_digest)
+            .collect::<Vec<_>>()
+            .join(" "),
+        inbox: inbox_column(ctx, state),
     }
 }

@@ -153,7 +153,7 @@ impl Store {
         let state = Application::fold(&events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id = Uuid::now_v7();
         let tracking = tracking_code();
-        let snap = snapshot(&state, service.definition(), &runtime.calendar, &tracking);
+        let snap = snapshot(&state, &runtime.context(&service), &tracking);
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let txn = self.db.begin().await?;
@@ -174,6 +174,8 @@ impl Store {
             assignee: Set(snap.assignee),
             area: Set(snap.area),
             search: Set(snap.search),
+            nik_digests: Set(snap.nik_digests),
+            inbox: Set(Some(snap.inbox)),
             idempotency_key: Set(request.idempotency_key.clone()),
             submitted_by: Set(actor.user_id.clone()),
             submitted_at: Set(now),
@@ -295,7 +297,7 @@ impl Store {
         for event in &events {
             state.apply(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         }
-        let snap = snapshot(&state, service.definition(), &runtime.calendar, &row.tracking_code);
+        let snap = snapshot(&state, &runtime.context(&service), &row.tracking_code);
         check_area(scope, snap.area.as_deref())?;
         let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let step = snap.step.clone();
@@ -312,6 +314,8 @@ impl Store {
             .col_expr(C::Assignee, snap.assignee.into())
             .col_expr(C::Area, snap.area.clone().into())
             .col_expr(C::Search, snap.search.into())
+            .col_expr(C::NikDigests, snap.nik_digests.into())
+            .col_expr(C::Inbox, Some(snap.inbox).into())
             .col_expr(C::UpdatedAt, now.into())
             .col_expr(C::Version, (state.version as i64).into())
             .filter(C::Id.eq(id))

@@ -53,6 +53,9 @@ pub struct ApplicationFilterInput {
     pub deadline: Option<DeadlineState>,
     /// Words of the applicant's name or the tracking code.
     pub text: Option<String>,
+    /// A NIK (16 digits) in one of the form's NIK fields: for roles that may see personal data; every
+    /// application found is written to its audit log.
+    pub nik: Option<String>,
     /// The tenant, for users of several tenants.
     pub tenant: Option<String>,
 }
@@ -314,7 +317,20 @@ impl Query {
     ) -> ApiResult<ApplicationConnection> {
         let shared = shared(ctx)?;
         let filter = filter.unwrap_or_default();
-        let scope = caller(ctx)?.scope(filter.tenant.as_deref())?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(filter.tenant.as_deref())?;
+        let nik = filter.nik.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        if let Some(nik) = &nik {
+            if nik.len() != 16 || !nik.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(ApiError::field("filter.nik", "NIK terdiri atas 16 angka"));
+            }
+            let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+            if !crate::caller::sees_personal_data(&runtime, &caller.actor(&scope)) {
+                return Err(ApiError::Forbidden(String::from(
+                    "Peran Anda tidak diizinkan mencari permohonan dengan NIK",
+                )));
+            }
+        }
         let store_filter = ApplicationFilter {
             stage: filter.status,
             service: filter.service,
@@ -322,9 +338,18 @@ impl Query {
             deadline: filter.deadline,
             text: filter.text,
             assignee: None,
+            nik: nik.clone(),
+            inbox_keys: Vec::new(),
         };
         let now: DateTime<Utc> = Utc::now();
         let page = shared.store.applications(&scope, &store_filter, page_size(first)?, after.as_deref(), now).await?;
+        if nik.is_some() {
+            // Who looked for whom (UU 27/2022): each application a NIK search found, in its audit log.
+            let found: Vec<(String, String)> =
+                page.items.iter().map(|(_, r)| (r.id.to_string(), String::from("pencarian dengan NIK"))).collect();
+            let actor = caller.actor(&scope);
+            shared.store.record_audits(&scope, &actor.user_id, simpul_store::audit::action::READ, &found).await?;
+        }
         connection(ctx, &scope, page, Listing::Applications(store_filter)).await
     }
 
@@ -349,6 +374,8 @@ impl Query {
             deadline: filter.deadline,
             text: filter.text,
             assignee: None,
+            nik: None,
+            inbox_keys: Vec::new(),
         };
         let page = shared.store.inbox(&scope, &actor, &filter, page_size(first)?, after.as_deref(), Utc::now()).await?;
         connection(ctx, &scope, page, Listing::Inbox(actor, filter)).await

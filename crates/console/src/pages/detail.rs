@@ -380,6 +380,23 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
                     "chosen": fields.and_then(|f| f.get("assignee")) == Some(o.id.as_str()),
                 })).collect::<Vec<_>>()),
                 "assigneeProblem": problem("assignee"),
+                // A resubmission brings what was missing and corrects the form; it takes no note.
+                "resubmit": action.kind == "RESUBMIT",
+                "takesNote": action.kind != "RESUBMIT",
+                "corrections": (action.kind == "RESUBMIT").then(|| service.fields.iter().map(|field| {
+                    let path = format!("data.{}", field.code);
+                    let current = app.data.get(&field.code).map(Field::text).unwrap_or_default();
+                    json!({
+                        "code": field.code, "label": field.label, "path": path,
+                        "value": fields.and_then(|f| f.get(&path)).map_or(current, str::to_string),
+                        "problem": problem(&path),
+                    })
+                }).collect::<Vec<_>>()),
+                "receive": (action.kind == "RESUBMIT").then(|| app.missing.iter().map(|code| json!({
+                    "code": code, "name": requirement_name(code),
+                    "checked": checked("documentsReceived", code),
+                    "problem": problem(&format!("documentsReceived.{code}")),
+                })).collect::<Vec<_>>()),
                 "confirmProblem": problem("yakin"),
                 "problem": failure.map(|f| f.message.clone()),
             })
@@ -513,12 +530,27 @@ pub async fn act(State(state): State<AppState>, officer: Officer, Path(id): Path
         .filter_map(|f| Some(json!({ "fact": f.code, "value": f.value(fields.get(&format!("facts.{}", f.code))?)? })))
         .collect();
     let version: i64 = fields.get("version").and_then(|v| v.parse().ok()).unwrap_or(loaded.application.version);
+    let resubmit = action.kind == "RESUBMIT";
+    // The corrections of a resubmission: the values the officer changed, typed as the form holds them.
+    let corrections: Map<String, Value> = loaded
+        .service
+        .fields
+        .iter()
+        .filter(|_| resubmit)
+        .filter_map(|field| {
+            let text = fields.get(&format!("data.{}", field.code))?;
+            let current = loaded.application.data.get(&field.code).map(Field::text).unwrap_or_default();
+            (text != current).then(|| Some((field.code.clone(), field.value(text)?))).flatten()
+        })
+        .collect();
     let input = json!({
         "tenant": officer.tenant,
         "applicationId": id,
         "action": action.code,
         "expectedVersion": version,
-        "note": fields.get("note"),
+        "note": if resubmit { None } else { fields.get("note") },
+        "data": if resubmit { Value::Object(corrections) } else { Value::Null },
+        "documentsReceived": fields.all("documentsReceived").collect::<Vec<_>>(),
         "checklist": if action.checklist.is_empty() { Value::Array(Vec::new()) } else { Value::Array(checklist) },
         "facts": facts,
         "missing": fields.all("missing").collect::<Vec<_>>(),

@@ -1,4 +1,5 @@
-//! *Cari*: the office's applications by tracking code or the applicant's name, whatever their status.
+//! *Cari*: the office's applications by tracking code, the applicant's name, or a NIK, whatever their status. A
+//! query of 16 digits is a NIK: the API allows it to roles with personal-data rights and audits what it finds.
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -7,6 +8,7 @@ use serde::Deserialize;
 use serde_json::json;
 use simpul_api::AppState;
 
+use crate::client::Code;
 use crate::operations;
 use crate::pages::inbox::{Connection, Tenant};
 use crate::render::{self, Section};
@@ -32,9 +34,19 @@ pub async fn show(State(state): State<AppState>, officer: Officer, Query(query):
     let Some(text) = text else {
         return render::page(StatusCode::OK, "Cari permohonan", Section::Search, Some(&officer), "search", &json!({}));
     };
-    let variables = json!({ "tenant": officer.tenant, "text": text, "after": query.setelah });
+    let is_nik = text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit());
+    let filter = if is_nik {
+        json!({ "tenant": officer.tenant, "nik": text })
+    } else {
+        json!({ "tenant": officer.tenant, "text": text })
+    };
+    let variables = json!({ "tenant": officer.tenant, "filter": filter, "after": query.setelah });
     let answer: Answer = match officer.api(&state).run(operations::SEARCH, variables).await {
         Ok(answer) => answer,
+        Err(failure) if matches!(failure.code, Code::Forbidden | Code::Validation) => {
+            let data = json!({ "text": text, "problem": failure.message });
+            return render::page(StatusCode::OK, "Cari permohonan", Section::Search, Some(&officer), "search", &data);
+        }
         Err(failure) => return render::failure(&failure, "Permohonan tidak ditemukan"),
     };
     let tz = words::zone(&answer.tenant.time_zone);
@@ -54,6 +66,7 @@ pub async fn show(State(state): State<AppState>, officer: Officer, Query(query):
     let data = json!({
         "text": text,
         "searched": true,
+        "byNik": is_nik,
         "total": answer.applications.total_count,
         "rows": answer.applications.edges.iter().map(|e| e.node.view(tz)).collect::<Vec<_>>(),
         "next": next,

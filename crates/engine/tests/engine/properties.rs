@@ -49,6 +49,18 @@ fn candidates(run: &Run, seed: u8) -> Vec<(Actor, Command, bool)> {
     if let Some(assignee) = &state.assignee {
         actors.push(Actor::new(assignee.clone(), [assignee.trim_end_matches("@test")]));
     }
+    // The inbox tokens a store lists by meet an actor's keys exactly when the application is in their inbox
+    // (but for a paraf they gave already, where the tokens may list more; the store checks those rows).
+    let tokens = simpul_engine::inbox_tokens(&ctx, state);
+    for actor in &actors {
+        let listed = simpul_engine::inbox_keys(actor).iter().any(|k| tokens.contains(k));
+        let inbox = simpul_engine::in_inbox(&ctx, state, actor);
+        if state.paraf.iter().any(|i| i.user_id == actor.user_id) {
+            assert!(listed || !inbox, "{} is missing from the inbox tokens {tokens:?}", actor.user_id);
+        } else {
+            assert_eq!(listed, inbox, "{} and the inbox tokens {tokens:?} in {:?}", actor.user_id, state.stage);
+        }
+    }
     let mut out = Vec::new();
     for actor in &actors {
         for a in available(&ctx, state, actor) {
@@ -126,6 +138,18 @@ fn offered_exactly_to_those_allowed(run: &Run) -> Result<(), TestCaseError> {
     actors.push(Actor::new("tamu@test", ["tamu"]));
     if let Some(assignee) = &state.assignee {
         actors.push(Actor::new(assignee.clone(), [assignee.trim_end_matches("@test")]));
+    }
+    // The inbox tokens a store lists by meet an actor's keys exactly when the application is in their inbox
+    // (but for a paraf they gave already, where the tokens may list more; the store checks those rows).
+    let tokens = simpul_engine::inbox_tokens(&ctx, state);
+    for actor in &actors {
+        let listed = simpul_engine::inbox_keys(actor).iter().any(|k| tokens.contains(k));
+        let inbox = simpul_engine::in_inbox(&ctx, state, actor);
+        if state.paraf.iter().any(|i| i.user_id == actor.user_id) {
+            assert!(listed || !inbox, "{} is missing from the inbox tokens {tokens:?}", actor.user_id);
+        } else {
+            assert_eq!(listed, inbox, "{} and the inbox tokens {tokens:?} in {:?}", actor.user_id, state.stage);
+        }
     }
     let step_actions: Vec<String> = state
         .step()

@@ -26,6 +26,13 @@ pub struct Model {
     pub area: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub search: String,
+    /// The SHA-256 digests of the form's NIK values, space-separated (a NIK search compares digests).
+    #[sea_orm(column_type = "Text")]
+    pub nik_digests: String,
+    /// Who may act on it now, as the engine's inbox tokens (` role:verifikator `, ` user:<id> `), space-padded;
+    /// NULL until computed for a row written before the column existed.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub inbox: Option<String>,
     pub idempotency_key: Option<String>,
     pub submitted_by: String,
     pub submitted_at: DateTimeUtc,

@@ -1,0 +1,212 @@
+//! Speed of the console's pages: p50/p99 of each page as an officer's browser gets it (HTML over loopback, the
+//! page's GraphQL operations run in-process), with 100,000 applications in the office on PostgreSQL, against the
+//! real `simpul serve`. Beside them, in the same run, the floor: `/healthz` (the router alone) and the smallest
+//! GraphQL request.
+//!
+//! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench console`
+//! (a database `simpul_bench_<pid>` is created on that server, and dropped afterwards).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// Requests per page: enough for a p99 of the sequential latencies (`BENCH_REQUESTS` sets fewer, for a quick
+/// check of the bench itself).
+fn requests() -> usize {
+    std::env::var("BENCH_REQUESTS").ok().and_then(|n| n.parse().ok()).unwrap_or(300)
+}
+/// Applications in the office, as the issue's figure asks.
+const APPLICATIONS: usize = 100_000;
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into()
+}
+
+fn graphql(address: &str, token: &str, query: &str, variables: Value) -> Value {
+    let mut response = agent()
+        .post(&format!("http://{address}/graphql"))
+        .header("Authorization", &format!("Bearer {token}"))
+        .send_json(json!({ "query": query, "variables": variables }))
+        .expect("HTTP");
+    response.body_mut().read_json::<Value>().expect("JSON")
+}
+
+fn token(address: &str, user: &str) -> String {
+    let response = graphql(
+        address,
+        "",
+        "mutation($u: String!) { login(username: $u, password: \"demo\") { token } }",
+        json!({ "u": user }),
+    );
+    response["data"]["login"]["token"].as_str().unwrap_or_else(|| panic!("{response}")).to_string()
+}
+
+/// The console's session cookie of a demo user, signed in through the login form.
+fn session(address: &str, user: &str) -> String {
+    let agent = agent();
+    let login = agent.get(&format!("http://{address}/masuk")).call().expect("login page");
+    let seed = login.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("cookie").to_string();
+    let seed = seed.split(';').next().expect("cookie").to_string();
+    let html = login.into_body().read_to_string().expect("html");
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).and_then(|s| s.split('"').next()).expect("csrf").to_string();
+    let signed = agent
+        .post(&format!("http://{address}/masuk"))
+        .header("Cookie", &seed)
+        .content_type("application/x-www-form-urlencoded")
+        .send(format!("csrf={csrf}&username={}&password=demo", user.replace('@', "%40")))
+        .expect("signed in");
+    signed
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|c| c.to_str().ok())
+        .find(|c| c.starts_with("simpul_sesi="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session")
+        .to_string()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
+}
+
+/// Gets `path` [`requests`] times in a row with `cookie`; prints p50, p99 and the page's size.
+fn measure(address: &str, cookie: Option<&str>, name: &str, path: &str) {
+    let agent = agent();
+    let mut latencies = Vec::with_capacity(requests());
+    let mut size = 0;
+    for _ in 0..requests() {
+        let started = Instant::now();
+        let mut request = agent.get(&format!("http://{address}{path}"));
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        let response = request.call().expect("page");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        size = response.into_body().read_to_vec().expect("body").len();
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "{name:<44} p50 {:>7.2} ms  p99 {:>7.2} ms  ({:.1} KB)",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        size as f64 / 1024.0
+    );
+}
+
+fn main() {
+    let Ok(admin) = std::env::var("BENCH_DATABASE_URL") else {
+        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/console.rs)");
+        return;
+    };
+    let name = format!("simpul_bench_{}", std::process::id());
+    let psql = |database: &str, sql: &str| {
+        assert!(
+            Command::new("psql")
+                .args([database, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+                .status()
+                .expect("psql")
+                .success(),
+            "{sql}"
+        );
+    };
+    psql(&admin, &format!("CREATE DATABASE \"{name}\""));
+    let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
+    let binary = env!("CARGO_BIN_EXE_simpul");
+    assert!(Command::new(binary).args(["migrate", "--database-url", &url]).status().expect("migrate").success());
+    let dir = tempfile::tempdir().expect("folder");
+    let definitions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("service-definitions");
+    let mut server = Command::new(binary)
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", &url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("server");
+    let mut reader = BufReader::new(server.stdout.take().expect("stdout"));
+    let address = loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).expect("line") > 0, "server exited");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_string();
+        }
+    };
+
+    // A real application at each of the first steps, then copies of them to 100,000: three quarters open (at the
+    // front office's, the verifier's and the paraf steps), a quarter ended.
+    let front = token(&address, "petugas_layanan@bulukumba");
+    let form = json!({
+        "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003", "tempat_lahir": "Bulukumba",
+        "tanggal_lahir": "1985-07-05", "alamat": "Jl. Melati No. 2", "tujuan": "keringanan biaya rumah sakit"
+    });
+    let submit = "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id version } }";
+    let input =
+        json!({ "service": "rekomendasi-sktm", "data": form, "documentsReceived": ["ktp_kk", "sktm_desa", "sptjm"] });
+    let sample = graphql(&address, &front, submit, json!({ "i": input }))["data"]["submitApplication"].clone();
+    let id = sample["id"].as_str().expect("id").to_string();
+    let filled = Instant::now();
+    psql(
+        &url,
+        &format!(
+            "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
+             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
+             idempotency_key, submitted_by, submitted_at, updated_at, version) \
+             SELECT gen_random_uuid(), tenant_id, 'B' || g, service_code, service_version_id, \
+             CASE WHEN g % 4 = 0 THEN 'ended' ELSE stage END, step, CASE WHEN g % 4 = 0 THEN 'selesai' ELSE outcome END, \
+             state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', step_due_at, \
+             now() + (g % 10000) * interval '1 minute', assignee, area, \
+             CASE WHEN g % 1000 = 0 THEN 'nama' || g ELSE search END, nik_digests, NULL, submitted_by, submitted_at, \
+             updated_at, version \
+             FROM applications, generate_series(1, {}) AS g WHERE id = '{id}'; ANALYZE applications",
+            APPLICATIONS - 1
+        ),
+    );
+    println!(
+        "Console pages on PostgreSQL: {APPLICATIONS} applications in Bulukumba (filled in {:.1} s), {} sequential \
+         requests per page over loopback",
+        filled.elapsed().as_secs_f64(),
+        requests()
+    );
+    let cookie = session(&address, "petugas_layanan@bulukumba");
+    let verifier = session(&address, "verifikator@bulukumba");
+    let agent = agent();
+    measure(&address, None, "reference: /healthz (the router alone)", "/healthz");
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    for _ in 0..requests() {
+        let t = Instant::now();
+        let r = agent
+            .post(&format!("http://{address}/graphql"))
+            .send_json(json!({ "query": "{ __typename }" }))
+            .expect("x");
+        r.into_body().read_to_vec().expect("body");
+        latencies.push(t.elapsed());
+    }
+    latencies.sort();
+    println!(
+        "{:<44} p50 {:>7.2} ms  p99 {:>7.2} ms  ({:.1} s)",
+        "reference: GraphQL { __typename }",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.99),
+        started.elapsed().as_secs_f64()
+    );
+    measure(&address, None, "Masuk (login, demo users listed)", "/masuk");
+    measure(&address, Some(&cookie), "Kotak masuk, front office (75,000 waiting)", "/kotak-masuk");
+    measure(&address, Some(&verifier), "Kotak masuk, verifier (nothing waiting)", "/kotak-masuk");
+    measure(&address, Some(&cookie), "Permohonan baru: SKTM form", "/permohonan/baru/rekomendasi-sktm");
+    measure(&address, Some(&cookie), "Detail permohonan", &format!("/permohonan/{id}"));
+    measure(&address, Some(&cookie), "Tanda terima", &format!("/permohonan/{id}/tanda-terima"));
+    measure(&address, Some(&cookie), "Cari (one name among 100,000)", "/cari?q=nama5000");
+    measure(&address, Some(&cookie), "Cari (NIK, audited)", "/cari?q=7302014507850002");
+    measure(&address, Some(&cookie), "Daftar & rekap (choice)", "/surat");
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = Command::new("psql")
+        .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
+        .status();
+}
