@@ -1,25 +1,10 @@
 //! How the console says the API's closed sets and instants in Bahasa Indonesia: deadline states, statuses, and
-//! times in the office's own time zone.
+//! times in the office's own time zone (dates as the letters write them).
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
 
 /// An office's time zone (`Asia/Makassar`); Jakarta time when the name is not one chrono-tz knows.
 pub fn zone(name: &str) -> Tz {
@@ -39,22 +24,18 @@ fn zone_name(tz: Tz) -> &'static str {
 /// An instant as the office reads it: `3 Desember 2026 14.05 WITA`.
 pub fn time(at: DateTime<Utc>, tz: Tz) -> String {
     let local = at.with_timezone(&tz);
-    let month = MONTHS[local.month0() as usize];
-    format!("{} {month} {} {:02}.{:02} {}", local.day(), local.year(), local.hour(), local.minute(), zone_name(tz))
-        .trim_end()
-        .to_string()
+    let day = simpul_letters::helpers::tanggal(local.date_naive());
+    format!("{day} {:02}.{:02} {}", local.hour(), local.minute(), zone_name(tz)).trim_end().to_string()
 }
 
 /// A date: `3 Desember 2026`.
 pub fn date(at: DateTime<Utc>, tz: Tz) -> String {
-    let local = at.with_timezone(&tz);
-    format!("{} {} {}", local.day(), MONTHS[local.month0() as usize], local.year())
+    simpul_letters::helpers::tanggal(at.with_timezone(&tz).date_naive())
 }
 
 /// A calendar date of a form (`1985-07-05`) as people write it: `5 Juli 1985`.
 pub fn calendar_date(text: &str) -> Option<String> {
-    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()?;
-    Some(format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year()))
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(simpul_letters::helpers::tanggal)
 }
 
 /// A deadline's state (the API's `DeadlineState`).

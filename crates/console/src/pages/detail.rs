@@ -15,6 +15,7 @@ use crate::client::{Code, Failure};
 use crate::fields::Fields;
 use crate::operations;
 use crate::pages::inbox::Area;
+use crate::pages::login::RoleName;
 use crate::pages::submit::{self, Fact, Field, FieldType, Requirement};
 use crate::render::{self, Section};
 use crate::session::Officer;
@@ -32,12 +33,6 @@ struct DetailAnswer {
 struct Tenant {
     time_zone: String,
     roles: Vec<RoleName>,
-}
-
-#[derive(Deserialize)]
-struct RoleName {
-    code: String,
-    name: String,
 }
 
 #[derive(Deserialize)]

@@ -39,10 +39,11 @@ struct Office {
     roles: Vec<RoleName>,
 }
 
+/// A position of an office, as operations that name roles read it.
 #[derive(Deserialize)]
-struct RoleName {
-    code: String,
-    name: String,
+pub(crate) struct RoleName {
+    pub code: String,
+    pub name: String,
 }
 
 #[derive(Deserialize)]
