@@ -137,33 +137,70 @@ fn main() {
         }
     };
 
-    // A real application at each of the first steps, then copies of them to 100,000: three quarters open (at the
-    // front office's, the verifier's and the paraf steps), a quarter ended.
-    let front = token(&address, "petugas_layanan@bulukumba");
+    // A real application at each of three steps — the front office's receipt, the verifier's check, the penyuluh
+    // sosial's paraf — then copies of them to 100,000: a quarter at each step (with their inbox tokens, so each
+    // inbox holds 25,000) and a quarter ended.
     let form = json!({
         "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003", "tempat_lahir": "Bulukumba",
         "tanggal_lahir": "1985-07-05", "alamat": "Jl. Melati No. 2", "tujuan": "keringanan biaya rumah sakit"
     });
+    let front = token(&address, "petugas_layanan@bulukumba");
+    let verifier_token = token(&address, "verifikator@bulukumba");
     let submit = "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id version } }";
     let input =
         json!({ "service": "rekomendasi-sktm", "data": form, "documentsReceived": ["ktp_kk", "sktm_desa", "sptjm"] });
-    let sample = graphql(&address, &front, submit, json!({ "i": input }))["data"]["submitApplication"].clone();
-    let id = sample["id"].as_str().expect("id").to_string();
+    let mut samples = Vec::new();
+    for actions in [0, 2, 5] {
+        let sample = graphql(&address, &front, submit, json!({ "i": input }))["data"]["submitApplication"].clone();
+        let id = sample["id"].as_str().expect("id").to_string();
+        let mut version = sample["version"].as_i64().expect("version");
+        let steps = [
+            (&front, "terima", json!([]), json!([])),
+            (&front, "lengkap", json!(["ktp_kk", "sktm_desa", "sptjm"]), json!([])),
+            (
+                &verifier_token,
+                "memenuhi",
+                json!(["cek_siks_ng", "cek_e_dabu"]),
+                json!([{ "fact": "dtks_terdaftar", "value": true }, { "fact": "pbi_apbn", "value": false },
+                       { "fact": "pbi_apbd", "value": false }]),
+            ),
+            (&verifier_token, "selesai_disusun", json!([]), json!([])),
+            (&verifier_token, "sesuai", json!(["data_sesuai", "tujuan_sesuai"]), json!([])),
+        ];
+        for (who, action, checks, facts) in steps.iter().take(actions) {
+            let checklist: Vec<Value> =
+                checks.as_array().expect("list").iter().map(|c| json!({ "item": c, "confirmed": true })).collect();
+            let answer = graphql(
+                &address,
+                who,
+                "mutation($i: ActInput!) { act(input: $i) { version } }",
+                json!({ "i": { "applicationId": id, "action": action, "expectedVersion": version,
+                               "checklist": checklist, "facts": facts } }),
+            );
+            version = answer["data"]["act"]["version"].as_i64().unwrap_or_else(|| panic!("{action}: {answer}"));
+        }
+        samples.push(id);
+    }
     let filled = Instant::now();
     psql(
         &url,
         &format!(
             "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
              state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
-             idempotency_key, submitted_by, submitted_at, updated_at, version) \
+             inbox, idempotency_key, submitted_by, submitted_at, updated_at, version) \
              SELECT gen_random_uuid(), tenant_id, 'B' || g, service_code, service_version_id, \
              CASE WHEN g % 4 = 0 THEN 'ended' ELSE stage END, step, CASE WHEN g % 4 = 0 THEN 'selesai' ELSE outcome END, \
              state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', step_due_at, \
              now() + (g % 10000) * interval '1 minute', assignee, area, \
-             CASE WHEN g % 1000 = 0 THEN 'nama' || g ELSE search END, nik_digests, NULL, submitted_by, submitted_at, \
-             updated_at, version \
-             FROM applications, generate_series(1, {}) AS g WHERE id = '{id}'; ANALYZE applications",
-            APPLICATIONS - 1
+             CASE WHEN g % 1000 = 1 THEN 'nama' || g ELSE search END, nik_digests, \
+             CASE WHEN g % 4 = 0 THEN '  ' ELSE inbox END, NULL, submitted_by, submitted_at, updated_at, version \
+             FROM applications JOIN generate_series(1, {}) AS g \
+             ON id = CASE g % 4 WHEN 2 THEN '{verify}'::uuid WHEN 3 THEN '{paraf}'::uuid ELSE '{receive}'::uuid END; \
+             ANALYZE applications",
+            APPLICATIONS - samples.len(),
+            receive = samples[0],
+            verify = samples[1],
+            paraf = samples[2],
         ),
     );
     println!(
@@ -174,6 +211,7 @@ fn main() {
     );
     let cookie = session(&address, "petugas_layanan@bulukumba");
     let verifier = session(&address, "verifikator@bulukumba");
+    let penyuluh = session(&address, "penyuluh_sosial@bulukumba");
     let agent = agent();
     measure(&address, None, "reference: /healthz (the router alone)", "/healthz");
     let started = Instant::now();
@@ -196,12 +234,20 @@ fn main() {
         started.elapsed().as_secs_f64()
     );
     measure(&address, None, "Masuk (login, demo users listed)", "/masuk");
-    measure(&address, Some(&cookie), "Kotak masuk, front office (75,000 waiting)", "/kotak-masuk");
-    measure(&address, Some(&verifier), "Kotak masuk, verifier (nothing waiting)", "/kotak-masuk");
+    measure(&address, Some(&cookie), "Kotak masuk, front office (25,000 waiting)", "/kotak-masuk");
+    measure(&address, Some(&verifier), "Kotak masuk, verifier, overdue only", "/kotak-masuk?tenggat=terlambat");
+    measure(&address, Some(&penyuluh), "Kotak masuk, penyuluh sosial (25,000 paraf)", "/kotak-masuk");
+    measure(&address, Some(&cookie), "Kotak masuk, a name among 100,000", "/kotak-masuk?cari=nama5001");
     measure(&address, Some(&cookie), "Permohonan baru: SKTM form", "/permohonan/baru/rekomendasi-sktm");
-    measure(&address, Some(&cookie), "Detail permohonan", &format!("/permohonan/{id}"));
-    measure(&address, Some(&cookie), "Tanda terima", &format!("/permohonan/{id}/tanda-terima"));
-    measure(&address, Some(&cookie), "Cari (one name among 100,000)", "/cari?q=nama5000");
+    measure(&address, Some(&cookie), "Detail permohonan (front office's step)", &format!("/permohonan/{}", samples[0]));
+    measure(
+        &address,
+        Some(&penyuluh),
+        "Detail permohonan (paraf, with history)",
+        &format!("/permohonan/{}", samples[2]),
+    );
+    measure(&address, Some(&cookie), "Tanda terima", &format!("/permohonan/{}/tanda-terima", samples[0]));
+    measure(&address, Some(&cookie), "Cari (one name among 100,000)", "/cari?q=nama5001");
     measure(&address, Some(&cookie), "Cari (NIK, audited)", "/cari?q=7302014507850002");
     measure(&address, Some(&cookie), "Daftar & rekap (choice)", "/surat");
     let _ = server.kill();

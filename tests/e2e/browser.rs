@@ -194,6 +194,50 @@ impl Browser {
         self.loaded().await;
     }
 
+    /// Presses Tab until the element `css` finds has the focus (at most 80 times), as a keyboard user reaches it.
+    pub async fn tab_to(&self, css: &str) {
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        for _ in 0..80 {
+            let focused = self
+                .client
+                .execute("return document.activeElement.matches(arguments[0])", vec![json!(css)])
+                .await
+                .expect("focus");
+            if focused == json!(true) {
+                return;
+            }
+            self.client.active_element().await.expect("the focused element").send_keys(&tab).await.expect("Tab");
+        }
+        panic!("{css} cannot be reached with the Tab key");
+    }
+
+    /// Types `text` (keys included) into whatever has the focus.
+    pub async fn type_keys(&self, text: &str) {
+        self.client.active_element().await.expect("the focused element").send_keys(text).await.expect("typing");
+    }
+
+    /// Presses Enter on what has the focus and waits until the next page has replaced this one.
+    pub async fn enter_and_wait(&self) {
+        self.loaded().await;
+        let old = self.client.find(Locator::Css("html")).await.expect("the page");
+        self.type_keys(&char::from(fantoccini::key::Key::Enter).to_string()).await;
+        let started = Instant::now();
+        while old.tag_name().await.is_ok() {
+            assert!(started.elapsed() < Duration::from_secs(15), "Enter led nowhere");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.wait_for("main").await;
+        self.loaded().await;
+    }
+
+    /// What keeps the page shown from being read or used by everyone (WCAG 2.1 AA, as far as a script can tell):
+    /// an input, select or textarea without a label; a button without a name; an image without alt text; text
+    /// whose contrast with its background is under 4.5:1 (3:1 for large text); a page wider than the window.
+    pub async fn barriers(&self) -> Vec<String> {
+        let found = self.client.execute(AUDIT, vec![]).await.expect("the audit runs");
+        serde_json::from_value(found).expect("a list")
+    }
+
     /// Waits (up to 10 s) until the page and its script have loaded.
     pub async fn loaded(&self) {
         let started = Instant::now();
@@ -207,3 +251,59 @@ impl Browser {
         }
     }
 }
+
+/// The page audit of [`Browser::barriers`], run in the page.
+const AUDIT: &str = r#"
+const problems = [];
+const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '');
+const shown = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden'
+  && !el.closest('.tersembunyi, .lewati');
+for (const el of document.querySelectorAll('input, select, textarea')) {
+  if (['hidden', 'submit', 'button'].includes(el.type) || !shown(el)) continue;
+  if (el.labels.length === 0 && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    problems.push('no label: ' + describe(el));
+}
+for (const el of document.querySelectorAll('button')) {
+  if (shown(el) && !el.textContent.trim() && !el.getAttribute('aria-label')) problems.push('button without a name: ' + describe(el));
+}
+for (const el of document.querySelectorAll('img')) {
+  if (!el.hasAttribute('alt')) problems.push('image without alt: ' + el.src);
+}
+const rgba = (s) => { const m = s.match(/rgba?\(([^)]+)\)/); if (!m) return null;
+  const p = m[1].split(',').map(parseFloat); return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1]; };
+const background = (el) => {
+  const layers = [];
+  for (let e = el; e; e = e.parentElement) {
+    const c = rgba(getComputedStyle(e).backgroundColor);
+    if (c && c[3] > 0) { layers.push(c); if (c[3] >= 1) break; }
+  }
+  let out = [255, 255, 255];
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const [r, g, b, a] = layers[i];
+    out = [r * a + out[0] * (1 - a), g * a + out[1] * (1 - a), b * a + out[2] * (1 - a)];
+  }
+  return out;
+};
+const luminance = (c) => { const [r, g, b] = c.slice(0, 3).map((v) => { v /= 255;
+  return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+for (const el of document.querySelectorAll('body *')) {
+  if (['SCRIPT', 'STYLE', 'OPTION'].includes(el.tagName) || !shown(el)) continue;
+  const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+  if (!text) continue;
+  const style = getComputedStyle(el);
+  const back = background(el);
+  const fore = rgba(style.color);
+  const a = fore[3];
+  const blended = [fore[0] * a + back[0] * (1 - a), fore[1] * a + back[1] * (1 - a), fore[2] * a + back[2] * (1 - a)];
+  const [l1, l2] = [luminance(blended), luminance(back)].sort((x, y) => y - x);
+  const ratio = (l1 + 0.05) / (l2 + 0.05);
+  const size = parseFloat(style.fontSize);
+  const large = size >= 24 || (size >= 18.66 && parseInt(style.fontWeight, 10) >= 700);
+  if (ratio < (large ? 3 : 4.5))
+    problems.push('contrast ' + ratio.toFixed(2) + ':1 of "' + text.slice(0, 40) + '" (' + describe(el) + ')');
+}
+if (document.documentElement.scrollWidth > window.innerWidth + 1)
+  problems.push('the page is ' + document.documentElement.scrollWidth + ' px wide in a window of ' + window.innerWidth);
+return problems;
+"#;

@@ -114,7 +114,38 @@ fn bulukumba_in_the_browser(server: &Server) {
 
         browser.sign_in("kepala_dinas@bulukumba").await;
         browser.go(&page).await;
-        assert!(browser.has("iframe.pratinjau").await, "the draft is previewed before signing");
+        // The draft is shown in the page as an image (any browser, phones too), its PDF a link away.
+        browser.wait_for("img.pratinjau").await;
+        let shown = browser
+            .client
+            .execute(
+                "const i = document.querySelector('img.pratinjau'); \
+                 return i.decode().then(() => [i.naturalWidth, i.naturalHeight]).catch(() => [0, 0]);",
+                vec![],
+            )
+            .await
+            .expect("the preview's size");
+        let (width, height) = (shown[0].as_u64().unwrap_or(0), shown[1].as_u64().unwrap_or(0));
+        assert!(width > 800 && height > width, "an A4 page is shown before signing: {width}×{height}");
+        // The heaviest page, with its image, style and script, as the browser got them.
+        let weight = browser
+            .client
+            .execute(
+                "return performance.getEntriesByType('navigation')[0].encodedBodySize + performance \
+                 .getEntriesByType('resource').reduce((sum, r) => sum + r.encodedBodySize, 0);",
+                vec![],
+            )
+            .await
+            .expect("the page's weight")
+            .as_u64()
+            .expect("bytes");
+        eprintln!("the signing page with its preview weighs {weight} bytes");
+        assert!(weight <= 150 * 1024, "the signing page weighs {weight} bytes with its preview, style and script");
+        browser
+            .client
+            .execute("document.querySelector('img.pratinjau').scrollIntoView()", vec![])
+            .await
+            .expect("scroll");
         browser.screenshot("pratinjau-surat").await;
         browser.act("tandatangani", &[], &[], None).await;
         let text = browser.main_text().await;
@@ -190,6 +221,104 @@ fn a_wrong_nik_is_shown_beside_its_field_and_nothing_is_submitted() {
         assert!(browser.main_text().await.contains("0 permohonan"), "nothing was submitted");
         browser.client.clone().close().await.expect("browser closes");
     });
+}
+
+/// Every main page reads clearly (labels, names, alt text, contrast of every text against its background) and
+/// fits the window, on an office PC's 1366×768 screen and on a 390-pixel phone; and an officer who uses no mouse
+/// signs in, opens an application from the inbox and takes its action with the keyboard alone.
+#[test]
+fn the_console_reads_clearly_and_works_by_keyboard_on_a_pc_and_a_phone() {
+    let server = server::start("sqlite", Backends::default());
+    let app = server.as_user(
+        "petugas_layanan@bulukumba",
+        "mutation($i: SubmitApplicationInput!) { submitApplication(input: $i) { id } }",
+        json!({ "i": { "service": "rekomendasi-sktm", "documentsReceived": ["ktp_kk", "sktm_desa", "sptjm"], "data": {
+            "nama": "Siti Aminah", "nik": "7302014507850001", "no_kk": "7302010101150003", "tempat_lahir": "Bulukumba",
+            "tanggal_lahir": "1985-07-05", "alamat": "Jl. Sultan Hasanuddin No. 5", "tujuan": "Keringanan biaya rumah sakit" } } }),
+    );
+    let id = app["submitApplication"]["id"].as_str().expect("id").to_string();
+    runtime().block_on(async {
+        let Some(browser) = browser::open(&base(&server)).await else { return };
+        browser.go("/masuk").await;
+        let problems = browser.barriers().await;
+        assert!(problems.is_empty(), "the login page: {problems:#?}");
+        let tab = char::from(fantoccini::key::Key::Tab).to_string();
+        browser.tab_to("#username").await;
+        browser.type_keys("petugas_layanan@bulukumba").await;
+        browser.type_keys(&tab).await;
+        browser.type_keys("demo").await;
+        browser.enter_and_wait().await;
+        assert_eq!(browser.path().await, "/kotak-masuk", "signed in by keyboard");
+        browser.tab_to(&format!("main a[href='/permohonan/{id}']")).await;
+        browser.enter_and_wait().await;
+        assert_eq!(browser.path().await, format!("/permohonan/{id}"), "opened from the inbox by keyboard");
+        browser.tab_to("form#tindakan-terima button[type='submit']").await;
+        browser.enter_and_wait().await;
+        assert!(browser.main_text().await.contains("Tindakan «Berkas diterima» tercatat"), "acted by keyboard");
+
+        let pages = [
+            ("kotak-masuk", "/kotak-masuk".to_string()),
+            ("permohonan-baru", "/permohonan/baru".to_string()),
+            ("formulir", "/permohonan/baru/rekomendasi-sktm".to_string()),
+            ("detail", format!("/permohonan/{id}")),
+            ("tanda-terima", format!("/permohonan/{id}/tanda-terima")),
+            ("cari", "/cari?q=Siti".to_string()),
+            ("daftar-rekap", "/surat".to_string()),
+        ];
+        for (screen, width, height) in [("pc", 1366, 768), ("ponsel", 390, 844)] {
+            browser.client.set_window_size(width, height).await.expect("window size");
+            for (name, path) in &pages {
+                browser.go(path).await;
+                browser.loaded().await;
+                let problems = browser.barriers().await;
+                assert!(problems.is_empty(), "{path} at {width}×{height}: {problems:#?}");
+                if screen == "ponsel" {
+                    browser.screenshot(&format!("ponsel-{name}")).await;
+                }
+            }
+        }
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// A recap of a period, as the office sends it on: Tebing Tinggi's monthly recap of BPJS recommendations on
+/// screen, and the same rows as PDF, CSV and XLSX downloads.
+#[test]
+fn a_recap_of_a_period_is_shown_and_downloaded_as_pdf_csv_and_xlsx() {
+    let server = server::start("sqlite", Backends::default());
+    let mut data = crate::flows::form("tebing-tinggi/rekomendasi-bpjs-kesehatan");
+    data["nama"] = json!("Butet Siregar");
+    let mut flow = crate::flows::Flow::submit(&server, "tebing-tinggi", "rekomendasi-bpjs-kesehatan", data, json!([]));
+    flow.walk(&["teruskan", "disposisi", "tugaskan", "layak", "ajukan", "tandatangani", "disampaikan"]);
+    assert_eq!(flow.outcome(), ("ENDED", "terbit"));
+    let (agent, cookie) = console_session(&server, "kepala_dinas@tebing-tinggi");
+    let today = chrono::Utc::now().date_naive();
+    let page = |format: &str| {
+        let path = format!(
+            "/surat?produk=rekomendasi-bpjs-kesehatan%2Frekapitulasi_usul_bpjs&dari={}&sampai={}&bentuk={format}",
+            today - chrono::Days::new(1),
+            today + chrono::Days::new(1)
+        );
+        let mut response =
+            agent.get(&format!("{}{path}", base(&server))).header("Cookie", &cookie).call().expect("page");
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let (kind, disposition) = (header("content-type"), header("content-disposition"));
+        (kind, disposition, response.body_mut().read_to_vec().expect("body"))
+    };
+    let (_, _, html) = page("layar");
+    let html = String::from_utf8(html).expect("html");
+    assert!(html.contains("<table") && html.contains("Butet Siregar"), "the recap on screen: {html}");
+    assert!(html.contains("1 permohonan"), "{html}");
+    let (kind, disposition, pdf) = page("pdf");
+    assert!(kind == "application/pdf" && disposition.starts_with("attachment") && pdf.starts_with(b"%PDF"));
+    let (kind, disposition, csv) = page("csv");
+    assert!(kind.starts_with("text/csv") && disposition.contains(".csv"), "{kind} {disposition}");
+    assert!(String::from_utf8_lossy(&csv).contains("Butet Siregar"));
+    let (kind, disposition, xlsx) = page("xlsx");
+    assert!(kind.contains("spreadsheetml") && disposition.contains(".xlsx"), "{kind} {disposition}");
+    assert!(xlsx.starts_with(b"PK"), "an XLSX is a zip");
 }
 
 /// What an officer may not do is not offered, another office's application is "tidak ditemukan", and a session
@@ -554,7 +683,9 @@ fn a_nik_search_is_for_roles_with_personal_data_rights_and_is_audited() {
 }
 
 /// A console page as a signed-in demo user sees it, over plain HTTP.
-fn console_page(server: &Server, username: &str, path: &str) -> String {
+/// A console session of a demo user over plain HTTP, signed in through the login form: an agent that follows no
+/// redirect, and the session cookie.
+fn console_session(server: &Server, username: &str) -> (ureq::Agent, String) {
     let base = base(server);
     let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
     let login = agent.get(&format!("{base}/masuk")).call().expect("login page");
@@ -578,8 +709,14 @@ fn console_page(server: &Server, username: &str, path: &str) -> String {
         .and_then(|c| c.split(';').next())
         .expect("session")
         .to_string();
+    (agent, cookie)
+}
+
+/// The HTML of a console page as `username` sees it.
+fn console_page(server: &Server, username: &str, path: &str) -> String {
+    let (agent, cookie) = console_session(server, username);
     agent
-        .get(&format!("{base}{path}"))
+        .get(&format!("{}{path}", base(server)))
         .header("Cookie", &cookie)
         .call()
         .expect("page")

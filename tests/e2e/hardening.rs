@@ -208,10 +208,15 @@ fn concurrent_logins_get_no_more_password_checks_than_the_limit() {
             .collect();
         let answers: Vec<Value> = attempts.into_iter().map(|t| t.join().expect("thread")).collect();
         let checked = answers.iter().filter(|a| a["errors"][0]["extensions"]["code"] != "RATE_LIMITED").count();
-        assert!(checked <= 5, "{}: {checked} passwords checked", server.backend);
-        assert!(
-            answers.iter().filter(|a| a["errors"][0]["extensions"]["code"] == "RATE_LIMITED").count() >= 35,
-            "{}",
+        // The threads start in any order: when the right password is among the first five checked, the owner is
+        // in and their count starts again, so at most five more wrong ones are checked after it.
+        let owner_in = answers[30]["data"]["login"]["token"].is_string();
+        let limit = if owner_in { 10 } else { 5 };
+        assert!(checked <= limit, "{}: {checked} passwords checked (owner in: {owner_in})", server.backend);
+        assert_eq!(
+            answers.iter().filter(|a| a["errors"][0]["extensions"]["code"] == "RATE_LIMITED").count(),
+            40 - checked,
+            "{}: every attempt not checked is refused as too many",
             server.backend
         );
         // Fifty usernames in one request are not tried at all.

@@ -23,6 +23,19 @@ fn internal(error: impl std::fmt::Display) -> ApiError {
     ApiError::Internal(error.to_string())
 }
 
+/// What a rendered letter is handed back as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The PDF, as archived and printed.
+    Pdf,
+    /// One PNG image of its pages, for a preview shown inline.
+    Png,
+}
+
+/// Pixels per point of a PNG preview: A4 at 893 × 1263 pixels, the letter's 12 pt text at 18 pixels — readable
+/// on an office PC's screen and a phone's, at about the weight of the PDF.
+const PREVIEW_PIXELS_PER_PT: f32 = 1.5;
+
 /// Renders on the blocking pool.
 async fn render(
     renderer: Arc<Renderer>,
@@ -31,11 +44,18 @@ async fn render(
     context: LetterContext,
     ident: String,
     date: NaiveDate,
+    output: Output,
 ) -> ApiResult<Vec<u8>> {
-    tokio::task::spawn_blocking(move || renderer.render(&tenant, &template, &context, &ident, date).map(|r| r.pdf))
-        .await
-        .map_err(internal)?
-        .map_err(internal)
+    tokio::task::spawn_blocking(move || {
+        let rendered = renderer.render(&tenant, &template, &context, &ident, date)?;
+        match output {
+            Output::Pdf => Ok(rendered.pdf),
+            Output::Png => rendered.png(PREVIEW_PIXELS_PER_PT),
+        }
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
 }
 
 /// The recorded registry facts as templates read them (`fakta.dtsen_terdaftar`, `fakta.dtsen_desil`).
@@ -108,6 +128,7 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
         context,
         letter.id.to_string(),
         date,
+        Output::Pdf,
     )
     .await?;
     // The same letter always gets the same key, so a render racing this one writes the same object.
@@ -130,6 +151,7 @@ pub async fn preview(
     actor: &Actor,
     application: &ApplicationRecord,
     product: &str,
+    output: Output,
 ) -> ApiResult<Vec<u8>> {
     let (service, runtime) = shared.store.runtime_for(scope, application).await?;
     if !sees_personal_data(&runtime, actor) {
@@ -156,6 +178,7 @@ pub async fn preview(
         context,
         format!("draft-{}", application.id),
         date,
+        output,
     )
     .await
 }
@@ -256,6 +279,7 @@ pub async fn export(
                 context,
                 ident,
                 today,
+                Output::Pdf,
             )
             .await?,
         )

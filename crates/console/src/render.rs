@@ -11,10 +11,10 @@ use serde_json::{Value, json};
 
 use crate::session::Officer;
 
-/// The console pages' policy: this server's own script, style, images and frames (the letter preview), forms
-/// posting back here, nothing from another host.
+/// The console pages' policy: this server's own script, style and images (the letter preview), forms posting back
+/// here, nothing from another host, no frames.
 pub const CONSOLE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-                               connect-src 'self'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+                               connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
                                base-uri 'none'";
 
 /// The templates, by name.

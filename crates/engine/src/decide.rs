@@ -133,15 +133,20 @@ pub fn decide(
     Ok(vec![Event { at: now, actor: actor.user_id.clone(), kind }])
 }
 
+/// Checks that the caller saw the current state and that the application is still open.
+///
+/// The version comes first: a caller who read an older version is told that it changed (and re-reads), whatever
+/// the change did — also when a concurrent action ended the application — so two officers racing on one version
+/// always get the same answer, the optimistic-concurrency conflict.
 fn check_open(ctx: &Context<'_>, state: &Application, expected_version: u64) -> Result<(), Refusal> {
+    if expected_version != state.version {
+        return Err(Refusal::StaleVersion { expected: expected_version, actual: state.version });
+    }
     if let Stage::Ended { outcome, .. } = &state.stage {
         return Err(Refusal::Ended { outcome: outcome.clone() });
     }
     if state.definition_version != ctx.service.version() {
         return Err(Refusal::DefinitionMismatch { pinned: state.definition_version, given: ctx.service.version() });
-    }
-    if expected_version != state.version {
-        return Err(Refusal::StaleVersion { expected: expected_version, actual: state.version });
     }
     Ok(())
 }

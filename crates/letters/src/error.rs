@@ -20,6 +20,9 @@ pub enum LettersError {
     /// PDF export failed.
     #[error("PDF export failed: {0}")]
     Pdf(String),
+    /// PNG export (a preview image) failed.
+    #[error("PNG export failed: {0}")]
+    Png(String),
     /// The QR code could not be made.
     #[error("QR code: {0}")]
     Qr(String),

@@ -35,6 +35,24 @@ pub enum ExportFormat {
     Xlsx,
 }
 
+/// What a draft letter is previewed as.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum PreviewFormat {
+    /// The PDF, as it would print.
+    Pdf,
+    /// One PNG image of its pages, for showing inline where a browser has no PDF viewer (phones).
+    Png,
+}
+
+impl From<PreviewFormat> for letters::Output {
+    fn from(format: PreviewFormat) -> Self {
+        match format {
+            PreviewFormat::Pdf => letters::Output::Pdf,
+            PreviewFormat::Png => letters::Output::Png,
+        }
+    }
+}
+
 /// What the office says about a verification code.
 #[derive(SimpleObject)]
 pub struct LetterVerification {
@@ -106,13 +124,15 @@ impl LetterQuery {
         Ok(letters::verify_code(shared(ctx)?, &code).await?.into())
     }
 
-    /// A draft of a letter product of an application, before signing: marked DRAFT, without number or QR.
+    /// A draft of a letter product of an application, before signing: marked DRAFT, without number or QR; as
+    /// its PDF, or as one PNG image of its pages (`format: PNG`) to show inline.
     async fn letter_preview(
         &self,
         ctx: &Context<'_>,
         application_id: ID,
         product: String,
         tenant: Option<String>,
+        #[graphql(default_with = "PreviewFormat::Pdf")] format: PreviewFormat,
     ) -> ApiResult<FileOutput> {
         let shared = shared(ctx)?;
         let caller = caller(ctx)?;
@@ -120,8 +140,12 @@ impl LetterQuery {
         let id = Uuid::parse_str(&application_id)
             .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
         let application = shared.store.application(&scope, id).await?;
-        let pdf = letters::preview(shared, &scope, &caller.actor(&scope), &application, &product).await?;
-        Ok(FileOutput::new(format!("draft-{product}.pdf"), "application/pdf", &pdf))
+        let bytes =
+            letters::preview(shared, &scope, &caller.actor(&scope), &application, &product, format.into()).await?;
+        Ok(match format {
+            PreviewFormat::Pdf => FileOutput::new(format!("draft-{product}.pdf"), "application/pdf", &bytes),
+            PreviewFormat::Png => FileOutput::new(format!("draft-{product}.png"), "image/png", &bytes),
+        })
     }
 
     /// A list or recap product for a period (dates inclusive, the office's local dates): the applications that

@@ -301,12 +301,19 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
         .documents
         .iter()
         .map(|d| {
+            let (kind, extension) = match d.content_type.as_str() {
+                "application/pdf" => ("PDF", "pdf"),
+                "image/jpeg" => ("JPG", "jpg"),
+                "image/png" => ("PNG", "png"),
+                _ => ("berkas", "bin"),
+            };
             json!({
                 "name": requirement_name(&d.requirement),
                 "size": words::size(d.size_bytes),
-                "type": match d.content_type.as_str() { "application/pdf" => "PDF", "image/jpeg" => "JPG", "image/png" => "PNG", _ => "berkas" },
+                "type": kind,
                 "at": words::time(d.created_at, tz),
                 "url": d.download_url,
+                "filename": format!("{}-{}.{extension}", d.requirement, app.tracking_code),
             })
         })
         .collect();

@@ -49,7 +49,7 @@ fn file_response(file: &FileOutput, inline: bool) -> Response {
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if inline {
-        // Shown in a frame of the console's own page, and nowhere else.
+        // Shown by the console's own pages, and framed by no other.
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'self'"),
@@ -59,14 +59,23 @@ fn file_response(file: &FileOutput, inline: bool) -> Response {
     response
 }
 
+/// The preview's address: `?bentuk=gambar` for the image shown in the page, else the PDF.
+#[derive(Deserialize, Default)]
+pub struct PreviewQuery {
+    bentuk: Option<String>,
+}
+
 /// `GET /permohonan/{id}/pratinjau/{product}`: the draft letter (marked DRAFT, without number or QR) as the
-/// API's `letterPreview` renders it, for the frame on the signing page.
+/// API's `letterPreview` renders it: the image shown on the signing page (`?bentuk=gambar`), or the PDF to open
+/// or print.
 pub async fn preview(
     State(state): State<AppState>,
     officer: Officer,
     Path((id, product)): Path<(String, String)>,
+    Query(query): Query<PreviewQuery>,
 ) -> Response {
-    let variables = json!({ "tenant": officer.tenant, "id": id, "product": product });
+    let format = if query.bentuk.as_deref() == Some("gambar") { "PNG" } else { "PDF" };
+    let variables = json!({ "tenant": officer.tenant, "id": id, "product": product, "format": format });
     match officer.api(&state).run::<PreviewAnswer>(operations::LETTER_PREVIEW, variables).await {
         Ok(answer) => file_response(&answer.letter_preview, true),
         Err(failure) => render::failure(&failure, "Surat tidak ditemukan"),
@@ -76,6 +85,7 @@ pub async fn preview(
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ExportsAnswer {
+    tenant: crate::pages::inbox::Tenant,
     services: Vec<ExportService>,
 }
 
@@ -90,7 +100,16 @@ struct ExportService {
 struct ExportProduct {
     code: String,
     name: String,
-    kind: String,
+    kind: ProductKind,
+}
+
+/// What a product is (the API's `ProductKind`): letters are signed one by one, lists and recaps exported here.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum ProductKind {
+    Letter,
+    List,
+    Recap,
 }
 
 /// The exports page's address: `?produk=<service>/<product>&dari=2026-11-01&sampai=2026-11-30&bentuk=layar`.
@@ -119,13 +138,14 @@ pub async fn exports(State(state): State<AppState>, officer: Officer, Query(quer
     let products: Vec<Value> = answer
         .services
         .iter()
-        .flat_map(|s| s.products.iter().filter(|p| p.kind != "LETTER").map(move |p| (s, p)))
+        .flat_map(|s| s.products.iter().filter(|p| p.kind != ProductKind::Letter).map(move |p| (s, p)))
         .map(|(s, p)| {
             let value = format!("{}/{}", s.code, p.code);
             json!({ "value": value, "name": p.name, "service": s.name, "chosen": value == chosen })
         })
         .collect();
-    let today = chrono::Utc::now().date_naive();
+    // The office's today: a period is in the office's local dates, as the API reads it.
+    let today = chrono::Utc::now().with_timezone(&crate::words::zone(&answer.tenant.time_zone)).date_naive();
     let from = query.dari.clone().unwrap_or_else(|| today.with_day0(0).unwrap_or(today).to_string());
     let to = query.sampai.clone().unwrap_or_else(|| today.to_string());
     let mut data = json!({ "products": products, "from": from, "to": to });
@@ -142,8 +162,14 @@ pub async fn exports(State(state): State<AppState>, officer: Officer, Query(quer
             }
             Ok(answer) => data["table"] = table(&answer.product_export),
             Err(failure) => {
-                data["problem"] = json!(failure.message);
-                data["fieldProblems"] = json!(failure.fields.iter().map(|(_, m)| m).collect::<Vec<_>>());
+                // The message, and what it says of each field when that is more than the message itself.
+                let mut problem = failure.message.clone();
+                for (_, message) in &failure.fields {
+                    if !problem.contains(message.as_str()) {
+                        problem = format!("{problem} {message}");
+                    }
+                }
+                data["problem"] = json!(problem);
             }
         }
         data["query"] = json!(

@@ -220,6 +220,8 @@ fn check_sequence(index: usize, choices: &[(u8, u8)]) -> Result<(), TestCaseErro
         let options = if choice % 8 != 0 && !forward.is_empty() { forward } else { all };
         let (actor, command, _) = options[usize::from(*choice / 8) % options.len()].clone();
         let was_ended = run.state().is_ended();
+        let stale = matches!(&command, Command::Withdraw { expected_version, .. } | Command::Act { expected_version, .. }
+            if *expected_version != run.state().version);
         match run.run(&actor, command) {
             Ok(events) => {
                 prop_assert!(!was_ended, "an ended application accepted a command");
@@ -235,8 +237,13 @@ fn check_sequence(index: usize, choices: &[(u8, u8)]) -> Result<(), TestCaseErro
             }
             Err(refusal) => {
                 if was_ended {
+                    // A command for another version is told so first (the caller's view is stale), ended or not.
                     prop_assert!(
-                        matches!(refusal, Refusal::Ended { .. }),
+                        if stale {
+                            matches!(refusal, Refusal::StaleVersion { .. })
+                        } else {
+                            matches!(refusal, Refusal::Ended { .. })
+                        },
                         "ended application refused with {refusal:?}"
                     );
                 }

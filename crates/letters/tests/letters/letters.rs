@@ -171,8 +171,7 @@ fn a_png_of_one_letter_per_office_is_written_for_people_to_look_at() {
         };
         let context = signed_context(tenant, service, &product.code, "Siti Aminah", "400.9/12/Dinsos/XI/2026");
         let rendered = render(tenant, &product.template, &context);
-        let options = typst_render::RenderOptions { pixel_per_pt: 2.0.into(), render_bleed: false };
-        let png = typst_render::render(&rendered.document.pages()[0], &options).encode_png().expect("png");
+        let png = rendered.png(2.0).expect("png");
         let path = out.join(format!("{}.png", tenant.code));
         std::fs::write(&path, &png).expect("write png");
         assert!(png.len() > 20_000, "{}: a real picture", path.display());
