@@ -13,6 +13,7 @@ mod m20261202_000006_accounts;
 mod m20261203_000007_areas;
 mod m20261203_000008_nik_search;
 mod m20261203_000009_inbox_keys;
+mod m20261204_000010_list_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000007_areas::Migration),
             Box::new(m20261203_000008_nik_search::Migration),
             Box::new(m20261203_000009_inbox_keys::Migration),
+            Box::new(m20261204_000010_list_indexes::Migration),
         ]
     }
 }

@@ -39,6 +39,8 @@ fn the_server_starts_from_any_folder_on_the_embedded_database_with_the_shipped_o
         line.split("http://").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("address").to_string();
 
     assert!(get(&address, "/healthz").starts_with("HTTP/1.1 200"));
+    let login = get(&address, "/masuk");
+    assert!(login.contains("Pengguna demo") && login.contains("kepala_dinas@bulukumba"), "demo users listed");
     let ready = get(&address, "/readyz");
     assert!(ready.starts_with("HTTP/1.1 200") && ready.contains(r#""database":"ok""#), "{ready}");
     assert!(dir.path().join("data/simpul.db").is_file(), "the embedded database under ./data/");
@@ -49,6 +51,33 @@ fn the_server_starts_from_any_folder_on_the_embedded_database_with_the_shipped_o
     assert!(status.success());
     let exit = child.wait().expect("exit");
     assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+
+    // The same folder without --demo: the demo accounts still exist, and the login page names none of them.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_simpul"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .env_remove("SIMPUL_DEFINITIONS")
+        .env_remove("DATABASE_URL")
+        .env_remove("SIMPUL_BIND")
+        .env_remove("SIMPUL_CONFIG")
+        .env_remove("SIMPUL_TOKEN_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let address = loop {
+        let mut line = String::new();
+        assert!(out.read_line(&mut line).expect("a line") > 0, "the server said where it listens");
+        if let Some(rest) = line.split("http://").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_string();
+        }
+    };
+    let login = get(&address, "/masuk");
+    assert!(login.starts_with("HTTP/1.1 200"), "{login}");
+    assert!(!login.contains("Pengguna demo") && !login.contains("@bulukumba"), "no account listed: {login}");
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// A definitions folder that cannot be read is reported as that, not as a database failure, and nothing is

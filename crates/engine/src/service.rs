@@ -91,6 +91,12 @@ impl Service {
         &self.definition
     }
 
+    /// Whether the rule `rule` reads the value `name` (a field, derived value or fact), from its compiled
+    /// program: what a client is told a fact feeds, without compiling the rule again per request.
+    pub fn rule_reads(&self, rule: &str, name: &str) -> bool {
+        self.rules.get(rule).is_some_and(|program| program.references().variables().contains(&name))
+    }
+
     /// The version number.
     pub fn version(&self) -> u32 {
         self.version

@@ -164,7 +164,12 @@ fn filtered(scope: &TenantScope, filter: &ApplicationFilter, now: DateTime<Utc>)
     let mut query = visible(scope);
     query = match filter.stage {
         None => query,
-        Some(StageFilter::Open) => query.filter(C::Stage.ne(stage::ENDED)),
+        // Written out, not bound: PostgreSQL uses the partial index of open applications (`applications_open`)
+        // only when the condition states its predicate, and a prepared statement's generic plan cannot see into a
+        // parameter (measured: an inbox's counts 78 ms by a sequential scan instead of 4 ms).
+        Some(StageFilter::Open) => {
+            query.filter(Expr::col((application::Entity, C::Stage)).ne(Expr::cust(format!("'{}'", stage::ENDED))))
+        }
         Some(StageFilter::AtStep) => query.filter(C::Stage.eq(stage::AT_STEP)),
         Some(StageFilter::Returned) => query.filter(C::Stage.eq(stage::RETURNED)),
         Some(StageFilter::Ended) => query.filter(C::Stage.eq(stage::ENDED)),

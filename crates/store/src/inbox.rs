@@ -76,43 +76,6 @@ impl Store {
         self.count_by_service(scope, &inbox_filter(actor, &ApplicationFilter::default()), now).await
     }
 
-    /// Computes the inbox tokens of open applications written before the column existed (NULL), in batches, so
-    /// that no application is missing from an inbox after an upgrade. Run when the store opens.
-    pub async fn fill_inbox_tokens(&self) -> StoreResult<u64> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-
-        use crate::entities::application;
-        use crate::snapshot::stage;
-        let mut filled = 0;
-        loop {
-            let rows = application::Entity::find()
-                .filter(application::Column::Inbox.is_null())
-                .limit(500)
-                .all(&self.db)
-                .await?;
-            if rows.is_empty() {
-                return Ok(filled);
-            }
-            for row in rows {
-                let id = row.id;
-                let tokens = if row.stage == stage::ENDED {
-                    String::from("  ")
-                } else {
-                    let scope = self.system_scope(&row.tenant_id).await?;
-                    let record = ApplicationRecord::try_from(row)?;
-                    let (service, runtime) = self.runtime_for(&scope, &record).await?;
-                    crate::snapshot::inbox_column(&runtime.context(&service), &record.state)
-                };
-                application::Entity::update_many()
-                    .col_expr(application::Column::Inbox, Some(tokens).into())
-                    .filter(application::Column::Id.eq(id))
-                    .exec(&self.db)
-                    .await?;
-                filled += 1;
-            }
-        }
-    }
-
     /// Walks the open applications after `after` in deadline order, keeping those in `actor`'s inbox, until `want`
     /// are found or [`SCAN_LIMIT`] looked at; returns them and whether more applications were left unlooked at.
     async fn walk_inbox(
@@ -128,8 +91,12 @@ impl Store {
         let mut cursor = after.map(str::to_string);
         let mut found = Vec::new();
         let mut scanned = 0;
+        // The tokens nearly always decide alone, so the first batch reads as many rows as are wanted (each row's
+        // state is parsed: reading a full batch of 100 for a page of 25 was a third of the page's time).
+        let mut batch = want.map_or(MAX_PAGE, |w| (w as u64).min(MAX_PAGE));
         loop {
-            let page = self.applications(scope, &filter, MAX_PAGE, cursor.as_deref(), now).await?;
+            let page = self.applications(scope, &filter, batch, cursor.as_deref(), now).await?;
+            batch = MAX_PAGE;
             let more = page.has_next_page;
             let count = page.items.len();
             for (i, (c, record)) in page.items.into_iter().enumerate() {

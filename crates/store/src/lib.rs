@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod auth;
+mod backfill;
 pub mod db;
 pub mod deadlines;
 pub mod definitions;
@@ -121,9 +122,9 @@ impl Store {
             }
         }
         store.import_definitions_if_empty(definitions).await?;
-        let filled = store.fill_inbox_tokens().await?;
+        let filled = store.fill_derived_columns().await?;
         if filled > 0 {
-            tracing::info!(filled, "computed the inbox tokens of applications from before the column existed");
+            tracing::info!(filled, "computed the inbox tokens and NIK digests of applications from before them");
         }
         Ok(store)
     }

@@ -302,20 +302,8 @@ impl Store {
         let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let step = snap.step.clone();
         use application::Column as C;
-        let updated = application::Entity::update_many()
-            .col_expr(C::Stage, snap.stage.into())
-            .col_expr(C::Step, snap.step.into())
-            .col_expr(C::Outcome, snap.outcome.into())
+        let updated = derived_columns(application::Entity::update_many(), snap)
             .col_expr(C::State, to_json(&state)?.into())
-            .col_expr(C::ServiceDueAt, snap.service_due_at.into())
-            .col_expr(C::ServiceNearingAt, snap.service_nearing_at.into())
-            .col_expr(C::StepDueAt, snap.step_due_at.into())
-            .col_expr(C::SortDueAt, snap.sort_due_at.into())
-            .col_expr(C::Assignee, snap.assignee.into())
-            .col_expr(C::Area, snap.area.clone().into())
-            .col_expr(C::Search, snap.search.into())
-            .col_expr(C::NikDigests, snap.nik_digests.into())
-            .col_expr(C::Inbox, Some(snap.inbox).into())
             .col_expr(C::UpdatedAt, now.into())
             .col_expr(C::Version, (state.version as i64).into())
             .filter(C::Id.eq(id))
@@ -380,4 +368,26 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// `update` setting the columns derived from an application's state (stage, deadlines, search text, NIK digests,
+/// inbox tokens …): one list of them for every writer.
+pub(crate) fn derived_columns(
+    update: sea_orm::UpdateMany<application::Entity>,
+    snap: crate::snapshot::Snapshot,
+) -> sea_orm::UpdateMany<application::Entity> {
+    use application::Column as C;
+    update
+        .col_expr(C::Stage, snap.stage.into())
+        .col_expr(C::Step, snap.step.into())
+        .col_expr(C::Outcome, snap.outcome.into())
+        .col_expr(C::ServiceDueAt, snap.service_due_at.into())
+        .col_expr(C::ServiceNearingAt, snap.service_nearing_at.into())
+        .col_expr(C::StepDueAt, snap.step_due_at.into())
+        .col_expr(C::SortDueAt, snap.sort_due_at.into())
+        .col_expr(C::Assignee, snap.assignee.into())
+        .col_expr(C::Area, snap.area.into())
+        .col_expr(C::Search, snap.search.into())
+        .col_expr(C::NikDigests, snap.nik_digests.into())
+        .col_expr(C::Inbox, Some(snap.inbox).into())
 }

@@ -543,7 +543,7 @@ impl ApplicationView {
                     .iter()
                     .map(|q| simpul_definitions::model::ChecklistItem { required: q.required, ..q.item.clone() })
                     .collect(),
-                facts: super::service::facts_of(self.service.definition(), a.facts, a.rules),
+                facts: super::service::facts_of(&self.service, a.facts, a.rules),
                 assign_to: a.assign_to.to_vec(),
                 batch: self.batch.clone(),
                 runtime: self.runtime.clone(),

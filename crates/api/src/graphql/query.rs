@@ -190,7 +190,7 @@ impl Query {
         let shared = shared(ctx)?;
         let scope = public_scope(shared, &tenant).await?;
         let (version, service) = shared.store.published_service(&scope, &code).await?;
-        Ok(ServiceInfo::new(&tenant, version.version, service.definition()))
+        Ok(ServiceInfo::new(&tenant, version.version, &service))
     }
 
     /// Which fields of a service's form apply to `data` (a draft, as the officer types), which must be filled, and
@@ -224,7 +224,7 @@ impl Query {
             .published_services(&scope)
             .await?
             .iter()
-            .map(|(v, s)| ServiceInfo::new(&tenant, v.version, s.definition()))
+            .map(|(v, s)| ServiceInfo::new(&tenant, v.version, s))
             .collect())
     }
 

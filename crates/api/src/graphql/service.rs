@@ -2,6 +2,7 @@
 
 use async_graphql::{Enum, SimpleObject};
 use simpul_definitions::model::{self as m, ServiceDefinition};
+use simpul_engine::Service;
 
 /// One allowed value of a choice field.
 #[derive(SimpleObject)]
@@ -40,18 +41,18 @@ pub struct FactInfo {
 }
 
 /// The facts `facts` as recorded alongside `rules`, each with the rules among them that read it.
-pub fn facts_of(d: &ServiceDefinition, facts: &[m::Fact], rules: &[String]) -> Vec<FactInfo> {
+pub fn facts_of(service: &Service, facts: &[m::Fact], rules: &[String]) -> Vec<FactInfo> {
     facts
         .iter()
         .map(|fact| FactInfo {
             code: fact.name().to_string(),
             label: fact.label().to_string(),
             value_type: fact.value_type(),
-            feeds_rules: d
+            feeds_rules: service
+                .definition()
                 .rules
                 .iter()
-                .filter(|r| rules.contains(&r.code))
-                .filter(|r| r.check.variables().is_ok_and(|v| v.iter().any(|name| name == fact.name())))
+                .filter(|r| rules.contains(&r.code) && service.rule_reads(&r.code, fact.name()))
                 .map(|r| r.code.clone())
                 .collect(),
         })
@@ -173,12 +174,12 @@ pub struct StepActionInfo {
 }
 
 impl StepActionInfo {
-    fn new(d: &ServiceDefinition, a: &m::Action) -> Self {
+    fn new(service: &Service, a: &m::Action) -> Self {
         StepActionInfo {
             code: a.code.clone(),
             label: a.label.clone(),
-            leads_to: LeadsTo::new(d, &a.to),
-            facts: facts_of(d, &a.facts, &a.rules),
+            leads_to: LeadsTo::new(service.definition(), &a.to),
+            facts: facts_of(service, &a.facts, &a.rules),
             rules: a.rules.clone(),
             note_required: a.note_required,
             assign_to: a.assign_to.clone(),
@@ -268,8 +269,9 @@ pub struct ServiceInfo {
 }
 
 impl ServiceInfo {
-    /// The rendering of a definition.
-    pub fn new(tenant: &str, version: i32, d: &ServiceDefinition) -> Self {
+    /// The rendering of a compiled definition.
+    pub fn new(tenant: &str, version: i32, service: &Service) -> Self {
+        let d = service.definition();
         ServiceInfo {
             tenant: tenant.to_string(),
             code: d.code.clone(),
@@ -278,7 +280,7 @@ impl ServiceInfo {
             version,
             submission_roles: d.submission.roles.clone(),
             channels: d.submission.channels.clone(),
-            submission_facts: facts_of(d, &d.submission.facts, &d.submission.rules),
+            submission_facts: facts_of(service, &d.submission.facts, &d.submission.rules),
             submission_rules: d.submission.rules.clone(),
             rules: d
                 .rules
@@ -340,7 +342,7 @@ impl ServiceInfo {
                     duration: s.duration.map(Into::into),
                     checklist: s.checklist.clone(),
                     issues: s.issues.clone(),
-                    actions: s.actions.iter().map(|a| StepActionInfo::new(d, a)).collect(),
+                    actions: s.actions.iter().map(|a| StepActionInfo::new(service, a)).collect(),
                 })
                 .collect(),
             jangka_waktu: TimeLimitInfo {

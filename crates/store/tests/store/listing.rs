@@ -94,7 +94,7 @@ async fn the_tracking_code_and_nik_together_find_an_application() {
 /// The inbox is the database's list of the applications whose inbox tokens meet the officer's keys, counted per
 /// service by the database; rows written before the tokens existed get theirs when the store computes them.
 #[tokio::test]
-async fn the_inbox_lists_by_who_may_act_and_rows_from_before_get_their_tokens() {
+async fn the_inbox_lists_by_who_may_act_and_rows_from_before_get_their_tokens_and_digests() {
     use sea_orm::ConnectionTrait;
     for db in databases().await {
         let store = &db.store;
@@ -110,19 +110,25 @@ async fn the_inbox_lists_by_who_may_act_and_rows_from_before_get_their_tokens() 
         let counts = store.inbox_counts(&b.scope, &b.front, now).await.expect("counts");
         assert_eq!(counts.get("rekomendasi-sktm"), Some(&2));
         assert_eq!(
-            store.fill_inbox_tokens().await.expect("nothing to fill"),
+            store.fill_derived_columns().await.expect("nothing to fill"),
             0,
             "{}: every row has its tokens",
             db.name
         );
-        // A row from before the column: no tokens, so in nobody's inbox until the store computes them.
-        let stmt = format!("UPDATE applications SET inbox = NULL WHERE tracking_code = '{code}'");
+        // A row from before the columns: no tokens and no NIK digests, so in nobody's inbox and not found by the
+        // applicant's NIK until the store computes them.
+        let stmt = format!("UPDATE applications SET inbox = NULL, nik_digests = '' WHERE tracking_code = '{code}'");
         store.connection().execute_unprepared(&stmt).await.expect("cleared");
         assert_eq!(store.inbox(&b.scope, &b.front, &all, 10, None, now).await.expect("inbox").items.len(), 1);
-        assert_eq!(store.fill_inbox_tokens().await.expect("filled"), 1, "{}: one row had none", db.name);
+        let by_nik = ApplicationFilter { nik: Some("7302014507850001".into()), ..Default::default() };
+        let found = store.applications(&b.scope, &by_nik, 10, None, now).await.expect("by NIK");
+        assert_eq!(found.items.len(), 1, "{}: only the other one", db.name);
+        assert_eq!(store.fill_derived_columns().await.expect("filled"), 1, "{}: one row had none", db.name);
         let page = store.inbox(&b.scope, &b.front, &all, 10, None, now).await.expect("inbox");
         assert_eq!(page.items.len(), 2, "{}", db.name);
         assert!(page.items.iter().any(|(_, r)| r.id == first));
+        let found = store.applications(&b.scope, &by_nik, 10, None, now).await.expect("by NIK");
+        assert_eq!(found.items.len(), 2, "{}: both by the NIK", db.name);
         db.finish().await;
     }
 }
