@@ -14,6 +14,7 @@ mod m20261203_000007_areas;
 mod m20261203_000008_nik_search;
 mod m20261203_000009_inbox_keys;
 mod m20261204_000010_list_indexes;
+mod m20261204_000011_letter_verification;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000008_nik_search::Migration),
             Box::new(m20261203_000009_inbox_keys::Migration),
             Box::new(m20261204_000010_list_indexes::Migration),
+            Box::new(m20261204_000011_letter_verification::Migration),
         ]
     }
 }

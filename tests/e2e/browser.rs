@@ -14,6 +14,8 @@ use serde_json::json;
 pub struct Browser {
     pub client: Client,
     pub base: String,
+    /// Whether pages run their script; without it, the console's forms must work as plain HTML.
+    pub javascript: bool,
     driver: Child,
 }
 
@@ -34,6 +36,17 @@ fn chromedriver() -> Option<PathBuf> {
 /// A browser for the console at `base`; `None` (with a message) when this machine has no chromedriver and the
 /// run does not require one.
 pub async fn open(base: &str) -> Option<Browser> {
+    open_with(base, true).await
+}
+
+/// A browser that runs no page script (Chromium's content setting, as an officer who switched JavaScript off
+/// or whose browser failed to load the script), for the core flows that must work as plain HTML. WebDriver's
+/// own scripts still run, so the tests can look at the page.
+pub async fn open_without_javascript(base: &str) -> Option<Browser> {
+    open_with(base, false).await
+}
+
+async fn open_with(base: &str, javascript: bool) -> Option<Browser> {
     let Some(driver_path) = chromedriver() else {
         assert!(
             std::env::var_os("SIMPUL_CI").is_none(),
@@ -63,6 +76,9 @@ pub async fn open(base: &str) -> Option<Browser> {
         vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768"];
     args.push("--lang=id");
     let mut options = json!({ "args": args });
+    if !javascript {
+        options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
+    }
     if std::path::Path::new("/usr/bin/chromium").exists() {
         options["binary"] = json!("/usr/bin/chromium");
     }
@@ -70,7 +86,7 @@ pub async fn open(base: &str) -> Option<Browser> {
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     let client =
         ClientBuilder::new(connector).capabilities(capabilities).connect(&url).await.expect("a browser session");
-    Some(Browser { client, base: base.to_string(), driver })
+    Some(Browser { client, base: base.to_string(), javascript, driver })
 }
 
 fn free_port() -> u16 {
@@ -145,16 +161,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("waiting for {css}: {e}"));
     }
 
-    /// Writes a screenshot of the page to `target/console-screenshots/<name>.png`, for people to look at.
+    /// Writes a screenshot of the page to `target/console-screenshots/<name>.png` (`tanpa-js-<name>.png` from a
+    /// browser without script), for people to look at.
     pub async fn screenshot(&self, name: &str) {
         let png = self.client.screenshot().await.expect("screenshot");
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/console-screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot folder");
+        let name = if self.javascript { name.to_string() } else { format!("tanpa-js-{name}") };
         std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
     }
 
     /// Takes the action `code` of the application page shown: ticks `checks`, sets `facts` (radio or input),
-    /// writes `note`, confirms when asked, and submits.
+    /// writes `note`, confirms when asked (the script's dialog, or without script the page's own "saya yakin"
+    /// box), and submits.
     pub async fn act(&self, code: &str, checks: &[&str], facts: &[(&str, &str)], note: Option<&str>) {
         let form = format!("form#tindakan-{code}");
         for item in checks {
@@ -172,7 +191,10 @@ impl Browser {
             self.fill(&format!("{form} textarea[name='note']"), note).await;
         }
         let confirms = self.has(&format!("{form}[data-konfirmasi]")).await;
-        self.submit_and_wait(&format!("{form} button[type='submit']"), confirms).await;
+        if confirms && !self.javascript {
+            self.click(&format!("{form} input[name='yakin']")).await;
+        }
+        self.submit_and_wait(&format!("{form} button[type='submit']"), confirms && self.javascript).await;
     }
 
     /// Clicks the submit button `css` finds (accepting the confirmation when one is asked) and waits until the

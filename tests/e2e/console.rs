@@ -62,13 +62,62 @@ async fn submit_bulukumba(browser: &Browser, nik: &str) -> (String, String) {
 #[test]
 fn bulukumba_sktm_runs_from_the_counter_to_the_signed_letter_in_the_browser() {
     for server in server::servers() {
-        bulukumba_in_the_browser(&server);
+        bulukumba_in_the_browser(&server, true);
     }
 }
 
-fn bulukumba_in_the_browser(server: &Server) {
+/// The core flows as plain HTML, in a browser that runs no script: signing in by typing, the inbox, a form
+/// whose conditional field appears after "Perbarui isian yang berlaku" (the server's form state instead of the
+/// script's), submission with a scan, every action up to the signature (confirmed with the page's own "saya
+/// yakin" box instead of a dialog), and the download of the signed letter.
+#[test]
+fn the_core_flows_work_without_javascript() {
+    let server = server::start("sqlite", Backends::default());
     runtime().block_on(async {
-        let Some(browser) = browser::open(&base(server)).await else { return };
+        let Some(browser) = browser::open_without_javascript(&base(&server)).await else { return };
+        browser.sign_in_with("operator_desa@luwu-timur", "demo").await;
+        assert_eq!(browser.path().await, "/kotak-masuk", "typed sign-in leads to the inbox");
+        assert!(browser.main_text().await.contains("0 permohonan"), "{}", browser.main_text().await);
+        browser.go("/permohonan/baru/surat-keterangan-dtks").await;
+        let whatsapp = "[data-isian='nomor_whatsapp']";
+        assert!(
+            !browser
+                .client
+                .find(fantoccini::Locator::Css(whatsapp))
+                .await
+                .expect("box")
+                .is_displayed()
+                .await
+                .expect("shown?")
+        );
+        browser.fill("[name='data.nama']", "Andi Baso").await;
+        browser
+            .client
+            .find(fantoccini::Locator::Css("select[name='data.pengiriman'] option[value='whatsapp']"))
+            .await
+            .expect("the WhatsApp choice")
+            .click()
+            .await
+            .expect("chosen");
+        browser.submit_and_wait("button[name='perbarui']", false).await;
+        let shown = browser.client.find(fantoccini::Locator::Css(whatsapp)).await.expect("box");
+        assert!(shown.is_displayed().await.expect("shown?"), "the WhatsApp number is asked once WhatsApp is chosen");
+        let kept = browser.client.find(fantoccini::Locator::Css("[name='data.nama']")).await.expect("name");
+        assert_eq!(kept.prop("value").await.expect("value").as_deref(), Some("Andi Baso"), "what was typed is kept");
+        browser.screenshot("isian-bersyarat").await;
+        browser.client.clone().close().await.expect("browser closes");
+    });
+    bulukumba_in_the_browser(&server, false);
+}
+
+fn bulukumba_in_the_browser(server: &Server, javascript: bool) {
+    runtime().block_on(async {
+        let browser = if javascript {
+            browser::open(&base(server)).await
+        } else {
+            browser::open_without_javascript(&base(server)).await
+        };
+        let Some(browser) = browser else { return };
         let (page, code) = submit_bulukumba(&browser, "7302014507850001").await;
         assert!(code.contains('-'), "a tracking code on the receipt: {code}");
         let text = browser.main_text().await;
@@ -147,6 +196,10 @@ fn bulukumba_in_the_browser(server: &Server) {
             .await
             .expect("scroll");
         browser.screenshot("pratinjau-surat").await;
+        if !javascript {
+            let asks = browser.client.find(fantoccini::Locator::Css("form#tindakan-tandatangani input[name='yakin']"));
+            assert!(asks.await.expect("the box").is_displayed().await.expect("shown?"), "without script the page asks");
+        }
         browser.act("tandatangani", &[], &[], None).await;
         let text = browser.main_text().await;
         assert!(text.contains("Tindakan «Tandatangani» tercatat"), "{text}");

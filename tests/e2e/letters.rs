@@ -218,3 +218,108 @@ fn a_letter_states_the_basis_the_officer_recorded() {
         assert!(!text.contains("verifikasi lapangan"), "{text}");
     }
 }
+
+/// The short code printed on a letter leads to it, typed any way a person would; the page and `verifyLetter`
+/// name who signed; whoever initialled the draft cannot sign it; the Kepala Dinas revokes it with a reason (not
+/// another officer, not without a reason, not twice), after which it verifies as "dicabut", and the revocation
+/// is audited and sent to webhooks.
+#[test]
+fn a_short_code_verifies_a_letter_that_names_its_signer_until_the_kepala_dinas_revokes_it() {
+    const VERIFY_FULL: &str = "query($code: String!) { verifyLetter(code: $code) {
+        valid number signerName signerTitle status revokedAt revocationReason } }";
+    const REVOKE: &str = "mutation($id: ID!, $r: String!) { revokeLetter(id: $id, reason: $r, tenant: \"bulukumba\") {
+        id revokedAt revocationReason } }";
+    const SHORT: &str = "query($id: ID!) { application(id: $id) {
+        letters { id shortCode verificationUrl signedBy } auditLog { action detail } } }";
+    for server in servers() {
+        let mut flow =
+            Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
+        let id = flow.app["id"].as_str().expect("id").to_string();
+        flow.walk(super::flows::BULUKUMBA_TO_SIGNING);
+        let sign = "mutation($i: ActInput!) { act(input: $i) { id } }";
+        let version = server.as_user(
+            "sekretaris@bulukumba",
+            "query($id: ID!) { application(id: $id) { version } }",
+            json!({ "id": id }),
+        )["application"]["version"]
+            .clone();
+        let (code, error) = server.error_as(
+            "sekretaris@bulukumba",
+            sign,
+            json!({ "i": { "applicationId": id, "action": "tandatangani", "expectedVersion": version } }),
+        );
+        assert_eq!(code, "FORBIDDEN", "the Sekretaris initialled this draft: {error}");
+        assert!(error["message"].as_str().unwrap_or_default().contains("memaraf"), "{error}");
+        flow.walk(&["tandatangani"]);
+        let letter_id = archived(&server, &id)[0]["id"].as_str().expect("id").to_string();
+        let letter = server.as_user("kepala_dinas@bulukumba", SHORT, json!({ "id": id }))["application"].clone();
+        let short = letter["letters"][0]["shortCode"].as_str().expect("a short code").to_string();
+        assert!(short.len() <= 16, "{short}");
+        assert!(short.chars().all(|c| c == '-' || "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)), "{short}");
+        let url = letter["letters"][0]["verificationUrl"].as_str().expect("url").to_string();
+        assert!(url.ends_with(&format!("/v/{short}")), "the QR leads to the short code: {url}");
+        assert!(letter["letters"][0]["signedBy"].as_str().unwrap_or_default().contains("Kepala Dinas Sosial"));
+
+        // Typed from paper: lower case, spaces for dashes, O for 0 — the same letter.
+        let typed = short.to_lowercase().replace('-', " ").replace('0', "o");
+        let v = public(&server, VERIFY_FULL, json!({ "code": typed }))["verifyLetter"].clone();
+        assert_eq!(v["valid"], true, "{v}");
+        assert_eq!(v["status"], "VALID");
+        assert_eq!(v["signerName"], "[NAMA KEPALA DINAS SOSIAL]");
+        assert_eq!(v["signerTitle"], "Kepala Dinas Sosial Kabupaten Bulukumba");
+        let form_url = format!("http://{}/v?kode={}", server.address, typed.replace(' ', "+"));
+        let page = String::from_utf8(get(&form_url)).expect("html");
+        assert!(page.contains("Surat asli dan sah") && page.contains("Ditandatangani oleh"), "{page}");
+        assert!(
+            String::from_utf8(get(&format!("http://{}/v", server.address))).expect("html").contains("name=\"kode\"")
+        );
+
+        // Revocation: the Kepala Dinas, with a reason, once; the office's webhook hears of it.
+        let register = "mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }";
+        let hook = json!({ "i": { "tenant": "bulukumba", "url": "https://desa.example/simpul",
+            "secret": "rahasia-bersama-1234", "events": ["LETTER_REVOKED"] } });
+        server.as_user("admin_dinas@bulukumba", register, hook);
+        let reason = "Data penghasilan pemohon ternyata tidak benar";
+        let (code, _) = server.error_as("verifikator@bulukumba", REVOKE, json!({ "id": letter_id, "r": reason }));
+        assert_eq!(code, "FORBIDDEN");
+        let (code, error) = server.error_as("kepala_dinas@bulukumba", REVOKE, json!({ "id": letter_id, "r": "salah" }));
+        assert_eq!(code, "VALIDATION", "{error}");
+        assert_eq!(super::server::field_paths(&error), ["reason"], "{error}");
+        let revoked =
+            server.as_user("kepala_dinas@bulukumba", REVOKE, json!({ "id": letter_id, "r": reason }))["revokeLetter"]
+                .clone();
+        assert_eq!(revoked["revocationReason"], reason);
+        let (code, error) = server.error_as("admin_dinas@bulukumba", REVOKE, json!({ "id": letter_id, "r": reason }));
+        assert_eq!(code, "REFUSED", "{error}");
+        let v = public(&server, VERIFY_FULL, json!({ "code": short }))["verifyLetter"].clone();
+        assert_eq!((v["valid"].clone(), v["status"].clone()), (json!(true), json!("REVOKED")), "{v}");
+        assert_eq!(v["revocationReason"], reason);
+        let page = String::from_utf8(ureq::get(&url).call().expect("GET").body_mut().read_to_vec().expect("bytes"))
+            .expect("html");
+        assert!(page.contains("DICABUT") && page.contains(reason), "{page}");
+        let deliveries = "query { webhooks(tenant: \"bulukumba\") { deliveries(first: 50) { kind applicationId } } }";
+        let started = std::time::Instant::now();
+        loop {
+            let found =
+                server.as_user("admin_dinas@bulukumba", deliveries, json!({}))["webhooks"][0]["deliveries"].clone();
+            if found
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["kind"] == "LETTER_REVOKED" && d["applicationId"] == id))
+            {
+                break;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "{}: never sent: {found}", server.backend);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let audit =
+            server.as_user("kepala_dinas@bulukumba", SHORT, json!({ "id": id }))["application"]["auditLog"].clone();
+        assert!(
+            audit
+                .as_array()
+                .expect("entries")
+                .iter()
+                .any(|e| e["action"] == "REVOKE_LETTER" && e["detail"].as_str().is_some_and(|d| d.contains(reason))),
+            "{audit}"
+        );
+    }
+}

@@ -208,7 +208,9 @@ impl From<Refusal> for ApiError {
             Refusal::ActionNotAvailable { .. } => one(String::from("action")),
             Refusal::ChannelNotAccepted { .. } => one(String::from("channel")),
             Refusal::StaleVersion { actual, .. } => ApiError::Conflict { message, current_version: Some(actual) },
-            Refusal::RoleNotAllowed { .. } | Refusal::NotAssignee => ApiError::Forbidden(message),
+            Refusal::RoleNotAllowed { .. } | Refusal::NotAssignee | Refusal::InitialledCannotSign => {
+                ApiError::Forbidden(message)
+            }
             Refusal::MissingDocuments { missing } => {
                 ApiError::Refused { message, detail: Refused::MissingDocuments(missing) }
             }
@@ -240,7 +242,7 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownArea { .. } => ApiError::field("area", message),
             StoreError::OutsideArea { .. } => ApiError::Forbidden(message),
             StoreError::InvalidCursor => ApiError::field("after", message),
-            StoreError::NotADraft { .. } => ApiError::refused(message),
+            StoreError::NotADraft { .. } | StoreError::AlreadyRevoked { .. } => ApiError::refused(message),
             StoreError::UsernameRequired | StoreError::UsernameTaken { .. } => ApiError::field("username", message),
             StoreError::PasswordTooShort { .. } => ApiError::field("password", message),
             StoreError::UnknownRole { .. } | StoreError::NoRoles => ApiError::field("roles", message),

@@ -11,7 +11,7 @@ use simpul_engine::{Actor, EventKind};
 use simpul_files::ObjectKey;
 use simpul_letters::verify::{self, LetterClaims};
 use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Renderer, Table};
-use simpul_store::letters::{ArchivedLetter, LetterRecord};
+use simpul_store::letters::{ArchivedLetter, LetterRecord, Revocation, Signer};
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 use uuid::Uuid;
 
@@ -63,7 +63,8 @@ fn facts_for_letter(facts: &simpul_engine::Facts) -> std::collections::BTreeMap<
     facts.iter().map(|(fact, value)| (fact.name().to_string(), serde_json::json!(value))).collect()
 }
 
-/// The signatory of a letter: the tenant's signatory whose role the signer held, else the first one.
+/// The signatory of a letter: the tenant's signatory for `product` whose role the signer held, else the first
+/// one for it (validation makes sure every role that signs a letter has one).
 async fn signatory<'a>(
     shared: &Services,
     scope: &TenantScope,
@@ -80,8 +81,17 @@ async fn signatory<'a>(
         Some(user) => shared.store.roles_of(scope, user).await?,
         None => Default::default(),
     };
-    let signatories = &runtime.tenant.signatories;
-    Ok(signatories.iter().find(|s| roles.contains(&s.role)).or(signatories.first()))
+    Ok(signatory_of(runtime, product, |role| roles.contains(role)))
+}
+
+/// The signatory for `product` of the first role `held` accepts, else the first signatory for it.
+fn signatory_of<'a>(
+    runtime: &'a TenantRuntime,
+    product: &str,
+    held: impl Fn(&String) -> bool,
+) -> Option<&'a Signatory> {
+    let mut theirs = runtime.tenant.signatories.iter().filter(|s| s.signs(product));
+    theirs.clone().find(|s| held(&s.role)).or_else(|| theirs.next())
 }
 
 /// Where the QR codes of a tenant's letters lead: the office's own public address when `tenant.yaml` names one
@@ -134,11 +144,17 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     // The same letter always gets the same key, so a render racing this one writes the same object.
     let object = ObjectKey::named(scope.tenant_id(), application.id, &format!("{}.pdf", letter.id))?;
     let stored = shared.files.put_bytes(object, &pdf, "application/pdf").await?;
+    let signed_by = signer.map(|s| simpul_letters::SignatoryInfo::of(&runtime.tenant, s));
     let archived = ArchivedLetter {
         sha256: stored.sha256,
         storage_key: stored.key.to_string(),
         size_bytes: i64::try_from(stored.size).unwrap_or(i64::MAX),
+        short_code: verify::short_code(&code),
         verification_code: code,
+        signer: Signer {
+            name: signed_by.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+            title: signed_by.as_ref().map(|s| s.described()).unwrap_or_default(),
+        },
     };
     shared.store.archive_letter(scope, letter.id, &archived).await?;
     Ok(shared.store.letter(scope, letter.id).await?)
@@ -166,7 +182,8 @@ pub async fn preview(
         .find(|p| p.code == product && p.kind == ProductKind::Letter)
         .ok_or_else(|| ApiError::field("product", format!("`{product}` bukan produk surat layanan ini")))?;
     let date = runtime.calendar.local_date(Utc::now());
-    let signer = runtime.tenant.signatories.first();
+    // The draft shows the block of whoever previews it when they sign it, else of the office's signer.
+    let signer = signatory_of(&runtime, &product.code, |role| actor.roles.contains(role));
     let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date);
     context.data = application.state.data.clone();
     context.fakta = facts_for_letter(&application.state.facts);
@@ -307,6 +324,10 @@ pub struct GenuineLetter {
     pub subject: String,
     pub masked_name: String,
     pub sha256: Option<String>,
+    /// Who signed it, as printed (absent on letters archived before signers were recorded).
+    pub signer: Option<Signer>,
+    /// Its revocation: the letter is genuine but no longer in force.
+    pub revoked: Option<Revocation>,
 }
 
 /// Masks a name for the public: first letter of each word, the rest starred ("S*** A*****").
@@ -320,10 +341,24 @@ pub fn mask_name(name: &str) -> String {
         .join(" ")
 }
 
-/// Checks a code: it must decode, name a letter that exists, and carry a valid signature of that letter's
-/// tenant's key over the letter as stored.
+/// Checks a code — the short one printed on the letter, or the key-signed one it stands for: it must name a
+/// letter that exists and whose stored code carries a valid signature of its tenant's key over the letter as
+/// stored.
 pub async fn verify_code(shared: &Services, code: &str) -> ApiResult<Verification> {
-    let Ok(decoded) = verify::decode(code) else { return Ok(Verification::Invalid) };
+    let signed = match verify::read_short_code(code) {
+        Some(short) => {
+            let Some(id) = shared.store.letter_id_by_short_code(&short).await? else {
+                return Ok(Verification::Invalid);
+            };
+            let found = shared.store.verifiable_letter(id).await?;
+            match found.and_then(|f| f.letter.verification_code) {
+                Some(signed) => signed,
+                None => return Ok(Verification::Invalid),
+            }
+        }
+        None => code.trim().to_string(),
+    };
+    let Ok(decoded) = verify::decode(&signed) else { return Ok(Verification::Invalid) };
     let Some(found) = shared.store.verifiable_letter(decoded.letter_id).await? else {
         return Ok(Verification::Invalid);
     };
@@ -349,5 +384,37 @@ pub async fn verify_code(shared: &Services, code: &str) -> ApiResult<Verificatio
         subject: found.product,
         masked_name: found.applicant.as_deref().map(mask_name).unwrap_or_default(),
         sha256: found.letter.sha256,
+        signer: found.letter.signer,
+        revoked: found.letter.revoked,
     })))
+}
+
+/// Revokes a signed letter with the office's reason: its verification says "dicabut" from now on. For the
+/// office admin and the official who signs the letter in their own name (the Kepala Dinas; not a delegate).
+pub async fn revoke(
+    shared: &Services,
+    scope: &TenantScope,
+    actor: &Actor,
+    letter: Uuid,
+    reason: &str,
+) -> ApiResult<LetterRecord> {
+    // Long enough to say why (a wrong name, a withdrawn decision); short enough for the page and a webhook.
+    const REASON_CHARS: std::ops::RangeInclusive<usize> = 10..=500;
+    let reason = reason.trim();
+    if !REASON_CHARS.contains(&reason.chars().count()) {
+        return Err(ApiError::field("reason", "Tuliskan alasan pencabutan, 10 sampai 500 huruf"));
+    }
+    let record = shared.store.letter(scope, letter).await?;
+    let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
+    let signs_it = runtime
+        .tenant
+        .signatories
+        .iter()
+        .any(|s| s.on_behalf_of.is_none() && s.signs(&record.product) && actor.roles.contains(&s.role));
+    if !signs_it && !actor.roles.contains(simpul_store::accounts::ADMIN_ROLE) {
+        return Err(ApiError::Forbidden(String::from(
+            "Hanya pejabat penanda tangan surat ini atau admin dinas yang dapat mencabutnya",
+        )));
+    }
+    Ok(shared.store.revoke_letter(scope, letter, reason, &actor.user_id, Utc::now()).await?)
 }

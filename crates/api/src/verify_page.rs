@@ -1,11 +1,12 @@
-//! The page the QR on a letter leads to (`/v/<code>`): whether the office issued the letter, with its number,
-//! date, subject, the applicant's masked name and the original's SHA-256; uploading a PDF there says whether it
-//! is the unchanged original. Public, like `verifyLetter`.
+//! The page the QR on a letter leads to (`/v/<code>`): whether the office issued the letter and whether it is
+//! still in force (sah, or dicabut with date and reason), with its number, date, subject, signer, the
+//! applicant's masked name and the original's SHA-256; uploading a PDF there says whether it is the unchanged
+//! original. `/v` takes the short code typed from a printed letter. Public, like `verifyLetter`.
 
 use std::sync::OnceLock;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -20,7 +21,10 @@ use crate::graphql::LetterVerification;
 const UPLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/v/{code}", get(page).post(compare)).layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+    Router::new()
+        .route("/v", get(entry))
+        .route("/v/{code}", get(page).post(compare))
+        .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
 }
 
 fn registry() -> &'static Handlebars<'static> {
@@ -52,6 +56,11 @@ fn html(v: &LetterVerification, upload: Option<String>) -> Response {
         "subject": v.subject,
         "masked_name": v.masked_name,
         "sha256": v.sha256,
+        "signer_name": v.signer_name,
+        "signer_title": v.signer_title,
+        "revoked": v.status == Some(crate::graphql::LetterStatus::Revoked),
+        "revoked_on": v.revoked_at.map(|at| simpul_letters::helpers::tanggal(at.date_naive())),
+        "revocation_reason": v.revocation_reason,
     });
     if let Some(uploaded) = upload {
         data["checked"] = json!(true);
@@ -61,6 +70,35 @@ fn html(v: &LetterVerification, upload: Option<String>) -> Response {
     let status = if v.valid { StatusCode::OK } else { StatusCode::NOT_FOUND };
     match registry().render("verify", &data) {
         Ok(body) => crate::pages::page(status, body),
+        Err(error) => {
+            tracing::error!(%error, "verification page");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// What the form at `/v` sends.
+#[derive(serde::Deserialize)]
+struct Typed {
+    kode: Option<String>,
+}
+
+/// The form for a code typed from a printed letter; with a code, on to its page (in its printed form, so that
+/// "k7qm 4xhp 2rdn" and "K7QM-4XHP-2RDN" lead to the same address).
+async fn entry(Query(typed): Query<Typed>) -> Response {
+    let typed = typed.kode.unwrap_or_default();
+    if !typed.trim().is_empty() {
+        // A short code in its printed form, or a long code as it is (base64url: letters, digits, - and _); anything
+        // else is no code at all and goes to the page that says so, never into the address unescaped.
+        let code = simpul_letters::verify::read_short_code(&typed).unwrap_or_else(|| {
+            let raw = typed.trim();
+            let plain = raw.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if plain { raw.to_string() } else { String::from("tidak-dikenal") }
+        });
+        return axum::response::Redirect::to(&format!("/v/{code}")).into_response();
+    }
+    match registry().render("verify", &json!({ "entry": true })) {
+        Ok(body) => crate::pages::page(StatusCode::OK, body),
         Err(error) => {
             tracing::error!(%error, "verification page");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()

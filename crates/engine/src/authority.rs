@@ -11,6 +11,7 @@ use crate::state::Application;
 
 /// Whether `actor` may take an action of `step` that moves the application by `movement`. For a forward paraf
 /// the answer is the role the actor initials as: the next of the chain, by someone who has not initialled yet.
+/// A letter is not signed forward by someone who initialled its draft, unless the service switches that off.
 pub(crate) fn may_take(
     ctx: &Context<'_>,
     state: &Application,
@@ -42,6 +43,13 @@ pub(crate) fn may_take(
     }
     if !actor.holds_any(&step.roles) {
         return Err(Refusal::RoleNotAllowed { allowed: ctx.roles_named(&step.roles) });
+    }
+    if step.kind == StepKind::Sign
+        && movement == Movement::Forward
+        && ctx.service.definition().paraf_cannot_sign
+        && state.initialled_by.contains(&actor.user_id)
+    {
+        return Err(Refusal::InitialledCannotSign);
     }
     Ok(None)
 }

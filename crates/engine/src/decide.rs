@@ -337,6 +337,7 @@ fn act(
         missing: input.missing.clone(),
         assignee,
         signed,
+        initialled_as: chain_role,
         service_deadline_started,
         effect,
     }))

@@ -160,6 +160,10 @@ pub struct ActionTaken {
     pub assignee: Option<String>,
     /// The letter product signed, for a sign step.
     pub signed: Option<String>,
+    /// The role the officer initialled the draft as, for a paraf (also the one that completes the chain).
+    /// Absent from events written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initialled_as: Option<String>,
     /// The service deadline that this action started (requirements confirmed complete).
     pub service_deadline_started: Option<Deadline>,
     /// What the action did to the application.

@@ -138,6 +138,11 @@ pub enum Refusal {
     /// The same person cannot initial twice.
     #[error("Anda sudah memaraf konsep ini")]
     AlreadyInitialled,
+    /// Whoever initialled a draft cannot sign the letter (separation of duties).
+    #[error(
+        "Anda sudah memaraf konsep surat ini, sehingga tidak dapat menandatanganinya; penandatangan harus pejabat lain"
+    )]
+    InitialledCannotSign,
     /// The application has ended.
     #[error("Permohonan sudah selesai ({outcome}); tidak ada tindakan lagi")]
     Ended {

@@ -116,6 +116,10 @@ pub struct Application {
     pub assignee: Option<String>,
     /// Initials of the current paraf chain.
     pub paraf: Vec<Initial>,
+    /// Everyone who has initialled a draft of the application, in any chain: they may not sign its letters
+    /// (separation of duties). Absent from snapshots written before it existed, where it starts empty.
+    #[serde(default)]
+    pub initialled_by: BTreeSet<String>,
     /// Checklist answers by `step.item`.
     pub checklist: BTreeMap<String, bool>,
     /// The last survey result.
@@ -192,6 +196,7 @@ impl Application {
             stage: Stage::AtStep { step: s.step.clone() },
             assignee: None,
             paraf: Vec::new(),
+            initialled_by: BTreeSet::new(),
             checklist: BTreeMap::new(),
             survey_result: None,
             missing: Vec::new(),
@@ -222,6 +227,9 @@ impl Application {
                 }
                 if let Some(product) = &a.signed {
                     self.signed.push(product.clone());
+                }
+                if a.initialled_as.is_some() {
+                    self.initialled_by.insert(event.actor.clone());
                 }
                 if let Some(deadline) = a.service_deadline_started {
                     self.clocks.service = Some(deadline);

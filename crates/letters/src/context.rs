@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 use serde_json::Value;
-use simpul_definitions::model::{ServiceDefinition, Signatory, Tenant};
+use simpul_definitions::model::{ImageKind, ServiceDefinition, Signatory, Tenant};
 
 use crate::helpers::tanggal;
+use crate::world::emblem_path;
 
 /// The context of one letter or list.
 #[derive(Debug, Clone, Serialize)]
@@ -55,15 +56,59 @@ pub struct KopInfo {
     pub lines: Vec<String>,
     /// The address line.
     pub address_line: String,
+    /// Where the kop finds the emblem in the letter's world (`/lambang.png`), when the office has one.
+    pub emblem: Option<&'static str>,
+    /// The emblem's file under the tenant's `templates/`, which the renderer serves at [`Self::emblem`].
+    #[serde(skip)]
+    pub emblem_file: Option<String>,
 }
 
-/// The signatory.
+/// The signatory, as the signature block prints them.
 #[derive(Debug, Clone, Serialize)]
 pub struct SignatoryInfo {
+    /// The lines above the signature, the last ending in a comma: `["a.n. Kepala Dinas Sosial …",
+    /// "Sekretaris Dinas Sosial …,"]` for a delegate, `["Plt. Kepala Dinas Sosial …,"]` for an acting one.
+    pub heading: Vec<String>,
+    /// The position as the letter names it ("Plt. Kepala Dinas Sosial …").
     pub title: String,
-    pub name: Option<String>,
+    /// The name, or the office file's marked placeholder.
+    pub name: String,
+    /// Whether `name` is a placeholder the office has not replaced.
+    pub placeholder: bool,
     pub rank: Option<String>,
     pub nip: Option<String>,
+}
+
+impl SignatoryInfo {
+    /// Who signed, in one line for the verification page: "Sekretaris Dinas Sosial …, a.n. Kepala Dinas …".
+    pub fn described(&self) -> String {
+        match self.heading.as_slice() {
+            [on_behalf, _] => format!("{}, {on_behalf}", self.title),
+            _ => self.title.clone(),
+        }
+    }
+
+    /// The block of `signatory` of `tenant`: a delegate's heading names the official signed for ("a.n.").
+    pub fn of(tenant: &Tenant, signatory: &Signatory) -> Self {
+        let title = signatory.printed_title();
+        let principal = signatory
+            .on_behalf_of
+            .as_ref()
+            .and_then(|role| tenant.signatories.iter().find(|s| &s.role == role && s.on_behalf_of.is_none()));
+        let mut heading = Vec::new();
+        if let Some(principal) = principal {
+            heading.push(format!("a.n. {}", principal.printed_title()));
+        }
+        heading.push(format!("{title},"));
+        SignatoryInfo {
+            heading,
+            title,
+            name: signatory.name.clone(),
+            placeholder: signatory.placeholder,
+            rank: signatory.rank.clone(),
+            nip: signatory.nip.clone(),
+        }
+    }
 }
 
 /// The letter itself.
@@ -82,12 +127,12 @@ pub struct LetterInfo {
 /// The QR code's target.
 #[derive(Debug, Clone, Serialize)]
 pub struct QrInfo {
-    /// The full verification URL.
+    /// The full verification URL (`<public>/v/<short code>`), which the QR carries.
     pub url: String,
-    /// The public address without the path, printed under the QR.
+    /// The public address without the path, printed for those who type the code.
     pub site: String,
-    /// The code in short pieces, so that the printed code wraps.
-    pub code_parts: Vec<String>,
+    /// The short code as printed ("K7QM-4XHP-2RDN"), typed at `<site>/v`.
+    pub short_code: String,
 }
 
 /// The period of a list.
@@ -137,14 +182,11 @@ impl LetterContext {
                 kop_surat: KopInfo {
                     lines: tenant.kop_surat.lines.clone(),
                     address_line: tenant.kop_surat.address_line.clone(),
+                    emblem: tenant.kop_surat.emblem.as_deref().and_then(ImageKind::of_file).map(emblem_path),
+                    emblem_file: tenant.kop_surat.emblem.clone(),
                 },
             },
-            signatory: signatory.map(|s| SignatoryInfo {
-                title: s.title.clone(),
-                name: s.name.clone(),
-                rank: s.rank.clone(),
-                nip: s.nip.clone(),
-            }),
+            signatory: signatory.map(|s| SignatoryInfo::of(tenant, s)),
             letter: LetterInfo {
                 number: String::from(DRAFT_NUMBER),
                 date: tanggal(date),
@@ -161,15 +203,13 @@ impl LetterContext {
         }
     }
 
-    /// The signed letter's number and verification URL (`<public_url>/v/<code>`).
+    /// The signed letter's number and its verification: `code` is the key-signed code of the letter, printed as
+    /// its short form (see [`crate::verify::short_code`]) and carried by the QR as `<public_url>/v/<short>`.
     pub fn signed(mut self, number: &str, public_url: &str, code: &str) -> Self {
         self.letter.number = number.to_string();
-        let chars: Vec<char> = code.chars().collect();
-        self.qr = Some(QrInfo {
-            url: format!("{public_url}/v/{code}"),
-            site: public_url.to_string(),
-            code_parts: chars.chunks(28).map(|c| c.iter().collect()).collect(),
-        });
+        let short_code = crate::verify::short_code(code);
+        self.qr =
+            Some(QrInfo { url: format!("{public_url}/v/{short_code}"), site: public_url.to_string(), short_code });
         self.draft = false;
         self
     }

@@ -21,7 +21,7 @@ pub mod sample;
 pub mod verify;
 mod world;
 
-pub use context::{DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo};
+pub use context::{DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo, SignatoryInfo};
 pub use error::{LettersError, LettersResult};
 pub use escape::typst_escape;
 pub use export::Table;

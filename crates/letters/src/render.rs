@@ -15,7 +15,9 @@ use crate::context::LetterContext;
 use crate::error::{LettersError, LettersResult};
 use crate::escape::typst_escape;
 use crate::qr::qr_svg;
-use crate::world::{LetterWorld, Shared, shared};
+use simpul_definitions::model::ImageKind;
+
+use crate::world::{LetterWorld, QR_PATH, Shared, emblem_path, shared};
 
 /// The partials every tenant's templates use.
 const PARTIALS: [(&str, &str); 3] = [
@@ -93,6 +95,8 @@ fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::Enco
 /// Every tenant's letter templates, ready to render.
 pub struct Renderer {
     registry: Handlebars<'static>,
+    /// Images of each tenant's `templates/` folder (the emblem), by tenant and file name.
+    images: std::collections::HashMap<(String, String), typst::foundations::Bytes>,
     shared: Arc<Shared>,
     rendered: AtomicU64,
 }
@@ -112,10 +116,10 @@ impl Renderer {
         for (name, source) in PARTIALS {
             registry.register_partial(name, source).map_err(|e| template_error(name, &e))?;
         }
-        Ok(Renderer { registry, shared: shared(), rendered: AtomicU64::new(0) })
+        Ok(Renderer { registry, images: Default::default(), shared: shared(), rendered: AtomicU64::new(0) })
     }
 
-    /// Loads every `<tenant>/templates/*.hbs` under the definitions folder.
+    /// Loads every `<tenant>/templates/*.hbs` under the definitions folder, and the images beside them.
     pub fn load_dir(dir: &Path) -> LettersResult<Self> {
         let mut renderer = Self::new()?;
         for tenant in std::fs::read_dir(dir)? {
@@ -127,10 +131,11 @@ impl Renderer {
             let code = tenant.file_name().to_string_lossy().into_owned();
             for file in std::fs::read_dir(&templates)? {
                 let path = file?.path();
-                if path.extension().is_some_and(|e| e == "hbs")
-                    && let Some(name) = path.file_name().and_then(|n| n.to_str())
-                {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+                if path.extension().is_some_and(|e| e == "hbs") {
                     renderer.add_template(&code, name, &std::fs::read_to_string(&path)?)?;
+                } else if ImageKind::of_file(name).is_some() {
+                    renderer.add_image(&code, name, std::fs::read(&path)?);
                 }
             }
         }
@@ -141,6 +146,11 @@ impl Renderer {
     pub fn add_template(&mut self, tenant: &str, file: &str, source: &str) -> LettersResult<()> {
         let name = format!("{tenant}/{file}");
         self.registry.register_template_string(&name, source).map_err(|e| template_error(&name, &e))
+    }
+
+    /// Adds (or replaces) an image of a tenant (its emblem), by the file name `tenant.yaml` gives it.
+    pub fn add_image(&mut self, tenant: &str, file: &str, bytes: Vec<u8>) {
+        self.images.insert((tenant.to_string(), file.to_string()), typst::foundations::Bytes::new(bytes));
     }
 
     /// Whether the tenant has the template.
@@ -168,8 +178,20 @@ impl Renderer {
         date: NaiveDate,
     ) -> LettersResult<Rendered> {
         let markup = self.markup(tenant, file, context)?;
-        let qr = context.qr.as_ref().map(|q| qr_svg(&q.url)).transpose()?;
-        let world = LetterWorld::new(self.shared.clone(), markup, qr, date);
+        let mut images = Vec::new();
+        if let Some(qr) = &context.qr {
+            images.push((QR_PATH, typst::foundations::Bytes::from_string(qr_svg(&qr.url)?)));
+        }
+        if let Some(file) = &context.tenant.kop_surat.emblem_file
+            && let Some(kind) = ImageKind::of_file(file)
+        {
+            let bytes = self
+                .images
+                .get(&(tenant.to_string(), file.clone()))
+                .ok_or_else(|| LettersError::UnknownTemplate(format!("{tenant}/{file}")))?;
+            images.push((emblem_path(kind), bytes.clone()));
+        }
+        let world = LetterWorld::new(self.shared.clone(), markup, images, date);
         let compiled = typst::compile::<PagedDocument>(&world).output;
         // Typst memoizes across compilations. Every EVICT_EVERY letters, entries unused since the last sweep are
         // dropped, so that a long-running server's memory stays flat without paying for a sweep per letter.

@@ -4,6 +4,12 @@
 //!
 //! A code is base64url of: version (1 byte) · key id (2 bytes) · letter id (16 bytes) · signature (64 bytes).
 //! The key id names which of the tenant's keys signed, so that a rotated key's letters still verify.
+//!
+//! That code is too long to type (111 characters), so letters print a short code derived from it: 60 bits of
+//! its SHA-256 in twelve characters of Crockford's base32, which has no I, L, O or U, so that nothing printed
+//! can be misread; read back, O counts as 0 and I or L as 1. The short code finds the letter, whose stored
+//! signed code is then checked. It is as hard to guess as the signature it comes from, and derived rather than
+//! drawn so that rendering a letter twice prints the same code.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -63,6 +69,40 @@ pub fn sign(key_id: u16, secret: &[u8; 32], claims: &LetterClaims) -> String {
     bytes.extend(claims.letter_id.as_bytes());
     bytes.extend(signature.to_bytes());
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Crockford's base32 alphabet: digits and capitals without I, L, O and U.
+const SHORT_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Characters of a short code: 60 bits, so that guessing one (rate-limited, among at most millions of letters)
+/// is hopeless, while it still fits, grouped by four, in 14 printed characters.
+const SHORT_LEN: usize = 12;
+
+/// The short code printed on a letter for its signed `code`, grouped by four: "K7QM-4XHP-2RDN".
+pub fn short_code(code: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(code.as_bytes());
+    let bits = u64::from_be_bytes(digest[..8].try_into().unwrap_or_default()) >> 4;
+    let chars: Vec<char> = (0..SHORT_LEN)
+        .map(|i| char::from(SHORT_ALPHABET[((bits >> (5 * (SHORT_LEN - 1 - i))) & 31) as usize]))
+        .collect();
+    chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
+}
+
+/// A short code as someone typed it, in its printed form; `None` when it cannot be one. Case, spaces and dashes
+/// do not matter, O is read as 0 and I or L as 1.
+pub fn read_short_code(typed: &str) -> Option<String> {
+    let mut chars = Vec::with_capacity(SHORT_LEN);
+    for c in typed.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+        let c = match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c if c.is_ascii() && SHORT_ALPHABET.contains(&(c as u8)) => c,
+            _ => return None,
+        };
+        chars.push(c);
+    }
+    (chars.len() == SHORT_LEN)
+        .then(|| chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
 
 /// Reads a code without checking it: which key and which letter it claims.

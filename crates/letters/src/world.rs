@@ -1,9 +1,11 @@
-//! The smallest Typst `World` that compiles a letter: one main source made from a template, one image (the QR
-//! code), the fonts bundled with typst-assets loaded once per process, no file system and no packages.
+//! The smallest Typst `World` that compiles a letter: one main source made from a template, its images (the QR
+//! code, the office's emblem) under fixed virtual paths, the fonts bundled with typst-assets loaded once per
+//! process, no file system and no packages.
 
 use std::sync::{Arc, LazyLock};
 
 use chrono::{Datelike, NaiveDate};
+use simpul_definitions::model::ImageKind;
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -41,19 +43,30 @@ fn file_id(path: &str) -> FileId {
 /// Path of the QR code image inside the world; templates show it with `#image("/qr.svg")`.
 pub const QR_PATH: &str = "/qr.svg";
 
-/// One compilation: the letter's source and its QR image.
+/// Path of the office's emblem inside the world, by the image's kind; the kop shows it with
+/// `#image("/lambang.png")`. Fixed paths, so that no file name from a definition reaches the markup.
+pub fn emblem_path(kind: ImageKind) -> &'static str {
+    match kind {
+        ImageKind::Svg => "/lambang.svg",
+        ImageKind::Png => "/lambang.png",
+        ImageKind::Jpeg => "/lambang.jpg",
+    }
+}
+
+/// One compilation: the letter's source and its images.
 pub struct LetterWorld {
     shared: Arc<Shared>,
     main: Source,
-    qr: Option<Bytes>,
+    images: Vec<(FileId, Bytes)>,
     today: NaiveDate,
 }
 
 impl LetterWorld {
-    /// A world for `markup`, dated `today` (what `datetime.today()` returns).
-    pub fn new(shared: Arc<Shared>, markup: String, qr_svg: Option<String>, today: NaiveDate) -> Self {
+    /// A world for `markup`, dated `today` (what `datetime.today()` returns), with `images` at their paths.
+    pub fn new(shared: Arc<Shared>, markup: String, images: Vec<(&str, Bytes)>, today: NaiveDate) -> Self {
         let main = Source::new(file_id("/main.typ"), markup);
-        LetterWorld { shared, main, qr: qr_svg.map(Bytes::from_string), today }
+        let images = images.into_iter().map(|(path, bytes)| (file_id(path), bytes)).collect();
+        LetterWorld { shared, main, images, today }
     }
 
     /// The compiled source, for error messages.
@@ -80,10 +93,7 @@ impl World for LetterWorld {
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        match &self.qr {
-            Some(qr) if id == file_id(QR_PATH) => Ok(qr.clone()),
-            _ => Err(FileError::AccessDenied),
-        }
+        self.images.iter().find(|(path, _)| *path == id).map(|(_, bytes)| bytes.clone()).ok_or(FileError::AccessDenied)
     }
 
     fn font(&self, index: usize) -> Option<Font> {

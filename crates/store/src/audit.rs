@@ -20,6 +20,8 @@ pub mod action {
     pub const DOWNLOAD: &str = "download";
     /// An account or API key of the office was created or changed (by its admin or the command line).
     pub const ACCOUNT: &str = "account";
+    /// A signed letter of the application was revoked.
+    pub const REVOKE_LETTER: &str = "revoke_letter";
 }
 
 /// One entry.

@@ -15,6 +15,12 @@ pub enum StoreError {
     /// Someone else changed the application at the same time; reload and try again.
     #[error("permohonan telah diubah oleh petugas lain; muat ulang lalu coba lagi")]
     Conflict,
+    /// The letter was revoked already.
+    #[error("surat nomor {number} sudah dicabut sebelumnya")]
+    AlreadyRevoked {
+        /// Its number.
+        number: String,
+    },
     /// The engine refused the command.
     #[error(transparent)]
     Refused(#[from] Refusal),

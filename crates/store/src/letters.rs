@@ -5,6 +5,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 use simpul_engine::numbering::format_number;
 use uuid::Uuid;
@@ -45,7 +46,36 @@ pub struct LetterRecord {
     pub size_bytes: Option<i64>,
     /// Failed attempts at archiving it so far.
     pub archive_attempts: i32,
+    /// The short code printed under the QR, once archived.
+    pub short_code: Option<String>,
+    /// Who signed it, as printed: name and title.
+    pub signer: Option<Signer>,
+    /// Its revocation, if it was revoked.
+    pub revoked: Option<Revocation>,
 }
+
+/// The official who signed a letter, as the letter prints them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signer {
+    /// Name (or the office file's placeholder).
+    pub name: String,
+    /// Title, with "a.n." and the principal's title for a delegate.
+    pub title: String,
+}
+
+/// Why and when a letter stopped being valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Why, as the office wrote it.
+    pub reason: String,
+    /// The user who revoked it.
+    pub by: String,
+}
+
+/// The event name of a revoked letter, for subscribers and webhooks.
+pub const LETTER_REVOKED: &str = "letter_revoked";
 
 impl From<letter::Model> for LetterRecord {
     fn from(m: letter::Model) -> Self {
@@ -64,6 +94,12 @@ impl From<letter::Model> for LetterRecord {
             verification_code: m.verification_code,
             size_bytes: m.size_bytes,
             archive_attempts: m.archive_attempts,
+            short_code: m.short_code,
+            signer: m.signer_name.zip(m.signer_title).map(|(name, title)| Signer { name, title }),
+            revoked: match (m.revoked_at, m.revoked_reason, m.revoked_by) {
+                (Some(at), Some(reason), Some(by)) => Some(Revocation { at, reason, by }),
+                _ => None,
+            },
         }
     }
 }
@@ -118,6 +154,12 @@ pub(crate) async fn issue<C: ConnectionTrait>(
         size_bytes: Set(None),
         archive_attempts: Set(0),
         archive_retry_at: Set(None),
+        short_code: Set(None),
+        signer_name: Set(None),
+        signer_title: Set(None),
+        revoked_at: Set(None),
+        revoked_reason: Set(None),
+        revoked_by: Set(None),
     }
     .insert(conn)
     .await?;
@@ -185,6 +227,9 @@ impl Store {
             .col_expr(letter::Column::StorageKey, archived.storage_key.as_str().into())
             .col_expr(letter::Column::SizeBytes, archived.size_bytes.into())
             .col_expr(letter::Column::VerificationCode, archived.verification_code.as_str().into())
+            .col_expr(letter::Column::ShortCode, archived.short_code.as_str().into())
+            .col_expr(letter::Column::SignerName, archived.signer.name.as_str().into())
+            .col_expr(letter::Column::SignerTitle, archived.signer.title.as_str().into())
             .filter(letter::Column::Id.eq(id))
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
             .filter(letter::Column::Sha256.is_null())
@@ -234,6 +279,51 @@ impl Store {
         Ok(row.map_or(0, |r| r.archive_attempts))
     }
 
+    /// The letter a short code (as printed) belongs to, across tenants: the public verification page's lookup.
+    pub async fn letter_id_by_short_code(&self, short_code: &str) -> StoreResult<Option<Uuid>> {
+        let row = letter::Entity::find().filter(letter::Column::ShortCode.eq(short_code)).one(&self.db).await?;
+        Ok(row.map(|r| r.id))
+    }
+
+    /// Revokes a signed letter: from now on its verification says "dicabut" with the date and `reason`. Written
+    /// with its audit entry and its event (`letter_revoked`, for subscribers and webhooks) in one transaction.
+    /// A letter revoked already is a conflict; nothing changes.
+    pub async fn revoke_letter(
+        &self,
+        scope: &TenantScope,
+        id: Uuid,
+        reason: &str,
+        actor: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<LetterRecord> {
+        let letter = self.letter(scope, id).await?;
+        let application = self.application(scope, letter.application_id).await?;
+        let txn = self.db.begin().await?;
+        let updated = letter::Entity::update_many()
+            .col_expr(letter::Column::RevokedAt, now.into())
+            .col_expr(letter::Column::RevokedReason, reason.into())
+            .col_expr(letter::Column::RevokedBy, actor.into())
+            .filter(letter::Column::Id.eq(id))
+            .filter(letter::Column::TenantId.eq(scope.tenant_id()))
+            .filter(letter::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if updated.rows_affected != 1 {
+            return Err(StoreError::AlreadyRevoked { number: letter.number });
+        }
+        let detail = format!("Surat nomor {} dicabut: {reason}", letter.number);
+        crate::audit::row(scope, actor, crate::audit::action::REVOKE_LETTER, &application.id.to_string(), &detail, now)
+            .insert(&txn)
+            .await?;
+        let payload = serde_json::json!({ "letter_id": id, "number": letter.number, "reason": reason }).to_string();
+        let version = i64::try_from(application.state.version).unwrap_or(i64::MAX);
+        crate::outbox::row(scope, application.id, version, LETTER_REVOKED, application.state.step(), payload, now)
+            .insert(&txn)
+            .await?;
+        txn.commit().await?;
+        self.letter(scope, id).await
+    }
+
     /// What the public verification page may show of a letter, found by its id alone (the code's signature is
     /// checked by the caller): the office, the letter, the product's name and the applicant's name.
     pub async fn verifiable_letter(&self, id: Uuid) -> StoreResult<Option<VerifiableLetter>> {
@@ -261,8 +351,12 @@ pub struct ArchivedLetter {
     pub storage_key: String,
     /// Size in bytes.
     pub size_bytes: i64,
-    /// The code of the QR on it.
+    /// The key-signed code of the letter.
     pub verification_code: String,
+    /// The short code printed under the QR, derived from `verification_code`.
+    pub short_code: String,
+    /// Who signed it, as printed.
+    pub signer: Signer,
 }
 
 /// A letter as the public verification page shows it.

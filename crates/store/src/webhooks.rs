@@ -234,6 +234,12 @@ pub fn event_body(message: &OutboxMessage) -> String {
         body["deadline"] = detail["deadline"].clone();
         body["dueAt"] = detail["due_at"].clone();
     }
+    if message.kind == crate::letters::LETTER_REVOKED
+        && let Ok(detail) = serde_json::from_str::<serde_json::Value>(&message.payload)
+    {
+        body["letter"] = serde_json::json!({ "id": detail["letter_id"], "number": detail["number"] });
+        body["reason"] = detail["reason"].clone();
+    }
     body.to_string()
 }
 

@@ -215,6 +215,13 @@ pub struct LetterView {
     runtime: Arc<TenantRuntime>,
 }
 
+impl LetterView {
+    /// The letter `record` of the tenant `scope`, as `actor` sees it.
+    pub fn new(record: LetterRecord, scope: TenantScope, actor: Actor, runtime: Arc<TenantRuntime>) -> Self {
+        LetterView { record, scope, actor, runtime }
+    }
+}
+
 #[Object]
 impl LetterView {
     async fn id(&self) -> ID {
@@ -237,16 +244,33 @@ impl LetterView {
     async fn size_bytes(&self) -> Option<i64> {
         self.record.size_bytes
     }
-    /// The code in the letter's QR (the last part of `verificationUrl`): `verifyLetter(code)` and
-    /// `verifyLetterFile(code, file)` check it; absent until the letter is archived.
+    /// The key-signed code the letter stands for: `verifyLetter(code)` and `verifyLetterFile(code, file)` check
+    /// it as they check the short code; absent until the letter is archived.
     async fn verification_code(&self) -> Option<&str> {
         self.record.verification_code.as_deref()
+    }
+    /// The short code printed on the letter ("K7QM-4XHP-2RDN"), which a person types at `/v`.
+    async fn short_code(&self) -> Option<&str> {
+        self.record.short_code.as_deref()
     }
     /// The page the QR on the letter leads to.
     async fn verification_url(&self, ctx: &Context<'_>) -> ApiResult<Option<String>> {
         let state = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
         let base = crate::letters::public_address(state, &self.runtime);
-        Ok(self.record.verification_code.as_ref().map(|code| format!("{base}/v/{code}")))
+        let code = self.record.short_code.as_ref().or(self.record.verification_code.as_ref());
+        Ok(code.map(|code| format!("{base}/v/{code}")))
+    }
+    /// Who signed it, as the letter prints them.
+    async fn signed_by(&self) -> Option<String> {
+        self.record.signer.as_ref().map(|s| format!("{} — {}", s.name, s.title))
+    }
+    /// When it was revoked, if it was.
+    async fn revoked_at(&self) -> Option<DateTime<Utc>> {
+        self.record.revoked.as_ref().map(|r| r.at)
+    }
+    /// Why it was revoked.
+    async fn revocation_reason(&self) -> Option<&str> {
+        self.record.revoked.as_ref().map(|r| r.reason.as_str())
     }
     /// A link that downloads the archived PDF for the next five minutes (rendered and archived first if a stop
     /// interrupted that), for roles that may see personal data; audited. Null, with a FORBIDDEN error, for other

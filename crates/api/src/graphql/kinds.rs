@@ -47,6 +47,8 @@ stored_enum! {
         Change => simpul_store::audit::action::CHANGE,
         /// A document or letter was downloaded.
         Download => simpul_store::audit::action::DOWNLOAD,
+        /// A signed letter was revoked.
+        RevokeLetter => simpul_store::audit::action::REVOKE_LETTER,
     }
 }
 
@@ -92,6 +94,8 @@ stored_enum! {
         DeadlineNearing => NoticeKind::Nearing.event(),
         /// A deadline passed with the application still open.
         DeadlinePassed => NoticeKind::Passed.event(),
+        /// A signed letter of the application was revoked.
+        LetterRevoked => simpul_store::letters::LETTER_REVOKED,
     }
 }
 

@@ -69,6 +69,25 @@ pub struct LetterVerification {
     pub masked_name: Option<String>,
     /// SHA-256 of the original PDF: a copy with another hash is not the original.
     pub sha256: Option<String>,
+    /// The official who signed it, as printed.
+    pub signer_name: Option<String>,
+    /// Their title ("Sekretaris Dinas Sosial …, a.n. Kepala Dinas Sosial …").
+    pub signer_title: Option<String>,
+    /// Whether it is in force or was revoked; absent for a code the office did not issue.
+    pub status: Option<LetterStatus>,
+    /// When it was revoked.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why, as the office wrote it.
+    pub revocation_reason: Option<String>,
+}
+
+/// Whether a genuine letter is in force.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum LetterStatus {
+    /// Sah: issued and in force.
+    Valid,
+    /// Dicabut: issued, then revoked by the office.
+    Revoked,
 }
 
 /// A file checked against a letter.
@@ -89,13 +108,25 @@ impl From<Verification> for LetterVerification {
         match v {
             Verification::Genuine(g) => LetterVerification {
                 valid: true,
-                message: String::from("Surat ini diterbitkan oleh dinas yang tercantum."),
+                message: match &g.revoked {
+                    None => String::from("Surat ini diterbitkan oleh dinas yang tercantum dan masih berlaku (sah)."),
+                    Some(r) => format!(
+                        "Surat ini diterbitkan oleh dinas yang tercantum, tetapi telah DICABUT dan tidak berlaku \
+                         lagi. Alasan: {}",
+                        r.reason
+                    ),
+                },
                 office: Some(g.office),
                 number: Some(g.number),
                 issued_on: Some(g.issued_on),
                 subject: Some(g.subject),
                 masked_name: Some(g.masked_name),
                 sha256: g.sha256,
+                signer_name: g.signer.as_ref().map(|s| s.name.clone()),
+                signer_title: g.signer.map(|s| s.title),
+                status: Some(if g.revoked.is_some() { LetterStatus::Revoked } else { LetterStatus::Valid }),
+                revoked_at: g.revoked.as_ref().map(|r| r.at),
+                revocation_reason: g.revoked.map(|r| r.reason),
             },
             Verification::Invalid => LetterVerification {
                 valid: false,
@@ -108,6 +139,11 @@ impl From<Verification> for LetterVerification {
                 subject: None,
                 masked_name: None,
                 sha256: None,
+                signer_name: None,
+                signer_title: None,
+                status: None,
+                revoked_at: None,
+                revocation_reason: None,
             },
         }
     }
@@ -219,6 +255,29 @@ impl LetterMutation {
             ),
         };
         Ok(LetterFileCheck { letter, file_sha256, original, message })
+    }
+
+    /// Revokes a signed letter (e.g. issued on false data, or replaced by a corrected one): its verification page
+    /// and `verifyLetter` say "dicabut" with the date and `reason` from then on. For the official who signs the
+    /// letter in their own name (the Kepala Dinas) and the office admin; audited, and sent to subscribers and
+    /// webhooks as `LETTER_REVOKED`.
+    async fn revoke_letter(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        reason: String,
+        tenant: Option<String>,
+    ) -> ApiResult<super::application::LetterView> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        caller.require_write()?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let actor = caller.actor(&scope);
+        let letter = Uuid::parse_str(&id).map_err(|_| ApiError::field("id", "ID surat tidak valid"))?;
+        let record = letters::revoke(shared, &scope, &actor, letter, &reason).await?;
+        shared.outbox_nudge.notify_one();
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        Ok(super::application::LetterView::new(record, scope, actor, runtime))
     }
 
     /// Starts a new letter-signing key for the tenant (e.g. when the old one may have leaked); letters signed

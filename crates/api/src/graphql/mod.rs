@@ -24,7 +24,7 @@ use crate::error::{ApiError, ApiResult};
 
 pub use application::ApplicationView;
 pub use kinds::EventKind;
-pub use letters::LetterVerification;
+pub use letters::{LetterStatus, LetterVerification};
 pub use mutation::Mutation;
 pub use query::Query;
 

@@ -23,5 +23,6 @@ pub use service::{
     TimeLimit,
 };
 pub use tenant::{
-    Address, KopSurat, NUMBER_PLACEHOLDERS, NumberingSeries, OfficeHours, Province, Role, Signatory, Tenant, Weekday,
+    Acting, Address, ImageKind, KopSurat, NUMBER_PLACEHOLDERS, NumberingSeries, OfficeHours, Province, Role, Signatory,
+    Tenant, Weekday,
 };

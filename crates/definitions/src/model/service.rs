@@ -37,6 +37,10 @@ pub struct ServiceDefinition {
     pub rules: Vec<Rule>,
     /// Sistem, mekanisme dan prosedur: the steps, the first one first.
     pub prosedur: Vec<Step>,
+    /// Separation of duties: whoever initialled a draft of an application's letter (paraf) may not sign it.
+    /// On unless the office, having too few officials for it, switches it off for the service.
+    #[serde(default = "separate_duties")]
+    pub paraf_cannot_sign: bool,
     /// The ways an application can end.
     pub outcomes: Vec<Outcome>,
     /// Jangka waktu penyelesaian (time limit).
@@ -63,6 +67,10 @@ pub struct ServiceDefinition {
     pub jaminan_keamanan: Vec<String>,
     /// Evaluasi kinerja pelaksana.
     pub evaluasi_kinerja: Vec<String>,
+}
+
+fn separate_duties() -> bool {
+    true
 }
 
 /// The source document of a definition.

@@ -145,24 +145,95 @@ pub struct KopSurat {
     pub emblem: Option<String>,
 }
 
-/// An official who signs letters.
+/// The kinds of image a letter may show (an emblem), by which the layout decodes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImageKind {
+    Svg,
+    Png,
+    Jpeg,
+}
+
+impl ImageKind {
+    /// The kind of an image file by its name's ending (`lambang.PNG` is a PNG); `None` for anything else.
+    pub fn of_file(name: &str) -> Option<Self> {
+        let ending = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match ending.as_str() {
+            "svg" => Some(Self::Svg),
+            "png" => Some(Self::Png),
+            "jpg" | "jpeg" => Some(Self::Jpeg),
+            _ => None,
+        }
+    }
+}
+
+/// An official who signs letters. The signature block prints the title (with Plt./Plh., or beneath "a.n." and
+/// the principal's title for a delegate), the name, the pangkat and the NIP.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 #[serde(deny_unknown_fields)]
 pub struct Signatory {
     /// The role whose holder signs (a code from `roles`).
     pub role: String,
-    /// Title printed above the signature, e.g. "Kepala Dinas Sosial Kota Tebing Tinggi".
+    /// Title of the position, e.g. "Kepala Dinas Sosial Kota Tebing Tinggi".
     pub title: String,
-    /// Full name with academic titles; left empty when the source does not name the official.
+    /// Full name with academic titles, as printed under the signature.
+    pub name: String,
+    /// The source names no one: `name` is a marked placeholder (e.g. "[NAMA KEPALA DINAS]") that the office
+    /// replaces with the official's name, pangkat and NIP. Validation warns while it is set.
     #[serde(default)]
-    pub name: Option<String>,
+    pub placeholder: bool,
     /// Rank (pangkat), e.g. "Pembina Utama Muda".
     #[serde(default)]
     pub rank: Option<String>,
     /// NIP, 18 digits, written with or without the usual spaces (`19650523 199303 1 006`).
     #[serde(default)]
     pub nip: Option<String>,
+    /// The role of the official this one signs for ("a.n." — atas nama), e.g. the Sekretaris for the Kepala
+    /// Dinas; that role's signatory gives the title printed after "a.n.".
+    #[serde(default)]
+    pub on_behalf_of: Option<String>,
+    /// Whether the official holds the position as acting (Plt.) or daily stand-in (Plh.).
+    #[serde(default)]
+    pub acting: Option<Acting>,
+    /// The letter products this official signs (product codes); empty: every letter a step of their role issues.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub letters: Vec<String>,
+}
+
+impl Signatory {
+    /// Whether this official signs `product` when a holder of their role signs it.
+    pub fn signs(&self, product: &str) -> bool {
+        self.letters.is_empty() || self.letters.iter().any(|l| l == product)
+    }
+
+    /// The title as the letter prints it: "Plt. Kepala Dinas …" for an acting official.
+    pub fn printed_title(&self) -> String {
+        match self.acting {
+            Some(acting) => format!("{} {}", acting.abbreviation(), self.title),
+            None => self.title.clone(),
+        }
+    }
+}
+
+/// How an official holds a position they were not appointed to (Permendagri 1/2023, tata naskah dinas).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum Acting {
+    /// Pelaksana Tugas: the position is vacant.
+    Plt,
+    /// Pelaksana Harian: the official is away for a while.
+    Plh,
+}
+
+impl Acting {
+    /// "Plt." or "Plh.", as printed before the title.
+    pub fn abbreviation(self) -> &'static str {
+        match self {
+            Acting::Plt => "Plt.",
+            Acting::Plh => "Plh.",
+        }
+    }
 }
 
 /// A role people hold in the office.

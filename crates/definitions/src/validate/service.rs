@@ -226,6 +226,21 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
         }
         for (j, role) in step.roles.iter().enumerate() {
             check(r, format!("prosedur[{i}].roles[{j}]"), role);
+            // Whoever of these roles signs, the letter needs their name, pangkat and NIP from the office file.
+            if let Some(product) = &step.issues
+                && roles.iter().any(|x| &x.code == role)
+                && !context.tenant.signatories.iter().any(|s| &s.role == role && s.signs(product))
+            {
+                r.error(
+                    "signatory",
+                    &format!("prosedur[{i}].roles[{j}]"),
+                    format!(
+                        "role `{role}` signs letter `{product}` in step `{}`, but {} has no signatory for it",
+                        step.code, context.tenant.name
+                    ),
+                    format!("add a signatory with `role: {role}` to tenant.yaml, or remove the role from the step"),
+                );
+            }
         }
         for (j, action) in step.actions.iter().enumerate() {
             for (k, role) in action.assign_to.iter().enumerate() {

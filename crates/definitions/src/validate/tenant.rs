@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::codes::{check_list, is_kebab};
 use crate::diagnostics::Reporter;
 use crate::load::Catalog;
-use crate::model::{DayOff, NUMBER_PLACEHOLDERS, Tenant};
+use crate::model::{DayOff, NUMBER_PLACEHOLDERS, ProductKind, Signatory, Tenant};
 
 /// The time zones of Indonesia: WIB, WITA, WIT.
 pub const INDONESIAN_TIME_ZONES: &[&str] = &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"];
@@ -75,11 +75,21 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         if let Some(nip) = &signatory.nip {
             check_nip(nip, &format!("signatories[{i}].nip"), r);
         }
+        check_signatory(tenant, catalog, i, signatory, r);
     }
     if tenant.kop_surat.lines.is_empty() {
         r.error("empty", "kop_surat.lines", "the letterhead has no lines", "add the government and office names");
     }
     if let Some(emblem) = &tenant.kop_surat.emblem
+        && crate::model::ImageKind::of_file(emblem).is_none()
+    {
+        r.error(
+            "format",
+            "kop_surat.emblem",
+            format!("emblem file `{emblem}` is not an SVG, PNG or JPEG image"),
+            "use a .svg, .png or .jpg file",
+        );
+    } else if let Some(emblem) = &tenant.kop_surat.emblem
         && !templates.contains(emblem)
     {
         r.error(
@@ -91,6 +101,60 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
     }
     if tenant.pengaduan.is_empty() {
         r.warning("empty", "pengaduan", "the office lists no complaint channel", "add at least one channel");
+    }
+}
+
+/// A signatory's placeholder, delegation ("a.n.") and letters.
+fn check_signatory(tenant: &Tenant, catalog: &Catalog, i: usize, signatory: &Signatory, r: &mut Reporter<'_>) {
+    let path = format!("signatories[{i}]");
+    if signatory.placeholder {
+        r.warning(
+            "placeholder",
+            &format!("{path}.name"),
+            format!(
+                "the signatory for role `{}` is a placeholder (`{}`): letters print it in place of a name",
+                signatory.role, signatory.name
+            ),
+            "write the official's name, pangkat and NIP and remove `placeholder`",
+        );
+    } else if signatory.name.trim().is_empty() {
+        r.error("empty", &format!("{path}.name"), "the signatory has no name", "write the official's full name");
+    }
+    if let Some(principal) = &signatory.on_behalf_of {
+        if principal == &signatory.role {
+            r.error(
+                "signatory",
+                &format!("{path}.on_behalf_of"),
+                "an official cannot sign on behalf of their own role",
+                "name the role of the official signed for (a.n.), e.g. `kepala_dinas`",
+            );
+        } else if !tenant.signatories.iter().any(|s| &s.role == principal && s.on_behalf_of.is_none()) {
+            r.error(
+                "unknown-reference",
+                &format!("{path}.on_behalf_of"),
+                format!("no signatory of role `{principal}` signs in their own name, so \"a.n.\" has no title"),
+                "add that role's signatory, whose title follows \"a.n.\"",
+            );
+        }
+    }
+    let products: BTreeSet<&str> = catalog
+        .tenants
+        .iter()
+        .filter(|b| b.tenant.value.code == tenant.code)
+        .flat_map(|b| &b.services)
+        .flat_map(|s| &s.value.produk)
+        .filter(|p| p.kind == ProductKind::Letter)
+        .map(|p| p.code.as_str())
+        .collect();
+    for (j, letter) in signatory.letters.iter().enumerate() {
+        if !products.contains(letter.as_str()) {
+            r.error(
+                "unknown-reference",
+                &format!("{path}.letters[{j}]"),
+                format!("`{letter}` is not a letter product of the office's services"),
+                format!("use one of: {}", super::service::codes(products.iter().copied())),
+            );
+        }
     }
 }
 

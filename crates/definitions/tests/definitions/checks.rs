@@ -308,6 +308,54 @@ fn a_sign_step_must_name_the_letter_it_issues() {
 }
 
 #[test]
+fn a_role_that_signs_a_letter_needs_a_signatory_for_it() {
+    let f = Fixture::base();
+    f.edit(
+        SERVICE,
+        "    roles: [kepala_dinas]\n    duration: { value: 5",
+        "    roles: [kepala_dinas, kabid]\n    duration: { value: 5",
+    );
+    let d = f.validate();
+    assert_at(
+        only(&d, "signatory"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "roles: [kepala_dinas, kabid]"),
+        "role `kabid` signs letter `surat` in step `tanda_tangan`, but Dinas Sosial Kabupaten Contoh has no signatory for it",
+    );
+    // A signatory limited to other letters does not count either.
+    let f = Fixture::base();
+    f.edit(TENANT, "name: Contoh, nip", "letters: [daftar], name: Contoh, nip");
+    let d = f.validate();
+    assert!(d.iter().any(|x| x.check == "signatory" && x.message.contains("role `kepala_dinas`")), "{d:#?}");
+    assert!(d.iter().any(|x| x.check == "unknown-reference" && x.message.contains("`daftar` is not a letter")));
+}
+
+#[test]
+fn a_placeholder_signatory_is_a_warning_and_a_delegate_needs_a_principal() {
+    let f = Fixture::base();
+    f.edit(TENANT, "name: Contoh,", "name: \"[NAMA KEPALA DINAS]\", placeholder: true,");
+    let d = f.validate();
+    assert_at(only(&d, "placeholder"), Warning, TENANT, f.line_of(TENANT, "placeholder: true"), "is a placeholder");
+    assert!(d.iter().all(|x| x.level != Error), "{d:#?}");
+
+    let f = Fixture::base();
+    f.edit(
+        TENANT,
+        "roles:\n",
+        "  - { role: kabid, title: Kepala Bidang, name: Budi, on_behalf_of: sekretaris }\nroles:\n",
+    );
+    let d = f.validate();
+    assert_at(
+        only(&d, "unknown-reference"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "on_behalf_of: sekretaris"),
+        "no signatory of role `sekretaris` signs in their own name",
+    );
+}
+
+#[test]
 fn a_malformed_region_code_is_reported() {
     let f = Fixture::base();
     f.edit(TENANT, "region_code: \"73.02\"", "region_code: \"7302\"");

@@ -122,6 +122,7 @@ fn about_the_actor(refusal: &Refusal) -> bool {
             | Refusal::NotAssignee
             | Refusal::ParafOutOfOrder { .. }
             | Refusal::AlreadyInitialled
+            | Refusal::InitialledCannotSign
     )
 }
 

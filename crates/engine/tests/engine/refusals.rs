@@ -113,6 +113,34 @@ fn the_paraf_chain_is_taken_in_order_and_nobody_initials_twice() {
     assert!(matches!(refusal, Refusal::RoleNotAllowed { .. }), "{refusal}");
 }
 
+/// Separation of duties: the Sekretaris who initialled Bulukumba's draft may sign for the Kepala Dinas in
+/// general, but not this letter — neither offered the action nor accepted — while the Kepala Dinas may; a
+/// service that switches the rule off lets them.
+#[test]
+fn whoever_initialled_the_draft_cannot_sign_it_unless_the_service_allows_it() {
+    let mut run = bulukumba();
+    run.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
+    assert!(run.state().initialled_by.contains("sekretaris@test"), "{:?}", run.state().initialled_by);
+    let sekretaris = user("sekretaris");
+    let ctx = run.ctx();
+    let offered = simpul_engine::available(&ctx, run.state(), &sekretaris);
+    assert!(!offered.iter().any(|a| a.code == "tandatangani"), "not offered: {offered:?}");
+    assert!(offered.iter().any(|a| a.code == "kembalikan"), "sending the draft back stays open to them");
+    let command = act(&run, "tandatangani");
+    assert_eq!(refused(&mut run, &sekretaris, command), Refusal::InitialledCannotSign);
+    let command = act(&run, "tandatangani");
+    run.run(&user("kepala_dinas"), command).expect("another official signs");
+
+    let mut definition = run.service.definition().clone();
+    definition.paraf_cannot_sign = false;
+    let relaxed: &'static Service = Box::leak(Box::new(Service::new(definition, 1).expect("compiles")));
+    let mut run = bulukumba();
+    run.service = relaxed;
+    run.walk(&["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"]);
+    let command = act(&run, "tandatangani");
+    run.run(&sekretaris, command).expect("the office switched the rule off for this service");
+}
+
 #[test]
 fn bad_form_data_is_refused_naming_every_field() {
     let mut run = Run::new("bulukumba", "rekomendasi-sktm", wita(2026, 4, 22, 9, 0));

@@ -63,7 +63,9 @@ fn every_letter_product_renders_with_name_number_and_date_on_one_a4_page() {
                 for expected in ["Siti Aminah", number.as_str(), "23 November 2026", &tenant.kop_surat.lines[0]] {
                     assert!(text.contains(expected), "{what}: `{expected}` missing from: {text}");
                 }
-                assert!(text.contains("simpul.example.go.id/v/"), "{what}: verification address printed");
+                assert!(text.contains("simpul.example.go.id/v"), "{what}: verification address printed");
+                let short = &context.qr.as_ref().expect("signed").short_code;
+                assert!(short.len() <= 16 && text.contains(short.as_str()), "{what}: the short code {short} printed");
                 count += 1;
             }
         }

@@ -3,6 +3,7 @@
 //! per office under `target/letters-preview/` for people to look at.
 
 mod helpers;
+mod kop;
 mod letters;
 mod lists;
 mod support;

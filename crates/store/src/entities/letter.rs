@@ -21,6 +21,12 @@ pub struct Model {
     pub size_bytes: Option<i64>,
     pub archive_attempts: i32,
     pub archive_retry_at: Option<DateTimeUtc>,
+    pub short_code: Option<String>,
+    pub signer_name: Option<String>,
+    pub signer_title: Option<String>,
+    pub revoked_at: Option<DateTimeUtc>,
+    pub revoked_reason: Option<String>,
+    pub revoked_by: Option<String>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -112,6 +112,8 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
             storage_key: key.into(),
             size_bytes: 1234,
             verification_code: code.into(),
+            short_code: format!("S-{code}"),
+            signer: simpul_store::letters::Signer { name: "Siti".into(), title: "Kepala Dinas".into() },
         };
         let first = archived("aa", "bulukumba/x/1.pdf", "CODE1");
         assert!(store.archive_letter(&b.scope, letter.id, &first).await.expect("first"));
@@ -135,6 +137,19 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
         assert!(public.product.starts_with("Surat Rekomendasi"));
         assert_eq!(public.letter.number, "400.9/1/Dinsos/XI/2026");
         assert_eq!(store.verifiable_letter(uuid::Uuid::now_v7()).await.expect("query"), None);
+        assert_eq!(store.letter_id_by_short_code("S-CODE1").await.expect("query"), Some(letter.id));
+        assert_eq!(store.letter_id_by_short_code("S-CODE2").await.expect("query"), None, "the losing render's");
+        assert_eq!(stored.signer.as_ref().map(|s| s.name.as_str()), Some("Siti"));
+
+        // Revoked once, with its audit entry and its event in the same transaction; twice is refused.
+        let revoked = store.revoke_letter(&b.scope, letter.id, "Data tidak benar", "kepala", now).await;
+        let revoked = revoked.expect("revoked").revoked.expect("a revocation");
+        assert_eq!((revoked.reason.as_str(), revoked.by.as_str()), ("Data tidak benar", "kepala"));
+        let again = store.revoke_letter(&b.scope, letter.id, "Lagi", "kepala", now).await;
+        assert!(matches!(again, Err(simpul_store::StoreError::AlreadyRevoked { .. })), "{again:?}");
+        assert!(store.revoke_letter(&other, letter.id, "Data tidak benar", "x", now).await.is_err(), "other tenant");
+        let events = store.outbox_of(&b.scope, id).await.expect("outbox");
+        assert_eq!(events.iter().filter(|e| e.kind == simpul_store::letters::LETTER_REVOKED).count(), 1);
 
         // The list of the month holds it; another period or outcome does not.
         let outcomes = vec![String::from("selesai")];
