@@ -15,6 +15,7 @@ mod m20261203_000008_nik_search;
 mod m20261203_000009_inbox_keys;
 mod m20261204_000010_list_indexes;
 mod m20261204_000011_letter_verification;
+mod m20261204_000012_list_numbers;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000009_inbox_keys::Migration),
             Box::new(m20261204_000010_list_indexes::Migration),
             Box::new(m20261204_000011_letter_verification::Migration),
+            Box::new(m20261204_000012_list_numbers::Migration),
         ]
     }
 }

@@ -192,6 +192,17 @@ fn a_list_of_a_period_exports_as_pdf_csv_and_xlsx() {
             text.contains("DAFTAR USULAN BENCANA SOSIAL") && text.contains("Sahrul") && text.contains("Jumlah: 1"),
             "{text}"
         );
+        // The list's own number from its series and its subject; the same period keeps its number, another
+        // period takes the next.
+        let number =
+            text.split("Nomor: ").nth(1).and_then(|rest| rest.split_whitespace().next()).expect("a number").to_string();
+        assert!(number.starts_with("400.9/1/Daftar/Dinsos/"), "{number}");
+        assert!(text.contains("Perihal: Daftar Usulan Bencana Sosial periode"), "{text}");
+        let again = text_of(&decode(&server.as_user(user, query, period("PDF"))["productExport"]));
+        assert!(again.contains(&format!("Nomor: {number}")), "the same list keeps its number: {again}");
+        let january = json!({ "f": "PDF", "from": "2026-01-01", "to": "2026-01-31" });
+        let other = text_of(&decode(&server.as_user(user, query, january)["productExport"]));
+        assert!(other.contains("Nomor: 400.9/2/Daftar/Dinsos/"), "another period, the next number: {other}");
         // Another period has nobody.
         let empty = json!({ "f": "CSV", "from": "2026-01-01", "to": "2026-01-31" });
         let csv = String::from_utf8(decode(&server.as_user(user, query, empty)["productExport"])).expect("utf-8");

@@ -11,7 +11,7 @@ use simpul_engine::{Actor, EventKind};
 use simpul_files::ObjectKey;
 use simpul_letters::verify::{self, LetterClaims};
 use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Renderer, Table};
-use simpul_store::letters::{ArchivedLetter, LetterRecord, Revocation, Signer};
+use simpul_store::letters::{ArchivedLetter, LetterRecord, ListPeriod, Revocation, Signer};
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 use uuid::Uuid;
 
@@ -130,6 +130,7 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     );
     context.data = application.state.data.clone();
     context.fakta = facts_for_letter(&application.state.facts);
+    context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
     let pdf = render(
         shared.letters.clone(),
@@ -187,6 +188,7 @@ pub async fn preview(
     let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date);
     context.data = application.state.data.clone();
     context.fakta = facts_for_letter(&application.state.facts);
+    context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
     render(
         shared.letters.clone(),
@@ -255,6 +257,8 @@ pub async fn export(
         .iter()
         .map(|application| Entry {
             data: application.state.data.clone(),
+            fakta: facts_for_letter(&application.state.facts),
+            centang: simpul_letters::checklist_by_step(&application.state.checklist),
             letter: numbers.get(&application.id).map(|number| EntryLetter { number: number.clone() }),
             tracking_code: application.tracking_code.clone(),
         })
@@ -282,9 +286,17 @@ pub async fn export(
     let table = Table { title: product.name.clone(), headers, rows };
     let pdf = if with_pdf {
         let today = runtime.calendar.local_date(Utc::now());
-        let mut context =
-            LetterContext::new(&runtime.tenant, definition, &product.code, runtime.tenant.signatories.first(), today);
+        let signer = signatory_of(&runtime, &product.code, |_| false);
+        let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, today);
         context.draft = false;
+        let series = product.series.as_deref().unwrap_or_default();
+        let pattern = runtime.tenant.numbering.iter().find(|s| s.code == series).map(|s| s.pattern.as_str());
+        if let Some(pattern) = pattern {
+            let list = ListPeriod { service: service_code, product: &product.code, from, to };
+            context.letter.number =
+                shared.store.list_number(scope, list, series, pattern, &actor.user_id, Utc::now(), today).await?;
+        }
+        context.letter.subject = format!("{} periode {period}", product.name);
         context.period = Some(PeriodInfo { label: period });
         context.entries = entries;
         let ident = format!("{}-{}-{from}-{to}", service_code, product.code);

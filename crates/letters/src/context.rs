@@ -26,6 +26,9 @@ pub struct LetterContext {
     /// The registry facts recorded for the application, latest value of each, by fact name (`fakta.dtsen_desil`):
     /// what a letter's stated basis rests on.
     pub fakta: BTreeMap<String, Value>,
+    /// The checklist answers recorded in the steps, by step and item (`centang.verifikasi.cek_siks_ng`): what
+    /// the officers confirmed, for a letter that states it.
+    pub centang: Checklist,
     /// Labels of the options of choice fields: field → value → label.
     pub choices: BTreeMap<String, BTreeMap<String, String>>,
     /// The verification QR; absent on a draft.
@@ -120,6 +123,8 @@ pub struct LetterInfo {
     pub date: String,
     /// The product's name.
     pub product: String,
+    /// The subject line (perihal): the product's name, and for a list or recap its period.
+    pub subject: String,
     /// The application's tracking code.
     pub tracking_code: String,
 }
@@ -142,10 +147,13 @@ pub struct PeriodInfo {
     pub label: String,
 }
 
-/// One row of a list: an application with its form values and its letter number, if any.
+/// One row of a list: an application with its form values, its recorded facts and checklist answers, and its
+/// letter number, if any.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
     pub data: BTreeMap<String, Value>,
+    pub fakta: BTreeMap<String, Value>,
+    pub centang: Checklist,
     pub letter: Option<EntryLetter>,
     pub tracking_code: String,
 }
@@ -158,6 +166,19 @@ pub struct EntryLetter {
 
 /// The notice printed where a draft's number would be.
 pub const DRAFT_NUMBER: &str = "(belum bernomor — DRAFT)";
+
+/// Checklist answers by step, then item, as templates read them: `{{#if centang.verifikasi.cek_siks_ng}}`.
+pub type Checklist = BTreeMap<String, BTreeMap<String, bool>>;
+
+/// The engine's answers (`step.item` → answer) by step and item.
+pub fn checklist_by_step(answers: &BTreeMap<String, bool>) -> Checklist {
+    let mut out = Checklist::new();
+    for (key, answer) in answers {
+        let (step, item) = key.split_once('.').unwrap_or(("", key));
+        out.entry(step.to_string()).or_default().insert(item.to_string(), *answer);
+    }
+    out
+}
 
 impl LetterContext {
     /// A context for `product` of `service` of `tenant`, dated `date`, signed by `signatory`.
@@ -191,10 +212,12 @@ impl LetterContext {
                 number: String::from(DRAFT_NUMBER),
                 date: tanggal(date),
                 product: product.to_string(),
+                subject: product.to_string(),
                 tracking_code: String::new(),
             },
             data: BTreeMap::new(),
             fakta: BTreeMap::new(),
+            centang: Checklist::new(),
             choices,
             qr: None,
             draft: true,

@@ -120,7 +120,8 @@ pub fn register(registry: &mut Handlebars<'_>) {
         Box::new(one_param("wilayah", |v| typst_escape(&simpul_engine::regions::in_words(&text(v))))),
     );
     registry.register_helper("inc", Box::new(one_param("inc", |v| (v.as_u64().unwrap_or(0) + 1).to_string())));
-    // `{{pilihan "field"}}`: the label of the option chosen in a choice field of the form.
+    // `{{pilihan "field"}}`: the label of the option chosen in a choice field of the form; in a list's rows,
+    // `{{pilihan "field" data.field}}` names the row's value (the rows are not the letter's own form).
     registry.register_helper(
         "pilihan",
         Box::new(
@@ -133,7 +134,7 @@ pub fn register(registry: &mut Handlebars<'_>) {
                 let field =
                     text(h.param(0).map(|p| p.value()).ok_or(RenderErrorReason::ParamNotFoundForIndex("pilihan", 0))?);
                 let root = ctx.data();
-                let chosen = text(&root["data"][&field]);
+                let chosen = text(h.param(1).map_or(&root["data"][&field], |p| p.value()));
                 let label = root["choices"][&field][&chosen].as_str().map_or(chosen.clone(), String::from);
                 out.write(&typst_escape(&label))?;
                 Ok(())

@@ -21,7 +21,9 @@ pub mod sample;
 pub mod verify;
 mod world;
 
-pub use context::{DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo, SignatoryInfo};
+pub use context::{
+    Checklist, DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo, SignatoryInfo, checklist_by_step,
+};
 pub use error::{LettersError, LettersResult};
 pub use escape::typst_escape;
 pub use export::Table;

@@ -70,6 +70,8 @@ pub fn check_all(renderer: &Renderer, catalog: &Catalog) -> Vec<TemplateProblem>
                     context.draft = false;
                     context.period = Some(PeriodInfo { label: String::from("1 November 2026 – 30 November 2026") });
                     context.entries = vec![Entry {
+                        fakta: Default::default(),
+                        centang: Default::default(),
                         data: sample_form(service, "Contoh Pemohon"),
                         letter: Some(EntryLetter { number: String::from("400.9/1/CONTOH/XI/2026") }),
                         tracking_code: String::from("ABCDE-FGH23"),

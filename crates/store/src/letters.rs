@@ -11,7 +11,7 @@ use simpul_engine::numbering::format_number;
 use uuid::Uuid;
 
 use crate::Store;
-use crate::entities::{letter, letter_sequence};
+use crate::entities::{letter, letter_sequence, list_number};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::{SystemAccess, TenantScope};
 
@@ -166,7 +166,75 @@ pub(crate) async fn issue<C: ConnectionTrait>(
     Ok(model.into())
 }
 
+/// What a list or recap of a period is, for its number: which service's product, for which local dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListPeriod<'a> {
+    pub service: &'a str,
+    pub product: &'a str,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
 impl Store {
+    /// The number of a list or recap of a period: the one it was given when first made, else the next of
+    /// `series` (formatted with `pattern` for `local_date`), recorded with who made it. Two officers making the
+    /// same list at once get the same number: the loser of the race reads the winner's.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn list_number(
+        &self,
+        scope: &TenantScope,
+        list: ListPeriod<'_>,
+        series: &str,
+        pattern: &str,
+        actor: &str,
+        at: DateTime<Utc>,
+        local_date: NaiveDate,
+    ) -> StoreResult<String> {
+        let existing = || async {
+            list_number::Entity::find()
+                .filter(list_number::Column::TenantId.eq(scope.tenant_id()))
+                .filter(list_number::Column::Service.eq(list.service))
+                .filter(list_number::Column::Product.eq(list.product))
+                .filter(list_number::Column::PeriodFrom.eq(list.from))
+                .filter(list_number::Column::PeriodTo.eq(list.to))
+                .one(&self.db)
+                .await
+        };
+        if let Some(row) = existing().await? {
+            return Ok(row.number);
+        }
+        let txn = self.db.begin().await?;
+        let year = local_date.year();
+        let seq = next_seq(&txn, scope.tenant_id(), series, year).await?;
+        let number = format_number(pattern, seq, local_date);
+        let row = list_number::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(scope.tenant_id().to_string()),
+            service: Set(list.service.to_string()),
+            product: Set(list.product.to_string()),
+            period_from: Set(list.from),
+            period_to: Set(list.to),
+            series: Set(series.to_string()),
+            year: Set(year),
+            seq: Set(seq),
+            number: Set(number.clone()),
+            issued_at: Set(at),
+            issued_by: Set(actor.to_string()),
+        };
+        match row.insert(&txn).await {
+            Ok(_) => {
+                txn.commit().await?;
+                Ok(number)
+            }
+            Err(error) => {
+                // Most likely the same list numbered at the same moment: the sequence rolls back with this
+                // transaction, and the number is the one that was committed.
+                txn.rollback().await?;
+                existing().await?.map(|row| row.number).ok_or_else(|| error.into())
+            }
+        }
+    }
+
     /// The letters of an application.
     pub async fn letters_of(&self, scope: &TenantScope, application: Uuid) -> StoreResult<Vec<LetterRecord>> {
         self.letters_of_applications(scope, &[application]).await

@@ -48,7 +48,8 @@ pub struct Product {
     pub outcomes: Vec<String>,
     /// Handlebars template under the tenant's `templates/` folder.
     pub template: String,
-    /// For a letter: the numbering series of the tenant it takes its number from.
+    /// The numbering series of the tenant it takes its number from: a letter when it is signed, a list or recap
+    /// when its PDF for a period is first made. Required (validation says so where it is missing).
     #[serde(default)]
     pub series: Option<String>,
     /// For a list or recap: how often it is made.
@@ -73,6 +74,17 @@ pub enum ProductKind {
     List,
     /// A periodic recap sent to another office.
     Recap,
+}
+
+impl ProductKind {
+    /// The word for it in validator messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            ProductKind::Letter => "letter",
+            ProductKind::List => "list",
+            ProductKind::Recap => "recap",
+        }
+    }
 }
 
 /// How often a list or recap is made.

@@ -419,27 +419,25 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
                 );
             }
         }
-        match (product.kind, &product.series) {
-            (ProductKind::Letter, None) => r.error(
+        // Letters, lists and recaps each carry a number of the office's own (tata naskah dinas numbers every
+        // document the office sends out).
+        match &product.series {
+            None => r.error(
                 "numbering",
                 &path,
-                format!("letter `{}` has no numbering series", product.code),
+                format!("{} `{}` has no numbering series", product.kind.noun(), product.code),
                 format!(
                     "add `series:` with one of: {}",
                     codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))
                 ),
             ),
-            (ProductKind::Letter, Some(series)) if !context.tenant.numbering.iter().any(|s| &s.code == series) => r
-                .error(
-                    "unknown-reference",
-                    &format!("{path}.series"),
-                    format!("numbering series `{series}` is not in tenant.yaml"),
-                    format!("use one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
-                ),
-            (ProductKind::List | ProductKind::Recap, Some(_)) => {
-                r.error("numbering", &format!("{path}.series"), "only letters are numbered", "remove `series`")
-            }
-            _ => {}
+            Some(series) if !context.tenant.numbering.iter().any(|s| &s.code == series) => r.error(
+                "unknown-reference",
+                &format!("{path}.series"),
+                format!("numbering series `{series}` is not in tenant.yaml"),
+                format!("use one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
+            ),
+            Some(_) => {}
         }
         if product.kind == ProductKind::Letter
             && !service.prosedur.iter().any(|s| s.issues.as_deref() == Some(product.code.as_str()))

@@ -625,7 +625,7 @@ fn every_other_check_reports_its_line_and_message() {
         (
             SERVICE,
             "kind: letter, outcomes: [selesai], template: surat.hbs, series: surat }",
-            "kind: letter, outcomes: [selesai], template: surat.hbs, series: surat }\n  - { code: rekap, name: Rekap, kind: recap, outcomes: [selesai], template: surat.hbs }",
+            "kind: letter, outcomes: [selesai], template: surat.hbs, series: surat }\n  - { code: rekap, name: Rekap, kind: recap, outcomes: [selesai], template: surat.hbs, series: surat }",
             "period",
             Error,
             "code: rekap",

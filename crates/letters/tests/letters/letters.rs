@@ -191,3 +191,62 @@ fn the_sample_check_passes_on_the_shipped_templates_and_names_a_broken_one() {
     assert_eq!(problems[0].template, "bangka/templates/rekomendasi-sktm.hbs");
     assert!(problems[0].message.contains("tidak_ada"), "{}", problems[0].message);
 }
+
+/// The signature block: Tebing Tinggi's Kepala Dinas by name, pangkat and NIP, as the standard names him;
+/// Bulukumba's Sekretaris "a.n." the Kepala Dinas with their own title beneath; an acting official as "Plt.".
+#[test]
+fn the_signature_block_names_the_official_and_says_for_whom_and_in_what_capacity() {
+    let tebing = catalog().tenant("tebing-tinggi").expect("tebing tinggi");
+    let tenant = &tebing.tenant.value;
+    let service = &tebing.services.iter().find(|s| s.value.code == "rekomendasi-bpjs-kesehatan").expect("bpjs").value;
+    let product = service.produk.iter().find(|p| p.kind == ProductKind::Letter).expect("letter");
+    let context = signed_context(tenant, service, &product.code, "Siti Aminah", "400.9/7/Dinsos/XI/2026");
+    let text = text_of(&render(tenant, &product.template, &context).pdf);
+    for expected in ["Drs. KHAIRIL ANWAR, M.Si", "Pembina Utama Muda", "NIP. 19650523 199303 1 006"] {
+        assert!(text.contains(expected), "`{expected}` missing from: {text}");
+    }
+    // What the standard says, and the applicant's own purpose; no kind of membership it does not name.
+    assert!(text.contains("guna Keperluan rekomendasi contoh"), "the stated purpose is printed: {text}");
+    assert!(!text.contains("dibayar oleh pemerintah"), "{text}");
+
+    let bulukumba = catalog().tenant("bulukumba").expect("bulukumba");
+    let tenant = &bulukumba.tenant.value;
+    let service = &bulukumba.services[0].value;
+    let product = &service.produk[0];
+    let sekretaris = tenant.signatories.iter().find(|s| s.role == "sekretaris").expect("the Sekretaris signs too");
+    let mut context = signed_context(tenant, service, &product.code, "Siti Aminah", "400.9/8/Dinsos/XI/2026");
+    context.signatory = Some(simpul_letters::SignatoryInfo::of(tenant, sekretaris));
+    let text = text_of(&render(tenant, &product.template, &context).pdf);
+    let delegated = "a.n. Kepala Dinas Sosial Kabupaten Bulukumba Sekretaris Dinas Sosial Kabupaten Bulukumba,";
+    // Lines of the block follow each other (the PDF's text runs them together without a space).
+    let squeezed = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    assert!(squeezed(&text).contains(&squeezed(delegated)), "`{delegated}` missing from: {text}");
+    assert!(text.contains("[NAMA SEKRETARIS DINAS SOSIAL]"), "the marked placeholder is printed: {text}");
+
+    let mut acting = tenant.clone();
+    acting.signatories[0].acting = Some(simpul_definitions::model::Acting::Plt);
+    let mut context = signed_context(&acting, service, &product.code, "Siti Aminah", "400.9/9/Dinsos/XI/2026");
+    context.signatory = Some(simpul_letters::SignatoryInfo::of(&acting, &acting.signatories[0]));
+    let text = text_of(&render(&acting, &product.template, &context).pdf);
+    assert!(text.contains("Plt. Kepala Dinas Sosial Kabupaten Bulukumba,"), "{text}");
+}
+
+/// What the officers recorded reaches a template: checklist answers by step and item, facts, choice labels.
+#[test]
+fn checklist_answers_facts_and_choice_labels_reach_templates() {
+    let bundle = catalog().tenant("bulukumba").expect("bulukumba");
+    let tenant = &bundle.tenant.value;
+    let service = &bundle.services[0].value;
+    let mut renderer = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
+    let source = "{{> kop_surat}}\n{{#if centang.verifikasi.cek_siks_ng}}SIKS-NG diperiksa{{/if}}; \
+                  {{#unless centang.verifikasi.cek_e_dabu}}E-Dabu belum{{/unless}}; DTKS {{fakta.dtks_terdaftar}}\n";
+    renderer.add_template("bulukumba", "uji.hbs", source).expect("parses");
+    let mut context = signed_context(tenant, service, "rekomendasi_sktm", "Siti Aminah", "400.9/1/Dinsos/XI/2026");
+    let answers: std::collections::BTreeMap<String, bool> =
+        [("verifikasi.cek_siks_ng".to_string(), true), ("verifikasi.cek_e_dabu".to_string(), false)].into();
+    context.centang = simpul_letters::checklist_by_step(&answers);
+    context.fakta.insert(String::from("dtks_terdaftar"), serde_json::json!(true));
+    let rendered = renderer.render("bulukumba", "uji.hbs", &context, "uji", issued()).expect("renders");
+    let text = text_of(&rendered.pdf);
+    assert!(text.contains("SIKS-NG diperiksa; E-Dabu belum; DTKS true"), "{text}");
+}

@@ -16,10 +16,14 @@ fn every_list_and_recap_renders_its_entries_as_a_table() {
                     LetterContext::new(tenant, service, &product.code, tenant.signatories.first(), issued());
                 context.draft = false;
                 context.period = Some(PeriodInfo { label: String::from("1 November 2026 – 30 November 2026") });
+                context.letter.number = String::from("400.9/3/Daftar/Dinsos/XI/2026");
+                context.letter.subject = format!("{} periode 1 November 2026 – 30 November 2026", product.name);
                 context.entries = ["Ahmad Yani", "Budi Santoso", "Citra Lestari"]
                     .iter()
                     .enumerate()
                     .map(|(i, name)| Entry {
+                        fakta: Default::default(),
+                        centang: Default::default(),
                         data: form(service, name),
                         letter: Some(EntryLetter { number: format!("400.9/{}/Dinsos/XI/2026", i + 1) }),
                         tracking_code: format!("ABCDE-FGH2{i}"),
@@ -29,8 +33,22 @@ fn every_list_and_recap_renders_its_entries_as_a_table() {
                     .render(&tenant.code, &product.template, &context, "list", issued())
                     .unwrap_or_else(|e| panic!("{}/{}: {e}", tenant.code, product.code));
                 let text = text_of(&rendered.pdf);
-                for expected in ["Ahmad Yani", "Budi Santoso", "Citra Lestari", "1 November 2026", "Jumlah: 3"] {
+                let subject = format!("Perihal: {}", context.letter.subject);
+                for expected in
+                    ["Ahmad Yani", "Budi Santoso", "Citra Lestari", "Jumlah: 3", "Nomor: 400.9/3/Daftar", &subject]
+                {
                     assert!(text.contains(expected), "{}/{}: `{expected}` missing: {text}", tenant.code, product.code);
+                }
+                // Every choice the template prints shows the label of each row's value (OKU Selatan's Jenis
+                // Bantuan), not an empty cell.
+                let source = std::fs::read_to_string(
+                    super::support::definitions_dir().join(&tenant.code).join("templates").join(&product.template),
+                )
+                .expect("template");
+                for field in service.fields.iter().filter(|f| source.contains(&format!("pilihan \"{}\"", f.code))) {
+                    let chosen = context.entries[0].data[&field.code].as_str().unwrap_or_default();
+                    let label = &field.choices.iter().find(|c| c.value == chosen).expect("a choice").label;
+                    assert!(text.contains(label.as_str()), "{}: `{label}` missing: {text}", product.code);
                 }
                 count += 1;
             }

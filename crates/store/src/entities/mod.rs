@@ -11,6 +11,7 @@ pub mod document;
 pub mod lease;
 pub mod letter;
 pub mod letter_sequence;
+pub mod list_number;
 pub mod membership;
 pub mod outbox;
 pub mod service_version;
