@@ -29,6 +29,15 @@ fn check_identity(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             "use lower-case letters, digits and `-`, e.g. `rekomendasi-sktm`",
         );
     }
+    // A definition is a reading of an office's standard: without its source nobody can check it against it.
+    if service.source.document.trim().is_empty() {
+        r.error(
+            "source",
+            "source.document",
+            "the definition does not name the standard it is read from",
+            "write the title of the office's Standar Pelayanan (and its decree under `reference`)",
+        );
+    }
     let stem = r.file().path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     if service.code != stem {
         r.error(

@@ -356,6 +356,14 @@ fn a_placeholder_signatory_is_a_warning_and_a_delegate_needs_a_principal() {
 }
 
 #[test]
+fn a_definition_without_its_source_is_an_error() {
+    let f = Fixture::base();
+    f.edit(SERVICE, "source: { document: Standar contoh }", "source: { document: \"  \" }");
+    let d = f.validate();
+    assert_at(only(&d, "source"), Error, SERVICE, f.line_of(SERVICE, "source:"), "does not name the standard");
+}
+
+#[test]
 fn a_malformed_region_code_is_reported() {
     let f = Fixture::base();
     f.edit(TENANT, "region_code: \"73.02\"", "region_code: \"7302\"");

@@ -351,3 +351,33 @@ fn tebing_tinggi_passes_each_application_down_a_disposisi_chain() {
     let kepala = &tenant("tebing-tinggi").signatories[0];
     assert_eq!(kepala.nip.as_deref(), Some("19650523 199303 1 006"));
 }
+
+/// Each shipped definition names its source: the standard's title (the validator requires it) and, in its header,
+/// the seed file under `shared/seeds/` it was read from — which exists, where the seeds are at hand.
+#[test]
+fn every_shipped_definition_names_the_source_it_was_read_from() {
+    let (catalog, _) = shipped();
+    let seeds = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+    for bundle in &catalog.tenants {
+        for service in &bundle.services {
+            let header: String =
+                service.source.text.lines().take_while(|l| l.starts_with('#')).collect::<Vec<_>>().join("\n");
+            let seed = header
+                .split("shared/seeds/")
+                .nth(1)
+                .and_then(|rest| rest.split(|c: char| c == ')' || c.is_whitespace()).next())
+                .unwrap_or_else(|| panic!("{}: no `shared/seeds/…` in the header", service.value.code));
+            let digits = seed.get(..3).unwrap_or_default();
+            assert!(digits.len() == 3 && digits.bytes().all(|b| b.is_ascii_digit()), "{}: {seed}", service.value.code);
+            assert!(!service.value.source.document.trim().is_empty(), "{}", service.value.code);
+            if seeds.is_dir() {
+                let prefix = &seed[..4];
+                let found = std::fs::read_dir(&seeds)
+                    .expect("seeds")
+                    .filter_map(Result::ok)
+                    .any(|e| e.file_name().to_string_lossy().starts_with(prefix));
+                assert!(found, "{}: no seed {seed} in {}", service.value.code, seeds.display());
+            }
+        }
+    }
+}
