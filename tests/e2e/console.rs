@@ -777,3 +777,80 @@ fn console_page(server: &Server, username: &str, path: &str) -> String {
         .read_to_string()
         .expect("html")
 }
+
+/// The applicant's tracking: by the code with their NIK or their date of birth (never with neither or both), the
+/// service, the step, the history in words, the deadline and, once signed, the letter's verification link — and
+/// nothing of the officers (no account, no id, no note); at `/lacak` in the browser, without JavaScript, and
+/// from the login page's link.
+#[test]
+fn an_applicant_tracks_their_application_by_code_and_nik_or_birth_date() {
+    const TRACK: &str = "query($c: String!, $n: String, $b: NaiveDate) {
+        trackApplication(trackingCode: $c, nik: $n, birthDate: $b) {
+          office serviceName maskedName status stepName outcomeLabel serviceDeadline { dueAt }
+          history { at text } letters { name number verificationUrl revoked } } }";
+    let server = server::start("sqlite", Backends::default());
+    let mut flow = crate::flows::Flow::submit(
+        &server,
+        "bulukumba",
+        "rekomendasi-sktm",
+        crate::flows::form("bulukumba/rekomendasi-sktm"),
+        json!([]),
+    );
+    let code = flow.app["trackingCode"].as_str().expect("a tracking code").to_string();
+    flow.walk(crate::flows::BULUKUMBA_TO_SIGNING);
+    flow.walk(&["tandatangani"]);
+    let id = flow.app["id"].as_str().expect("id").to_string();
+    crate::letters::archived(&server, &id);
+
+    let by_birth = server.raw(None, TRACK, json!({ "c": code.to_lowercase(), "b": "1985-07-05" }));
+    let tracked = by_birth["data"]["trackApplication"].clone();
+    assert_eq!(tracked["maskedName"], "S*** A*****", "{by_birth}");
+    assert_eq!(tracked["office"], "Dinas Sosial Kabupaten Bulukumba");
+    assert_eq!(tracked["stepName"], "Penyerahan kepada pemohon");
+    let history: Vec<&str> =
+        tracked["history"].as_array().expect("history").iter().filter_map(|h| h["text"].as_str()).collect();
+    assert_eq!(history.first().copied(), Some("Permohonan diajukan"), "{history:?}");
+    assert!(history.contains(&"Pemeriksaan kelengkapan berkas: Berkas lengkap"), "{history:?}");
+    assert!(history.contains(&"Penandatanganan oleh Kepala Dinas: Tandatangani"), "{history:?}");
+    let letter = &tracked["letters"][0];
+    assert!(letter["verificationUrl"].as_str().is_some_and(|u| u.contains("/v/")), "{letter}");
+    // Nothing of the officers: no account name, and no id of anyone (an officer's user id is a UUID).
+    let answer = by_birth.to_string();
+    assert!(!answer.contains("@bulukumba") && !answer.contains(&id), "{answer}");
+    let uuid_like = answer
+        .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+        .any(|w| w.len() == 36 && w.matches('-').count() == 4);
+    assert!(!uuid_like, "no id in the public answer: {answer}");
+
+    let by_nik = server.raw(None, TRACK, json!({ "c": code, "n": "7302014507850001" }));
+    assert_eq!(by_nik["data"]["trackApplication"]["serviceName"], tracked["serviceName"], "{by_nik}");
+    for (variables, why) in
+        [(json!({ "c": code }), "neither"), (json!({ "c": code, "n": "7302014507850001", "b": "1985-07-05" }), "both")]
+    {
+        let answer = server.raw(None, TRACK, variables);
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "VALIDATION", "{why}: {answer}");
+    }
+    let wrong = server.raw(None, TRACK, json!({ "c": code, "b": "1985-07-06" }));
+    assert_eq!(wrong["errors"][0]["extensions"]["code"], "NOT_FOUND", "another birth date: {wrong}");
+
+    runtime().block_on(async {
+        let Some(browser) = browser::open_without_javascript(&base(&server)).await else { return };
+        browser.go("/masuk").await;
+        browser.click("a[href='/lacak']").await;
+        browser.fill("#kode", &code).await;
+        browser.fill("#nik", "7302014507850001").await;
+        browser.submit_and_wait("form.kartu button[type='submit']", false).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("Rekomendasi Surat Keterangan Tidak Mampu") && text.contains("S*** A*****"), "{text}");
+        assert!(text.contains("Riwayat") && text.contains("Permohonan diajukan"), "{text}");
+        assert!(browser.has("a[href*='/v/']").await, "the letter's verification link");
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("lacak").await;
+        browser.fill("#kode", &code).await;
+        browser.fill("#nik", "7302014507859999").await;
+        browser.submit_and_wait("form.kartu button[type='submit']", false).await;
+        let text = browser.main_text().await;
+        assert!(text.contains("tidak ditemukan") && !text.contains("Riwayat"), "{text}");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}

@@ -21,6 +21,7 @@ mod security;
 pub mod shared_state;
 pub mod supervisor;
 pub mod token;
+pub mod tracking;
 mod verify_page;
 pub mod webhooks;
 

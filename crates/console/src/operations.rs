@@ -30,4 +30,5 @@ operations! {
     EXPORTS = "exports.graphql";
     EXPORT = "export.graphql";
     EVENTS = "events.graphql";
+    TRACK = "track.graphql";
 }

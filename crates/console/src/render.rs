@@ -30,6 +30,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search", include_str!("../templates/search.hbs")),
     ("exports", include_str!("../templates/exports.hbs")),
     ("fact", include_str!("../templates/fact.hbs")),
+    ("track", include_str!("../templates/track.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.

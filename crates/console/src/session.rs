@@ -43,6 +43,27 @@ pub fn csrf_ok(state: &AppState, seed: &str, given: &str) -> bool {
     given.len() == 16 && mac.verify_truncated_left(&given).is_ok()
 }
 
+/// The CSRF token of a public form (login, tracking) for this browser, bound to a random cookie it is given on
+/// its first visit: the jar to answer with and the token.
+pub fn public_csrf(state: &AppState, jar: CookieJar) -> (CookieJar, String) {
+    match jar.get(LOGIN_COOKIE).map(|c| c.value().to_string()) {
+        Some(seed) => {
+            let token = csrf_token(state, &seed);
+            (jar, token)
+        }
+        None => {
+            let seed = hex::encode(rand::random::<[u8; 16]>());
+            let token = csrf_token(state, &seed);
+            (jar.add(cookie(state, LOGIN_COOKIE, seed, None)), token)
+        }
+    }
+}
+
+/// Whether `given` is the CSRF token of a public form shown to this browser.
+pub fn public_csrf_ok(state: &AppState, jar: &CookieJar, given: &str) -> bool {
+    jar.get(LOGIN_COOKIE).is_some_and(|seed| !seed.value().is_empty() && csrf_ok(state, seed.value(), given))
+}
+
 /// Where the request came from, for the API's limits per client (login attempts).
 pub fn client_address(state: &AppState, parts: &Parts) -> ClientAddress {
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());

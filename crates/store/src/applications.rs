@@ -122,12 +122,24 @@ pub struct StoredEvent {
 /// What the public tracking query shows: no personal data.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tracking {
+    /// The application's id, for its history and letters (never shown to the public).
+    pub application_id: Uuid,
     /// The tenant.
     pub tenant_id: String,
     /// Service code.
     pub service_code: String,
     /// The state, for status, step and deadline; callers must not show its data.
     pub state: Application,
+}
+
+/// What an applicant proves the application is theirs with, beside its tracking code: their NIK, or their date
+/// of birth (for those who do not have their NIK at hand; only where the form asks for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrackingProof<'a> {
+    /// The applicant's own NIK (the form's `subject` NIK field).
+    Nik(&'a str),
+    /// The applicant's date of birth (the form's `subject` date field).
+    BirthDate(chrono::NaiveDate),
 }
 
 /// Largest page.
@@ -354,9 +366,10 @@ impl Store {
         Ok(out)
     }
 
-    /// The public tracking query: the tracking code and the applicant's NIK together find the application; either
-    /// alone finds nothing. Returns no personal data beyond what the caller already knows.
-    pub async fn track(&self, tracking_code: &str, nik: &str) -> StoreResult<Option<Tracking>> {
+    /// The public tracking query: the tracking code and the applicant's NIK (or date of birth) together find the
+    /// application; either alone finds nothing. Returns no personal data beyond what the caller already knows.
+    pub async fn track(&self, tracking_code: &str, proof: TrackingProof<'_>) -> StoreResult<Option<Tracking>> {
+        use simpul_definitions::model::FieldType;
         let row = application::Entity::find()
             .filter(application::Column::TrackingCode.eq(tracking_code.trim().to_uppercase()))
             .one(&self.db)
@@ -364,18 +377,23 @@ impl Store {
         let Some(row) = row else { return Ok(None) };
         let record = ApplicationRecord::try_from(row)?;
         let (service, _) = self.runtime_for(&TenantScope::new(record.tenant_id.clone()), &record).await?;
-        let nik = nik.trim();
-        let is_nik = nik.len() == 16 && nik.bytes().all(|b| b.is_ascii_digit());
-        // Only the applicant's own NIK (the field the definition marks `subject`), never another 16-digit value
-        // of the form (a No. KK, a family member's NIK).
-        let subject = service
-            .definition()
-            .fields
-            .iter()
-            .find(|f| f.subject && f.field_type == simpul_definitions::model::FieldType::Nik);
-        let matches =
-            is_nik && subject.and_then(|f| record.state.data.get(&f.code)).and_then(|v| v.as_str()) == Some(nik);
+        // Only the applicant's own values (the fields the definition marks `subject`), never another value of the
+        // form (a No. KK, a family member's NIK or birth date).
+        let subject = |kind: FieldType| {
+            let field = service.definition().fields.iter().find(|f| f.subject && f.field_type == kind)?;
+            record.state.data.get(&field.code).and_then(|v| v.as_str()).map(str::to_string)
+        };
+        let matches = match proof {
+            TrackingProof::Nik(nik) => {
+                let nik = nik.trim();
+                nik.len() == 16
+                    && nik.bytes().all(|b| b.is_ascii_digit())
+                    && subject(FieldType::Nik).as_deref() == Some(nik)
+            }
+            TrackingProof::BirthDate(date) => subject(FieldType::Date).as_deref() == Some(date.to_string().as_str()),
+        };
         Ok(matches.then_some(Tracking {
+            application_id: record.id,
             tenant_id: record.tenant_id,
             service_code: record.service_code,
             state: record.state,

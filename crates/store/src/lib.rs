@@ -35,7 +35,7 @@ use sea_orm::DatabaseConnection;
 use simpul_migrations::{Migrate, Migrator};
 use uuid::Uuid;
 
-pub use applications::{ApplicationFilter, ApplicationRecord, Page, StageFilter};
+pub use applications::{ApplicationFilter, ApplicationRecord, Page, StageFilter, TrackingProof};
 pub use definitions::TenantRuntime;
 pub use error::{StoreError, StoreResult};
 pub use scope::{Membership, Principal, SystemAccess, TenantScope};

@@ -1,7 +1,7 @@
 //! Queries.
 
 use async_graphql::{ComplexObject, Context, ID, InputObject, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use simpul_engine::{Actor, DeadlineState};
 use simpul_store::{ApplicationFilter, Page, StageFilter, TenantScope};
 use uuid::Uuid;
@@ -32,15 +32,48 @@ pub struct MembershipView {
     pub roles: Vec<String>,
 }
 
-/// The public tracking answer: no personal data.
+/// The public tracking answer: no personal data beyond the applicant's masked name, no officer's name or note.
 #[derive(SimpleObject)]
 pub struct TrackingView {
     pub tenant: String,
+    /// The office's name.
+    pub office: String,
+    /// The office's time zone (IANA), in which its pages write times.
+    pub time_zone: String,
     pub service: String,
+    /// The service's name.
+    pub service_name: String,
+    /// The applicant's name, masked ("S*** A*****").
+    pub masked_name: String,
+    pub submitted_at: DateTime<Utc>,
     pub status: ApplicationStatus,
     pub step_name: Option<String>,
     pub outcome: Option<String>,
+    /// The outcome in words.
+    pub outcome_label: Option<String>,
     pub service_deadline: Option<DeadlineView>,
+    /// What happened, in words, oldest first.
+    pub history: Vec<TrackingStepView>,
+    /// The letters issued, with their verification pages.
+    pub letters: Vec<TrackedLetterView>,
+}
+
+/// One line of the public history.
+#[derive(SimpleObject)]
+pub struct TrackingStepView {
+    pub at: DateTime<Utc>,
+    pub text: String,
+}
+
+/// A letter as the applicant sees it from the tracking page.
+#[derive(SimpleObject)]
+pub struct TrackedLetterView {
+    pub name: String,
+    pub number: String,
+    /// The letter's verification page, once archived (moments after signing).
+    pub verification_url: Option<String>,
+    /// Whether the office revoked it.
+    pub revoked: bool,
 }
 
 /// List filter.
@@ -228,29 +261,40 @@ impl Query {
             .collect())
     }
 
-    /// Status of an application for the applicant: the tracking code and the applicant's NIK together. Public;
-    /// no personal data in the answer. Once per request; limited per client address and, for wrong NIKs, per
-    /// tracking code (`RATE_LIMITED`).
+    /// Status of an application for the applicant: the tracking code together with the applicant's NIK or, for
+    /// a form that asks for it, their date of birth. Public; no personal data in the answer beyond the masked
+    /// name, no officer's name or note. Once per request; limited per client address and, for a wrong NIK or
+    /// date, per tracking code (`RATE_LIMITED`).
     async fn track_application(
         &self,
         ctx: &Context<'_>,
         tracking_code: String,
-        nik: String,
+        nik: Option<String>,
+        birth_date: Option<NaiveDate>,
     ) -> ApiResult<TrackingView> {
         use crate::limits::{Forgive, TRACK_PER_ADDRESS, TRACK_PER_CODE};
+        use simpul_store::TrackingProof;
         let shared = shared(ctx)?;
         // A tracking code is 11 characters; anything much longer is not one, and would only make long keys.
         if tracking_code.chars().count() > 32 {
             return Err(ApiError::field("trackingCode", "Kode pelacakan tidak dikenal"));
         }
+        let proof = match (nik.as_deref(), birth_date) {
+            (Some(nik), None) => TrackingProof::Nik(nik),
+            (None, Some(date)) => TrackingProof::BirthDate(date),
+            _ => {
+                return Err(ApiError::field("nik", "Isi NIK pemohon atau tanggal lahirnya (salah satu saja)"));
+            }
+        };
         let address = ctx.data_opt::<crate::caller::ClientAddress>().map(|a| a.key()).unwrap_or_default();
         let code = tracking_code.trim().to_uppercase();
         shared.state.attempt(&TRACK_PER_ADDRESS, &address).await?;
         shared.state.attempt(&TRACK_PER_CODE, &code).await?;
-        let not_found = || ApiError::NotFound(String::from("Permohonan tidak ditemukan; periksa kode dan NIK"));
-        let found = match shared.store.track(&code, &nik).await {
+        let not_found =
+            || ApiError::NotFound(String::from("Permohonan tidak ditemukan; periksa kode dan NIK atau tanggal lahir"));
+        let found = match shared.store.track(&code, proof).await {
             Ok(Some(found)) => found,
-            // Counted against the code: a wrong NIK.
+            // Counted against the code: a wrong NIK or date.
             Ok(None) => return Err(not_found()),
             Err(error) => {
                 shared.state.forgive(&TRACK_PER_CODE, &code, Forgive::One).await;
@@ -259,16 +303,39 @@ impl Query {
         };
         shared.state.forgive(&TRACK_PER_CODE, &code, Forgive::One).await;
         let scope = shared.store.system_scope(&found.tenant_id).await?;
-        let (_, service) = shared.store.published_service(&scope, &found.service_code).await?;
-        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        let application = shared.store.application(&scope, found.application_id).await?;
+        let (service, runtime) = shared.store.runtime_for(&scope, &application).await?;
         let state = &found.state;
+        let (history, letters) = crate::tracking::public_record(shared, &scope, &service, found.application_id).await?;
+        let outcome = super::application::outcome_of(&state.stage).map(String::from);
+        let outcome_label = outcome
+            .as_ref()
+            .and_then(|code| service.definition().outcomes.iter().find(|o| &o.code == code).map(|o| o.label.clone()));
         Ok(TrackingView {
             tenant: found.tenant_id.clone(),
+            office: runtime.tenant.name.clone(),
+            time_zone: runtime.tenant.time_zone.clone(),
             service: found.service_code.clone(),
+            service_name: service.definition().name.clone(),
+            masked_name: simpul_engine::form::applicant_name(&state.data)
+                .map(crate::letters::mask_name)
+                .unwrap_or_default(),
+            submitted_at: state.submitted_at,
             status: ApplicationStatus::of(&state.stage),
             step_name: state.step().and_then(|s| service.step(s)).map(|s| s.name.clone()),
-            outcome: super::application::outcome_of(&state.stage).map(String::from),
+            outcome,
+            outcome_label,
             service_deadline: state.deadlines(&runtime.calendar, Utc::now()).service.map(Into::into),
+            history: history.into_iter().map(|h| TrackingStepView { at: h.at, text: h.text }).collect(),
+            letters: letters
+                .into_iter()
+                .map(|l| TrackedLetterView {
+                    name: l.name,
+                    number: l.number,
+                    verification_url: l.verification_url,
+                    revoked: l.revoked,
+                })
+                .collect(),
         })
     }
 

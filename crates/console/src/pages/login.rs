@@ -16,7 +16,7 @@ use crate::client::{Api, Code};
 use crate::fields::Fields;
 use crate::operations;
 use crate::render::{self, Section};
-use crate::session::{self, LOGIN_COOKIE, Officer, SESSION_COOKIE};
+use crate::session::{self, Officer, SESSION_COOKIE};
 
 /// What the login page's address may carry.
 #[derive(Deserialize, Default)]
@@ -92,15 +92,9 @@ async fn login_page(
     username: &str,
 ) -> Response {
     // The login form's CSRF token is bound to a random cookie of this browser.
-    let (jar, seed) = match jar.get(LOGIN_COOKIE).map(|c| c.value().to_string()) {
-        Some(seed) => (jar, seed),
-        None => {
-            let seed = hex::encode(rand::random::<[u8; 16]>());
-            (jar.add(session::cookie(state, LOGIN_COOKIE, seed.clone(), None)), seed)
-        }
-    };
+    let (jar, csrf) = session::public_csrf(state, jar);
     let data = json!({
-        "csrf": session::csrf_token(state, &seed),
+        "csrf": csrf,
         "back": back,
         "notice": notice,
         "problem": problem,
@@ -130,9 +124,8 @@ pub async fn submit(State(state): State<AppState>, parts: Parts, jar: CookieJar,
     let back = session::safe_return(fields.get("kembali"));
     let address = session::client_address(&state, &parts);
     let api = Api::new(&state, Caller::Anonymous, address);
-    let seed = jar.get(LOGIN_COOKIE).map(|c| c.value().to_string()).unwrap_or_default();
     let username = fields.get("username").unwrap_or_default().to_string();
-    if seed.is_empty() || !session::csrf_ok(&state, &seed, fields.get("csrf").unwrap_or_default()) {
+    if !session::public_csrf_ok(&state, &jar, fields.get("csrf").unwrap_or_default()) {
         let problem = "Formulir sudah kedaluwarsa. Silakan masuk lagi.";
         return login_page(&state, jar, &api, &back, None, Some(problem), &username).await;
     }

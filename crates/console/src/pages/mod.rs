@@ -6,6 +6,7 @@ pub mod letters;
 pub mod login;
 pub mod search;
 pub mod submit;
+pub mod track;
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;

@@ -77,7 +77,13 @@ async fn another_tenant_reaches_none_of_an_application() {
         assert_eq!(store.documents_of(&b.scope, id).await.expect("docs").len(), 1);
         // Submitting into Luwu Timur with Bulukumba's service code finds no such service there.
         not_found(store.submit(&other, &intruder, &bulukumba_request(None), now).await.map(|_| ()));
-        assert!(store.track(&tracking, "7302014507850001").await.expect("track").is_some());
+        assert!(
+            store
+                .track(&tracking, simpul_store::TrackingProof::Nik("7302014507850001"))
+                .await
+                .expect("track")
+                .is_some()
+        );
         db.finish().await;
     }
 }

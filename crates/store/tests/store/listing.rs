@@ -3,6 +3,7 @@
 use pretty_assertions::assert_eq;
 use simpul_engine::ActionInput;
 use simpul_engine::DeadlineState;
+use simpul_store::TrackingProof::{BirthDate, Nik};
 use simpul_store::{ApplicationFilter, StageFilter};
 
 use super::support::{act, bulukumba, bulukumba_request, databases, wita};
@@ -82,11 +83,16 @@ async fn the_tracking_code_and_nik_together_find_an_application() {
         let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
         let code = submitted.record.tracking_code.clone();
         assert_eq!(code.len(), 11);
-        let found = store.track(&code.to_lowercase(), "7302014507850001").await.expect("track").expect("found");
+        let found = store.track(&code.to_lowercase(), Nik("7302014507850001")).await.expect("track").expect("found");
         assert_eq!((found.tenant_id.as_str(), found.service_code.as_str()), ("bulukumba", "rekomendasi-sktm"));
-        assert!(store.track(&code, "7302014507850002").await.expect("track").is_none(), "wrong NIK");
-        assert!(store.track("AAAAA-AAAAA", "7302014507850001").await.expect("track").is_none(), "wrong code");
-        assert!(store.track(&code, "Siti Aminah").await.expect("track").is_none(), "a name is not a NIK");
+        assert!(store.track(&code, Nik("7302014507850002")).await.expect("track").is_none(), "wrong NIK");
+        assert!(store.track("AAAAA-AAAAA", Nik("7302014507850001")).await.expect("track").is_none(), "wrong code");
+        assert!(store.track(&code, Nik("Siti Aminah")).await.expect("track").is_none(), "a name is not a NIK");
+        let born = chrono::NaiveDate::from_ymd_opt(1985, 7, 5).expect("date");
+        let by_birth = store.track(&code, BirthDate(born)).await.expect("track").expect("found by birth date");
+        assert_eq!(by_birth.application_id, found.application_id);
+        let other_day = born.succ_opt().expect("date");
+        assert!(store.track(&code, BirthDate(other_day)).await.expect("track").is_none(), "another birth date");
         db.finish().await;
     }
 }
