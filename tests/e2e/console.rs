@@ -802,6 +802,24 @@ fn an_applicant_tracks_their_application_by_code_and_nik_or_birth_date() {
     let id = flow.app["id"].as_str().expect("id").to_string();
     crate::letters::archived(&server, &id);
 
+    // The receipt handed over at submission: its code, and a QR to the tracking page with the code in it.
+    let receipt = "query($id: ID!) { applicationReceipt(applicationId: $id) { filename contentType base64 } }";
+    let pdf = server.as_user("petugas_layanan@bulukumba", receipt, json!({ "id": id }))["applicationReceipt"].clone();
+    assert_eq!(pdf["contentType"], "application/pdf");
+    let text = pdf_extract::extract_text_from_mem(&crate::letters::decode(&pdf)).expect("text");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("TANDA TERIMA PERMOHONAN") && text.contains(&code) && text.contains("/lacak"), "{text}");
+    let (denied, _) = server.error_as("admin_dinas@bulukumba", receipt, json!({ "id": id }));
+    assert_eq!(denied, "FORBIDDEN", "the receipt names the applicant");
+    let (agent, cookie) = console_session(&server, "petugas_layanan@bulukumba");
+    let mut from_console = agent
+        .get(&format!("{}/permohonan/{id}/tanda-terima/pdf", base(&server)))
+        .header("Cookie", &cookie)
+        .call()
+        .expect("the console's receipt");
+    let bytes = from_console.body_mut().read_to_vec().expect("bytes");
+    assert!(bytes.starts_with(b"%PDF"), "the console serves the receipt's PDF");
+
     let by_birth = server.raw(None, TRACK, json!({ "c": code.to_lowercase(), "b": "1985-07-05" }));
     let tracked = by_birth["data"]["trackApplication"].clone();
     assert_eq!(tracked["maskedName"], "S*** A*****", "{by_birth}");
@@ -835,6 +853,10 @@ fn an_applicant_tracks_their_application_by_code_and_nik_or_birth_date() {
 
     runtime().block_on(async {
         let Some(browser) = browser::open_without_javascript(&base(&server)).await else { return };
+        // From the receipt's QR: the code is filled in.
+        browser.go(&format!("/lacak?kode={code}")).await;
+        let filled = browser.client.find(fantoccini::Locator::Css("#kode")).await.expect("code");
+        assert_eq!(filled.prop("value").await.expect("value").as_deref(), Some(code.as_str()));
         browser.go("/masuk").await;
         browser.click("a[href='/lacak']").await;
         browser.fill("#kode", &code).await;

@@ -202,6 +202,53 @@ pub async fn preview(
     .await
 }
 
+/// The receipt (tanda terima) of an application as a PDF: the office's kop, the tracking code, the applicant's
+/// name, what was received and when, the service's due time, and a QR to the tracking page with the code filled
+/// in. For roles that may see personal data (the receipt names the applicant), as the form itself.
+pub async fn receipt(
+    shared: &Services,
+    scope: &TenantScope,
+    actor: &Actor,
+    application: &ApplicationRecord,
+) -> ApiResult<Vec<u8>> {
+    let (service, runtime) = shared.store.runtime_for(scope, application).await?;
+    if !sees_personal_data(&runtime, actor) {
+        return Err(ApiError::Forbidden(String::from(
+            "Peran Anda tidak diizinkan mencetak tanda terima berisi data pribadi",
+        )));
+    }
+    let definition = service.definition();
+    let state = &application.state;
+    let tz = runtime.calendar.zone();
+    let date = runtime.calendar.local_date(application.submitted_at);
+    let mut context = LetterContext::new(&runtime.tenant, definition, "", None, date);
+    context.draft = false;
+    context.letter.product = String::from("Tanda Terima Permohonan");
+    context.letter.tracking_code = application.tracking_code.clone();
+    let site = public_address(shared, &runtime).to_string();
+    let documents =
+        definition.persyaratan.iter().filter(|r| state.has_document(&r.code)).map(|r| r.name.clone()).collect();
+    context.receipt = Some(simpul_letters::ReceiptInfo {
+        service: definition.name.clone(),
+        applicant: simpul_engine::form::applicant_name(&state.data).unwrap_or_default().to_string(),
+        received: simpul_letters::helpers::waktu(application.submitted_at, tz),
+        documents,
+        due: state
+            .deadlines(&runtime.calendar, Utc::now())
+            .service
+            .map(|d| simpul_letters::helpers::waktu(d.due_at, tz)),
+        track_url: format!("{site}/lacak?kode={}", application.tracking_code),
+        track_site: format!("{site}/lacak"),
+    });
+    let renderer = shared.letters.clone();
+    let tenant = scope.tenant_id().to_string();
+    let ident = format!("tanda-terima-{}", application.id);
+    tokio::task::spawn_blocking(move || renderer.render_receipt(&tenant, &context, &ident, date).map(|r| r.pdf))
+        .await
+        .map_err(internal)?
+        .map_err(internal)
+}
+
 /// A list or recap of a period, or any product's rows as a table.
 pub struct Export {
     /// The PDF, rendered from the product's template.

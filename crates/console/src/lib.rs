@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/{id}", get(pages::detail::show))
         .route("/permohonan/{id}/tindakan", post(pages::detail::act))
         .route("/permohonan/{id}/tanda-terima", get(pages::submit::receipt))
+        .route("/permohonan/{id}/tanda-terima/pdf", get(pages::letters::receipt_pdf))
         .route("/permohonan/{id}/pratinjau/{product}", get(pages::letters::preview))
         .route("/surat", get(pages::letters::exports))
         .route("/cari", get(pages::search::show))

@@ -23,6 +23,7 @@ operations! {
     SUBMIT = "submit.graphql";
     ATTACH = "attach.graphql";
     RECEIPT = "receipt.graphql";
+    RECEIPT_PDF = "receipt_pdf.graphql";
     DETAIL = "detail.graphql";
     DETAIL_SERVICE = "detail_service.graphql";
     ACT = "act.graphql";

@@ -1,7 +1,7 @@
 //! How the console says the API's closed sets and instants in Bahasa Indonesia: deadline states, statuses, and
 //! times in the office's own time zone (dates as the letters write them).
 
-use chrono::{DateTime, Timelike, Utc};
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -11,21 +11,9 @@ pub fn zone(name: &str) -> Tz {
     name.parse().unwrap_or(chrono_tz::Asia::Jakarta)
 }
 
-/// The zone's name as Indonesians write it after a time.
-fn zone_name(tz: Tz) -> &'static str {
-    match tz {
-        chrono_tz::Asia::Makassar => "WITA",
-        chrono_tz::Asia::Jayapura => "WIT",
-        chrono_tz::Asia::Jakarta | chrono_tz::Asia::Pontianak => "WIB",
-        _ => "",
-    }
-}
-
 /// An instant as the office reads it: `3 Desember 2026 14.05 WITA`.
 pub fn time(at: DateTime<Utc>, tz: Tz) -> String {
-    let local = at.with_timezone(&tz);
-    let day = simpul_letters::helpers::tanggal(local.date_naive());
-    format!("{day} {:02}.{:02} {}", local.hour(), local.minute(), zone_name(tz)).trim_end().to_string()
+    simpul_letters::helpers::waktu(at, tz)
 }
 
 /// A date: `3 Desember 2026`.

@@ -39,6 +39,27 @@ pub struct LetterContext {
     pub period: Option<PeriodInfo>,
     /// The rows of a list or recap.
     pub entries: Vec<Entry>,
+    /// What a receipt (tanda terima) states; absent on letters and lists.
+    pub receipt: Option<ReceiptInfo>,
+}
+
+/// The receipt given at submission: what was received, when, and where to follow it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReceiptInfo {
+    /// The service's name.
+    pub service: String,
+    /// The applicant's name as submitted (the receipt is theirs).
+    pub applicant: String,
+    /// When it was received, in the office's time ("4 Desember 2026 10.07 WITA").
+    pub received: String,
+    /// The requirements brought or uploaded, by name.
+    pub documents: Vec<String>,
+    /// When the service is due, if its clock runs.
+    pub due: Option<String>,
+    /// The tracking page with the code filled in (what the QR carries).
+    pub track_url: String,
+    /// The tracking page's address, printed for those who type it.
+    pub track_site: String,
 }
 
 /// The office as letters print it.
@@ -223,6 +244,7 @@ impl LetterContext {
             draft: true,
             period: None,
             entries: Vec::new(),
+            receipt: None,
         }
     }
 

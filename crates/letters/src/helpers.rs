@@ -30,6 +30,25 @@ pub fn tanggal(date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }
 
+/// The zone's name as Indonesians write it after a time (WIB, WITA, WIT).
+fn zone_name(tz: chrono_tz::Tz) -> &'static str {
+    match tz {
+        chrono_tz::Asia::Makassar => "WITA",
+        chrono_tz::Asia::Jayapura => "WIT",
+        chrono_tz::Asia::Jakarta | chrono_tz::Asia::Pontianak => "WIB",
+        _ => "",
+    }
+}
+
+/// An instant as an office reads it, in its own zone: `3 Desember 2026 14.05 WITA`.
+pub fn waktu(at: chrono::DateTime<chrono::Utc>, tz: chrono_tz::Tz) -> String {
+    use chrono::Timelike;
+    let local = at.with_timezone(&tz);
+    format!("{} {:02}.{:02} {}", tanggal(local.date_naive()), local.hour(), local.minute(), zone_name(tz))
+        .trim_end()
+        .to_string()
+}
+
 /// Numbers in words, as amounts and counts are written in letters: 1.250 → "seribu dua ratus lima puluh".
 pub fn terbilang(n: u64) -> String {
     const UNITS: [&str; 12] =

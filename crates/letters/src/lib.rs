@@ -22,7 +22,8 @@ pub mod verify;
 mod world;
 
 pub use context::{
-    Checklist, DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo, SignatoryInfo, checklist_by_step,
+    Checklist, DRAFT_NUMBER, Entry, EntryLetter, LetterContext, PeriodInfo, ReceiptInfo, SignatoryInfo,
+    checklist_by_step,
 };
 pub use error::{LettersError, LettersResult};
 pub use escape::typst_escape;

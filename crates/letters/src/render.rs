@@ -19,6 +19,11 @@ use simpul_definitions::model::ImageKind;
 
 use crate::world::{LetterWorld, QR_PATH, Shared, emblem_path, shared};
 
+/// The receipt (tanda terima) every office gives at submission: one template for all, with the office's kop.
+pub const RECEIPT_TEMPLATE: &str = "tanda-terima.hbs";
+/// The tenant name the shared templates are registered under (no office's code has an underscore).
+const SHARED: &str = "_simpul";
+
 /// The partials every tenant's templates use.
 const PARTIALS: [(&str, &str); 3] = [
     ("kop_surat", include_str!("partials/kop_surat.hbs")),
@@ -116,6 +121,10 @@ impl Renderer {
         for (name, source) in PARTIALS {
             registry.register_partial(name, source).map_err(|e| template_error(name, &e))?;
         }
+        let receipt = format!("{SHARED}/{RECEIPT_TEMPLATE}");
+        registry
+            .register_template_string(&receipt, include_str!("shared/tanda_terima.hbs"))
+            .map_err(|e| template_error(&receipt, &e))?;
         Ok(Renderer { registry, images: Default::default(), shared: shared(), rendered: AtomicU64::new(0) })
     }
 
@@ -158,6 +167,22 @@ impl Renderer {
         self.registry.has_template(&format!("{tenant}/{file}"))
     }
 
+    /// Renders the receipt (tanda terima) of a submission for `tenant`: its kop, the tracking code, what was
+    /// received, and a QR to the tracking page (`context.receipt`).
+    pub fn render_receipt(
+        &self,
+        tenant: &str,
+        context: &LetterContext,
+        ident: &str,
+        date: NaiveDate,
+    ) -> LettersResult<Rendered> {
+        let markup = self
+            .registry
+            .render(&format!("{SHARED}/{RECEIPT_TEMPLATE}"), context)
+            .map_err(|e| template_error(RECEIPT_TEMPLATE, &e))?;
+        self.compile(tenant, markup, context, ident, date)
+    }
+
     /// The Typst markup of a template for a context (what [`Self::render`] compiles).
     pub fn markup(&self, tenant: &str, file: &str, context: &LetterContext) -> LettersResult<String> {
         let name = format!("{tenant}/{file}");
@@ -178,9 +203,22 @@ impl Renderer {
         date: NaiveDate,
     ) -> LettersResult<Rendered> {
         let markup = self.markup(tenant, file, context)?;
+        self.compile(tenant, markup, context, ident, date)
+    }
+
+    /// Lays out `markup` with the context's images and writes the PDF.
+    fn compile(
+        &self,
+        tenant: &str,
+        markup: String,
+        context: &LetterContext,
+        ident: &str,
+        date: NaiveDate,
+    ) -> LettersResult<Rendered> {
         let mut images = Vec::new();
-        if let Some(qr) = &context.qr {
-            images.push((QR_PATH, typst::foundations::Bytes::from_string(qr_svg(&qr.url)?)));
+        let qr_target = context.qr.as_ref().map(|q| &q.url).or(context.receipt.as_ref().map(|r| &r.track_url));
+        if let Some(url) = qr_target {
+            images.push((QR_PATH, typst::foundations::Bytes::from_string(qr_svg(url)?)));
         }
         if let Some(file) = &context.tenant.kop_surat.emblem_file
             && let Some(kind) = ImageKind::of_file(file)

@@ -184,6 +184,25 @@ impl LetterQuery {
         })
     }
 
+    /// The receipt (tanda terima) of an application as a PDF, to print or hand over at submission: the tracking
+    /// code, what was received, the due time and a QR to the tracking page. For roles that may see personal data.
+    async fn application_receipt(
+        &self,
+        ctx: &Context<'_>,
+        application_id: ID,
+        tenant: Option<String>,
+    ) -> ApiResult<FileOutput> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        let id = Uuid::parse_str(&application_id)
+            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
+        let application = shared.store.application(&scope, id).await?;
+        let bytes = letters::receipt(shared, &scope, &caller.actor(&scope), &application).await?;
+        let name = format!("tanda-terima-{}.pdf", application.tracking_code);
+        Ok(FileOutput::new(name, "application/pdf", &bytes))
+    }
+
     /// A list or recap product for a period (dates inclusive, the office's local dates): the applications that
     /// ended with the product's outcomes, as the product's PDF table, or as CSV or XLSX.
     #[allow(clippy::too_many_arguments)]

@@ -65,6 +65,21 @@ pub struct PreviewQuery {
     bentuk: Option<String>,
 }
 
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ReceiptAnswer {
+    application_receipt: FileOutput,
+}
+
+/// `GET /permohonan/{id}/tanda-terima/pdf`: the receipt to print or hand over, with a QR to the tracking page.
+pub async fn receipt_pdf(State(state): State<AppState>, officer: Officer, Path(id): Path<String>) -> Response {
+    let variables = json!({ "tenant": officer.tenant, "id": id });
+    match officer.api(&state).run::<ReceiptAnswer>(operations::RECEIPT_PDF, variables).await {
+        Ok(answer) => file_response(&answer.application_receipt, true),
+        Err(failure) => render::failure(&failure, "Permohonan tidak ditemukan"),
+    }
+}
+
 /// `GET /permohonan/{id}/pratinjau/{product}`: the draft letter (marked DRAFT, without number or QR) as the
 /// API's `letterPreview` renders it: the image shown on the signing page (`?bentuk=gambar`), or the PDF to open
 /// or print.

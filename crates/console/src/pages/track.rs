@@ -5,7 +5,7 @@
 //! a CSRF token bound to the browser.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -87,9 +87,17 @@ fn page(
     (jar, render::page(status, "Lacak permohonan", Section::None, None, "track", &data)).into_response()
 }
 
-/// `GET /lacak`: the form.
-pub async fn show(State(state): State<AppState>, jar: CookieJar) -> Response {
-    page(&state, jar, StatusCode::OK, &Typed { code: "", nik: "", birth_date: "" }, None, Value::Null)
+/// What the tracking page's address may carry: the code, as the receipt's QR fills it in.
+#[derive(Deserialize, Default)]
+pub struct TrackQuery {
+    kode: Option<String>,
+}
+
+/// `GET /lacak` (`?kode=…` from a receipt's QR): the form, with the code filled in when given.
+pub async fn show(State(state): State<AppState>, jar: CookieJar, Query(query): Query<TrackQuery>) -> Response {
+    // A tracking code is 11 characters; the field keeps no more than a code could be.
+    let code: String = query.kode.unwrap_or_default().trim().chars().take(32).collect();
+    page(&state, jar, StatusCode::OK, &Typed { code: &code, nik: "", birth_date: "" }, None, Value::Null)
 }
 
 /// `POST /lacak`: the application the code and NIK (or date of birth) name, or why there is none.

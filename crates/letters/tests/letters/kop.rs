@@ -71,10 +71,10 @@ fn line<'a>(words: &'a [Word], wanted: &str) -> Option<Vec<&'a Word>> {
 }
 
 /// An image's box on the page: left, top, right, bottom, in points from the top left.
-type ImageBox = (f64, f64, f64, f64);
+pub(super) type ImageBox = (f64, f64, f64, f64);
 
 /// Where the images of a laid-out page are.
-fn images(frame: &Frame, at: Point, out: &mut Vec<ImageBox>) {
+pub(super) fn images(frame: &Frame, at: Point, out: &mut Vec<ImageBox>) {
     for (position, item) in frame.items() {
         let here = at + *position;
         match item {

@@ -250,3 +250,48 @@ fn checklist_answers_facts_and_choice_labels_reach_templates() {
     let text = text_of(&rendered.pdf);
     assert!(text.contains("SIKS-NG diperiksa; E-Dabu belum; DTKS true"), "{text}");
 }
+
+/// Every office's receipt (tanda terima): A4, its kop, the tracking code, the applicant, what was received, the due
+/// time, and a QR (an image beside the text) with the tracking page's address printed; a PNG of each under
+/// `target/letters-preview/` for people to look at.
+#[test]
+fn every_office_gives_a_receipt_with_the_code_and_a_qr_to_the_tracking_page() {
+    for bundle in &catalog().tenants {
+        let tenant = &bundle.tenant.value;
+        let service = &bundle.services[0].value;
+        let mut context = LetterContext::new(tenant, service, "", None, issued());
+        context.draft = false;
+        context.letter.product = String::from("Tanda Terima Permohonan");
+        context.letter.tracking_code = String::from("ABCDE-FGH23");
+        context.receipt = Some(simpul_letters::ReceiptInfo {
+            service: service.name.clone(),
+            applicant: String::from("Siti Aminah"),
+            received: String::from("23 November 2026 09.00 WITA"),
+            documents: vec![String::from("Fotokopi KTP dan KK")],
+            due: Some(String::from("23 November 2026 09.30 WITA")),
+            track_url: String::from("https://simpul.example.go.id/lacak?kode=ABCDE-FGH23"),
+            track_site: String::from("https://simpul.example.go.id/lacak"),
+        });
+        let rendered = renderer().render_receipt(&tenant.code, &context, "tanda-terima", issued()).expect("renders");
+        assert_a4_single_page(&rendered, &tenant.code);
+        let text = text_of(&rendered.pdf);
+        for expected in [
+            "TANDA TERIMA PERMOHONAN",
+            "ABCDE-FGH23",
+            "Siti Aminah",
+            "Fotokopi KTP dan KK",
+            "23 November 2026 09.30 WITA",
+            "simpul.example.go.id/lacak",
+            tenant.kop_surat.lines[0].as_str(),
+        ] {
+            assert!(text.contains(expected), "{}: `{expected}` missing: {text}", tenant.code);
+        }
+        let mut boxes = Vec::new();
+        super::kop::images(&rendered.document.pages()[0].frame, typst::layout::Point::zero(), &mut boxes);
+        assert_eq!(boxes.len(), 1, "{}: the QR", tenant.code);
+        let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/letters-preview");
+        std::fs::create_dir_all(&out).expect("folder");
+        let png = rendered.png(1.5).expect("a preview");
+        std::fs::write(out.join(format!("tanda-terima-{}.png", tenant.code)), png).expect("preview written");
+    }
+}
