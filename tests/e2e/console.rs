@@ -766,7 +766,7 @@ fn console_session(server: &Server, username: &str) -> (ureq::Agent, String) {
 }
 
 /// The HTML of a console page as `username` sees it.
-fn console_page(server: &Server, username: &str, path: &str) -> String {
+pub(crate) fn console_page(server: &Server, username: &str, path: &str) -> String {
     let (agent, cookie) = console_session(server, username);
     agent
         .get(&format!("{}{path}", base(server)))

@@ -322,6 +322,8 @@ fn a_short_code_verifies_a_letter_that_names_its_signer_until_the_kepala_dinas_r
             assert!(started.elapsed() < std::time::Duration::from_secs(20), "{}: never sent: {found}", server.backend);
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
+        let detail = super::console::console_page(&server, "kepala_dinas@bulukumba", &format!("/permohonan/{id}"));
+        assert!(detail.contains("Dicabut") && detail.contains(reason) && detail.contains(&short), "{detail}");
         let audit =
             server.as_user("kepala_dinas@bulukumba", SHORT, json!({ "id": id }))["application"]["auditLog"].clone();
         assert!(

@@ -100,6 +100,10 @@ struct Letter {
     issued_at: chrono::DateTime<chrono::Utc>,
     verification_url: Option<String>,
     download_url: Option<String>,
+    short_code: Option<String>,
+    signed_by: Option<String>,
+    revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    revocation_reason: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -419,6 +423,10 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
                 "issued": words::date(l.issued_at, tz),
                 "verify": l.verification_url,
                 "url": l.download_url,
+                "code": l.short_code,
+                "signedBy": l.signed_by,
+                "revoked": l.revoked_at.map(|at| words::date(at, tz)),
+                "reason": l.revocation_reason,
             })
         })
         .collect();
