@@ -16,6 +16,7 @@ mod m20261203_000009_inbox_keys;
 mod m20261204_000010_list_indexes;
 mod m20261204_000011_letter_verification;
 mod m20261204_000012_list_numbers;
+mod m20261204_000013_survey_responses;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000010_list_indexes::Migration),
             Box::new(m20261204_000011_letter_verification::Migration),
             Box::new(m20261204_000012_list_numbers::Migration),
+            Box::new(m20261204_000013_survey_responses::Migration),
         ]
     }
 }

@@ -876,3 +876,80 @@ fn an_applicant_tracks_their_application_by_code_and_nik_or_birth_date() {
         browser.client.clone().close().await.expect("browser closes");
     });
 }
+
+/// The satisfaction survey: offered once the application has ended (by the token tracking gives), answered in
+/// the browser without JavaScript (nine questions, 1 to 4, a suggestion), once only; invalid answers refused with
+/// the field named; the office's index for the period computed from it (PermenPAN-RB 14/2017).
+#[test]
+fn an_ended_application_offers_the_survey_once_and_the_office_reads_its_index() {
+    const TRACK: &str =
+        "query($c: String!, $n: String) { trackApplication(trackingCode: $c, nik: $n) { status surveyToken } }";
+    const SUBMIT: &str =
+        "mutation($t: String!, $a: [Int!]!, $s: String) { submitSurvey(token: $t, answers: $a, suggestion: $s) }";
+    const INDEX: &str =
+        "query($f: NaiveDate!, $t: NaiveDate!) { satisfactionIndex(service: \"rekomendasi-sktm\", from: $f, to: $t) {
+        responses ikm grade gradeLabel elements { code mean } suggestions } }";
+    let server = server::start("sqlite", Backends::default());
+    let mut flow = crate::flows::Flow::submit(
+        &server,
+        "bulukumba",
+        "rekomendasi-sktm",
+        crate::flows::form("bulukumba/rekomendasi-sktm"),
+        json!([]),
+    );
+    let code = flow.app["trackingCode"].as_str().expect("code").to_string();
+    let nik = "7302014507850001";
+    let open = server.raw(None, TRACK, json!({ "c": code, "n": nik }));
+    assert!(open["data"]["trackApplication"]["surveyToken"].is_null(), "no survey before the end: {open}");
+    flow.walk(crate::flows::BULUKUMBA_TO_SIGNING);
+    flow.walk(&["tandatangani", "diserahkan", "diarsipkan"]);
+    let ended = server.raw(None, TRACK, json!({ "c": code, "n": nik }));
+    let token = ended["data"]["trackApplication"]["surveyToken"].as_str().expect("a survey token").to_string();
+    let bad = server.raw(None, SUBMIT, json!({ "t": token, "a": [4, 4, 5, 4, 3, 4, 4, 3, 4] }));
+    assert_eq!(bad["errors"][0]["extensions"]["code"], "VALIDATION", "{bad}");
+    assert_eq!(server::field_paths(&bad["errors"][0]), ["answers"], "{bad}");
+    let answers = [4, 4, 3, 4, 3, 4, 4, 3, 4];
+    let in_browser = runtime().block_on(async {
+        let Some(browser) = browser::open_without_javascript(&base(&server)).await else { return false };
+        browser.go("/lacak").await;
+        browser.fill("#kode", &code).await;
+        browser.fill("#nik", nik).await;
+        browser.submit_and_wait("form.kartu button[type='submit']", false).await;
+        assert!(browser.main_text().await.contains("Survei kepuasan masyarakat"), "{}", browser.main_text().await);
+        for (i, answer) in answers.iter().enumerate() {
+            browser.click(&format!("input[name='u{}'][value='{answer}']", i + 1)).await;
+        }
+        browser.fill("#saran", "Ruang tunggu perlu kipas angin").await;
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("survei").await;
+        browser.submit_and_wait("form[action='/lacak/survei'] button[type='submit']", false).await;
+        assert!(browser.main_text().await.contains("Terima kasih"), "{}", browser.main_text().await);
+        browser.client.clone().close().await.expect("browser closes");
+        true
+    });
+    if !in_browser {
+        let done = server.raw(None, SUBMIT, json!({ "t": token, "a": answers, "s": "Ruang tunggu perlu kipas angin" }));
+        assert_eq!(done["data"]["submitSurvey"], true, "{done}");
+    }
+    let again = server.raw(None, SUBMIT, json!({ "t": token, "a": answers }));
+    assert_eq!(again["errors"][0]["extensions"]["code"], "REFUSED", "once per application: {again}");
+    let after = server.raw(None, TRACK, json!({ "c": code, "n": nik }));
+    assert!(after["data"]["trackApplication"]["surveyToken"].is_null(), "answered: {after}");
+
+    let today = chrono::Utc::now().date_naive();
+    let period = json!({ "f": today.pred_opt().expect("date"), "t": today.succ_opt().expect("date") });
+    let index = server.as_user("kepala_dinas@bulukumba", INDEX, period)["satisfactionIndex"].clone();
+    assert_eq!(index["responses"], 1, "{index}");
+    // (4+4+3+4+3+4+4+3+4) / 9 × 25 = 33 / 9 × 25 = 91.67: A, Sangat Baik.
+    let ikm = index["ikm"].as_f64().expect("ikm");
+    assert!((ikm - 91.666_666).abs() < 1e-3, "{index}");
+    assert_eq!((index["grade"].clone(), index["gradeLabel"].clone()), (json!("A"), json!("Sangat Baik")));
+    assert_eq!(index["elements"][2]["mean"], 3.0);
+    assert_eq!(index["suggestions"][0], "Ruang tunggu perlu kipas angin");
+    // Another office's staff cannot read Bulukumba's index.
+    let other =
+        "query($f: NaiveDate!, $t: NaiveDate!) { satisfactionIndex(service: \"rekomendasi-sktm\", from: $f, to: $t,
+        tenant: \"bulukumba\") { responses } }";
+    let (denied, _) = server.error_as("kepala_dinas@luwu-timur", other, json!({ "f": today, "t": today }));
+    assert_eq!(denied, "FORBIDDEN");
+}

@@ -12,6 +12,9 @@ pub const TOKEN_HOURS: i64 = 10;
 /// second, so 5 s covers their drift (jsonwebtoken's default of 60 s would accept an expired token for a minute).
 const LEEWAY_SECONDS: u64 = 5;
 
+/// What a survey token's subject starts with.
+const SURVEY_PREFIX: &str = "survei:";
+
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {
     sub: String,
@@ -40,6 +43,28 @@ impl TokenKeys {
         Ok((encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
     }
 
+    /// A token that lets whoever tracked an ended application answer its satisfaction survey within the hour,
+    /// without giving their NIK again: it names the tenant and the application after a prefix that no user id
+    /// has, so it is never a bearer token, nor a bearer token a survey token.
+    pub fn issue_survey(&self, tenant: &str, application: Uuid) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = Utc::now();
+        let claims = Claims {
+            sub: format!("{SURVEY_PREFIX}{tenant}:{application}"),
+            exp: (now + Duration::hours(1)).timestamp(),
+            iat: now.timestamp(),
+        };
+        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// The tenant and application a valid, unexpired survey token names.
+    pub fn verify_survey(&self, token: &str) -> Option<(String, Uuid)> {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.leeway = LEEWAY_SECONDS;
+        let data = decode::<Claims>(token, &self.decoding, &validation).ok()?;
+        let (tenant, application) = data.claims.sub.strip_prefix(SURVEY_PREFIX)?.rsplit_once(':')?;
+        Some((tenant.to_string(), Uuid::parse_str(application).ok()?))
+    }
+
     /// The user a valid, unexpired token names, and when it was issued (Unix seconds; a token issued before
     /// the user's password was reset is refused by the store).
     pub fn verify(&self, token: &str) -> Option<(Uuid, i64)> {
@@ -58,6 +83,19 @@ mod tests {
         let now = Utc::now().timestamp();
         let claims = Claims { sub: Uuid::nil().to_string(), exp: now + seconds, iat: now - 36_000 };
         encode(&Header::new(Algorithm::HS256), &claims, &keys.encoding).expect("token")
+    }
+
+    #[test]
+    fn survey_tokens_and_bearer_tokens_are_never_each_other() {
+        let keys = TokenKeys::new(b"a secret of at least thirty-two bytes!!");
+        let application = Uuid::now_v7();
+        let survey = keys.issue_survey("bulukumba", application).expect("token");
+        assert_eq!(keys.verify_survey(&survey), Some((String::from("bulukumba"), application)));
+        assert_eq!(keys.verify(&survey), None, "a survey token is no bearer token");
+        let (bearer, _) = keys.issue(Uuid::nil()).expect("token");
+        assert_eq!(keys.verify_survey(&bearer), None, "a bearer token is no survey token");
+        let other = TokenKeys::new(b"another secret of at least thirty-two bytes");
+        assert_eq!(other.verify_survey(&survey), None, "signed by the server's own key only");
     }
 
     #[test]

@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surat", get(pages::letters::exports))
         .route("/cari", get(pages::search::show))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
+        .route("/lacak/survei", post(pages::track::survey))
         .route("/aset/konsol.css", get(|| asset("text/css; charset=utf-8", include_str!("../assets/konsol.css"))))
         .route("/aset/konsol.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/konsol.js"))))
         .merge(uploads)

@@ -32,4 +32,6 @@ operations! {
     EXPORT = "export.graphql";
     EVENTS = "events.graphql";
     TRACK = "track.graphql";
+    SUBMIT_SURVEY = "submit_survey.graphql";
+    TRACK_QUESTIONS = "survey_questions.graphql";
 }

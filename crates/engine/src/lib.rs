@@ -16,6 +16,7 @@ pub mod decide;
 pub mod event;
 pub mod form;
 pub mod identity;
+pub mod ikm;
 pub mod numbering;
 pub mod refusal;
 pub mod regions;

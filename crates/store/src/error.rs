@@ -15,6 +15,9 @@ pub enum StoreError {
     /// Someone else changed the application at the same time; reload and try again.
     #[error("permohonan telah diubah oleh petugas lain; muat ulang lalu coba lagi")]
     Conflict,
+    /// The application's satisfaction survey was answered already.
+    #[error("survei kepuasan permohonan ini sudah diisi; terima kasih")]
+    SurveyAnswered,
     /// The letter was revoked already.
     #[error("surat nomor {number} sudah dicabut sebelumnya")]
     AlreadyRevoked {

@@ -24,6 +24,7 @@ pub mod scope;
 pub mod signing;
 mod snapshot;
 pub mod statements;
+pub mod surveys;
 pub mod webhooks;
 pub mod workflow;
 

@@ -12,6 +12,7 @@ mod mutation;
 mod query;
 mod service;
 pub mod subscription;
+mod survey;
 mod tenant;
 mod webhooks;
 
@@ -30,7 +31,14 @@ pub use query::Query;
 
 /// Every query.
 #[derive(MergedObject, Default)]
-pub struct QueryRoot(Query, admin::AdminQuery, accounts::AccountsQuery, letters::LetterQuery, webhooks::WebhookQuery);
+pub struct QueryRoot(
+    Query,
+    admin::AdminQuery,
+    accounts::AccountsQuery,
+    letters::LetterQuery,
+    survey::SurveyQuery,
+    webhooks::WebhookQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
@@ -39,6 +47,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     accounts::AccountsMutation,
     letters::LetterMutation,
+    survey::SurveyMutation,
     webhooks::WebhookMutation,
 );
 

@@ -56,6 +56,9 @@ pub struct TrackingView {
     pub history: Vec<TrackingStepView>,
     /// The letters issued, with their verification pages.
     pub letters: Vec<TrackedLetterView>,
+    /// Once the application has ended and its satisfaction survey is not answered yet: the token that lets
+    /// `submitSurvey` take the answers within the hour.
+    pub survey_token: Option<String>,
 }
 
 /// One line of the public history.
@@ -307,6 +310,17 @@ impl Query {
         let (service, runtime) = shared.store.runtime_for(&scope, &application).await?;
         let state = &found.state;
         let (history, letters) = crate::tracking::public_record(shared, &scope, &service, found.application_id).await?;
+        let survey_open = state.is_ended() && !shared.store.survey_answered(&scope, found.application_id).await?;
+        let survey_token = if survey_open {
+            Some(
+                shared
+                    .tokens
+                    .issue_survey(&found.tenant_id, found.application_id)
+                    .map_err(|e| ApiError::Internal(e.to_string()))?,
+            )
+        } else {
+            None
+        };
         let outcome = super::application::outcome_of(&state.stage).map(String::from);
         let outcome_label = outcome
             .as_ref()
@@ -336,6 +350,7 @@ impl Query {
                     revoked: l.revoked,
                 })
                 .collect(),
+            survey_token,
         })
     }
 

@@ -27,6 +27,14 @@ use crate::words::{self, Deadline, Status};
 #[serde(rename_all = "camelCase")]
 struct Answer {
     track_application: Tracked,
+    survey_questions: Vec<Question>,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct Question {
+    code: String,
+    label: String,
+    question: String,
 }
 
 #[derive(Deserialize)]
@@ -43,6 +51,7 @@ struct Tracked {
     service_deadline: Option<Deadline>,
     history: Vec<Line>,
     letters: Vec<Letter>,
+    survey_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -131,7 +140,10 @@ pub async fn lookup(State(state): State<AppState>, parts: Parts, jar: CookieJar,
     let variables = json!({ "code": typed.code, "nik": nik, "birthDate": birth_date });
     match api.run::<Answer>(operations::TRACK, variables).await {
         Ok(answer) => {
-            let found = view(&answer.track_application);
+            let mut found = view(&answer.track_application);
+            if let Some(token) = &answer.track_application.survey_token {
+                found["survey"] = survey_view(token, &answer.survey_questions, &[], "");
+            }
             page(&state, jar, StatusCode::OK, &Typed { code: typed.code, nik: "", birth_date: "" }, None, found)
         }
         Err(failure) => {
@@ -142,6 +154,65 @@ pub async fn lookup(State(state): State<AppState>, parts: Parts, jar: CookieJar,
                 _ => StatusCode::UNPROCESSABLE_ENTITY,
             };
             refuse(jar, status, &failure.message)
+        }
+    }
+}
+
+/// The answers a question may get, as the regulation's scale words them.
+const SCALE: [(u8, &str); 4] = [(1, "Tidak baik"), (2, "Kurang baik"), (3, "Baik"), (4, "Sangat baik")];
+
+/// The questionnaire for the template: each question with its four answers, the chosen ones kept.
+fn survey_view(token: &str, questions: &[Question], chosen: &[Option<u8>], suggestion: &str) -> Value {
+    let questions: Vec<Value> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            let picked = chosen.get(i).copied().flatten();
+            let options: Vec<Value> = SCALE
+                .iter()
+                .map(|(value, words)| json!({ "value": value, "words": words, "checked": picked == Some(*value) }))
+                .collect();
+            json!({ "field": format!("u{}", i + 1), "code": q.code, "label": q.label, "question": q.question, "options": options })
+        })
+        .collect();
+    json!({ "token": token, "questions": questions, "suggestion": suggestion })
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Questions {
+    survey_questions: Vec<Question>,
+}
+
+/// `POST /lacak/survei`: the applicant's answers, through the API's `submitSurvey`; thanks, or the
+/// questionnaire again with what was chosen and what is missing.
+pub async fn survey(State(state): State<AppState>, parts: Parts, jar: CookieJar, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    let none = Typed { code: "", nik: "", birth_date: "" };
+    if !session::public_csrf_ok(&state, &jar, fields.get("csrf").unwrap_or_default()) {
+        let problem = "Formulir sudah kedaluwarsa. Silakan lacak permohonan Anda lagi.";
+        return page(&state, jar, StatusCode::FORBIDDEN, &none, Some(problem), Value::Null);
+    }
+    let token = fields.get("token").unwrap_or_default();
+    let chosen: Vec<Option<u8>> = (1..=9).map(|i| fields.get(&format!("u{i}")).and_then(|v| v.parse().ok())).collect();
+    let suggestion = fields.get("saran").unwrap_or_default().trim();
+    let api = Api::new(&state, Caller::Anonymous, session::client_address(&state, &parts));
+    let answers: Vec<u8> = chosen.iter().map(|c| c.unwrap_or(0)).collect();
+    let variables =
+        json!({ "token": token, "answers": answers, "suggestion": (!suggestion.is_empty()).then_some(suggestion) });
+    match api.run::<Value>(operations::SUBMIT_SURVEY, variables).await {
+        Ok(_) => {
+            let thanks = json!({ "thanks": true });
+            page(&state, jar, StatusCode::OK, &none, None, thanks)
+        }
+        Err(failure) => {
+            let questions = api
+                .run::<Questions>(operations::TRACK_QUESTIONS, json!({}))
+                .await
+                .map(|q| q.survey_questions)
+                .unwrap_or_default();
+            let again = json!({ "survey": survey_view(token, &questions, &chosen, suggestion) });
+            page(&state, jar, StatusCode::UNPROCESSABLE_ENTITY, &none, Some(&failure.message), again)
         }
     }
 }

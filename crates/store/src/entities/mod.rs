@@ -16,6 +16,7 @@ pub mod membership;
 pub mod outbox;
 pub mod service_version;
 pub mod signing_key;
+pub mod survey_response;
 pub mod tenant;
 pub mod user;
 pub mod webhook;

@@ -138,3 +138,30 @@ async fn the_inbox_lists_by_who_may_act_and_rows_from_before_get_their_tokens_an
         db.finish().await;
     }
 }
+
+/// A survey response is recorded once per application, read back per service and period, and only in its
+/// tenant.
+#[tokio::test]
+async fn a_survey_is_answered_once_and_read_per_service_and_period() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let id = submitted.record.id;
+        let answers = [4, 3, 3, 4, 3, 4, 4, 2, 3];
+        assert!(!store.survey_answered(&b.scope, id).await.expect("read"));
+        store.record_survey(&b.scope, id, "rekomendasi-sktm", &answers, Some("Cepat"), now).await.expect("recorded");
+        let again = store.record_survey(&b.scope, id, "rekomendasi-sktm", &answers, None, now).await;
+        assert!(matches!(again, Err(simpul_store::StoreError::SurveyAnswered)), "{}: {again:?}", db.name);
+        let day = (wita(2026, 11, 23, 0, 0), wita(2026, 11, 24, 0, 0));
+        let read = store.survey_responses(&b.scope, "rekomendasi-sktm", day.0, day.1).await.expect("responses");
+        assert_eq!(read.len(), 1);
+        assert_eq!((read[0].answers, read[0].suggestion.as_deref()), (answers, Some("Cepat")));
+        let before = store.survey_responses(&b.scope, "rekomendasi-sktm", wita(2026, 11, 22, 0, 0), day.0).await;
+        assert!(before.expect("responses").is_empty(), "another period");
+        let (other, _) = super::support::officer(store, "luwu-timur", "kepala_dinas").await;
+        assert!(store.survey_responses(&other, "rekomendasi-sktm", day.0, day.1).await.expect("none").is_empty());
+        db.finish().await;
+    }
+}

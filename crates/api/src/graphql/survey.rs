@@ -1,0 +1,197 @@
+//! The satisfaction survey (IKM, PermenPAN-RB 14/2017): applicants answer it once their application has ended
+//! (with the token `trackApplication` gives them), and the office reads the index per service and period.
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+use chrono::{NaiveDate, Utc};
+use simpul_engine::ikm::{self, Element, Grade};
+
+use super::{caller, shared};
+use crate::error::{ApiError, ApiResult};
+
+/// Longest suggestion kept: a paragraph or two, as the paper form leaves room for.
+const SUGGESTION_CHARS: usize = 1000;
+
+/// The regulation's grade of a service's index.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+pub enum SurveyGrade {
+    /// 88.31–100: Sangat Baik.
+    A,
+    /// 76.61–88.30: Baik.
+    B,
+    /// 65.00–76.60: Kurang Baik.
+    C,
+    /// 25.00–64.99: Tidak Baik.
+    D,
+}
+
+impl From<Grade> for SurveyGrade {
+    fn from(grade: Grade) -> Self {
+        match grade {
+            Grade::A => SurveyGrade::A,
+            Grade::B => SurveyGrade::B,
+            Grade::C => SurveyGrade::C,
+            Grade::D => SurveyGrade::D,
+        }
+    }
+}
+
+/// One element's result.
+#[derive(SimpleObject)]
+pub struct SurveyElementView {
+    /// "U1" … "U9".
+    pub code: String,
+    /// The element's name in the regulation.
+    pub label: String,
+    /// The question as applicants read it.
+    pub question: String,
+    /// The mean answer (1–4), absent without responses.
+    pub mean: Option<f64>,
+    /// The mean × 1/9.
+    pub weighted: Option<f64>,
+}
+
+/// A service's satisfaction index for a period.
+#[derive(SimpleObject)]
+pub struct SatisfactionIndexView {
+    pub service: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    /// How many responses.
+    pub responses: i32,
+    /// The nine elements, U1 first.
+    pub elements: Vec<SurveyElementView>,
+    /// The index on the 1–4 scale (the weighted means' sum).
+    pub value: Option<f64>,
+    /// The index × 25 (25–100): the IKM of the service.
+    pub ikm: Option<f64>,
+    pub grade: Option<SurveyGrade>,
+    /// The grade's name ("Baik").
+    pub grade_label: Option<String>,
+    /// The grade's interval of the index, as the regulation writes it.
+    pub grade_interval: Option<String>,
+    /// The suggestions given, newest first.
+    pub suggestions: Vec<String>,
+}
+
+/// The survey's questions, U1 first, for a questionnaire (public).
+#[derive(SimpleObject)]
+pub struct SurveyQuestionView {
+    pub code: String,
+    pub label: String,
+    pub question: String,
+}
+
+/// Survey queries.
+#[derive(Default)]
+pub struct SurveyQuery;
+
+#[Object]
+impl SurveyQuery {
+    /// The nine questions of the satisfaction survey, with answers from 1 (tidak sesuai) to 4 (sangat sesuai).
+    /// Public.
+    async fn survey_questions(&self) -> Vec<SurveyQuestionView> {
+        Element::ALL
+            .iter()
+            .map(|e| SurveyQuestionView {
+                code: e.code().to_string(),
+                label: e.label().to_string(),
+                question: e.question().to_string(),
+            })
+            .collect()
+    }
+
+    /// A service's satisfaction index (IKM) over the responses given from `from` to `to` (the office's local
+    /// dates, inclusive), with each element's mean and the regulation's grade. For the office's staff.
+    async fn satisfaction_index(
+        &self,
+        ctx: &Context<'_>,
+        service: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        tenant: Option<String>,
+    ) -> ApiResult<SatisfactionIndexView> {
+        let shared = shared(ctx)?;
+        let caller = caller(ctx)?;
+        let scope = caller.scope(tenant.as_deref())?;
+        if to < from {
+            return Err(ApiError::field("to", "Tanggal akhir periode sebelum tanggal awal"));
+        }
+        shared.store.published_service(&scope, &service).await?;
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        let start = runtime.calendar.start_of_day(from);
+        let end = runtime.calendar.start_of_day(to + chrono::Days::new(1));
+        let mut responses = shared.store.survey_responses(&scope, &service, start, end).await?;
+        responses.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
+        let answers: Vec<[u8; 9]> = responses.iter().map(|r| r.answers).collect();
+        let index = ikm::index(&answers);
+        let elements = Element::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, e)| SurveyElementView {
+                code: e.code().to_string(),
+                label: e.label().to_string(),
+                question: e.question().to_string(),
+                mean: index.as_ref().map(|x| x.means[i]),
+                weighted: index.as_ref().map(|x| x.weighted[i]),
+            })
+            .collect();
+        Ok(SatisfactionIndexView {
+            service,
+            from,
+            to,
+            responses: i32::try_from(answers.len()).unwrap_or(i32::MAX),
+            elements,
+            value: index.as_ref().map(|x| x.value),
+            ikm: index.as_ref().map(|x| x.converted),
+            grade: index.as_ref().map(|x| x.grade.into()),
+            grade_label: index.as_ref().map(|x| x.grade.label().to_string()),
+            grade_interval: index.as_ref().map(|x| x.grade.interval().to_string()),
+            suggestions: responses.into_iter().filter_map(|r| r.suggestion).collect(),
+        })
+    }
+}
+
+/// Survey mutations.
+#[derive(Default)]
+pub struct SurveyMutation;
+
+#[Object]
+impl SurveyMutation {
+    /// The applicant's answers to the satisfaction survey of their ended application: nine answers from 1 to 4
+    /// (U1 first) and an optional suggestion, with the `surveyToken` that `trackApplication` gave them. Public;
+    /// once per application.
+    async fn submit_survey(
+        &self,
+        ctx: &Context<'_>,
+        token: String,
+        answers: Vec<i32>,
+        suggestion: Option<String>,
+    ) -> ApiResult<bool> {
+        let shared = shared(ctx)?;
+        let Some((tenant, application)) = shared.tokens.verify_survey(&token) else {
+            return Err(ApiError::field("token", "Tautan survei sudah kedaluwarsa; lacak permohonan Anda lagi"));
+        };
+        let answers: Vec<u8> = answers.into_iter().map(|a| u8::try_from(a).unwrap_or(0)).collect();
+        if !ikm::valid(&answers) {
+            return Err(ApiError::field(
+                "answers",
+                "Jawab kesembilan pertanyaan, masing-masing dengan nilai 1 sampai 4",
+            ));
+        }
+        let suggestion = suggestion.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        if suggestion.as_ref().is_some_and(|s| s.chars().count() > SUGGESTION_CHARS) {
+            return Err(ApiError::field("suggestion", "Saran paling panjang 1.000 huruf"));
+        }
+        let scope = shared.store.system_scope(&tenant).await?;
+        let record = shared.store.application(&scope, application).await?;
+        if !record.state.is_ended() {
+            return Err(ApiError::refused("Survei dapat diisi setelah permohonan selesai"));
+        }
+        let answers: [u8; 9] = answers.try_into().map_err(|_| ApiError::field("answers", "Sembilan jawaban"))?;
+        shared
+            .store
+            .record_survey(&scope, application, &record.service_code, &answers, suggestion.as_deref(), Utc::now())
+            .await?;
+        Ok(true)
+    }
+}
