@@ -139,6 +139,17 @@ impl Browser {
             .expect("click");
     }
 
+    /// Clicks the link whose text is `text`.
+    pub async fn click_link(&self, text: &str) {
+        self.client
+            .find(Locator::LinkText(text))
+            .await
+            .unwrap_or_else(|e| panic!("link {text}: {e}"))
+            .click()
+            .await
+            .expect("click");
+    }
+
     /// Types into the input `css` finds.
     pub async fn fill(&self, css: &str, text: &str) {
         let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));

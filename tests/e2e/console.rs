@@ -51,7 +51,7 @@ async fn submit_bulukumba(browser: &Browser, nik: &str) -> (String, String) {
     let code =
         browser.client.find(fantoccini::Locator::Css(".kode strong")).await.expect("code").text().await.expect("text");
     browser.screenshot("tanda-terima").await;
-    browser.click("a[href^='/permohonan/0']").await;
+    browser.click_link("Buka permohonan").await;
     browser.wait_for("h1").await;
     (browser.path().await, code)
 }
@@ -618,7 +618,7 @@ fn an_oku_selatan_survey_that_says_tidak_layak_ends_the_application_in_the_brows
         }
         browser.submit_and_wait("form.formulir button[type='submit']:not([name])", false).await;
         browser.wait_for("article.tanda-terima").await;
-        browser.click("a[href^='/permohonan/0']").await;
+        browser.click_link("Buka permohonan").await;
         browser.wait_for("h1").await;
         let page = browser.path().await;
         browser.act("lengkap", &[], &[], None).await;
@@ -946,6 +946,21 @@ fn an_ended_application_offers_the_survey_once_and_the_office_reads_its_index() 
     assert_eq!((index["grade"].clone(), index["gradeLabel"].clone()), (json!("A"), json!("Sangat Baik")));
     assert_eq!(index["elements"][2]["mean"], 3.0);
     assert_eq!(index["suggestions"][0], "Ruang tunggu perlu kipas angin");
+    // The report: PDF under the office's kop, XLSX with the same rows.
+    let report =
+        "query($f: NaiveDate!, $t: NaiveDate!, $x: ExportFormat!) { satisfactionReport(service: \"rekomendasi-sktm\",
+        from: $f, to: $t, format: $x) { filename contentType base64 } }";
+    let vars = |x: &str| json!({ "f": today.pred_opt().expect("date"), "t": today.succ_opt().expect("date"), "x": x });
+    let pdf = server.as_user("kepala_dinas@bulukumba", report, vars("PDF"))["satisfactionReport"].clone();
+    let text = pdf_extract::extract_text_from_mem(&crate::letters::decode(&pdf)).expect("text");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in
+        ["Indeks Kepuasan Masyarakat", "PEMERINTAH KABUPATEN BULUKUMBA", "Waktu penyelesaian", "91,67", "Sangat Baik"]
+    {
+        assert!(text.contains(expected), "`{expected}` missing: {text}");
+    }
+    let xlsx = server.as_user("kepala_dinas@bulukumba", report, vars("XLSX"))["satisfactionReport"].clone();
+    assert_eq!(&crate::letters::decode(&xlsx)[..4], b"PK\x03\x04");
     // Another office's staff cannot read Bulukumba's index.
     let other =
         "query($f: NaiveDate!, $t: NaiveDate!) { satisfactionIndex(service: \"rekomendasi-sktm\", from: $f, to: $t,

@@ -243,10 +243,12 @@ pub async fn receipt(
     let renderer = shared.letters.clone();
     let tenant = scope.tenant_id().to_string();
     let ident = format!("tanda-terima-{}", application.id);
-    tokio::task::spawn_blocking(move || renderer.render_receipt(&tenant, &context, &ident, date).map(|r| r.pdf))
-        .await
-        .map_err(internal)?
-        .map_err(internal)
+    tokio::task::spawn_blocking(move || {
+        renderer.render_shared(simpul_letters::RECEIPT_TEMPLATE, &tenant, &context, &ident, date).map(|r| r.pdf)
+    })
+    .await
+    .map_err(internal)?
+    .map_err(internal)
 }
 
 /// A list or recap of a period, or any product's rows as a table.

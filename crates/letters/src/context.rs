@@ -41,6 +41,8 @@ pub struct LetterContext {
     pub entries: Vec<Entry>,
     /// What a receipt (tanda terima) states; absent on letters and lists.
     pub receipt: Option<ReceiptInfo>,
+    /// A report's table (the satisfaction index): headers and rows as printed; absent elsewhere.
+    pub report: Option<crate::Table>,
 }
 
 /// The receipt given at submission: what was received, when, and where to follow it.
@@ -245,6 +247,7 @@ impl LetterContext {
             period: None,
             entries: Vec::new(),
             receipt: None,
+            report: None,
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::error::{LettersError, LettersResult};
 
 /// A table: a title (the sheet name), the column headers and the rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Table {
     /// Title.
     pub title: String,

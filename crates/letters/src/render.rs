@@ -21,6 +21,8 @@ use crate::world::{LetterWorld, QR_PATH, Shared, emblem_path, shared};
 
 /// The receipt (tanda terima) every office gives at submission: one template for all, with the office's kop.
 pub const RECEIPT_TEMPLATE: &str = "tanda-terima.hbs";
+/// A report of the office (the satisfaction index): one template for all, its table in `context.report`.
+pub const REPORT_TEMPLATE: &str = "laporan.hbs";
 /// The tenant name the shared templates are registered under (no office's code has an underscore).
 const SHARED: &str = "_simpul";
 
@@ -121,10 +123,14 @@ impl Renderer {
         for (name, source) in PARTIALS {
             registry.register_partial(name, source).map_err(|e| template_error(name, &e))?;
         }
-        let receipt = format!("{SHARED}/{RECEIPT_TEMPLATE}");
-        registry
-            .register_template_string(&receipt, include_str!("shared/tanda_terima.hbs"))
-            .map_err(|e| template_error(&receipt, &e))?;
+        let shared_templates = [
+            (RECEIPT_TEMPLATE, include_str!("shared/tanda_terima.hbs")),
+            (REPORT_TEMPLATE, include_str!("shared/laporan.hbs")),
+        ];
+        for (file, source) in shared_templates {
+            let name = format!("{SHARED}/{file}");
+            registry.register_template_string(&name, source).map_err(|e| template_error(&name, &e))?;
+        }
         Ok(Renderer { registry, images: Default::default(), shared: shared(), rendered: AtomicU64::new(0) })
     }
 
@@ -167,19 +173,19 @@ impl Renderer {
         self.registry.has_template(&format!("{tenant}/{file}"))
     }
 
-    /// Renders the receipt (tanda terima) of a submission for `tenant`: its kop, the tracking code, what was
-    /// received, and a QR to the tracking page (`context.receipt`).
-    pub fn render_receipt(
+    /// Renders one of the templates every office shares under `tenant`'s kop: [`RECEIPT_TEMPLATE`] (the receipt
+    /// of a submission, its QR to the tracking page from `context.receipt`) or [`REPORT_TEMPLATE`] (a report's
+    /// table from `context.report`).
+    pub fn render_shared(
         &self,
+        template: &str,
         tenant: &str,
         context: &LetterContext,
         ident: &str,
         date: NaiveDate,
     ) -> LettersResult<Rendered> {
-        let markup = self
-            .registry
-            .render(&format!("{SHARED}/{RECEIPT_TEMPLATE}"), context)
-            .map_err(|e| template_error(RECEIPT_TEMPLATE, &e))?;
+        let markup =
+            self.registry.render(&format!("{SHARED}/{template}"), context).map_err(|e| template_error(template, &e))?;
         self.compile(tenant, markup, context, ident, date)
     }
 

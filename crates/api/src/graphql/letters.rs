@@ -22,7 +22,7 @@ pub struct FileOutput {
 }
 
 impl FileOutput {
-    fn new(filename: String, content_type: &str, bytes: &[u8]) -> Self {
+    pub(super) fn new(filename: String, content_type: &str, bytes: &[u8]) -> Self {
         FileOutput { filename, content_type: content_type.to_string(), base64: STANDARD.encode(bytes) }
     }
 }

@@ -110,45 +110,164 @@ impl SurveyQuery {
         to: NaiveDate,
         tenant: Option<String>,
     ) -> ApiResult<SatisfactionIndexView> {
-        let shared = shared(ctx)?;
-        let caller = caller(ctx)?;
-        let scope = caller.scope(tenant.as_deref())?;
-        if to < from {
-            return Err(ApiError::field("to", "Tanggal akhir periode sebelum tanggal awal"));
-        }
-        shared.store.published_service(&scope, &service).await?;
-        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
-        let start = runtime.calendar.start_of_day(from);
-        let end = runtime.calendar.start_of_day(to + chrono::Days::new(1));
-        let mut responses = shared.store.survey_responses(&scope, &service, start, end).await?;
-        responses.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
-        let answers: Vec<[u8; 9]> = responses.iter().map(|r| r.answers).collect();
-        let index = ikm::index(&answers);
-        let elements = Element::ALL
+        Ok(satisfaction(ctx, service, from, to, tenant).await?.view)
+    }
+
+    /// The same index as a report: PDF under the office's kop, or CSV or XLSX (the same rows). For the office's
+    /// staff.
+    async fn satisfaction_report(
+        &self,
+        ctx: &Context<'_>,
+        service: String,
+        from: NaiveDate,
+        to: NaiveDate,
+        format: super::letters::ExportFormat,
+        tenant: Option<String>,
+    ) -> ApiResult<super::letters::FileOutput> {
+        use super::letters::{ExportFormat, FileOutput};
+        let found = satisfaction(ctx, service, from, to, tenant).await?;
+        let v = &found.view;
+        let decimal = |x: f64, places: usize| format!("{x:.places$}").replace('.', ",");
+        let mut rows: Vec<Vec<String>> = v
+            .elements
             .iter()
-            .enumerate()
-            .map(|(i, e)| SurveyElementView {
-                code: e.code().to_string(),
-                label: e.label().to_string(),
-                question: e.question().to_string(),
-                mean: index.as_ref().map(|x| x.means[i]),
-                weighted: index.as_ref().map(|x| x.weighted[i]),
+            .map(|e| {
+                vec![
+                    e.code.clone(),
+                    e.label.clone(),
+                    e.mean.map(|m| decimal(m, 2)).unwrap_or_default(),
+                    e.weighted.map(|w| decimal(w, 3)).unwrap_or_default(),
+                ]
             })
             .collect();
-        Ok(SatisfactionIndexView {
-            service,
-            from,
-            to,
-            responses: i32::try_from(answers.len()).unwrap_or(i32::MAX),
-            elements,
-            value: index.as_ref().map(|x| x.value),
-            ikm: index.as_ref().map(|x| x.converted),
-            grade: index.as_ref().map(|x| x.grade.into()),
-            grade_label: index.as_ref().map(|x| x.grade.label().to_string()),
-            grade_interval: index.as_ref().map(|x| x.grade.interval().to_string()),
-            suggestions: responses.into_iter().filter_map(|r| r.suggestion).collect(),
+        rows.push(vec![String::new(), String::from("Jumlah responden"), v.responses.to_string(), String::new()]);
+        rows.push(vec![
+            String::new(),
+            String::from("Indeks (jumlah nilai tertimbang)"),
+            String::new(),
+            v.value.map(|x| decimal(x, 3)).unwrap_or_default(),
+        ]);
+        rows.push(vec![
+            String::new(),
+            String::from("IKM (× 25)"),
+            v.ikm.map(|x| decimal(x, 2)).unwrap_or_default(),
+            String::new(),
+        ]);
+        let grade = match (v.grade, &v.grade_label, &v.grade_interval) {
+            (Some(g), Some(label), Some(interval)) => format!("{g:?} — {label} ({interval})"),
+            _ => String::from("belum ada jawaban"),
+        };
+        rows.push(vec![String::new(), String::from("Mutu pelayanan"), grade, String::new()]);
+        let headers = ["Unsur", "Nama unsur", "Nilai rata-rata", "Nilai tertimbang (× 1/9)"];
+        let table = simpul_letters::Table {
+            title: format!("IKM {}", found.service_name),
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows,
+        };
+        let name = format!("ikm-{}-{}-{}", v.service, v.from, v.to);
+        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
+        Ok(match format {
+            ExportFormat::Csv => FileOutput::new(format!("{name}.csv"), "text/csv", &table.to_csv().map_err(internal)?),
+            ExportFormat::Xlsx => FileOutput::new(
+                format!("{name}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &table.to_xlsx().map_err(internal)?,
+            ),
+            ExportFormat::Pdf => {
+                let shared = shared(ctx)?;
+                let runtime = &found.runtime;
+                let today = runtime.calendar.local_date(Utc::now());
+                let period = format!(
+                    "{} – {}",
+                    simpul_letters::helpers::tanggal(v.from),
+                    simpul_letters::helpers::tanggal(v.to)
+                );
+                let definition = found.service.definition();
+                let mut context = simpul_letters::LetterContext::new(&runtime.tenant, definition, "", None, today);
+                context.draft = false;
+                context.letter.product = String::from("Indeks Kepuasan Masyarakat");
+                context.letter.subject = format!("Indeks Kepuasan Masyarakat {} periode {period}", found.service_name);
+                context.period = Some(simpul_letters::PeriodInfo { label: period });
+                context.report = Some(table);
+                let renderer = shared.letters.clone();
+                let tenant = found.tenant.clone();
+                let ident = name.clone();
+                let pdf = tokio::task::spawn_blocking(move || {
+                    renderer
+                        .render_shared(simpul_letters::REPORT_TEMPLATE, &tenant, &context, &ident, today)
+                        .map(|r| r.pdf)
+                })
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?
+                .map_err(internal)?;
+                FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf)
+            }
         })
     }
+}
+
+/// A service's index, with what a report of it needs.
+struct Satisfaction {
+    view: SatisfactionIndexView,
+    service_name: String,
+    tenant: String,
+    service: std::sync::Arc<simpul_engine::Service>,
+    runtime: std::sync::Arc<simpul_store::TenantRuntime>,
+}
+
+/// The index of `service`'s responses from `from` to `to` (local dates, inclusive), in the caller's office.
+async fn satisfaction(
+    ctx: &Context<'_>,
+    service: String,
+    from: NaiveDate,
+    to: NaiveDate,
+    tenant: Option<String>,
+) -> ApiResult<Satisfaction> {
+    let shared = shared(ctx)?;
+    let caller = caller(ctx)?;
+    let scope = caller.scope(tenant.as_deref())?;
+    if to < from {
+        return Err(ApiError::field("to", "Tanggal akhir periode sebelum tanggal awal"));
+    }
+    let (_, compiled) = shared.store.published_service(&scope, &service).await?;
+    let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+    let start = runtime.calendar.start_of_day(from);
+    let end = runtime.calendar.start_of_day(to + chrono::Days::new(1));
+    let mut responses = shared.store.survey_responses(&scope, &service, start, end).await?;
+    responses.sort_by_key(|r| std::cmp::Reverse(r.submitted_at));
+    let answers: Vec<[u8; 9]> = responses.iter().map(|r| r.answers).collect();
+    let index = ikm::index(&answers);
+    let elements = Element::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, e)| SurveyElementView {
+            code: e.code().to_string(),
+            label: e.label().to_string(),
+            question: e.question().to_string(),
+            mean: index.as_ref().map(|x| x.means[i]),
+            weighted: index.as_ref().map(|x| x.weighted[i]),
+        })
+        .collect();
+    let view = SatisfactionIndexView {
+        service,
+        from,
+        to,
+        responses: i32::try_from(answers.len()).unwrap_or(i32::MAX),
+        elements,
+        value: index.as_ref().map(|x| x.value),
+        ikm: index.as_ref().map(|x| x.converted),
+        grade: index.as_ref().map(|x| x.grade.into()),
+        grade_label: index.as_ref().map(|x| x.grade.label().to_string()),
+        grade_interval: index.as_ref().map(|x| x.grade.interval().to_string()),
+        suggestions: responses.into_iter().filter_map(|r| r.suggestion).collect(),
+    };
+    Ok(Satisfaction {
+        view,
+        service_name: compiled.definition().name.clone(),
+        tenant: scope.tenant_id().to_string(),
+        service: compiled,
+        runtime,
+    })
 }
 
 /// Survey mutations.

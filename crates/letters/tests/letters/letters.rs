@@ -272,7 +272,9 @@ fn every_office_gives_a_receipt_with_the_code_and_a_qr_to_the_tracking_page() {
             track_url: String::from("https://simpul.example.go.id/lacak?kode=ABCDE-FGH23"),
             track_site: String::from("https://simpul.example.go.id/lacak"),
         });
-        let rendered = renderer().render_receipt(&tenant.code, &context, "tanda-terima", issued()).expect("renders");
+        let rendered = renderer()
+            .render_shared(simpul_letters::RECEIPT_TEMPLATE, &tenant.code, &context, "tanda-terima", issued())
+            .expect("renders");
         assert_a4_single_page(&rendered, &tenant.code);
         let text = text_of(&rendered.pdf);
         for expected in [
