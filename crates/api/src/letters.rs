@@ -407,16 +407,10 @@ pub fn mask_name(name: &str) -> String {
 /// stored.
 pub async fn verify_code(shared: &Services, code: &str) -> ApiResult<Verification> {
     let signed = match verify::read_short_code(code) {
-        Some(short) => {
-            let Some(id) = shared.store.letter_id_by_short_code(&short).await? else {
-                return Ok(Verification::Invalid);
-            };
-            let found = shared.store.verifiable_letter(id).await?;
-            match found.and_then(|f| f.letter.verification_code) {
-                Some(signed) => signed,
-                None => return Ok(Verification::Invalid),
-            }
-        }
+        Some(short) => match shared.store.signed_code_by_short_code(&short).await? {
+            Some(signed) => signed,
+            None => return Ok(Verification::Invalid),
+        },
         None => code.trim().to_string(),
     };
     let Ok(decoded) = verify::decode(&signed) else { return Ok(Verification::Invalid) };

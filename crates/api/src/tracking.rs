@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use simpul_engine::{EventKind, Service};
-use simpul_store::TenantScope;
+use simpul_store::{TenantRuntime, TenantScope};
 use uuid::Uuid;
 
 use crate::Services;
@@ -79,14 +79,14 @@ pub fn history_in_words(service: &Service, events: &[simpul_engine::Event]) -> V
 pub async fn public_record(
     shared: &Services,
     scope: &TenantScope,
+    runtime: &TenantRuntime,
     service: &Service,
     application: Uuid,
 ) -> ApiResult<(Vec<PublicStep>, Vec<PublicLetter>)> {
     let events: Vec<_> =
         shared.store.application_events(scope, application).await?.into_iter().map(|e| e.event).collect();
     let history = history_in_words(service, &events);
-    let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
-    let base = crate::letters::public_address(shared, &runtime);
+    let base = crate::letters::public_address(shared, runtime);
     let letters = shared
         .store
         .letters_of(scope, application)

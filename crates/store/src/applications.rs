@@ -119,19 +119,6 @@ pub struct StoredEvent {
     pub event: Event,
 }
 
-/// What the public tracking query shows: no personal data.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tracking {
-    /// The application's id, for its history and letters (never shown to the public).
-    pub application_id: Uuid,
-    /// The tenant.
-    pub tenant_id: String,
-    /// Service code.
-    pub service_code: String,
-    /// The state, for status, step and deadline; callers must not show its data.
-    pub state: Application,
-}
-
 /// What an applicant proves the application is theirs with, beside its tracking code: their NIK, or their date
 /// of birth (for those who do not have their NIK at hand; only where the form asks for it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -367,8 +354,9 @@ impl Store {
     }
 
     /// The public tracking query: the tracking code and the applicant's NIK (or date of birth) together find the
-    /// application; either alone finds nothing. Returns no personal data beyond what the caller already knows.
-    pub async fn track(&self, tracking_code: &str, proof: TrackingProof<'_>) -> StoreResult<Option<Tracking>> {
+    /// application; either alone finds nothing. The record is the caller's to answer from: it must show nothing
+    /// of its data beyond what the applicant already knows.
+    pub async fn track(&self, tracking_code: &str, proof: TrackingProof<'_>) -> StoreResult<Option<ApplicationRecord>> {
         use simpul_definitions::model::FieldType;
         let row = application::Entity::find()
             .filter(application::Column::TrackingCode.eq(tracking_code.trim().to_uppercase()))
@@ -392,11 +380,6 @@ impl Store {
             }
             TrackingProof::BirthDate(date) => subject(FieldType::Date).as_deref() == Some(date.to_string().as_str()),
         };
-        Ok(matches.then_some(Tracking {
-            application_id: record.id,
-            tenant_id: record.tenant_id,
-            service_code: record.service_code,
-            state: record.state,
-        }))
+        Ok(matches.then_some(record))
     }
 }

@@ -347,10 +347,11 @@ impl Store {
         Ok(row.map_or(0, |r| r.archive_attempts))
     }
 
-    /// The letter a short code (as printed) belongs to, across tenants: the public verification page's lookup.
-    pub async fn letter_id_by_short_code(&self, short_code: &str) -> StoreResult<Option<Uuid>> {
+    /// The key-signed code of the letter a short code (as printed) belongs to, across tenants: the public
+    /// verification page's lookup, which then checks that code as it checks one from a QR.
+    pub async fn signed_code_by_short_code(&self, short_code: &str) -> StoreResult<Option<String>> {
         let row = letter::Entity::find().filter(letter::Column::ShortCode.eq(short_code)).one(&self.db).await?;
-        Ok(row.map(|r| r.id))
+        Ok(row.and_then(|r| r.verification_code))
     }
 
     /// Revokes a signed letter: from now on its verification says "dicabut" with the date and `reason`. Written

@@ -149,6 +149,21 @@ impl From<Verification> for LetterVerification {
     }
 }
 
+/// The caller's office, the caller as its actor, and the application `application_id` names there.
+async fn application_of_caller(
+    ctx: &Context<'_>,
+    application_id: &ID,
+    tenant: Option<&str>,
+) -> ApiResult<(simpul_store::TenantScope, simpul_engine::Actor, simpul_store::ApplicationRecord)> {
+    let caller = caller(ctx)?;
+    let scope = caller.scope(tenant)?;
+    let id =
+        Uuid::parse_str(application_id).map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
+    let application = shared(ctx)?.store.application(&scope, id).await?;
+    let actor = caller.actor(&scope);
+    Ok((scope, actor, application))
+}
+
 /// Letter queries.
 #[derive(Default)]
 pub struct LetterQuery;
@@ -170,14 +185,8 @@ impl LetterQuery {
         tenant: Option<String>,
         #[graphql(default_with = "PreviewFormat::Pdf")] format: PreviewFormat,
     ) -> ApiResult<FileOutput> {
-        let shared = shared(ctx)?;
-        let caller = caller(ctx)?;
-        let scope = caller.scope(tenant.as_deref())?;
-        let id = Uuid::parse_str(&application_id)
-            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
-        let application = shared.store.application(&scope, id).await?;
-        let bytes =
-            letters::preview(shared, &scope, &caller.actor(&scope), &application, &product, format.into()).await?;
+        let (scope, actor, application) = application_of_caller(ctx, &application_id, tenant.as_deref()).await?;
+        let bytes = letters::preview(shared(ctx)?, &scope, &actor, &application, &product, format.into()).await?;
         Ok(match format {
             PreviewFormat::Pdf => FileOutput::new(format!("draft-{product}.pdf"), "application/pdf", &bytes),
             PreviewFormat::Png => FileOutput::new(format!("draft-{product}.png"), "image/png", &bytes),
@@ -192,13 +201,8 @@ impl LetterQuery {
         application_id: ID,
         tenant: Option<String>,
     ) -> ApiResult<FileOutput> {
-        let shared = shared(ctx)?;
-        let caller = caller(ctx)?;
-        let scope = caller.scope(tenant.as_deref())?;
-        let id = Uuid::parse_str(&application_id)
-            .map_err(|_| ApiError::field("applicationId", "ID permohonan tidak valid"))?;
-        let application = shared.store.application(&scope, id).await?;
-        let bytes = letters::receipt(shared, &scope, &caller.actor(&scope), &application).await?;
+        let (scope, actor, application) = application_of_caller(ctx, &application_id, tenant.as_deref()).await?;
+        let bytes = letters::receipt(shared(ctx)?, &scope, &actor, &application).await?;
         let name = format!("tanda-terima-{}.pdf", application.tracking_code);
         Ok(FileOutput::new(name, "application/pdf", &bytes))
     }

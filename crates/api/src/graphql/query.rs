@@ -306,16 +306,15 @@ impl Query {
         };
         shared.state.forgive(&TRACK_PER_CODE, &code, Forgive::One).await;
         let scope = shared.store.system_scope(&found.tenant_id).await?;
-        let application = shared.store.application(&scope, found.application_id).await?;
-        let (service, runtime) = shared.store.runtime_for(&scope, &application).await?;
+        let (service, runtime) = shared.store.runtime_for(&scope, &found).await?;
         let state = &found.state;
-        let (history, letters) = crate::tracking::public_record(shared, &scope, &service, found.application_id).await?;
-        let survey_open = state.is_ended() && !shared.store.survey_answered(&scope, found.application_id).await?;
+        let (history, letters) = crate::tracking::public_record(shared, &scope, &runtime, &service, found.id).await?;
+        let survey_open = state.is_ended() && !shared.store.survey_answered(&scope, found.id).await?;
         let survey_token = if survey_open {
             Some(
                 shared
                     .tokens
-                    .issue_survey(&found.tenant_id, found.application_id)
+                    .issue_survey(&found.tenant_id, found.id)
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             )
         } else {

@@ -38,12 +38,9 @@ impl From<Grade> for SurveyGrade {
 /// One element's result.
 #[derive(SimpleObject)]
 pub struct SurveyElementView {
-    /// "U1" … "U9".
-    pub code: String,
-    /// The element's name in the regulation.
-    pub label: String,
-    /// The question as applicants read it.
-    pub question: String,
+    /// "U1" … "U9", its name and its question.
+    #[graphql(flatten)]
+    pub element: SurveyQuestionView,
     /// The mean answer (1–4), absent without responses.
     pub mean: Option<f64>,
     /// The mean × 1/9.
@@ -73,12 +70,26 @@ pub struct SatisfactionIndexView {
     pub suggestions: Vec<String>,
 }
 
-/// The survey's questions, U1 first, for a questionnaire (public).
+/// A question of the survey: its element's code ("U1" … "U9"), the element's name in the regulation, and the
+/// question as applicants read it.
 #[derive(SimpleObject)]
 pub struct SurveyQuestionView {
+    /// "U1" … "U9".
     pub code: String,
+    /// The element's name in the regulation.
     pub label: String,
+    /// The question as applicants read it.
     pub question: String,
+}
+
+impl SurveyQuestionView {
+    fn of(element: Element) -> Self {
+        SurveyQuestionView {
+            code: element.code().to_string(),
+            label: element.label().to_string(),
+            question: element.question().to_string(),
+        }
+    }
 }
 
 /// Survey queries.
@@ -90,14 +101,7 @@ impl SurveyQuery {
     /// The nine questions of the satisfaction survey, with answers from 1 (tidak sesuai) to 4 (sangat sesuai).
     /// Public.
     async fn survey_questions(&self) -> Vec<SurveyQuestionView> {
-        Element::ALL
-            .iter()
-            .map(|e| SurveyQuestionView {
-                code: e.code().to_string(),
-                label: e.label().to_string(),
-                question: e.question().to_string(),
-            })
-            .collect()
+        Element::ALL.iter().map(|&e| SurveyQuestionView::of(e)).collect()
     }
 
     /// A service's satisfaction index (IKM) over the responses given from `from` to `to` (the office's local
@@ -133,8 +137,8 @@ impl SurveyQuery {
             .iter()
             .map(|e| {
                 vec![
-                    e.code.clone(),
-                    e.label.clone(),
+                    e.element.code.clone(),
+                    e.element.label.clone(),
                     e.mean.map(|m| decimal(m, 2)).unwrap_or_default(),
                     e.weighted.map(|w| decimal(w, 3)).unwrap_or_default(),
                 ]
@@ -240,10 +244,8 @@ async fn satisfaction(
     let elements = Element::ALL
         .iter()
         .enumerate()
-        .map(|(i, e)| SurveyElementView {
-            code: e.code().to_string(),
-            label: e.label().to_string(),
-            question: e.question().to_string(),
+        .map(|(i, &e)| SurveyElementView {
+            element: SurveyQuestionView::of(e),
             mean: index.as_ref().map(|x| x.means[i]),
             weighted: index.as_ref().map(|x| x.weighted[i]),
         })

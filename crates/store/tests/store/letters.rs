@@ -137,8 +137,8 @@ async fn a_letter_is_archived_once_and_verifiable_by_its_id_alone() {
         assert!(public.product.starts_with("Surat Rekomendasi"));
         assert_eq!(public.letter.number, "400.9/1/Dinsos/XI/2026");
         assert_eq!(store.verifiable_letter(uuid::Uuid::now_v7()).await.expect("query"), None);
-        assert_eq!(store.letter_id_by_short_code("S-CODE1").await.expect("query"), Some(letter.id));
-        assert_eq!(store.letter_id_by_short_code("S-CODE2").await.expect("query"), None, "the losing render's");
+        assert_eq!(store.signed_code_by_short_code("S-CODE1").await.expect("query").as_deref(), Some("CODE1"));
+        assert_eq!(store.signed_code_by_short_code("S-CODE2").await.expect("query"), None, "the losing render's");
         assert_eq!(stored.signer.as_ref().map(|s| s.name.as_str()), Some("Siti"));
 
         // Revoked once, with its audit entry and its event in the same transaction; twice is refused.

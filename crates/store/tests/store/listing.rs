@@ -90,7 +90,7 @@ async fn the_tracking_code_and_nik_together_find_an_application() {
         assert!(store.track(&code, Nik("Siti Aminah")).await.expect("track").is_none(), "a name is not a NIK");
         let born = chrono::NaiveDate::from_ymd_opt(1985, 7, 5).expect("date");
         let by_birth = store.track(&code, BirthDate(born)).await.expect("track").expect("found by birth date");
-        assert_eq!(by_birth.application_id, found.application_id);
+        assert_eq!(by_birth.id, found.id);
         let other_day = born.succ_opt().expect("date");
         assert!(store.track(&code, BirthDate(other_day)).await.expect("track").is_none(), "another birth date");
         db.finish().await;
