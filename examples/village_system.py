@@ -26,6 +26,8 @@ RESIDENT = {
     "desa_kelurahan": "73.24.04.1003",
     "pengiriman": "whatsapp",
     "nomor_whatsapp": "081234567890",
+    # The resident agreed to receive the letter and news of the application at that number.
+    "setuju_dihubungi": True,
 }
 
 

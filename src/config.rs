@@ -33,6 +33,8 @@ pub struct FileConfig {
     pub redis_prefix: Option<String>,
     /// How webhooks are sent.
     pub webhooks: Option<WebhooksSection>,
+    /// How messages to applicants are sent (mail server, WhatsApp and SMS gateways).
+    pub notifications: Option<NotificationsSection>,
     /// How many trusted reverse proxies stand in front of the server (default 0): each appends the address it
     /// saw to `X-Forwarded-For`, and limits per client count the address that many entries from the right.
     pub forwarded_hops: Option<usize>,
@@ -51,6 +53,46 @@ pub struct WebhooksSection {
     pub timeout_ms: Option<u64>,
     /// Whether endpoints may be on loopback or private networks (default false).
     pub allow_private_addresses: Option<bool>,
+}
+
+/// The `notifications:` section of the config file. Environment variables override each key: `SIMPUL_SMTP_URL`,
+/// `SIMPUL_MAIL_FROM`, `SIMPUL_WHATSAPP_GATEWAY`, `SIMPUL_WHATSAPP_URL`, `SIMPUL_WHATSAPP_TOKEN` (and the same
+/// with `SMS`), `SIMPUL_NOTIFY_RETRY_BASE_MS`, `SIMPUL_NOTIFY_MAX_ATTEMPTS`, `SIMPUL_NOTIFY_TIMEOUT_MS`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationsSection {
+    /// The mail server as a URL: `smtp://user:password@host:587?tls=required`, `smtps://host:465`.
+    pub smtp_url: Option<String>,
+    /// The sender's address, e.g. `noreply@simpul.sulselprov.go.id`.
+    pub mail_from: Option<String>,
+    /// The WhatsApp gateway.
+    pub whatsapp: Option<GatewaySection>,
+    /// The SMS gateway.
+    pub sms: Option<GatewaySection>,
+    /// Wait after the first failed attempt, doubled after each further one (default 30000).
+    pub retry_base_ms: Option<u64>,
+    /// Attempts before giving up on a message (default 10).
+    pub max_attempts: Option<u32>,
+    /// How long the server or gateway has to answer (default 15000).
+    pub timeout_ms: Option<u64>,
+}
+
+/// One gateway of the `notifications:` section.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GatewaySection {
+    /// `fonnte` or `generic`.
+    pub gateway: Option<String>,
+    /// Where requests go (Fonnte's own address when absent).
+    pub url: Option<String>,
+    /// The account's token.
+    pub token: Option<String>,
+    /// Generic: the JSON field of the number (default `to`).
+    pub to_field: Option<String>,
+    /// Generic: the JSON field of the text (default `message`).
+    pub message_field: Option<String>,
+    /// Generic: `international` (62812…, default) or `national` (0812…).
+    pub number_form: Option<String>,
 }
 
 /// The `s3:` section of the config file; `S3_ENDPOINT`, `S3_BUCKET`, `S3_REGION`, `S3_ACCESS_KEY` and
@@ -201,6 +243,60 @@ pub fn webhook_policy() -> anyhow::Result<simpul_api::webhooks::WebhookPolicy> {
         policy.allow_private_addresses = allow;
     }
     Ok(policy)
+}
+
+/// How messages to applicants are sent: the config file's `notifications:` under the environment variables.
+pub fn notifications() -> anyhow::Result<simpul_api::notifications::NotifyConfig> {
+    use simpul_api::notifications::email::EmailConfig;
+    let file = FileConfig::load()?.notifications.unwrap_or_default();
+    let pick = |env: &str, from_file: Option<String>| std::env::var(env).ok().filter(|v| !v.is_empty()).or(from_file);
+    let mut config = simpul_api::notifications::NotifyConfig::default();
+    if let Some(smtp_url) = pick("SIMPUL_SMTP_URL", file.smtp_url) {
+        let from = pick("SIMPUL_MAIL_FROM", file.mail_from)
+            .ok_or_else(|| anyhow::anyhow!("SIMPUL_SMTP_URL is set but no sender address (SIMPUL_MAIL_FROM)"))?;
+        config.email = Some(EmailConfig { smtp_url, from });
+    }
+    config.whatsapp = gateway("WHATSAPP", file.whatsapp.unwrap_or_default())?;
+    config.sms = gateway("SMS", file.sms.unwrap_or_default())?;
+    if let Some(ms) = parsed::<u64>("SIMPUL_NOTIFY_RETRY_BASE_MS")?.or(file.retry_base_ms) {
+        config.retry_base = std::time::Duration::from_millis(ms);
+    }
+    if let Some(n) = parsed::<u32>("SIMPUL_NOTIFY_MAX_ATTEMPTS")?.or(file.max_attempts) {
+        config.max_attempts = n.max(1);
+    }
+    if let Some(ms) = parsed::<u64>("SIMPUL_NOTIFY_TIMEOUT_MS")?.or(file.timeout_ms) {
+        config.timeout = std::time::Duration::from_millis(ms);
+    }
+    Ok(config)
+}
+
+/// A gateway from `SIMPUL_<name>_GATEWAY`, `_URL`, `_TOKEN`, `_TO_FIELD`, `_MESSAGE_FIELD`, `_NUMBER_FORM` over the
+/// config file's section; none when no gateway is named.
+fn gateway(
+    name: &str,
+    file: GatewaySection,
+) -> anyhow::Result<Option<simpul_api::notifications::gateway::GatewayConfig>> {
+    use simpul_api::notifications::gateway::{GatewayConfig, GatewayKind, NumberForm};
+    let pick = |key: &str, from_file: Option<String>| {
+        std::env::var(format!("SIMPUL_{name}_{key}")).ok().filter(|v| !v.is_empty()).or(from_file)
+    };
+    let Some(kind) = pick("GATEWAY", file.gateway) else { return Ok(None) };
+    let kind: GatewayKind = kind.parse().map_err(|e: String| anyhow::anyhow!("SIMPUL_{name}_GATEWAY: {e}"))?;
+    let token = pick("TOKEN", file.token).unwrap_or_default();
+    let mut config = GatewayConfig::new(kind, pick("URL", file.url), token)
+        .map_err(|e| anyhow::anyhow!("SIMPUL_{name}_URL: {e}"))?;
+    if let Some(field) = pick("TO_FIELD", file.to_field) {
+        config.to_field = field;
+    }
+    if let Some(field) = pick("MESSAGE_FIELD", file.message_field) {
+        config.message_field = field;
+    }
+    config.number_form = match pick("NUMBER_FORM", file.number_form).as_deref() {
+        None | Some("international") => NumberForm::International,
+        Some("national") => NumberForm::National,
+        Some(other) => anyhow::bail!("SIMPUL_{name}_NUMBER_FORM={other} is not international or national"),
+    };
+    Ok(Some(config))
 }
 
 /// How many trusted proxies stand in front: `SIMPUL_FORWARDED_HOPS` over the config file's `forwarded_hops`.

@@ -17,6 +17,7 @@ mod m20261204_000010_list_indexes;
 mod m20261204_000011_letter_verification;
 mod m20261204_000012_list_numbers;
 mod m20261204_000013_survey_responses;
+mod m20261204_000014_notifications;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000011_letter_verification::Migration),
             Box::new(m20261204_000012_list_numbers::Migration),
             Box::new(m20261204_000013_survey_responses::Migration),
+            Box::new(m20261204_000014_notifications::Migration),
         ]
     }
 }

@@ -64,13 +64,16 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         public_url,
         state: shared_state,
         webhooks: crate::config::webhook_policy()?,
+        notifier: simpul_api::notifications::sender::Notifier::new(crate::config::notifications()?)
+            .map_err(|e| anyhow::anyhow!("notifications: {e}"))?,
         forwarded_hops: crate::config::forwarded_hops()?,
         demo_users,
     };
     let state = AppState::new(store, &secret, templates, files, letters, settings)?;
     // Background work, supervised (a task that panics is logged and started again; `/readyz` names it meanwhile).
     // Each but the database watch is done by one instance at a time (a lease in the database): handing the outbox
-    // to subscribers and webhooks, sending webhooks, giving deadline notices, archiving signed letters.
+    // to subscribers, webhooks and messages, sending webhooks and messages, giving deadline notices, archiving
+    // signed letters.
     use crate::config::interval;
     use std::time::Duration;
     let ms = Duration::from_millis(1);
@@ -78,6 +81,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let webhooks = interval("SIMPUL_WEBHOOK_POLL_MS", Duration::from_secs(1), ms)?;
     let deadlines = interval("SIMPUL_DEADLINE_WATCH_SECS", Duration::from_secs(30), Duration::from_secs(1))?;
     let archive = interval("SIMPUL_ARCHIVE_POLL_MS", Duration::from_secs(2), ms)?;
+    let messages = interval("SIMPUL_NOTIFY_POLL_MS", Duration::from_secs(2), ms)?;
     let tasks = state.shared.tasks.clone();
     let shared = state.shared.clone();
     tasks.spawn("database-watch", move || {
@@ -88,6 +92,8 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tasks.spawn("outbox", move || simpul_api::outbox_dispatcher::run(shared.clone(), outbox));
     let shared = state.shared.clone();
     tasks.spawn("webhooks", move || simpul_api::webhooks::sender::run(shared.clone(), webhooks));
+    let shared = state.shared.clone();
+    tasks.spawn("notifications", move || simpul_api::notifications::sender::run(shared.clone(), messages));
     let shared = state.shared.clone();
     tasks.spawn("deadline-watcher", move || simpul_api::deadline_watcher::run(shared.clone(), deadlines));
     let shared = state.shared.clone();

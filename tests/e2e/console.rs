@@ -738,7 +738,7 @@ fn a_nik_search_is_for_roles_with_personal_data_rights_and_is_audited() {
 /// A console page as a signed-in demo user sees it, over plain HTTP.
 /// A console session of a demo user over plain HTTP, signed in through the login form: an agent that follows no
 /// redirect, and the session cookie.
-fn console_session(server: &Server, username: &str) -> (ureq::Agent, String) {
+pub(crate) fn console_session(server: &Server, username: &str) -> (ureq::Agent, String) {
     let base = base(server);
     let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).http_status_as_error(false).build().into();
     let login = agent.get(&format!("{base}/masuk")).call().expect("login page");

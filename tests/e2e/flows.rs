@@ -155,7 +155,8 @@ pub fn form(key: &str) -> Value {
             "tujuan": "keringanan biaya rumah sakit" }),
         "luwu-timur/surat-keterangan-dtks" => json!({
             "nama": "Andi Rahman", "nik": "7324011203800002", "no_kk": "7324010101150003", "alamat": "Dusun I",
-            "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "081234567890" }),
+            "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "081234567890",
+            "setuju_dihubungi": true }),
         "bangka/rekomendasi-sktm" => json!({
             "nama": "Rudi", "nik": "1901012003800001", "no_kk": "1901010101150003", "tempat_lahir": "Sungailiat",
             "tanggal_lahir": "1980-03-20", "alamat": "Jl. Pantai", "keperluan": "pendidikan" }),

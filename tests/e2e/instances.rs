@@ -35,7 +35,7 @@ fn deployment() -> Option<Deployment> {
         return None;
     };
     let target = RedisTarget { url: redis, prefix: format!("simpul-e2e-{}", uuid_like()) };
-    let backends = Backends { database_url: Some(url), s3: None, redis: Some(target) };
+    let backends = Backends { database_url: Some(url), s3: None, redis: Some(target), env: Vec::new() };
     let a = start("instance-a", backends.clone());
     let b = start("instance-b", backends);
     a.wait_for_redis();

@@ -18,6 +18,7 @@ mod flows;
 mod hardening;
 mod instances;
 mod letters;
+mod notifications;
 mod outage;
 mod process;
 mod public;

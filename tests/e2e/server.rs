@@ -20,6 +20,7 @@ pub struct Server {
     database_url: Option<String>,
     s3: Option<S3Target>,
     redis: Option<RedisTarget>,
+    env: Vec<(String, String)>,
 }
 
 /// A Redis and the key prefix of one deployment (servers sharing a prefix are one deployment).
@@ -35,6 +36,8 @@ pub struct Backends {
     pub database_url: Option<String>,
     pub s3: Option<S3Target>,
     pub redis: Option<RedisTarget>,
+    /// More environment for the server (a mail server, gateways).
+    pub env: Vec<(String, String)>,
 }
 
 /// An S3 server and bucket for a server's files.
@@ -67,9 +70,9 @@ fn definitions() -> PathBuf {
 /// Starts `simpul serve --demo` on SQLite (or the given database), the local folder (or S3), in-process state (or
 /// Redis).
 pub fn start(backend: &'static str, backends: Backends) -> Server {
-    let Backends { database_url, s3, redis } = backends;
+    let Backends { database_url, s3, redis, env } = backends;
     let dir = tempfile::tempdir().expect("temporary folder");
-    let (child, address) = spawn(dir.path(), database_url.as_deref(), s3.as_ref(), redis.as_ref());
+    let (child, address) = spawn(dir.path(), database_url.as_deref(), s3.as_ref(), redis.as_ref(), &env);
     Server {
         child,
         address,
@@ -80,6 +83,7 @@ pub fn start(backend: &'static str, backends: Backends) -> Server {
         database_url,
         s3,
         redis,
+        env,
     }
 }
 
@@ -89,8 +93,10 @@ fn spawn(
     database_url: Option<&str>,
     s3: Option<&S3Target>,
     redis: Option<&RedisTarget>,
+    env: &[(String, String)],
 ) -> (Child, String) {
     let mut command = command(dir, database_url, s3, redis);
+    command.envs(env.iter().map(|(k, v)| (k, v)));
     command
         .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions().to_str().expect("utf-8")])
         .stdout(Stdio::piped())
@@ -182,7 +188,12 @@ pub fn start_on_postgres(backend: &'static str, admin: String, name: String, url
 /// fresh database, migrated first), with its files on S3 when `TEST_S3_ENDPOINT` is set (a fresh bucket) and its
 /// shared state in Redis when `TEST_REDIS_URL` is set (a fresh key prefix).
 pub fn servers() -> Vec<Server> {
-    let mut out = vec![start("sqlite", Backends::default())];
+    servers_with(&[])
+}
+
+/// [`servers`] with more environment for each (a mail server, gateways).
+pub fn servers_with(env: &[(String, String)]) -> Vec<Server> {
+    let mut out = vec![start("sqlite", Backends { env: env.to_vec(), ..Backends::default() })];
     if let Some((admin, name, url)) = fresh_database() {
         let s3 = std::env::var("TEST_S3_ENDPOINT").ok().filter(|e| !e.is_empty()).map(|endpoint| S3Target {
             endpoint,
@@ -197,7 +208,7 @@ pub fn servers() -> Vec<Server> {
             (false, true) => "postgres+redis",
             (false, false) => "postgres",
         };
-        let mut server = start(backend, Backends { database_url: Some(url), s3, redis });
+        let mut server = start(backend, Backends { database_url: Some(url), s3, redis, env: env.to_vec() });
         server.cleanup = Some((admin, name));
         out.push(server);
     }
@@ -249,7 +260,8 @@ impl Server {
     pub fn restart(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let (child, address) = spawn(self.dir(), self.database_url.as_deref(), self.s3.as_ref(), self.redis.as_ref());
+        let (child, address) =
+            spawn(self.dir(), self.database_url.as_deref(), self.s3.as_ref(), self.redis.as_ref(), &self.env);
         self.child = child;
         self.address = address;
     }

@@ -14,6 +14,7 @@ pub mod letter_archiver;
 pub mod letters;
 pub mod limits;
 pub mod metrics;
+pub mod notifications;
 pub mod outbox_dispatcher;
 mod pages;
 mod public_page;
@@ -67,6 +68,10 @@ pub struct Services {
     pub webhook_policy: webhooks::WebhookPolicy,
     /// Wakes this instance's letter archiver when a signing committed.
     pub archive_nudge: tokio::sync::Notify,
+    /// How messages to applicants are sent.
+    pub notifier: notifications::sender::Notifier,
+    /// Wakes this instance's message sender when messages were queued.
+    pub notify_nudge: tokio::sync::Notify,
     /// This instance's background tasks, for `/readyz`.
     pub tasks: Arc<supervisor::Supervisor>,
     /// How many trusted reverse proxies stand in front of the server (see [`caller::ClientAddress`]).
@@ -87,6 +92,8 @@ pub struct Settings {
     pub state: Arc<shared_state::SharedState>,
     /// How webhooks are sent.
     pub webhooks: webhooks::WebhookPolicy,
+    /// How messages to applicants are sent.
+    pub notifier: notifications::sender::Notifier,
     /// How many trusted reverse proxies stand in front of the server.
     pub forwarded_hops: usize,
     /// The demo accounts, when the server runs with `--demo`.
@@ -130,6 +137,8 @@ impl AppState {
             webhook_nudge: tokio::sync::Notify::new(),
             webhook_policy: settings.webhooks,
             archive_nudge: tokio::sync::Notify::new(),
+            notifier: settings.notifier,
+            notify_nudge: tokio::sync::Notify::new(),
             tasks: Arc::default(),
             forwarded_hops: settings.forwarded_hops,
             demo_users: settings.demo_users,

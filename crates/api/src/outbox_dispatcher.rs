@@ -1,6 +1,7 @@
 //! The outbox dispatcher: the instance holding the `outbox` lease reads committed outbox rows in order, tells
 //! the subscribers of every instance (through the shared state), queues a delivery for each webhook that wants
-//! the event and marks the rows handed over — the last two in one transaction. A crash between telling and
+//! the event and the messages to applicants it calls for, and marks the rows handed over — the last three in one
+//! transaction. A crash between telling and
 //! marking tells again after the restart (at least once); nothing committed is skipped, because a row is only
 //! marked once it has been handed over, whichever instance wrote it and whenever it committed.
 
@@ -70,9 +71,13 @@ async fn round(shared: &Shared) -> simpul_store::StoreResult<usize> {
             None => tracing::warn!(kind = %message.kind, "an outbox row of an unknown kind is not published"),
         }
     }
-    let queued = shared.store.hand_over(&system, &messages, Utc::now()).await?;
-    if queued > 0 {
+    let notifications = crate::notifications::plan::plan(shared, &messages).await?;
+    let queued = shared.store.hand_over(&system, &messages, &notifications, Utc::now()).await?;
+    if queued.deliveries > 0 {
         shared.webhook_nudge.notify_one();
+    }
+    if queued.notifications > 0 {
+        shared.notify_nudge.notify_one();
     }
     Ok(messages.len())
 }

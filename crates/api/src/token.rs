@@ -43,14 +43,20 @@ impl TokenKeys {
         Ok((encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?, expires))
     }
 
-    /// A token that lets whoever tracked an ended application answer its satisfaction survey within the hour,
-    /// without giving their NIK again: it names the tenant and the application after a prefix that no user id
-    /// has, so it is never a bearer token, nor a bearer token a survey token.
-    pub fn issue_survey(&self, tenant: &str, application: Uuid) -> Result<String, jsonwebtoken::errors::Error> {
+    /// A token that lets whoever tracked an ended application (for `lasts`: an hour from the tracking page, longer
+    /// in a message) answer its satisfaction survey without giving their NIK again: it names the tenant and the
+    /// application after a prefix that no user id has, so it is never a bearer token, nor a bearer token a survey
+    /// token.
+    pub fn issue_survey(
+        &self,
+        tenant: &str,
+        application: Uuid,
+        lasts: Duration,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
         let now = Utc::now();
         let claims = Claims {
             sub: format!("{SURVEY_PREFIX}{tenant}:{application}"),
-            exp: (now + Duration::hours(1)).timestamp(),
+            exp: (now + lasts).timestamp(),
             iat: now.timestamp(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
@@ -89,7 +95,7 @@ mod tests {
     fn survey_tokens_and_bearer_tokens_are_never_each_other() {
         let keys = TokenKeys::new(b"a secret of at least thirty-two bytes!!");
         let application = Uuid::now_v7();
-        let survey = keys.issue_survey("bulukumba", application).expect("token");
+        let survey = keys.issue_survey("bulukumba", application, Duration::hours(1)).expect("token");
         assert_eq!(keys.verify_survey(&survey), Some((String::from("bulukumba"), application)));
         assert_eq!(keys.verify(&survey), None, "a survey token is no bearer token");
         let (bearer, _) = keys.issue(Uuid::nil()).expect("token");

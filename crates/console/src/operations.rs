@@ -27,6 +27,7 @@ operations! {
     DETAIL = "detail.graphql";
     DETAIL_SERVICE = "detail_service.graphql";
     ACT = "act.graphql";
+    RESEND = "resend.graphql";
     LETTER_PREVIEW = "letter_preview.graphql";
     EXPORTS = "exports.graphql";
     EXPORT = "export.graphql";

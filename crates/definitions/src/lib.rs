@@ -7,6 +7,7 @@
 pub mod diagnostics;
 pub mod expr;
 pub mod load;
+pub mod message;
 pub mod model;
 pub mod schema;
 pub mod source;

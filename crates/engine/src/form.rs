@@ -39,7 +39,6 @@ fn is_empty(value: &Value) -> bool {
 /// Normalises one value of `field`, or says what is wrong with it.
 fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, String> {
     let text = || value.as_str().map(str::trim).ok_or_else(|| String::from("harus berupa teks"));
-    let compact = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect::<String>();
     match field.field_type {
         FieldType::Text | FieldType::Address => {
             let t = text()?;
@@ -75,19 +74,12 @@ fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, St
                 Err(format!("pilihan `{t}` tidak dikenal; pilih salah satu: {}", allowed.join(", ")))
             }
         }
-        FieldType::Phone => {
-            let raw = compact(text()?);
-            let local = raw
-                .strip_prefix("+62")
-                .or_else(|| raw.strip_prefix("62"))
-                .map_or_else(|| raw.clone(), |rest| format!("0{rest}"));
-            let ok =
-                local.starts_with('0') && (9..=14).contains(&local.len()) && local.bytes().all(|b| b.is_ascii_digit());
-            if !ok {
-                return Err(String::from("nomor telepon tidak valid; tulis misalnya 081234567890"));
-            }
-            Ok(Value::String(local))
-        }
+        FieldType::Phone => local_phone(text()?)
+            .map(Value::String)
+            .ok_or_else(|| String::from("nomor telepon tidak valid; tulis misalnya 081234567890")),
+        FieldType::Email => email_address(text()?)
+            .map(Value::String)
+            .ok_or_else(|| String::from("alamat e-mail tidak valid; tulis misalnya nama@contoh.id")),
         FieldType::Number => {
             let n = match value {
                 Value::Number(n) => n.as_i64(),
@@ -112,6 +104,45 @@ fn normalise(field: &Field, value: &Value, today: NaiveDate) -> Result<Value, St
             _ => Err(String::from("harus ya (true) atau tidak (false)")),
         },
     }
+}
+
+/// A number as typed, without the spaces, dashes and dots people group its digits with.
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect()
+}
+
+/// An Indonesian telephone number as stored: national form with its leading 0 (`+62 812-3456-7890` becomes
+/// `081234567890`); `None` for anything that is not one.
+pub fn local_phone(raw: &str) -> Option<String> {
+    let raw = compact(raw);
+    let local = raw
+        .strip_prefix("+62")
+        .or_else(|| raw.strip_prefix("62"))
+        .map_or_else(|| raw.clone(), |rest| format!("0{rest}"));
+    let ok = local.starts_with('0') && (9..=14).contains(&local.len()) && local.bytes().all(|b| b.is_ascii_digit());
+    ok.then_some(local)
+}
+
+/// An e-mail address as stored (trimmed, lower case); `None` for anything a mail server would refuse.
+pub fn email_address(raw: &str) -> Option<String> {
+    let address = raw.trim().to_lowercase();
+    is_email_address(&address).then_some(address)
+}
+
+/// Whether `address` is an e-mail address a mail server accepts: one `@`, a local part, a domain with a dot and
+/// no empty label, no spaces, at most 254 characters (RFC 5321's limit on a path).
+fn is_email_address(address: &str) -> bool {
+    let Some((local, domain)) = address.split_once('@') else { return false };
+    let labels_ok = domain.split('.').count() >= 2
+        && domain.split('.').all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    address.len() <= 254
+        && !local.is_empty()
+        && local.len() <= 64
+        && labels_ok
+        && local.bytes().all(|b| {
+            b.is_ascii_graphic()
+                && !matches!(b, b'@' | b'"' | b'(' | b')' | b',' | b':' | b';' | b'<' | b'>' | b'[' | b'\\' | b']')
+        })
 }
 
 /// A form value as people read it in a list or an export: a choice by its label, a desa/kelurahan by name, yes
@@ -326,4 +357,20 @@ pub fn check(
         }
     }
     Ok(Checked { data: normalised, derived, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_email_address;
+
+    #[test]
+    fn e_mail_addresses_a_mail_server_accepts_pass_and_others_do_not() {
+        for ok in ["siti@contoh.id", "operator.desa+sktm@bulukumba.go.id", "a@b-c.co.id"] {
+            assert!(is_email_address(ok), "{ok}");
+        }
+        for bad in ["", "siti", "siti@", "@contoh.id", "siti@contoh", "siti@contoh..id", "si ti@contoh.id", "a@b@c.id"]
+        {
+            assert!(!is_email_address(bad), "{bad}");
+        }
+    }
 }

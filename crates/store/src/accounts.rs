@@ -37,6 +37,10 @@ pub struct UserInfo {
     pub shared: bool,
     /// When the account was created.
     pub created_at: DateTime<Utc>,
+    /// Where the holder's copies of messages go (a village operator's): e-mail.
+    pub email: Option<String>,
+    /// … and telephone (WhatsApp, SMS).
+    pub phone: Option<String>,
 }
 
 /// An API key of the tenant; the secret itself is never kept.
@@ -238,6 +242,8 @@ impl Store {
                 display_name: u.display_name,
                 disabled: u.disabled,
                 created_at: u.created_at,
+                email: u.email,
+                phone: u.phone,
             })
             .collect())
     }
@@ -333,6 +339,27 @@ impl Store {
             .filter(membership::Column::TenantId.eq(scope.tenant_id()))
             .exec(&txn)
             .await?;
+        account_audit(&txn, scope, actor, &id.to_string(), &detail, now).await?;
+        txn.commit().await?;
+        self.user(scope, id).await
+    }
+
+    /// Sets where an officer's copies of messages go (a village operator's e-mail and telephone); `None` clears
+    /// one. The values come checked by the caller. Audited.
+    pub async fn set_user_contact(
+        &self,
+        scope: &TenantScope,
+        id: Uuid,
+        contact: crate::notifications::Contact,
+        actor: &str,
+    ) -> StoreResult<UserInfo> {
+        let before = self.user(scope, id).await?;
+        let now = Utc::now();
+        let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
+        user::ActiveModel { id: Set(id), email: Set(contact.email), phone: Set(contact.phone), ..Default::default() }
+            .update(&txn)
+            .await?;
+        let detail = format!("kontak pemberitahuan {} diubah", before.username);
         account_audit(&txn, scope, actor, &id.to_string(), &detail, now).await?;
         txn.commit().await?;
         self.user(scope, id).await

@@ -22,6 +22,8 @@ pub mod action {
     pub const ACCOUNT: &str = "account";
     /// A signed letter of the application was revoked.
     pub const REVOKE_LETTER: &str = "revoke_letter";
+    /// A message to the applicant was sent again by an officer.
+    pub const RESEND_NOTIFICATION: &str = "resend_notification";
 }
 
 /// One entry.

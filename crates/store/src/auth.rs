@@ -191,6 +191,8 @@ impl Store {
             disabled: Set(false),
             created_at: Set(now),
             credentials_changed_at: Set(None),
+            email: Set(None),
+            phone: Set(None),
         }
         .insert(&txn)
         .await?;

@@ -19,6 +19,7 @@ pub mod error;
 mod health;
 pub mod inbox;
 pub mod letters;
+pub mod notifications;
 pub mod outbox;
 pub mod scope;
 pub mod signing;

@@ -18,6 +18,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{outbox, webhook, webhook_attempt, webhook_delivery};
 use crate::error::{StoreError, StoreResult};
+use crate::notifications::NewNotification;
 use crate::outbox::OutboxMessage;
 use crate::scope::{SystemAccess, TenantScope};
 
@@ -214,6 +215,15 @@ pub struct AttemptOutcome {
     pub succeeded: bool,
     /// For a failure: when to try again, or `None` to give up.
     pub retry_at: Option<DateTime<Utc>>,
+}
+
+/// What a hand-over queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HandedOver {
+    /// Webhook deliveries.
+    pub deliveries: u64,
+    /// Messages to applicants and operators.
+    pub notifications: u64,
 }
 
 /// The body every endpoint receives for an event: what happened, never the applicant's personal data (the
@@ -437,17 +447,18 @@ impl Store {
     }
 
     /// Hands messages over: queues one delivery per message and active endpoint of its tenant that wants it and
-    /// was registered by the time of the event, and marks the messages handed over, in one transaction. Handing
-    /// the same message over twice queues nothing new (one delivery per endpoint and event). Returns how many
-    /// deliveries were queued.
+    /// was registered by the time of the event, queues `notifications` (the dispatcher's choice of who is told
+    /// what), and marks the messages handed over, in one transaction. Handing the same message over twice queues
+    /// nothing new (one delivery per endpoint and event, one notification per event, channel and recipient).
     pub async fn hand_over(
         &self,
         _system: &SystemAccess,
         messages: &[OutboxMessage],
+        notifications: &[NewNotification],
         now: DateTime<Utc>,
-    ) -> StoreResult<u64> {
+    ) -> StoreResult<HandedOver> {
         if messages.is_empty() {
-            return Ok(0);
+            return Ok(HandedOver::default());
         }
         let mut tenants: Vec<&str> = messages.iter().map(|m| m.tenant_id.as_str()).collect();
         tenants.sort_unstable();
@@ -507,6 +518,7 @@ impl Store {
                 queued += txn.execute(&insert).await?.rows_affected();
             }
         }
+        let notified = crate::notifications::queue(&txn, notifications, now).await?;
         outbox::Entity::update_many()
             .col_expr(outbox::Column::DeliveredAt, Some(now).into())
             .filter(outbox::Column::Id.is_in(messages.iter().map(|m| m.id)))
@@ -514,7 +526,7 @@ impl Store {
             .exec(&txn)
             .await?;
         txn.commit().await?;
-        Ok(queued)
+        Ok(HandedOver { deliveries: queued, notifications: notified })
     }
 
     /// Deliveries due at `now` that are at the head of their (endpoint, application) queue — no earlier event of

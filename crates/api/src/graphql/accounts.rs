@@ -62,6 +62,9 @@ pub struct OfficerView {
     /// The user also serves another office or a province: only the roles held here can be changed here.
     pub shared_with_other_offices: bool,
     pub created_at: DateTime<Utc>,
+    /// Where copies of the messages of applications the officer submits online go (a village operator's).
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 impl OfficerView {
@@ -75,6 +78,8 @@ impl OfficerView {
             disabled: user.disabled,
             shared_with_other_offices: user.shared,
             created_at: user.created_at,
+            email: user.email,
+            phone: user.phone,
         }
     }
 }
@@ -314,6 +319,37 @@ impl AccountsMutation {
         let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
         let id = self::user_id(&user_id)?;
         let changed = shared(ctx)?.store.set_user_area(&scope, id, area.as_deref(), &actor).await?;
+        Ok(OfficerView::new(&runtime, changed))
+    }
+
+    /// Sets where copies of the messages about applications an officer submits online go — a village operator's
+    /// e-mail and WhatsApp/SMS number; an empty or absent value clears it.
+    async fn set_user_contact(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        user_id: ID,
+        email: Option<String>,
+        phone: Option<String>,
+    ) -> ApiResult<OfficerView> {
+        let (scope, runtime, actor) = admin(ctx, tenant.as_deref()).await?;
+        let given = |v: Option<String>| v.filter(|v| !v.trim().is_empty());
+        let email =
+            match given(email) {
+                Some(raw) => Some(simpul_engine::form::email_address(&raw).ok_or_else(|| {
+                    ApiError::field("email", "Alamat e-mail tidak valid; tulis misalnya nama@contoh.id")
+                })?),
+                None => None,
+            };
+        let phone =
+            match given(phone) {
+                Some(raw) => Some(simpul_engine::form::local_phone(&raw).ok_or_else(|| {
+                    ApiError::field("phone", "Nomor telepon tidak valid; tulis misalnya 081234567890")
+                })?),
+                None => None,
+            };
+        let contact = simpul_store::notifications::Contact { email, phone };
+        let changed = shared(ctx)?.store.set_user_contact(&scope, self::user_id(&user_id)?, contact, &actor).await?;
         Ok(OfficerView::new(&runtime, changed))
     }
 

@@ -634,6 +634,19 @@ impl ApplicationView {
             .collect())
     }
 
+    /// The messages sent to the applicant and the village operator about this application, oldest first, each
+    /// with its attempts.
+    async fn notifications(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::notifications::NotificationView>> {
+        let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
+        let personal = self.sees_personal_data();
+        let mut out = Vec::new();
+        for n in store.notifications_of(&self.scope, self.record.id).await? {
+            let attempts = store.notification_attempts(&self.scope, n.id).await?;
+            out.push(super::notifications::NotificationView::new(n, attempts, personal)?);
+        }
+        Ok(out)
+    }
+
     /// Stored documents (scans), and the requirements whose paper copies were received.
     async fn documents(&self, ctx: &Context<'_>) -> ApiResult<Vec<DocumentView>> {
         let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;

@@ -2,13 +2,14 @@
 
 mod accounts;
 mod admin;
-mod application;
+pub(crate) mod application;
 mod batch;
 pub mod budget;
 pub mod guard;
 mod kinds;
 mod letters;
 mod mutation;
+pub mod notifications;
 mod query;
 mod service;
 pub mod subscription;
@@ -47,6 +48,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     accounts::AccountsMutation,
     letters::LetterMutation,
+    notifications::NotificationMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

@@ -314,7 +314,7 @@ impl Query {
             Some(
                 shared
                     .tokens
-                    .issue_survey(&found.tenant_id, found.id)
+                    .issue_survey(&found.tenant_id, found.id, chrono::Duration::hours(1))
                     .map_err(|e| ApiError::Internal(e.to_string()))?,
             )
         } else {

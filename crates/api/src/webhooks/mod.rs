@@ -38,17 +38,24 @@ impl Default for WebhookPolicy {
 }
 
 impl WebhookPolicy {
-    /// The wait before attempt `failed + 1` after `failed` failed attempts, or `None` to give up. A tenth of
-    /// random spread keeps endpoints that come back after an outage from receiving every retry at once.
+    /// The wait before attempt `failed + 1` after `failed` failed attempts, or `None` to give up ([`backoff`]).
     pub fn retry_after(&self, failed: u32) -> Option<Duration> {
-        if failed >= self.max_attempts {
-            return None;
-        }
-        let doubled = self.retry_base.saturating_mul(1u32 << (failed.saturating_sub(1)).min(20));
-        let wait = doubled.min(self.max_wait);
-        let spread = rand::random_range(0.0..0.1);
-        Some(wait + wait.mul_f64(spread))
+        backoff(self.retry_base, self.max_wait, self.max_attempts, failed)
     }
+}
+
+/// The wait before attempt `failed + 1` after `failed` failed attempts — `base`, doubled after each further
+/// failure, at most `max_wait` — or `None` once `max_attempts` were made. A tenth of random spread keeps
+/// receivers that come back after an outage from receiving every retry at once. Webhooks and messages to
+/// applicants both wait this way.
+pub fn backoff(base: Duration, max_wait: Duration, max_attempts: u32, failed: u32) -> Option<Duration> {
+    if failed >= max_attempts {
+        return None;
+    }
+    let doubled = base.saturating_mul(1u32 << (failed.saturating_sub(1)).min(20));
+    let wait = doubled.min(max_wait);
+    let spread = rand::random_range(0.0..0.1);
+    Some(wait + wait.mul_f64(spread))
 }
 
 #[cfg(test)]

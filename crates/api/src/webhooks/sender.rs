@@ -138,7 +138,7 @@ async fn send(
 }
 
 /// An error with its causes ("connection refused" is in a source, not in reqwest's own message).
-fn describe(error: &dyn std::error::Error) -> String {
+pub(crate) fn describe(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

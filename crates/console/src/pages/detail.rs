@@ -60,6 +60,7 @@ struct Application {
     deadlines: Deadlines,
     documents: Vec<Document>,
     letters: Vec<Letter>,
+    notifications: Vec<Message>,
     history: Vec<HistoryEntry>,
     available_actions: Vec<Action>,
 }
@@ -104,6 +105,98 @@ struct Letter {
     signed_by: Option<String>,
     revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     revocation_reason: Option<String>,
+}
+
+/// A message to the applicant or the village operator, with its attempts.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Message {
+    id: String,
+    moment_label: String,
+    channel: MessageChannel,
+    recipient: String,
+    recipient_kind: RecipientKind,
+    status: MessageStatus,
+    last_error: Option<String>,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    next_attempt_at: Option<chrono::DateTime<chrono::Utc>>,
+    attempts: Vec<MessageAttempt>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MessageAttempt {
+    number: i32,
+    started_at: chrono::DateTime<chrono::Utc>,
+    succeeded: bool,
+    error: Option<String>,
+}
+
+/// The API's `NotifyChannel`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum MessageChannel {
+    Email,
+    Whatsapp,
+    Sms,
+}
+
+impl MessageChannel {
+    fn words(self) -> &'static str {
+        match self {
+            MessageChannel::Email => "E-mail",
+            MessageChannel::Whatsapp => "WhatsApp",
+            MessageChannel::Sms => "SMS",
+        }
+    }
+}
+
+/// The API's `RecipientKind`.
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum RecipientKind {
+    Applicant,
+    Operator,
+}
+
+/// The API's `NotificationStatus`.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum MessageStatus {
+    Pending,
+    Sent,
+    Failed,
+}
+
+impl Message {
+    fn view(&self, tz: chrono_tz::Tz) -> Value {
+        let status = match self.status {
+            MessageStatus::Sent => format!("terkirim {}", self.sent_at.map(|t| words::time(t, tz)).unwrap_or_default()),
+            MessageStatus::Pending => match (self.attempts.len(), self.next_attempt_at) {
+                (0, _) => String::from("menunggu dikirim"),
+                (_, Some(at)) => format!("gagal, dicoba lagi {}", words::time(at, tz)),
+                (_, None) => String::from("menunggu dikirim"),
+            },
+            MessageStatus::Failed => String::from("gagal, tidak dicoba lagi"),
+        };
+        json!({
+            "id": self.id,
+            "what": self.moment_label,
+            "channel": self.channel.words(),
+            "to": self.recipient,
+            "who": match self.recipient_kind { RecipientKind::Applicant => "pemohon", RecipientKind::Operator => "operator desa" },
+            "status": status,
+            "failed": self.status == MessageStatus::Failed,
+            "tries": self.attempts.len(),
+            "error": self.last_error,
+            "attempts": self.attempts.iter().map(|a| json!({
+                "number": a.number,
+                "at": words::time(a.started_at, tz),
+                "ok": a.succeeded,
+                "error": a.error,
+            })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -461,6 +554,7 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
         "paraf": paraf,
         "preview": preview,
         "letters": letters,
+        "messages": app.notifications.iter().map(|m| m.view(tz)).collect::<Vec<_>>(),
     });
     let status = if posted.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let title = format!("Permohonan {}", app.tracking_code);
@@ -623,6 +717,25 @@ pub async fn upload(
         format!("{count} berkas dilampirkan.")
     } else {
         format!("Berkas ditolak — {}", problems.join("; "))
+    };
+    crate::pages::with_flash(&state, Redirect::to(&format!("/permohonan/{id}")).into_response(), &flash)
+}
+
+/// `POST /permohonan/{id}/pemberitahuan/{message}`: sends a message again; back to the application with a word.
+pub async fn resend(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((id, message)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Response {
+    let fields = crate::fields::Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return render::message(StatusCode::FORBIDDEN, "Formulir tidak sah", "Muat ulang halaman, lalu coba lagi.");
+    }
+    let variables = json!({ "tenant": officer.tenant, "id": message });
+    let flash = match officer.api(&state).run::<Value>(operations::RESEND, variables).await {
+        Ok(_) => String::from("Pemberitahuan dijadwalkan untuk dikirim ulang."),
+        Err(failure) => format!("Pemberitahuan tidak dapat dikirim ulang: {}", failure.message),
     };
     crate::pages::with_flash(&state, Redirect::to(&format!("/permohonan/{id}")).into_response(), &flash)
 }

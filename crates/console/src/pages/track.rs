@@ -184,6 +184,38 @@ struct Questions {
     survey_questions: Vec<Question>,
 }
 
+/// What a message's survey link carries.
+#[derive(Deserialize)]
+pub struct SurveyQuery {
+    token: Option<String>,
+}
+
+/// `GET /lacak/survei?token=…`: the questionnaire, from the link in the message an applicant received when the
+/// application ended; the token is checked when the answers are sent.
+pub async fn survey_form(
+    State(state): State<AppState>,
+    parts: Parts,
+    jar: CookieJar,
+    Query(query): Query<SurveyQuery>,
+) -> Response {
+    let none = Typed { code: "", nik: "", birth_date: "" };
+    // A survey token is a few hundred characters; anything far longer is not one.
+    let token: String = query.token.unwrap_or_default().trim().chars().take(2048).collect();
+    if token.is_empty() {
+        let problem = "Tautan survei tidak lengkap. Lacak permohonan Anda untuk mengisi survei.";
+        return page(&state, jar, StatusCode::UNPROCESSABLE_ENTITY, &none, Some(problem), Value::Null);
+    }
+    let api = Api::new(&state, Caller::Anonymous, session::client_address(&state, &parts));
+    match api.run::<Questions>(operations::TRACK_QUESTIONS, json!({})).await {
+        Ok(q) => {
+            let found = json!({ "survey": survey_view(&token, &q.survey_questions, &[], "") });
+            page(&state, jar, StatusCode::OK, &none, None, found)
+        }
+        Err(failure) if failure.code == Code::Unavailable => render::unavailable(),
+        Err(failure) => page(&state, jar, StatusCode::UNPROCESSABLE_ENTITY, &none, Some(&failure.message), Value::Null),
+    }
+}
+
 /// `POST /lacak/survei`: the applicant's answers, through the API's `submitSurvey`; thanks, or the
 /// questionnaire again with what was chosen and what is missing.
 pub async fn survey(State(state): State<AppState>, parts: Parts, jar: CookieJar, body: Bytes) -> Response {

@@ -56,6 +56,8 @@ pub enum FieldType {
     Choice,
     /// An Indonesian telephone or WhatsApp number.
     Phone,
+    /// An e-mail address.
+    Email,
     /// A postal address (street, RT/RW, desa/kelurahan, kecamatan).
     Address,
     /// A whole number.

@@ -4,6 +4,7 @@
 mod calendar;
 mod common;
 mod form;
+mod notifications;
 mod procedure;
 mod products;
 mod requirements;
@@ -14,6 +15,7 @@ mod tenant;
 pub use calendar::{Calendar, DayOff, DayOffKind};
 pub use common::{Duration, DurationUnit};
 pub use form::{Choice, Field, FieldType};
+pub use notifications::{MessageTemplate, Moment, Notifications, NotifyChannel};
 pub use procedure::{Action, Channel, ChecklistItem, Step, StepKind, Submission, SurveyResult, Target};
 pub use products::{Outcome, OutcomeStatus, Period, Product, ProductKind, WITHDRAWN_LABEL, WITHDRAWN_OUTCOME};
 pub use requirements::{FileType, Provider, Requirement, RequirementKind};

@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::DayOff;
+use super::notifications::Notifications;
 use super::service::ComplaintChannel;
 
 /// One office (a tenant of Simpul), described in `service-definitions/<code>/tenant.yaml`.
@@ -45,6 +46,9 @@ pub struct Tenant {
     pub numbering: Vec<NumberingSeries>,
     /// The office's complaint channels, shown on its public page.
     pub pengaduan: Vec<ComplaintChannel>,
+    /// How applicants are told of their applications; nobody is messaged when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notifications: Option<Notifications>,
 }
 
 fn default_nearing_percent() -> u8 {

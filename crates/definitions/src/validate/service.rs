@@ -15,6 +15,7 @@ pub fn check(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut R
     check_roles(service, context, r);
     check_steps(service, r);
     check_products(service, context, r);
+    check_consent(service, context, r);
     check_components(service, r);
     expressions::check(service, r);
     flow::check(service, super::minutes_per_working_day(context.tenant), r);
@@ -500,4 +501,29 @@ fn check_components(service: &ServiceDefinition, r: &mut Reporter<'_>) {
 pub fn codes<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<&str> = items.collect();
     if list.is_empty() { String::from("(none defined)") } else { list.join(", ") }
+}
+
+/// A service whose form asks for a phone number or an e-mail address, of an office that sends messages, needs the
+/// office's consent field as a yes/no question: without it nobody's consent is recorded and nothing is sent.
+fn check_consent(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut Reporter<'_>) {
+    let Some(notifications) = &context.tenant.notifications else { return };
+    let code = notifications.consent_field.as_str();
+    match service.fields.iter().position(|f| f.code == code) {
+        Some(i) if service.fields[i].field_type != FieldType::YesNo => r.error(
+            "notifications",
+            &format!("fields[{i}].type"),
+            format!("kolom persetujuan `{code}` harus berjenis yes_no"),
+            "pemohon menjawab ya atau tidak untuk menerima pemberitahuan",
+        ),
+        Some(_) => {}
+        None if service.fields.iter().any(|f| matches!(f.field_type, FieldType::Phone | FieldType::Email)) => r.warning(
+            "notifications",
+            "fields",
+            format!("formulir meminta nomor telepon atau e-mail tetapi tidak punya kolom persetujuan `{code}`"),
+            format!(
+                "tambahkan `{{ code: {code}, type: yes_no, required: false }}`; tanpa persetujuan pemohon tidak diberi kabar"
+            ),
+        ),
+        None => {}
+    }
 }

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use super::codes::{check_list, is_kebab};
 use crate::diagnostics::Reporter;
 use crate::load::Catalog;
-use crate::model::{DayOff, NUMBER_PLACEHOLDERS, ProductKind, Signatory, Tenant};
+use crate::message::{MessageValues, render};
+use crate::model::{DayOff, NUMBER_PLACEHOLDERS, Notifications, NotifyChannel, ProductKind, Signatory, Tenant};
 
 /// The time zones of Indonesia: WIB, WITA, WIT.
 pub const INDONESIAN_TIME_ZONES: &[&str] = &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"];
@@ -58,6 +59,9 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
     }
     check_days_off(&tenant.days_off, "days_off", r, &mut seen);
 
+    if let Some(notifications) = &tenant.notifications {
+        check_notifications(notifications, r);
+    }
     check_list(r, "roles", "role", tenant.roles.iter().map(|x| x.code.as_str()));
     check_list(r, "numbering", "numbering series", tenant.numbering.iter().map(|x| x.code.as_str()));
     for (i, series) in tenant.numbering.iter().enumerate() {
@@ -304,5 +308,63 @@ fn check_nip(nip: &str, path: &str, r: &mut Reporter<'_>) {
             format!("`{nip}` is not a valid NIP"),
             "a NIP has 18 digits: birth date YYYYMMDD, appointment YYYYMM, sex 1 or 2, serial; e.g. 19650523 199303 1 006",
         );
+    }
+}
+
+/// The office's messages: channels named once, one message per moment, every template rendering with sample
+/// values, a subject when e-mail is used.
+fn check_notifications(notifications: &Notifications, r: &mut Reporter<'_>) {
+    if notifications.channels.is_empty() {
+        r.error(
+            "notifications",
+            "notifications.channels",
+            "tidak ada saluran pemberitahuan",
+            "tulis saluran yang dipakai kantor: email, whatsapp, sms; atau hapus bagian `notifications`",
+        );
+    }
+    let mut channels = BTreeSet::new();
+    for (i, channel) in notifications.channels.iter().enumerate() {
+        if !channels.insert(*channel) {
+            r.error(
+                "notifications",
+                &format!("notifications.channels[{i}]"),
+                format!("saluran `{}` ditulis dua kali", channel.code()),
+                "tulis setiap saluran sekali",
+            );
+        }
+    }
+    let mut moments = BTreeSet::new();
+    let sample = MessageValues::sample();
+    for (i, message) in notifications.messages.iter().enumerate() {
+        let path = format!("notifications.messages[{i}]");
+        if !moments.insert(message.moment) {
+            r.error(
+                "notifications",
+                &format!("{path}.moment"),
+                format!("pesan untuk saat `{}` ditulis dua kali", message.moment.code()),
+                "tulis satu pesan untuk setiap saat",
+            );
+        }
+        if message.text.trim().is_empty() {
+            r.error("notifications", &format!("{path}.text"), "isi pesan kosong", "tulis isi pesan");
+        }
+        if notifications.uses(NotifyChannel::Email) && message.subject.trim().is_empty() {
+            r.error(
+                "notifications",
+                &format!("{path}.subject"),
+                "subjek e-mail kosong",
+                "tulis subjek singkat, misalnya \"Permohonan Anda diterima\"",
+            );
+        }
+        for (part, template) in [("subject", &message.subject), ("text", &message.text)] {
+            if let Err(error) = render(template, &sample) {
+                r.error(
+                    "notifications",
+                    &format!("{path}.{part}"),
+                    format!("templat pesan `{}`: {error}", message.moment.code()),
+                    "perbaiki nama nilai atau tanda {{ }} pada templat",
+                );
+            }
+        }
     }
 }

@@ -753,3 +753,38 @@ fn every_other_check_reports_its_line_and_message() {
         assert_at(found[0], *level, file, expected_line, words);
     }
 }
+
+#[test]
+fn a_message_template_naming_a_value_that_does_not_exist_and_a_form_without_consent_are_reported() {
+    let f = Fixture::base();
+    f.edit(
+        TENANT,
+        "pengaduan:\n",
+        "notifications:\n  channels: [email, sms, email]\n  consent_field: setuju\n  messages:\n    - moment: diterima\n      subject: \"\"\n      text: \"Kode {{kode_lacak}}, NIK {{nik}}\"\npengaduan:\n",
+    );
+    f.edit(SERVICE, "  - { code: nama, label: Nama, type: text }\n", "  - { code: nama, label: Nama, type: text }\n  - { code: hp, label: Nomor HP, type: phone, required: false }\n");
+    let d = f.validate();
+    let messages: Vec<&str> = d.iter().filter(|x| x.check == "notifications").map(|x| x.message.as_str()).collect();
+    assert!(messages.contains(&"saluran `email` ditulis dua kali"), "{messages:#?}");
+    assert!(messages.contains(&"subjek e-mail kosong"), "{messages:#?}");
+    let template = d
+        .iter()
+        .find(|x| x.message.starts_with("templat pesan `diterima`: nilai `nik` tidak dikenal"))
+        .expect("NIK refused");
+    assert_eq!((template.level, template.line), (Error, f.line_of(TENANT, "NIK {{nik}}")));
+    let consent =
+        d.iter().find(|x| x.message.contains("tidak punya kolom persetujuan `setuju`")).expect("consent warned");
+    assert_eq!(consent.level, Warning);
+
+    // With the consent field, as a yes/no question, the service is fine; as text it is an error.
+    f.edit(
+        SERVICE,
+        "type: phone, required: false }\n",
+        "type: phone, required: false }\n  - { code: setuju, label: Setuju, type: text }\n",
+    );
+    let d = f.validate();
+    assert!(
+        d.iter().any(|x| x.level == Error && x.message == "kolom persetujuan `setuju` harus berjenis yes_no"),
+        "{d:#?}"
+    );
+}

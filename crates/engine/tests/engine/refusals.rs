@@ -173,6 +173,8 @@ fn a_conditional_field_is_required_only_when_it_applies() {
     let refusal = run.submit(f.clone()).expect_err("WhatsApp number missing");
     assert!(refusal.to_string().contains("nomor_whatsapp"), "{refusal}");
     f["pengiriman"] = json!("langsung");
+    // Nor the consent to be messaged there.
+    f.as_object_mut().expect("object").remove("setuju_dihubungi");
     run.submit(f.clone()).expect("collected in person: no number needed");
 
     let mut run = Run::new("luwu-timur", "surat-keterangan-dtks", wita(2026, 4, 22, 9, 0));

@@ -279,7 +279,8 @@ pub fn form(service: &str) -> serde_json::Value {
         }),
         "luwu-timur/surat-keterangan-dtks" => json!({
             "nama": "Andi Rahman", "nik": "7324011203800002", "no_kk": "7324010101150003",
-            "alamat": "Dusun I", "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "0812-3456-7890"
+            "alamat": "Dusun I", "desa_kelurahan": "73.24.04.1003", "pengiriman": "whatsapp", "nomor_whatsapp": "0812-3456-7890",
+            "setuju_dihubungi": true
         }),
         "bangka/rekomendasi-sktm" => json!({
             "nama": "Rudi", "nik": "1901012003800001", "no_kk": "1901010101150003", "tempat_lahir": "Sungailiat",

@@ -13,6 +13,8 @@ pub mod letter;
 pub mod letter_sequence;
 pub mod list_number;
 pub mod membership;
+pub mod notification;
+pub mod notification_attempt;
 pub mod outbox;
 pub mod service_version;
 pub mod signing_key;

@@ -15,6 +15,9 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When an admin last set the password; tokens issued before are refused.
     pub credentials_changed_at: Option<DateTimeUtc>,
+    /// Where the account holder's copies of messages go (a village operator's), if anywhere.
+    pub email: Option<String>,
+    pub phone: Option<String>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

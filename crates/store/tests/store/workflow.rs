@@ -43,7 +43,7 @@ async fn a_bulukumba_application_goes_from_submission_to_archive_in_the_store() 
         let pending = store.pending_outbox(&system, 100).await.expect("pending");
         assert_eq!(pending.iter().filter(|m| m.application_id == id).count(), 12);
         assert_eq!(pending[0].kind, "submitted");
-        store.hand_over(&system, &pending[..1], now).await.expect("handed over");
+        store.hand_over(&system, &pending[..1], &[], now).await.expect("handed over");
         assert_eq!(store.pending_outbox(&system, 100).await.expect("pending").len(), pending.len() - 1);
         assert_eq!(store.letters_of(&b.scope, id).await.expect("letters").len(), 1);
         let entries = store.audit_entries(&b.scope, &id.to_string()).await.expect("audit");
