@@ -299,6 +299,16 @@ fn gateway(
     Ok(Some(config))
 }
 
+/// The SP4N-LAPOR! connection complaints are forwarded through: `SIMPUL_LAPOR_URL` and `SIMPUL_LAPOR_TOKEN`; none
+/// when no URL is set (officers are then told forwarding is not set up).
+pub fn lapor() -> anyhow::Result<Option<std::sync::Arc<dyn simpul_api::complaints::ComplaintForwarder>>> {
+    let Some(url) = std::env::var("SIMPUL_LAPOR_URL").ok().filter(|u| !u.is_empty()) else { return Ok(None) };
+    let token = std::env::var("SIMPUL_LAPOR_TOKEN").unwrap_or_default();
+    let forwarder =
+        simpul_api::complaints::HttpForwarder::new(url, token).map_err(|e| anyhow::anyhow!("SP4N-LAPOR: {e}"))?;
+    Ok(Some(std::sync::Arc::new(forwarder)))
+}
+
 /// How many trusted proxies stand in front: `SIMPUL_FORWARDED_HOPS` over the config file's `forwarded_hops`.
 pub fn forwarded_hops() -> anyhow::Result<usize> {
     Ok(parsed::<usize>("SIMPUL_FORWARDED_HOPS")?.or(FileConfig::load()?.forwarded_hops).unwrap_or(0))

@@ -18,6 +18,7 @@ mod m20261204_000011_letter_verification;
 mod m20261204_000012_list_numbers;
 mod m20261204_000013_survey_responses;
 mod m20261204_000014_notifications;
+mod m20261204_000015_complaints;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_list_numbers::Migration),
             Box::new(m20261204_000013_survey_responses::Migration),
             Box::new(m20261204_000014_notifications::Migration),
+            Box::new(m20261204_000015_complaints::Migration),
         ]
     }
 }

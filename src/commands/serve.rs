@@ -66,6 +66,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         webhooks: crate::config::webhook_policy()?,
         notifier: simpul_api::notifications::sender::Notifier::new(crate::config::notifications()?)
             .map_err(|e| anyhow::anyhow!("notifications: {e}"))?,
+        lapor: crate::config::lapor()?,
         forwarded_hops: crate::config::forwarded_hops()?,
         demo_users,
     };

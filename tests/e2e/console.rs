@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::browser::{self, Browser};
 use crate::server::{self, Backends, Server};
 
-fn runtime() -> tokio::runtime::Runtime {
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
 

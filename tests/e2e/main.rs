@@ -8,6 +8,7 @@ mod admin;
 mod apikeys;
 mod areas;
 mod browser;
+mod complaints;
 mod console;
 mod contract;
 mod database_outage;

@@ -242,9 +242,10 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownArea { .. } => ApiError::field("area", message),
             StoreError::OutsideArea { .. } => ApiError::Forbidden(message),
             StoreError::InvalidCursor => ApiError::field("after", message),
-            StoreError::NotADraft { .. } | StoreError::AlreadyRevoked { .. } | StoreError::SurveyAnswered => {
-                ApiError::refused(message)
-            }
+            StoreError::NotADraft { .. }
+            | StoreError::AlreadyRevoked { .. }
+            | StoreError::SurveyAnswered
+            | StoreError::ComplaintStep(_) => ApiError::refused(message),
             StoreError::UsernameRequired | StoreError::UsernameTaken { .. } => ApiError::field("username", message),
             StoreError::PasswordTooShort { .. } => ApiError::field("password", message),
             StoreError::UnknownRole { .. } | StoreError::NoRoles => ApiError::field("roles", message),

@@ -1,6 +1,7 @@
 //! The HTTP side of Simpul: one axum router assembled from one module per area, sharing one small state.
 
 pub mod caller;
+pub mod complaints;
 pub mod deadline_watcher;
 pub mod documents;
 pub mod error;
@@ -72,6 +73,8 @@ pub struct Services {
     pub notifier: notifications::sender::Notifier,
     /// Wakes this instance's message sender when messages were queued.
     pub notify_nudge: tokio::sync::Notify,
+    /// Where complaints are forwarded to SP4N-LAPOR!, when the deployment has a connection.
+    pub lapor: Option<Arc<dyn complaints::ComplaintForwarder>>,
     /// This instance's background tasks, for `/readyz`.
     pub tasks: Arc<supervisor::Supervisor>,
     /// How many trusted reverse proxies stand in front of the server (see [`caller::ClientAddress`]).
@@ -94,6 +97,8 @@ pub struct Settings {
     pub webhooks: webhooks::WebhookPolicy,
     /// How messages to applicants are sent.
     pub notifier: notifications::sender::Notifier,
+    /// Where complaints are forwarded to SP4N-LAPOR!.
+    pub lapor: Option<Arc<dyn complaints::ComplaintForwarder>>,
     /// How many trusted reverse proxies stand in front of the server.
     pub forwarded_hops: usize,
     /// The demo accounts, when the server runs with `--demo`.
@@ -139,6 +144,7 @@ impl AppState {
             archive_nudge: tokio::sync::Notify::new(),
             notifier: settings.notifier,
             notify_nudge: tokio::sync::Notify::new(),
+            lapor: settings.lapor,
             tasks: Arc::default(),
             forwarded_hops: settings.forwarded_hops,
             demo_users: settings.demo_users,

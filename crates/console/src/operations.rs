@@ -35,4 +35,11 @@ operations! {
     TRACK = "track.graphql";
     SUBMIT_SURVEY = "submit_survey.graphql";
     TRACK_QUESTIONS = "survey_questions.graphql";
+    COMPLAINT_OFFICES = "complaint_offices.graphql";
+    SUBMIT_COMPLAINT = "submit_complaint.graphql";
+    TRACK_COMPLAINT = "track_complaint.graphql";
+    COMPLAINTS = "complaints.graphql";
+    COMPLAINT = "complaint.graphql";
+    RECORD_COMPLAINT = "record_complaint.graphql";
+    COMPLAINT_STEP = "complaint_step.graphql";
 }

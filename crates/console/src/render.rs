@@ -31,6 +31,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("exports", include_str!("../templates/exports.hbs")),
     ("fact", include_str!("../templates/fact.hbs")),
     ("track", include_str!("../templates/track.hbs")),
+    ("complaint_public", include_str!("../templates/complaint_public.hbs")),
+    ("complaints", include_str!("../templates/complaints.hbs")),
+    ("complaint", include_str!("../templates/complaint.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.
@@ -73,6 +76,7 @@ pub enum Section {
     New,
     Letters,
     Search,
+    Complaints,
     /// Pages outside the navigation (login, messages).
     None,
 }
@@ -84,6 +88,7 @@ impl Section {
             Section::New => "new",
             Section::Letters => "letters",
             Section::Search => "search",
+            Section::Complaints => "complaints",
             Section::None => "",
         }
     }

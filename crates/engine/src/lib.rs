@@ -11,6 +11,7 @@ pub(crate) mod authority;
 pub mod available;
 pub mod calendar;
 pub mod command;
+pub mod complaint;
 pub mod deadline;
 pub mod decide;
 pub mod event;

@@ -18,6 +18,9 @@ pub enum StoreError {
     /// The application's satisfaction survey was answered already.
     #[error("survei kepuasan permohonan ini sudah diisi; terima kasih")]
     SurveyAnswered,
+    /// A complaint's status does not allow the step (closing one not yet answered, say), or it changed meanwhile.
+    #[error("{0}")]
+    ComplaintStep(String),
     /// The letter was revoked already.
     #[error("surat nomor {number} sudah dicabut sebelumnya")]
     AlreadyRevoked {

@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 mod backfill;
+pub mod complaints;
 pub mod db;
 pub mod deadlines;
 pub mod definitions;

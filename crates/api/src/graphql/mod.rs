@@ -5,6 +5,7 @@ mod admin;
 pub(crate) mod application;
 mod batch;
 pub mod budget;
+mod complaints;
 pub mod guard;
 mod kinds;
 mod letters;
@@ -37,6 +38,7 @@ pub struct QueryRoot(
     admin::AdminQuery,
     accounts::AccountsQuery,
     letters::LetterQuery,
+    complaints::ComplaintQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );
@@ -48,6 +50,7 @@ pub struct MutationRoot(
     admin::AdminMutation,
     accounts::AccountsMutation,
     letters::LetterMutation,
+    complaints::ComplaintMutation,
     notifications::NotificationMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,

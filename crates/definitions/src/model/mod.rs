@@ -25,6 +25,6 @@ pub use service::{
     TimeLimit,
 };
 pub use tenant::{
-    Acting, Address, ImageKind, KopSurat, NUMBER_PLACEHOLDERS, NumberingSeries, OfficeHours, Province, Role, Signatory,
-    Tenant, Weekday,
+    Acting, Address, ComplaintDeadlines, ImageKind, KopSurat, NUMBER_PLACEHOLDERS, NumberingSeries, OfficeHours,
+    Province, Role, Signatory, Tenant, Weekday,
 };

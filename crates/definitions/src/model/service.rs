@@ -171,6 +171,59 @@ pub enum ComplaintChannelKind {
     Sp4nLapor,
 }
 
+impl ComplaintChannelKind {
+    /// Every kind, in a stable order.
+    pub const ALL: [ComplaintChannelKind; 10] = [
+        ComplaintChannelKind::Langsung,
+        ComplaintChannelKind::Surat,
+        ComplaintChannelKind::KotakSaran,
+        ComplaintChannelKind::Telepon,
+        ComplaintChannelKind::Whatsapp,
+        ComplaintChannelKind::Email,
+        ComplaintChannelKind::MediaSosial,
+        ComplaintChannelKind::Website,
+        ComplaintChannelKind::Slrt,
+        ComplaintChannelKind::Sp4nLapor,
+    ];
+
+    /// The name in the files and the store (`kotak_saran`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            ComplaintChannelKind::Langsung => "langsung",
+            ComplaintChannelKind::Surat => "surat",
+            ComplaintChannelKind::KotakSaran => "kotak_saran",
+            ComplaintChannelKind::Telepon => "telepon",
+            ComplaintChannelKind::Whatsapp => "whatsapp",
+            ComplaintChannelKind::Email => "email",
+            ComplaintChannelKind::MediaSosial => "media_sosial",
+            ComplaintChannelKind::Website => "website",
+            ComplaintChannelKind::Slrt => "slrt",
+            ComplaintChannelKind::Sp4nLapor => "sp4n_lapor",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// In words ("Kotak saran").
+    pub fn label(self) -> &'static str {
+        match self {
+            ComplaintChannelKind::Langsung => "Langsung (loket/ruang aduan)",
+            ComplaintChannelKind::Surat => "Surat",
+            ComplaintChannelKind::KotakSaran => "Kotak saran",
+            ComplaintChannelKind::Telepon => "Telepon",
+            ComplaintChannelKind::Whatsapp => "WhatsApp",
+            ComplaintChannelKind::Email => "E-mail",
+            ComplaintChannelKind::MediaSosial => "Media sosial",
+            ComplaintChannelKind::Website => "Situs web (formulir daring)",
+            ComplaintChannelKind::Slrt => "SLRT",
+            ComplaintChannelKind::Sp4nLapor => "SP4N-LAPOR!",
+        }
+    }
+}
+
 /// A number of staff of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

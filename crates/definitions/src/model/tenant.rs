@@ -46,6 +46,9 @@ pub struct Tenant {
     pub numbering: Vec<NumberingSeries>,
     /// The office's complaint channels, shown on its public page.
     pub pengaduan: Vec<ComplaintChannel>,
+    /// How quickly the office handles a complaint, in working days from its receipt.
+    #[serde(default)]
+    pub complaint_deadlines: ComplaintDeadlines,
     /// How applicants are told of their applications; nobody is messaged when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<Notifications>,
@@ -53,6 +56,26 @@ pub struct Tenant {
 
 fn default_nearing_percent() -> u8 {
     80
+}
+
+/// The time the office gives itself for each step of a complaint, in working days counted from its receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintDeadlines {
+    /// To assign an officer.
+    pub assign_days: u32,
+    /// To answer the complainant.
+    pub respond_days: u32,
+    /// To close it.
+    pub close_days: u32,
+}
+
+impl Default for ComplaintDeadlines {
+    /// One day to assign, five to answer (SP4N-LAPOR asks an agency to follow a report up within five working
+    /// days), fourteen to close — for an office whose file says nothing.
+    fn default() -> Self {
+        ComplaintDeadlines { assign_days: 1, respond_days: 5, close_days: 14 }
+    }
 }
 
 /// A province, which provincial admins are attached to.

@@ -59,6 +59,15 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
     }
     check_days_off(&tenant.days_off, "days_off", r, &mut seen);
 
+    let d = tenant.complaint_deadlines;
+    if d.assign_days == 0 || d.assign_days > d.respond_days || d.respond_days > d.close_days {
+        r.error(
+            "complaint-deadlines",
+            "complaint_deadlines",
+            "tenggat pengaduan harus berurutan dan lebih dari nol: penugasan ≤ tanggapan ≤ penyelesaian",
+            "misalnya { assign_days: 1, respond_days: 5, close_days: 14 }",
+        );
+    }
     if let Some(notifications) = &tenant.notifications {
         check_notifications(notifications, r);
     }

@@ -6,6 +6,8 @@ pub mod application;
 pub mod application_event;
 pub mod audit;
 pub mod calendar;
+pub mod complaint;
+pub mod complaint_event;
 pub mod deadline_notice;
 pub mod document;
 pub mod lease;
