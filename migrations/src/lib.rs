@@ -19,6 +19,7 @@ mod m20261204_000012_list_numbers;
 mod m20261204_000013_survey_responses;
 mod m20261204_000014_notifications;
 mod m20261204_000015_complaints;
+mod m20261204_000016_dashboard;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_survey_responses::Migration),
             Box::new(m20261204_000014_notifications::Migration),
             Box::new(m20261204_000015_complaints::Migration),
+            Box::new(m20261204_000016_dashboard::Migration),
         ]
     }
 }

@@ -39,6 +39,21 @@ fn facts_for(codes: &[Value]) -> Value {
 pub const BULUKUMBA_TO_SIGNING: &[&str] =
     &["terima", "lengkap", "memenuhi", "selesai_disusun", "sesuai", "paraf", "paraf", "paraf"];
 
+/// Bulukumba's SKTM recommendation from submission to its end: signed, handed over and archived.
+pub const BULUKUMBA_TO_END: &[&str] = &[
+    "terima",
+    "lengkap",
+    "memenuhi",
+    "selesai_disusun",
+    "sesuai",
+    "paraf",
+    "paraf",
+    "paraf",
+    "tandatangani",
+    "diserahkan",
+    "diarsipkan",
+];
+
 /// One application carried through `path` by whoever may take each action.
 pub struct Flow<'a> {
     pub server: &'a Server,
@@ -195,24 +210,7 @@ pub fn form(key: &str) -> Value {
 #[test]
 fn every_service_of_every_office_runs_from_submission_to_its_outcome_over_the_api() {
     let plans: &[(&str, &str, &[&str], &str)] = &[
-        (
-            "bulukumba",
-            "rekomendasi-sktm",
-            &[
-                "terima",
-                "lengkap",
-                "memenuhi",
-                "selesai_disusun",
-                "sesuai",
-                "paraf",
-                "paraf",
-                "paraf",
-                "tandatangani",
-                "diserahkan",
-                "diarsipkan",
-            ],
-            "selesai",
-        ),
+        ("bulukumba", "rekomendasi-sktm", BULUKUMBA_TO_END, "selesai"),
         ("luwu-timur", "surat-keterangan-dtks", &["lengkap", "ajukan", "tandatangani", "dikirim_whatsapp"], "selesai"),
         ("bangka", "rekomendasi-sktm", &["lengkap", "terdaftar_desil_1_5", "tandatangani", "diserahkan"], "terbit"),
         ("oku-selatan", "sktm", &["lengkap", "layak", "tandatangani", "diserahkan"], "terbit"),

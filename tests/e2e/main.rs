@@ -11,6 +11,7 @@ mod browser;
 mod complaints;
 mod console;
 mod contract;
+mod dashboard;
 mod database_outage;
 mod deadlines;
 mod documents;

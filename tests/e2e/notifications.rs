@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use super::flows::{Flow, form};
+use super::flows::{BULUKUMBA_TO_END, Flow, form};
 use super::server::{Server, servers_with};
 
 const FONNTE_TOKEN: &str = "fonnte-token-uji";
@@ -217,20 +217,7 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
 
         let agreed = with(bulukumba, json!({ "telepon": phone(i, 1), "email": email, "setuju_dihubungi": true }));
         let mut flow = Flow::submit(server, "bulukumba", "rekomendasi-sktm", agreed, json!([]));
-        let path = [
-            "terima",
-            "lengkap",
-            "memenuhi",
-            "selesai_disusun",
-            "sesuai",
-            "paraf",
-            "paraf",
-            "paraf",
-            "tandatangani",
-            "diserahkan",
-            "diarsipkan",
-        ];
-        flow.walk(&path);
+        flow.walk(BULUKUMBA_TO_END);
         let id = flow.app["id"].as_str().expect("id").to_string();
         let app = settled(server, "petugas_layanan@bulukumba", "bulukumba", &id);
         let code = app["trackingCode"].as_str().expect("code").to_string();

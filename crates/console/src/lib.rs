@@ -7,6 +7,7 @@
 // would only add an allocation to the path that already answers.
 #![allow(clippy::result_large_err)]
 
+pub mod charts;
 pub mod client;
 pub mod fields;
 pub mod operations;
@@ -48,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/{id}/pratinjau/{product}", get(pages::letters::preview))
         .route("/surat", get(pages::letters::exports))
         .route("/cari", get(pages::search::show))
+        .route("/dasbor", get(pages::dashboard::show))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
         .route("/pengaduan", get(pages::complaints::public_form).post(pages::complaints::public_submit))
         .route("/pengaduan-masuk", get(pages::complaints::list).post(pages::complaints::record))

@@ -42,4 +42,6 @@ operations! {
     COMPLAINT = "complaint.graphql";
     RECORD_COMPLAINT = "record_complaint.graphql";
     COMPLAINT_STEP = "complaint_step.graphql";
+    DASHBOARD = "dashboard.graphql";
+    DASHBOARD_REPORT = "dashboard_report.graphql";
 }

@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complaint_public", include_str!("../templates/complaint_public.hbs")),
     ("complaints", include_str!("../templates/complaints.hbs")),
     ("complaint", include_str!("../templates/complaint.hbs")),
+    ("dashboard", include_str!("../templates/dashboard.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.
@@ -77,6 +78,7 @@ pub enum Section {
     Letters,
     Search,
     Complaints,
+    Dashboard,
     /// Pages outside the navigation (login, messages).
     None,
 }
@@ -89,6 +91,7 @@ impl Section {
             Section::Letters => "letters",
             Section::Search => "search",
             Section::Complaints => "complaints",
+            Section::Dashboard => "dashboard",
             Section::None => "",
         }
     }

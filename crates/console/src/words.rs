@@ -172,3 +172,34 @@ mod tests {
         assert_eq!(DeadlineState::Overdue.words(), "terlambat");
     }
 }
+
+/// Minutes as people read a duration: "45 menit", "3 jam 20 menit", "2 hari kerja 1 jam" (a working day being
+/// the office's `day_minutes`).
+pub fn minutes_in_words(minutes: i64, day_minutes: i64) -> String {
+    let (days, rest) = if day_minutes > 0 { (minutes / day_minutes, minutes % day_minutes) } else { (0, minutes) };
+    let (hours, mins) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} hari kerja"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} jam"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins} menit"));
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::minutes_in_words;
+
+    #[test]
+    fn durations_read_in_office_days_hours_and_minutes() {
+        assert_eq!(minutes_in_words(45, 480), "45 menit");
+        assert_eq!(minutes_in_words(200, 480), "3 jam 20 menit");
+        assert_eq!(minutes_in_words(1020, 480), "2 hari kerja 1 jam");
+        assert_eq!(minutes_in_words(0, 480), "0 menit");
+    }
+}

@@ -23,6 +23,7 @@ pub mod refusal;
 pub mod regions;
 pub mod service;
 pub mod state;
+pub mod timing;
 pub mod values;
 
 pub use available::{Available, AvailableKind, available, in_inbox, inbox_keys, inbox_tokens};
@@ -33,7 +34,7 @@ pub use decide::{Context, Movement, decide};
 pub use event::{Effect, Event, EventKind, EventType};
 pub use refusal::Refusal;
 pub use service::Service;
-pub use state::{Application, EndStatus, Stage};
+pub use state::{Application, EndStatus, Stage, Visit};
 pub use values::{FactValue, Facts, FormData, RuleOutcome};
 
 /// The deadlines of an application at one instant.

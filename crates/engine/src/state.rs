@@ -14,7 +14,7 @@ use crate::values::{Derived, Facts, FormData, RuleResult};
 pub const WITHDRAWN: &str = simpul_definitions::model::WITHDRAWN_OUTCOME;
 
 /// How an application ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum EndStatus {
@@ -26,6 +26,27 @@ pub enum EndStatus {
     Rejected,
     /// Withdrawn by the applicant.
     Withdrawn,
+}
+
+impl EndStatus {
+    /// Every kind of end, in a stable order.
+    pub const ALL: [EndStatus; 4] =
+        [EndStatus::Granted, EndStatus::NotEligible, EndStatus::Rejected, EndStatus::Withdrawn];
+
+    /// The name stored (`granted`, …).
+    pub fn code(self) -> &'static str {
+        match self {
+            EndStatus::Granted => "granted",
+            EndStatus::NotEligible => "not_eligible",
+            EndStatus::Rejected => "rejected",
+            EndStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The kind a stored name stands for.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
 }
 
 impl From<OutcomeStatus> for EndStatus {
@@ -132,6 +153,20 @@ pub struct Application {
     pub clocks: Clocks,
     /// When it ended.
     pub ended_at: Option<DateTime<Utc>>,
+    /// Where it has been, in order: each step it entered (or the applicant's hands, `step: None`) and when —
+    /// what the time spent per step is measured from. Absent from snapshots written before it existed (the store
+    /// folds those again from their events).
+    #[serde(default)]
+    pub visits: Vec<Visit>,
+}
+
+/// A stay of an application: in a step, or with the applicant (`step: None`) after a return.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    /// The step, or `None` while the applicant brings what is missing.
+    pub step: Option<String>,
+    /// When it began.
+    pub since: DateTime<Utc>,
 }
 
 /// Why events could not be folded.
@@ -203,6 +238,7 @@ impl Application {
             signed: Vec::new(),
             clocks: Clocks { service: s.service_deadline, step: s.step_deadline, suspended_at: None },
             ended_at: None,
+            visits: vec![Visit { step: Some(s.step.clone()), since: event.at }],
         })
     }
 
@@ -239,11 +275,13 @@ impl Application {
                         self.paraf.push(Initial { role: role.clone(), user_id: event.actor.clone() });
                     }
                     Effect::MovedTo { step, deadline } => {
+                        self.visits.push(Visit { step: Some(step.clone()), since: event.at });
                         self.stage = Stage::AtStep { step: step.clone() };
                         self.clocks.step = *deadline;
                         self.paraf.clear();
                     }
                     Effect::Returned => {
+                        self.visits.push(Visit { step: None, since: event.at });
                         self.stage = Stage::Returned { step: a.step.clone() };
                         self.clocks.suspended_at = Some(event.at);
                         self.missing = a.missing.clone();
@@ -258,6 +296,7 @@ impl Application {
                 }
             }
             EventKind::Resubmitted(r) => {
+                self.visits.push(Visit { step: Some(r.step.clone()), since: event.at });
                 self.data = r.data.clone();
                 self.derived = r.derived.clone();
                 self.received.extend(r.documents_received.iter().cloned());

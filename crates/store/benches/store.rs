@@ -10,17 +10,20 @@
 //! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench -p simpul-store --bench store`
 //! (a database `simpul_bench_<random>` is created on that server and dropped afterwards).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use sea_orm::{ConnectionTrait, Database};
+use sea_orm::ConnectionTrait;
 use simpul_definitions::model::{Channel, Fact};
 use simpul_engine::{ActionInput, Actor, Command, FactValue};
 use simpul_store::auth::RoleGrant;
 use simpul_store::{ApplicationFilter, StageFilter, Store, SubmitRequest, TenantScope};
+
+mod common;
+
+use common::percentile;
 
 const WORKERS: usize = 16;
 const SECONDS: u64 = 15;
@@ -110,26 +113,9 @@ where
     (done.load(Ordering::Relaxed), start.elapsed())
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 #[tokio::main]
 async fn main() {
-    let Ok(admin_url) = std::env::var("BENCH_DATABASE_URL") else {
-        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/store.rs)");
-        return;
-    };
-    let name = format!("simpul_bench_{}", uuid::Uuid::new_v4().simple());
-    let admin = Database::connect(admin_url.clone()).await.expect("server");
-    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create database");
-    let url = format!("{}/{name}", admin_url.rsplit_once('/').expect("url with a database").0);
-    let store = Store::connect(&url).await.expect("connect");
-    store.migrate().await.expect("migrate");
-    store
-        .sync_definitions(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../service-definitions"), "bench")
-        .await
-        .expect("definitions");
+    let Some((store, admin, name)) = common::fresh_store("store").await else { return };
     let mut roles = Vec::new();
     for role in ["petugas_layanan", "verifikator", "penyuluh_sosial", "kabid", "sekretaris", "kepala_dinas"] {
         let username = format!("{role}@bench");
@@ -228,6 +214,5 @@ async fn main() {
         percentile(&deep_pages, 0.5).as_secs_f64() * 1e3,
         percentile(&deep_pages, 0.99).as_secs_f64() * 1e3,
     );
-    drop(store);
-    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await;
+    common::drop_database(store, admin, &name).await;
 }

@@ -38,3 +38,53 @@ impl Store {
         }
     }
 }
+
+impl Store {
+    /// Measures applications written before the dashboard's columns existed (`measured` false): folds each one's
+    /// events again — its stored state lacks the steps it went through — and writes the state, the derived columns
+    /// and, for an ended one, its time per step. In batches, when the store opens; returns how many.
+    pub async fn fill_measures(&self) -> StoreResult<u64> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait};
+
+        use crate::entities::application;
+        let mut filled = 0;
+        loop {
+            let rows = application::Entity::find()
+                .filter(application::Column::Measured.eq(false))
+                .limit(200)
+                .all(&self.db)
+                .await?;
+            if rows.is_empty() {
+                return Ok(filled);
+            }
+            for row in rows {
+                let scope = self.system_scope(&row.tenant_id).await?;
+                let record = ApplicationRecord::try_from(row)?;
+                let events: Vec<_> =
+                    self.application_events(&scope, record.id).await?.into_iter().map(|e| e.event).collect();
+                let state = simpul_engine::Application::fold(&events)
+                    .map_err(|e| crate::error::StoreError::Corrupt(format!("application {}: {e}", record.id)))?;
+                let (service, runtime) = self.runtime_for(&scope, &record).await?;
+                let snapshot = crate::snapshot::snapshot(&state, &runtime.context(&service), &record.tracking_code);
+                let timing = snapshot.timing.clone();
+                let txn = self.db.begin().await?;
+                crate::workflow::derived_columns(application::Entity::update_many(), snapshot)
+                    .col_expr(
+                        application::Column::State,
+                        serde_json::to_string(&state)
+                            .map_err(|e| crate::error::StoreError::Corrupt(e.to_string()))?
+                            .into(),
+                    )
+                    .filter(application::Column::Id.eq(record.id))
+                    .filter(application::Column::Version.eq(record.version))
+                    .exec(&txn)
+                    .await?;
+                if let Some(timing) = &timing {
+                    crate::workflow::write_step_times(&txn, &scope, record.id, &record.service_code, timing).await?;
+                }
+                txn.commit().await?;
+                filled += 1;
+            }
+        }
+    }
+}

@@ -324,7 +324,28 @@ fn event(
 }
 
 impl Store {
-    /// The id and tracking code of the office's application with `tracking_code` (as printed, any case), for
+    /// The tracking codes of the office's applications `ids`, in one query (a list of complaints names theirs).
+    pub async fn tracking_codes(
+        &self,
+        scope: &TenantScope,
+        ids: &[Uuid],
+    ) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+        use crate::entities::application;
+        if ids.is_empty() {
+            return Ok(std::collections::HashMap::new());
+        }
+        let rows: Vec<(Uuid, String)> = application::Entity::find()
+            .select_only()
+            .columns([application::Column::Id, application::Column::TrackingCode])
+            .filter(application::Column::TenantId.eq(scope.tenant_id()))
+            .filter(application::Column::Id.is_in(ids.to_vec()))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    /// The id of the office's application with `tracking_code` (as printed, any case), for
     /// linking a complaint to it; `None` when the office has none such.
     pub async fn application_by_code(&self, scope: &TenantScope, tracking_code: &str) -> StoreResult<Option<Uuid>> {
         Ok(crate::entities::application::Entity::find()

@@ -19,6 +19,8 @@ pub(crate) struct Snapshot {
     pub search: String,
     pub nik_digests: String,
     pub inbox: String,
+    /// What the dashboard counts, once the application ended.
+    pub timing: Option<simpul_engine::timing::Timing>,
 }
 
 /// The inbox column of an application: the engine's tokens, space-padded so that a key matches as a whole word.
@@ -94,5 +96,6 @@ pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tr
             .collect::<Vec<_>>()
             .join(" "),
         inbox: inbox_column(ctx, state),
+        timing: simpul_engine::timing::timing(state, calendar),
     }
 }

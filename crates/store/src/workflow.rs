@@ -181,6 +181,12 @@ impl Store {
             submitted_at: Set(now),
             updated_at: Set(now),
             version: Set(state.version as i64),
+            ended_at: Set(None),
+            end_status: Set(None),
+            took_minutes: Set(None),
+            budget_minutes: Set(None),
+            on_time: Set(None),
+            measured: Set(true),
         }
         .insert(&txn)
         .await;
@@ -301,6 +307,7 @@ impl Store {
         check_area(scope, snap.area.as_deref())?;
         let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let step = snap.step.clone();
+        let ended_now = if record.state.is_ended() { None } else { snap.timing.clone() };
         use application::Column as C;
         let updated = derived_columns(application::Entity::update_many(), snap)
             .col_expr(C::State, to_json(&state)?.into())
@@ -316,6 +323,9 @@ impl Store {
         }
         if let Some(document) = document {
             document.insert(&txn).await?;
+        }
+        if let Some(timing) = &ended_now {
+            write_step_times(&txn, scope, id, &record.service_code, timing).await?;
         }
         if let Err(error) = append(&txn, scope, id, row.version + 1, &events, step.as_deref()).await {
             // Two writers appending the same positions: the second loses.
@@ -372,12 +382,46 @@ impl Store {
 
 /// `update` setting the columns derived from an application's state (stage, deadlines, search text, NIK digests,
 /// inbox tokens …): one list of them for every writer.
+/// The office minutes an application that just ended spent in each step, one row each, for the dashboard's
+/// "where does the time go"; rows of an earlier measurement of it are replaced.
+pub(crate) async fn write_step_times<C: ConnectionTrait>(
+    conn: &C,
+    scope: &TenantScope,
+    application: Uuid,
+    service_code: &str,
+    timing: &simpul_engine::timing::Timing,
+) -> StoreResult<()> {
+    use crate::entities::step_time;
+    step_time::Entity::delete_many().filter(step_time::Column::ApplicationId.eq(application)).exec(conn).await?;
+    if timing.steps.is_empty() {
+        return Ok(());
+    }
+    let rows = timing.steps.iter().map(|(step, minutes)| step_time::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        tenant_id: Set(scope.tenant_id().to_string()),
+        application_id: Set(application),
+        service_code: Set(service_code.to_string()),
+        step: Set(step.clone()),
+        minutes: Set(*minutes),
+        ended_at: Set(timing.ended_at),
+    });
+    step_time::Entity::insert_many(rows).exec(conn).await?;
+    Ok(())
+}
+
 pub(crate) fn derived_columns(
     update: sea_orm::UpdateMany<application::Entity>,
     snap: crate::snapshot::Snapshot,
 ) -> sea_orm::UpdateMany<application::Entity> {
     use application::Column as C;
+    let timing = snap.timing.as_ref();
     update
+        .col_expr(C::EndedAt, timing.map(|t| t.ended_at).into())
+        .col_expr(C::EndStatus, timing.map(|t| t.status.code()).into())
+        .col_expr(C::TookMinutes, timing.map(|t| t.minutes).into())
+        .col_expr(C::BudgetMinutes, timing.and_then(|t| t.budget_minutes).into())
+        .col_expr(C::OnTime, timing.and_then(|t| t.on_time).into())
+        .col_expr(C::Measured, true.into())
         .col_expr(C::Stage, snap.stage.into())
         .col_expr(C::Step, snap.step.into())
         .col_expr(C::Outcome, snap.outcome.into())

@@ -231,11 +231,10 @@ async fn views(
     let mut names: Vec<&String> = complaints.iter().filter_map(|c| c.assignee.as_ref()).collect();
     names.extend(histories.iter().flatten().map(|e| &e.actor));
     let actors = actor_views(ctx, scope, names).await?;
+    let linked: Vec<Uuid> = complaints.iter().filter_map(|c| c.application_id).collect();
+    let tracking_codes = store.tracking_codes(scope, &linked).await?;
     for (c, history) in complaints.into_iter().zip(histories) {
-        let tracking = match c.application_id {
-            Some(id) => store.application(scope, id).await.ok().map(|a| a.tracking_code),
-            None => None,
-        };
+        let tracking = c.application_id.and_then(|id| tracking_codes.get(&id).cloned());
         let channel = ComplaintChannelKind::parse(&c.channel)
             .ok_or_else(|| ApiError::Internal(format!("complaint channel {}", c.channel)))?;
         out.push(ComplaintView {
@@ -421,18 +420,8 @@ impl ComplaintQuery {
             rows,
         };
         let name = format!("pengaduan-{}-{from}-{to}", scope.tenant_id());
-        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
-        match format {
-            ExportFormat::Csv => {
-                Ok(FileOutput::new(format!("{name}.csv"), "text/csv", &table.to_csv().map_err(internal)?))
-            }
-            ExportFormat::Xlsx => Ok(FileOutput::new(
-                format!("{name}.xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &table.to_xlsx().map_err(internal)?,
-            )),
-            ExportFormat::Pdf => Err(ApiError::field("format", "Daftar pengaduan tersedia sebagai CSV atau XLSX")),
-        }
+        FileOutput::spreadsheet(&name, &table, format)?
+            .ok_or_else(|| ApiError::field("format", "Daftar pengaduan tersedia sebagai CSV atau XLSX"))
     }
 }
 

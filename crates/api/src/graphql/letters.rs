@@ -25,6 +25,27 @@ impl FileOutput {
     pub(super) fn new(filename: String, content_type: &str, bytes: &[u8]) -> Self {
         FileOutput { filename, content_type: content_type.to_string(), base64: STANDARD.encode(bytes) }
     }
+
+    /// `table` as the spreadsheet `name.csv` or `name.xlsx`; `None` for PDF, which each caller renders its own
+    /// way or refuses.
+    pub(super) fn spreadsheet(
+        name: &str,
+        table: &simpul_letters::Table,
+        format: ExportFormat,
+    ) -> ApiResult<Option<Self>> {
+        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
+        Ok(match format {
+            ExportFormat::Csv => {
+                Some(FileOutput::new(format!("{name}.csv"), "text/csv", &table.to_csv().map_err(internal)?))
+            }
+            ExportFormat::Xlsx => Some(FileOutput::new(
+                format!("{name}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &table.to_xlsx().map_err(internal)?,
+            )),
+            ExportFormat::Pdf => None,
+        })
+    }
 }
 
 /// Formats a list can be exported in.
@@ -228,16 +249,13 @@ impl LetterQuery {
         let export =
             letters::export(shared, &scope, &actor, &service, &product, period, format == ExportFormat::Pdf).await?;
         let name = format!("{product}-{from}-{to}");
-        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
-        Ok(match (format, export.pdf) {
-            (ExportFormat::Pdf, Some(pdf)) => FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf),
-            (ExportFormat::Xlsx, _) => FileOutput::new(
-                format!("{name}.xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &export.table.to_xlsx().map_err(internal)?,
-            ),
-            _ => FileOutput::new(format!("{name}.csv"), "text/csv", &export.table.to_csv().map_err(internal)?),
-        })
+        match (format, export.pdf) {
+            (ExportFormat::Pdf, Some(pdf)) => Ok(FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf)),
+            (ExportFormat::Pdf, None) => FileOutput::spreadsheet(&name, &export.table, ExportFormat::Csv)?
+                .ok_or_else(|| ApiError::Internal(String::from("no CSV"))),
+            (format, _) => FileOutput::spreadsheet(&name, &export.table, format)?
+                .ok_or_else(|| ApiError::Internal(String::from("no spreadsheet"))),
+        }
     }
 }
 

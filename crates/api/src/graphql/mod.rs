@@ -6,6 +6,7 @@ pub(crate) mod application;
 mod batch;
 pub mod budget;
 mod complaints;
+pub(crate) mod dashboard;
 pub mod guard;
 mod kinds;
 mod letters;
@@ -39,6 +40,7 @@ pub struct QueryRoot(
     accounts::AccountsQuery,
     letters::LetterQuery,
     complaints::ComplaintQuery,
+    dashboard::DashboardQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );

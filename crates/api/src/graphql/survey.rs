@@ -128,7 +128,7 @@ impl SurveyQuery {
         format: super::letters::ExportFormat,
         tenant: Option<String>,
     ) -> ApiResult<super::letters::FileOutput> {
-        use super::letters::{ExportFormat, FileOutput};
+        use super::letters::FileOutput;
         let found = satisfaction(ctx, service, from, to, tenant).await?;
         let v = &found.view;
         let decimal = |x: f64, places: usize| format!("{x:.places$}").replace('.', ",");
@@ -169,44 +169,32 @@ impl SurveyQuery {
             rows,
         };
         let name = format!("ikm-{}-{}-{}", v.service, v.from, v.to);
-        let internal = |e: simpul_letters::LettersError| ApiError::Internal(e.to_string());
-        Ok(match format {
-            ExportFormat::Csv => FileOutput::new(format!("{name}.csv"), "text/csv", &table.to_csv().map_err(internal)?),
-            ExportFormat::Xlsx => FileOutput::new(
-                format!("{name}.xlsx"),
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                &table.to_xlsx().map_err(internal)?,
-            ),
-            ExportFormat::Pdf => {
-                let shared = shared(ctx)?;
-                let runtime = &found.runtime;
-                let today = runtime.calendar.local_date(Utc::now());
-                let period = format!(
-                    "{} – {}",
-                    simpul_letters::helpers::tanggal(v.from),
-                    simpul_letters::helpers::tanggal(v.to)
-                );
-                let definition = found.service.definition();
-                let mut context = simpul_letters::LetterContext::new(&runtime.tenant, definition, "", None, today);
-                context.draft = false;
-                context.letter.product = String::from("Indeks Kepuasan Masyarakat");
-                context.letter.subject = format!("Indeks Kepuasan Masyarakat {} periode {period}", found.service_name);
-                context.period = Some(simpul_letters::PeriodInfo { label: period });
-                context.report = Some(table);
-                let renderer = shared.letters.clone();
-                let tenant = found.tenant.clone();
-                let ident = name.clone();
-                let pdf = tokio::task::spawn_blocking(move || {
-                    renderer
-                        .render_shared(simpul_letters::REPORT_TEMPLATE, &tenant, &context, &ident, today)
-                        .map(|r| r.pdf)
-                })
-                .await
-                .map_err(|e| ApiError::Internal(e.to_string()))?
-                .map_err(internal)?;
-                FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf)
-            }
+        if let Some(file) = FileOutput::spreadsheet(&name, &table, format)? {
+            return Ok(file);
+        }
+        // PDF: the report under the office's kop.
+        let shared = shared(ctx)?;
+        let runtime = &found.runtime;
+        let today = runtime.calendar.local_date(Utc::now());
+        let period =
+            format!("{} – {}", simpul_letters::helpers::tanggal(v.from), simpul_letters::helpers::tanggal(v.to));
+        let definition = found.service.definition();
+        let mut context = simpul_letters::LetterContext::new(&runtime.tenant, definition, "", None, today);
+        context.draft = false;
+        context.letter.product = String::from("Indeks Kepuasan Masyarakat");
+        context.letter.subject = format!("Indeks Kepuasan Masyarakat {} periode {period}", found.service_name);
+        context.period = Some(simpul_letters::PeriodInfo { label: period });
+        context.report = Some(table);
+        let renderer = shared.letters.clone();
+        let tenant = found.tenant.clone();
+        let ident = name.clone();
+        let pdf = tokio::task::spawn_blocking(move || {
+            renderer.render_shared(simpul_letters::REPORT_TEMPLATE, &tenant, &context, &ident, today).map(|r| r.pdf)
         })
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(FileOutput::new(format!("{name}.pdf"), "application/pdf", &pdf))
     }
 }
 

@@ -23,14 +23,14 @@ struct PreviewAnswer {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct FileOutput {
+pub(crate) struct FileOutput {
     filename: String,
     content_type: String,
     base64: String,
 }
 
 /// A file the API produced, to the browser: `inline` to show in the page's frame, else as a download.
-fn file_response(file: &FileOutput, inline: bool) -> Response {
+pub(crate) fn file_response(file: &FileOutput, inline: bool) -> Response {
     let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(&file.base64) else {
         return render::message(StatusCode::INTERNAL_SERVER_ERROR, "Terjadi kesalahan", "Berkas tidak terbaca.");
     };

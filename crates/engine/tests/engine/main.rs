@@ -6,3 +6,4 @@ mod properties;
 mod refusals;
 mod services;
 mod support;
+mod timing;

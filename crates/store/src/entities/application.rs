@@ -38,6 +38,14 @@ pub struct Model {
     pub submitted_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i64,
+    /// What the dashboard counts, derived from the state (NULL while open): see `simpul_engine::timing`.
+    pub ended_at: Option<DateTimeUtc>,
+    pub end_status: Option<String>,
+    pub took_minutes: Option<i64>,
+    pub budget_minutes: Option<i64>,
+    pub on_time: Option<bool>,
+    /// Whether the columns above were computed (false for rows written before they existed).
+    pub measured: bool,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -20,6 +20,7 @@ pub mod notification_attempt;
 pub mod outbox;
 pub mod service_version;
 pub mod signing_key;
+pub mod step_time;
 pub mod survey_response;
 pub mod tenant;
 pub mod user;
