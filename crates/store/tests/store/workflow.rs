@@ -146,3 +146,64 @@ async fn a_refused_action_changes_nothing() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_ended_application_is_measured_for_the_dashboard_and_one_from_before_is_refolded_from_its_events() {
+    use sea_orm::{ConnectionTrait, Statement};
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let (id, version) = to_signing(store, &b, now).await;
+        let later = now + chrono::Duration::minutes(20);
+        let signed = store
+            .act(&b.scope, &b.kepala, id, act(version, "tandatangani", ActionInput::default()), later)
+            .await
+            .expect("signed");
+        let handed = store
+            .act(&b.scope, &b.front, id, act(signed.record.version, "diserahkan", ActionInput::default()), later)
+            .await
+            .expect("handed over");
+        store
+            .act(&b.scope, &b.front, id, act(handed.record.version, "diarsipkan", ActionInput::default()), later)
+            .await
+            .expect("archived");
+        let period = (now - chrono::Duration::days(1), now + chrono::Duration::days(1));
+        let figures = store.dashboard(std::slice::from_ref(&b.scope), period.0, period.1).await.expect("dashboard");
+        let sktm = figures.services.get(&(String::from("bulukumba"), String::from("rekomendasi-sktm"))).cloned();
+        let sktm = sktm.expect("the service's figures");
+        assert_eq!((sktm.received, sktm.completed, sktm.open_at_end), (1, 1, 0), "{}", db.name);
+        // Twenty office minutes, all in the signing step; within the standard's thirty.
+        assert_eq!((sktm.minutes.clone(), sktm.timed, sktm.on_time), (vec![20], 1, 1), "{}", db.name);
+        assert_eq!(sktm.steps.get("penandatanganan"), Some(&(1, 20)), "{}: {:?}", db.name, sktm.steps);
+
+        // As written before the measures existed: no visits in the state, nothing measured, no step times.
+        let mut old = store.application(&b.scope, id).await.expect("stored").state;
+        old.visits.clear();
+        let state = serde_json::to_string(&old).expect("json");
+        let backend = store.connection().get_database_backend();
+        let sql = match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE applications SET state = $1, measured = false, ended_at = NULL, took_minutes = NULL, \
+                 end_status = NULL, on_time = NULL WHERE id = $2"
+            }
+            _ => {
+                "UPDATE applications SET state = ?, measured = false, ended_at = NULL, took_minutes = NULL, \
+                 end_status = NULL, on_time = NULL WHERE id = ?"
+            }
+        };
+        store
+            .connection()
+            .execute_raw(Statement::from_sql_and_values(backend, sql, [state.into(), id.into()]))
+            .await
+            .expect("made old");
+        store.connection().execute_unprepared("DELETE FROM step_times").await.expect("step times gone");
+        let before = store.dashboard(std::slice::from_ref(&b.scope), period.0, period.1).await.expect("dashboard");
+        assert_ne!(before, figures, "{}: the old row is not measured", db.name);
+        assert_eq!(store.fill_measures().await.expect("measured"), 1);
+        let after = store.dashboard(std::slice::from_ref(&b.scope), period.0, period.1).await.expect("dashboard");
+        assert_eq!(after, figures, "{}: refolded from the events, the same figures", db.name);
+        assert_eq!(store.fill_measures().await.expect("nothing more"), 0);
+        db.finish().await;
+    }
+}
