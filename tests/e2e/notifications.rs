@@ -93,7 +93,7 @@ impl Gateway {
                         .map(|h| h.value.as_str().to_string())
                         .unwrap_or_default()
                 };
-                let (auth, kind) = (header("authorization"), header("content-type"));
+                let (auth, kind, once) = (header("authorization"), header("content-type"), header("idempotency-key"));
                 let path = request.url().to_string();
                 let mut body = String::new();
                 let _ = request.as_reader().read_to_string(&mut body);
@@ -108,7 +108,8 @@ impl Gateway {
                     }
                     "/sms" => {
                         let json: Value = serde_json::from_str(&body).unwrap_or_default();
-                        let ok = auth == format!("Bearer {SMS_TOKEN}") && kind == "application/json";
+                        let ok =
+                            auth == format!("Bearer {SMS_TOKEN}") && kind == "application/json" && uuid_like(&once);
                         ok.then(|| (json["to"].as_str().map(String::from), json["message"].as_str().map(String::from)))
                     }
                     _ => None,
@@ -153,18 +154,24 @@ const MESSAGES: &str = "query($t: String!, $id: ID!) { application(tenant: $t, i
     notifications { id moment channel recipient recipientKind status text lastError
                     attempts { number succeeded error reply } } } }";
 
-/// The application's messages once none is pending any more (30 s at most).
-fn settled(server: &Server, user: &str, tenant: &str, id: &str) -> Value {
+/// The application's messages once `expected` are queued and none is pending any more (30 s at most): the
+/// dispatcher queues a moment's messages a little after its event.
+fn settled(server: &Server, user: &str, tenant: &str, id: &str, expected: usize) -> Value {
     let started = Instant::now();
     loop {
         let app = server.as_user(user, MESSAGES, json!({ "t": tenant, "id": id }))["application"].clone();
-        let pending = app["notifications"].as_array().is_some_and(|n| n.iter().any(|m| m["status"] == "PENDING"));
-        if !pending && app["notifications"].as_array().is_some_and(|n| !n.is_empty()) {
+        let messages = app["notifications"].as_array().cloned().unwrap_or_default();
+        if messages.len() >= expected && messages.iter().all(|m| m["status"] != "PENDING") {
             return app;
         }
         assert!(started.elapsed() < Duration::from_secs(30), "{}: messages still pending: {app}", server.backend);
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// Whether `text` is a UUID as the server writes one (the generic gateway's `Idempotency-Key`).
+fn uuid_like(text: &str) -> bool {
+    text.len() == 36 && text.chars().all(|c| c.is_ascii_hexdigit() || c == '-') && text.matches('-').count() == 4
 }
 
 fn sixteen_digits(text: &str) -> bool {
@@ -219,7 +226,7 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
         let mut flow = Flow::submit(server, "bulukumba", "rekomendasi-sktm", agreed, json!([]));
         flow.walk(BULUKUMBA_TO_END);
         let id = flow.app["id"].as_str().expect("id").to_string();
-        let app = settled(server, "petugas_layanan@bulukumba", "bulukumba", &id);
+        let app = settled(server, "petugas_layanan@bulukumba", "bulukumba", &id, 4);
         let code = app["trackingCode"].as_str().expect("code").to_string();
         let messages = app["notifications"].as_array().expect("messages");
         let mut seen: Vec<(String, String)> =
@@ -266,6 +273,11 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
             assert!(text.contains(&code) && !text.contains(&nik) && !sixteen_digits(text), "{text}");
         }
         assert!(mails.iter().any(|m| m.contains("Dinas Sosial Kabupaten Bulukumba") && m.contains("From:")));
+        // Each e-mail's Message-ID is its message's id, the same in every attempt.
+        for m in &mails {
+            let id = m.lines().find_map(|l| l.strip_prefix("Message-ID: <")).and_then(|l| l.strip_suffix("@simpul>"));
+            assert!(id.is_some_and(uuid_like), "{m}");
+        }
         let ended = whatsapps.iter().find(|m| m.contains("telah selesai")).expect("the ending message");
         assert!(ended.contains("/v/"), "the letter's verification link: {ended}");
         let survey = ended
@@ -287,7 +299,7 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
         );
         let flow = Flow::submit(server, "tebing-tinggi", "surat-keterangan-dtks", tebing, json!([]));
         let id = flow.app["id"].as_str().expect("id").to_string();
-        let app = settled(server, "front_office@tebing-tinggi", "tebing-tinggi", &id);
+        let app = settled(server, "front_office@tebing-tinggi", "tebing-tinggi", &id, 2);
         let sms = app["notifications"]
             .as_array()
             .expect("messages")
@@ -324,7 +336,7 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
             .send(format!("csrf={csrf}"))
             .expect("resent");
         assert_eq!(resent.status(), 303, "back to the application");
-        let app = settled(server, "front_office@tebing-tinggi", "tebing-tinggi", &id);
+        let app = settled(server, "front_office@tebing-tinggi", "tebing-tinggi", &id, 2);
         let sms = app["notifications"]
             .as_array()
             .expect("messages")
@@ -356,16 +368,27 @@ fn luwu_timur_sends_the_letter_by_whatsapp_with_a_download_link_that_works() {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
-    for (i, server) in servers_with(&env).iter().enumerate() {
+    for (i, mut server) in servers_with(&env).into_iter().enumerate() {
         let number = format!("08577{i}{:06}", 1);
         let data = with(form("luwu-timur/surat-keterangan-dtks"), json!({ "nomor_whatsapp": number }));
         let facts = json!([{ "fact": "dtks_terdaftar", "value": true }]);
-        let mut flow = Flow::submit(server, "luwu-timur", "surat-keterangan-dtks", data, facts);
+        let submitted = Flow::submit(&server, "luwu-timur", "surat-keterangan-dtks", data, facts);
+        let (service, app) = (submitted.service.clone(), submitted.app.clone());
+        // Killed (kill -9) with the submission committed and its message perhaps queued, perhaps sent: after the
+        // restart it is sent, once.
+        server.restart();
+        let mut flow = Flow { server: &server, tenant: String::from("luwu-timur"), service, app };
         flow.walk(&["lengkap", "ajukan", "tandatangani", "dikirim_whatsapp"]);
         let id = flow.app["id"].as_str().expect("id").to_string();
-        let app = settled(server, "petugas_linjamsos@luwu-timur", "luwu-timur", &id);
+        let app = settled(&server, "petugas_linjamsos@luwu-timur", "luwu-timur", &id, 2);
         assert!(app["notifications"].as_array().expect("messages").iter().all(|m| m["status"] == "SENT"), "{app}");
         let messages = gateway.to("/send", &number);
+        assert_eq!(
+            messages.len(),
+            2,
+            "{}: diterima and selesai, each once across the kill: {messages:#?}",
+            server.backend
+        );
         let letter = messages.iter().find(|m| m.contains("Unduh")).expect("the letter's message");
         let link = |marker: &str| {
             letter

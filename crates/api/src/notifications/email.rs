@@ -46,9 +46,11 @@ impl Mailer {
     }
 
     /// Sends one plain-text message from `office` (display name), answered to `reply_to` when the office has an
-    /// address; returns the server's answer.
+    /// address; returns the server's answer. `id` (the message's id in Simpul) becomes its Message-ID, the same in
+    /// every attempt, so that a copy sent again after a crash between sending and recording is recognised as one.
     pub async fn send(
         &self,
+        id: uuid::Uuid,
         office: &str,
         reply_to: Option<&str>,
         to: &str,
@@ -61,6 +63,7 @@ impl Mailer {
             .from(Mailbox::new(Some(office.to_string()), self.from.clone()))
             .to(to)
             .subject(subject)
+            .message_id(Some(format!("<{id}@simpul>")))
             .header(ContentType::TEXT_PLAIN);
         if let Some(reply_to) = reply_to.and_then(|r| r.parse::<Mailbox>().ok()) {
             builder = builder.reply_to(reply_to);

@@ -12,7 +12,7 @@ pub enum GatewayKind {
     /// `countryCode=62`; it answers 200 with `{"status": true, "id": [...]}` or `{"status": false, "reason": ...}`.
     Fonnte,
     /// `POST <url>` with a JSON object `{<to_field>: number, <message_field>: text}`, the token as
-    /// `Authorization: Bearer <token>`; any 2xx answer is success.
+    /// `Authorization: Bearer <token>` and the message's id as `Idempotency-Key`; any 2xx answer is success.
     Generic,
 }
 
@@ -92,10 +92,13 @@ struct FonnteAnswer {
     id: Option<serde_json::Value>,
 }
 
-/// Sends `text` to the national number `to`; returns what the gateway answered, or why it failed.
+/// Sends `text` to the national number `to`; returns what the gateway answered, or why it failed. The generic
+/// format carries `id` (the message's id in Simpul) as `Idempotency-Key`, the same in every attempt, for a gateway
+/// that drops a copy sent again after a crash between sending and recording.
 pub async fn send(
     client: &reqwest::Client,
     gateway: &GatewayConfig,
+    id: uuid::Uuid,
     to: &str,
     text: &str,
 ) -> Result<Option<String>, String> {
@@ -116,6 +119,7 @@ pub async fn send(
                 .post(&gateway.url)
                 .bearer_auth(&gateway.token)
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header("Idempotency-Key", id.to_string())
                 .body(serde_json::Value::Object(body).to_string())
         }
     };

@@ -156,14 +156,15 @@ async fn deliver(
             let office = &runtime.tenant;
             let reply_to = office.address.email.first().map(String::as_str);
             mailer
-                .send(&office.name, reply_to, &notification.recipient, subject, text)
+                .send(notification.id, &office.name, reply_to, &notification.recipient, subject, text)
                 .await
                 .map(Some)
                 .map_err(|e| if e.permanent { Failure::Final(e.message) } else { Failure::Retry(e.message) })
         }
         NotifyChannel::Whatsapp | NotifyChannel::Sms => {
             let gateway = notifier.config.gateway(channel).ok_or_else(not_configured)?;
-            super::gateway::send(&notifier.http, gateway, &notification.recipient, text).await.map_err(Failure::Retry)
+            let to = &notification.recipient;
+            super::gateway::send(&notifier.http, gateway, notification.id, to, text).await.map_err(Failure::Retry)
         }
     }
 }
