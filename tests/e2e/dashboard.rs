@@ -109,6 +109,14 @@ fn the_dashboard_counts_each_service_from_its_history_for_the_office_and_the_pro
         let page = super::console::console_page(&server, "kepala_dinas@bulukumba", "/dasbor");
         assert!(page.contains("<svg") && page.contains("Per layanan") && page.contains("Waktu per langkah"), "{page}");
         assert!(!page.contains("<script src=\"http"), "nothing from another host");
+        // The provincial admin's console is the province's dashboard, each service named with its office.
+        let province_page = super::console::console_page(&server, "admin@73", "/dasbor");
+        assert!(
+            province_page.contains("Provinsi Sulawesi Selatan")
+                && province_page.contains("Dinas Sosial Kabupaten Bulukumba — Rekomendasi")
+                && !province_page.contains("href=\"/kotak-masuk\""),
+            "{province_page}"
+        );
         if server.backend == "sqlite" {
             super::console::runtime().block_on(async {
                 let base = format!("http://{}", server.address);

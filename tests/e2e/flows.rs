@@ -64,11 +64,26 @@ pub struct Flow<'a> {
 
 impl<'a> Flow<'a> {
     pub fn submit(server: &'a Server, tenant: &str, code: &str, data: Value, facts: Value) -> Flow<'a> {
+        Self::submit_with(server, tenant, code, data, facts, json!({}))
+    }
+
+    /// [`Flow::submit`] with more of the submission's input (`channel`, say).
+    pub fn submit_with(
+        server: &'a Server,
+        tenant: &str,
+        code: &str,
+        data: Value,
+        facts: Value,
+        more: Value,
+    ) -> Flow<'a> {
         let service =
             server.as_user(&format!("admin_dinas@{tenant}"), SERVICE, json!({ "t": tenant, "c": code }))["service"]
                 .clone();
         let role = service["submissionRoles"][0].as_str().expect("a submission role").to_string();
-        let input = json!({ "tenant": tenant, "service": code, "data": data, "facts": facts });
+        let mut input = json!({ "tenant": tenant, "service": code, "data": data, "facts": facts });
+        for (key, value) in more.as_object().into_iter().flatten() {
+            input[key] = value.clone();
+        }
         let app =
             server.as_user(&format!("{role}@{tenant}"), &q(SUBMIT), json!({ "input": input }))["submitApplication"]
                 .clone();

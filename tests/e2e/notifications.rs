@@ -372,7 +372,16 @@ fn luwu_timur_sends_the_letter_by_whatsapp_with_a_download_link_that_works() {
         let number = format!("08577{i}{:06}", 1);
         let data = with(form("luwu-timur/surat-keterangan-dtks"), json!({ "nomor_whatsapp": number }));
         let facts = json!([{ "fact": "dtks_terdaftar", "value": true }]);
-        let submitted = Flow::submit(&server, "luwu-timur", "surat-keterangan-dtks", data, facts);
+        // The village operator submits online; a copy of each message goes to the number on their account.
+        let operator_phone = format!("08588{i}{:06}", 2);
+        let (_, operator) = server.login("operator_desa@luwu-timur");
+        server.as_user(
+            "admin_dinas@luwu-timur",
+            "mutation($u: ID!, $p: String) { setUserContact(userId: $u, phone: $p) { phone } }",
+            json!({ "u": operator, "p": operator_phone }),
+        );
+        let online = json!({ "channel": "DARING" });
+        let submitted = Flow::submit_with(&server, "luwu-timur", "surat-keterangan-dtks", data, facts, online);
         let (service, app) = (submitted.service.clone(), submitted.app.clone());
         // Killed (kill -9) with the submission committed and its message perhaps queued, perhaps sent: after the
         // restart it is sent, once.
@@ -380,7 +389,15 @@ fn luwu_timur_sends_the_letter_by_whatsapp_with_a_download_link_that_works() {
         let mut flow = Flow { server: &server, tenant: String::from("luwu-timur"), service, app };
         flow.walk(&["lengkap", "ajukan", "tandatangani", "dikirim_whatsapp"]);
         let id = flow.app["id"].as_str().expect("id").to_string();
-        let app = settled(&server, "petugas_linjamsos@luwu-timur", "luwu-timur", &id, 2);
+        let app = settled(&server, "petugas_linjamsos@luwu-timur", "luwu-timur", &id, 4);
+        let operators = app["notifications"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .filter(|m| m["recipientKind"] == "OPERATOR")
+            .count();
+        assert_eq!(operators, 2, "the operator's copies: {app}");
+        assert_eq!(gateway.to("/send", &operator_phone).len(), 2, "{}: the operator got both", server.backend);
         assert!(app["notifications"].as_array().expect("messages").iter().all(|m| m["status"] == "SENT"), "{app}");
         let messages = gateway.to("/send", &number);
         assert_eq!(

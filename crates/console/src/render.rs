@@ -114,7 +114,7 @@ pub fn page(
         "title": title,
         "body": body,
         "section": section.code(),
-        "officer": officer.map(|o| json!({ "name": o.name, "csrf": o.csrf })),
+        "officer": officer.map(|o| json!({ "name": o.name, "csrf": o.csrf, "provincial": o.province.is_some() })),
         "flash": officer.and_then(|o| o.flash.clone()),
     });
     match html("layout", &layout) {

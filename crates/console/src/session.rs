@@ -95,8 +95,10 @@ pub fn removal(name: &'static str) -> Cookie<'static> {
 pub struct Officer {
     /// The API's caller.
     pub caller: Caller,
-    /// The office the console works in (the officer's first membership).
+    /// The office the console works in (the officer's first membership); empty for a provincial admin.
     pub tenant: String,
+    /// The province a provincial admin without an office role looks at (its dashboard); `None` for officers.
+    pub province: Option<String>,
     /// The officer's name.
     pub name: String,
     /// The CSRF token of this session's forms.
@@ -183,15 +185,21 @@ impl FromRequestParts<AppState> for Officer {
         let Caller::User(principal) = &caller else {
             return Err(SignIn { back: page_of(parts), ended: true }.into_response());
         };
-        let Some(membership) = principal.memberships.first() else {
-            return Err(crate::render::message(
-                axum::http::StatusCode::FORBIDDEN,
-                "Bukan petugas dinas",
-                "Konsol ini untuk petugas Dinas Sosial. Akun Anda tidak memegang jabatan di dinas mana pun.",
-            ));
+        let (tenant, province) = match (principal.memberships.first(), principal.provinces.first()) {
+            (Some(membership), _) => (membership.scope.tenant_id().to_string(), None),
+            // A provincial admin sees the province's dashboard (its other pages come with the admin console).
+            (None, Some(province)) => (String::new(), Some(province.clone())),
+            (None, None) => {
+                return Err(crate::render::message(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "Bukan petugas dinas",
+                    "Konsol ini untuk petugas Dinas Sosial. Akun Anda tidak memegang jabatan di dinas mana pun.",
+                ));
+            }
         };
         Ok(Officer {
-            tenant: membership.scope.tenant_id().to_string(),
+            tenant,
+            province,
             name: principal.display_name.clone(),
             csrf: csrf_token(state, &token),
             address: client_address(state, parts),

@@ -38,6 +38,7 @@ struct Step {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ServiceFigures {
+    office: String,
     service_name: String,
     time_limit: String,
     time_limit_minutes: Option<i64>,
@@ -71,14 +72,7 @@ struct Figures {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Zone {
-    time_zone: String,
-}
-
-#[derive(Deserialize)]
 struct Answer {
-    tenant: Zone,
     dashboard: Figures,
 }
 
@@ -98,9 +92,15 @@ pub async fn show(State(state): State<AppState>, officer: Officer, Query(query):
     let parse = |text: Option<&str>| text.and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
     let from = parse(query.dari.as_deref()).unwrap_or_else(|| today.with_day(1).unwrap_or(today));
     let to = parse(query.sampai.as_deref()).unwrap_or(today);
-    let variables = json!({ "tenant": officer.tenant, "from": from, "to": to });
+    // An office's officer sees the office; a provincial admin the province.
+    let (tenant, province) = match &officer.province {
+        Some(code) => (None, Some(code.as_str())),
+        None => (Some(officer.tenant.as_str()), None),
+    };
+    let variables = json!({ "tenant": tenant, "province": province, "from": from, "to": to });
     if let Some(format) = query.bentuk.as_deref().filter(|b| matches!(*b, "xlsx" | "csv")) {
-        let variables = json!({ "tenant": officer.tenant, "from": from, "to": to, "format": format.to_uppercase() });
+        let mut variables = variables;
+        variables["format"] = json!(format.to_uppercase());
         return match api.run::<Report>(operations::DASHBOARD_REPORT, variables).await {
             Ok(report) => file_response(&report.dashboard_report, false),
             Err(failure) => render::failure(&failure, "Dasbor tidak ditemukan"),
@@ -113,8 +113,7 @@ pub async fn show(State(state): State<AppState>, officer: Officer, Query(query):
     };
     let mut data = json!({ "from": from.to_string(), "to": to.to_string(), "problem": problem });
     if let Some(answer) = answer {
-        let _ = words::zone(&answer.tenant.time_zone);
-        data["figures"] = view(&answer.dashboard, from, to);
+        data["figures"] = view(&answer.dashboard, from, to, officer.province.is_some());
     }
     render::page(StatusCode::OK, "Dasbor", Section::Dashboard, Some(&officer), "dashboard", &data)
 }
@@ -123,14 +122,18 @@ fn minutes(m: Option<i64>) -> Option<String> {
     m.map(|m| words::minutes_in_words(m, DAY_MINUTES))
 }
 
-fn view(d: &Figures, from: NaiveDate, to: NaiveDate) -> Value {
+/// The figures for the page; across offices (a province) each service is named with its office.
+fn view(d: &Figures, from: NaiveDate, to: NaiveDate, across_offices: bool) -> Value {
     let services = &d.services;
+    let name = |s: &ServiceFigures| {
+        if across_offices { format!("{} — {}", s.office, s.service_name) } else { s.service_name.clone() }
+    };
     let volume = stacked_bars(
         "Permohonan selesai dan masih terbuka per layanan",
         &["Selesai dalam periode", "Terbuka di akhir periode"],
         &services
             .iter()
-            .map(|s| Bar { label: s.service_name.clone(), values: vec![s.completed as f64, s.open_at_end as f64] })
+            .map(|s| Bar { label: name(s), values: vec![s.completed as f64, s.open_at_end as f64] })
             .collect::<Vec<_>>(),
         "",
     );
@@ -140,7 +143,7 @@ fn view(d: &Figures, from: NaiveDate, to: NaiveDate) -> Value {
         &services
             .iter()
             .map(|s| Bar {
-                label: s.service_name.clone(),
+                label: name(s),
                 values: vec![s.granted as f64, s.not_eligible as f64, s.rejected as f64, s.withdrawn as f64],
             })
             .collect::<Vec<_>>(),
@@ -155,14 +158,14 @@ fn view(d: &Figures, from: NaiveDate, to: NaiveDate) -> Value {
             };
             let steps = (!s.steps.is_empty()).then(|| {
                 stacked_bars(
-                    &format!("Rata-rata menit kerja per langkah: {}", s.service_name),
+                    &format!("Rata-rata menit kerja per langkah: {}", name(s)),
                     &["Menit kerja"],
                     &s.steps.iter().map(|t| Bar { label: t.step_name.clone(), values: vec![(t.mean_minutes * 10.0).round() / 10.0] }).collect::<Vec<_>>(),
                     " mnt",
                 )
             });
             json!({
-                "name": s.service_name, "limit": s.time_limit, "received": s.received, "completed": s.completed,
+                "name": name(s), "limit": s.time_limit, "received": s.received, "completed": s.completed,
                 "open": s.open_at_end, "median": minutes(s.median_minutes), "p90": minutes(s.p90_minutes), "over": over,
                 "onTime": s.on_time_share.map(|x| format!("{:.0} %", x * 100.0)),
                 "granted": s.granted, "notEligible": s.not_eligible, "rejected": s.rejected, "withdrawn": s.withdrawn,

@@ -148,6 +148,10 @@ pub async fn home() -> Response {
 
 /// `GET /kotak-masuk`.
 pub async fn show(State(state): State<AppState>, officer: Officer, Query(query): Query<InboxQuery>) -> Response {
+    // A provincial admin has no inbox; their page is the province's dashboard.
+    if officer.province.is_some() {
+        return Redirect::to("/dasbor").into_response();
+    }
     let deadline = query.tenggat.as_deref().and_then(DeadlineState::from_slug);
     let filter = json!({
         "service": query.layanan.as_deref().filter(|s| !s.is_empty()),
