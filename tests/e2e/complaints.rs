@@ -223,6 +223,18 @@ fn complaints_are_received_tracked_handled_in_order_forwarded_and_exported() {
         .expect("base64");
         assert!(bytes.starts_with(b"PK"), "a workbook");
 
+        // And from the console's list, as a download.
+        let (agent, cookie) = super::console::console_session(&server, "admin_dinas@bulukumba");
+        let download = agent
+            .get(&format!("http://{}/pengaduan-masuk?unduh=csv&dari={}&sampai={}", server.address, today, today))
+            .header("Cookie", &cookie)
+            .call()
+            .expect("download");
+        let disposition =
+            download.headers().get("content-disposition").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        let text = download.into_body().read_to_string().expect("csv");
+        assert!(disposition.starts_with("attachment") && text.contains(&code), "{disposition}: {text}");
+
         // Ten public complaints per address in fifteen minutes.
         let mut limited = None;
         for _ in 0..10 {
@@ -287,6 +299,9 @@ fn a_complaint_goes_from_the_public_form_to_the_officers_answer_in_a_browser_wit
         assert!(page.contains("Sudah dijawab") && page.contains("Dijawab"), "{page}");
         assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
         browser.screenshot("pengaduan-petugas").await;
+        browser.click_link("« Semua pengaduan").await;
+        browser.wait_for("#unduh").await;
+        assert!(browser.barriers().await.is_empty(), "the list: {:?}", browser.barriers().await);
         browser.sign_out().await;
 
         browser.go(&format!("/pengaduan?kode={}", code.to_lowercase())).await;

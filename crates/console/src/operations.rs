@@ -42,6 +42,7 @@ operations! {
     COMPLAINT = "complaint.graphql";
     RECORD_COMPLAINT = "record_complaint.graphql";
     COMPLAINT_STEP = "complaint_step.graphql";
+    COMPLAINTS_EXPORT = "complaints_export.graphql";
     DASHBOARD = "dashboard.graphql";
     DASHBOARD_REPORT = "dashboard_report.graphql";
 }

@@ -241,10 +241,19 @@ struct List {
     complaints: Vec<Row>,
 }
 
-/// `?status=…` on the officers' list.
+/// `?status=…` on the officers' list; `?unduh=xlsx|csv&dari=…&sampai=…` downloads a period's complaints.
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
     status: Option<String>,
+    unduh: Option<String>,
+    dari: Option<String>,
+    sampai: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Export {
+    complaints_export: crate::pages::letters::FileOutput,
 }
 
 const STATUSES: &[(&str, &str)] = &[
@@ -256,6 +265,17 @@ const STATUSES: &[(&str, &str)] = &[
 
 /// `GET /pengaduan-masuk`: the office's complaints and the form to record one.
 pub async fn list(State(state): State<AppState>, officer: Officer, Query(query): Query<ListQuery>) -> Response {
+    if let Some(format) = query.unduh.as_deref().filter(|f| matches!(*f, "xlsx" | "csv")) {
+        let today = Utc::now().date_naive();
+        let date = |text: Option<&str>| text.and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
+        let from = date(query.dari.as_deref()).unwrap_or_else(|| today - chrono::Days::new(30));
+        let to = date(query.sampai.as_deref()).unwrap_or(today);
+        let variables = json!({ "tenant": officer.tenant, "from": from, "to": to, "format": format.to_uppercase() });
+        return match officer.api(&state).run::<Export>(operations::COMPLAINTS_EXPORT, variables).await {
+            Ok(export) => crate::pages::letters::file_response(&export.complaints_export, false),
+            Err(failure) => render::failure(&failure, "Pengaduan tidak ditemukan"),
+        };
+    }
     let status = query.status.filter(|s| STATUSES.iter().any(|(code, _)| code == s));
     list_page(&state, &officer, status.as_deref(), StatusCode::OK, None, &Fields::default()).await
 }
@@ -286,7 +306,10 @@ async fn list_page(
         })
         .collect();
     let typed_channel = typed.get("saluran").unwrap_or("LANGSUNG");
+    let today = Utc::now().date_naive();
     let data = json!({
+        "from": (today - chrono::Days::new(30)).to_string(),
+        "to": today.to_string(),
         "csrf": officer.csrf,
         "rows": rows,
         "statuses": STATUSES.iter().map(|(c, w)| json!({ "code": c, "words": w, "chosen": Some(*c) == status })).collect::<Vec<_>>(),
