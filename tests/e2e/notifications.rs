@@ -414,7 +414,13 @@ fn luwu_timur_sends_the_letter_by_whatsapp_with_a_download_link_that_works() {
                 .map(|w| w.trim_end_matches([')', ';', '.']))
                 .map(String::from)
         };
-        let download = link("download").expect("a download link");
+        // The line after "Unduh …:" — the server's signed route, or a presigned URL of the S3 store.
+        let download = letter
+            .lines()
+            .find(|l| l.starts_with("Unduh"))
+            .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http")))
+            .map(String::from)
+            .expect("a download link");
         let pdf = ureq::get(&download).call().expect("the letter downloads").body_mut().read_to_vec().expect("bytes");
         assert!(pdf.starts_with(b"%PDF"), "{}: the signed letter", server.backend);
         let verify = link("/v/").expect("a verification link");
