@@ -126,15 +126,9 @@ impl Store {
             }
         }
         store.import_definitions_if_empty(definitions).await?;
-        // First the measures (which refold from the events and write every derived column), then whatever else
-        // is still missing a derived column.
-        let measured = store.fill_measures().await?;
-        if measured > 0 {
-            tracing::info!(measured, "measured applications from before the dashboard's columns");
-        }
         let filled = store.fill_derived_columns().await?;
         if filled > 0 {
-            tracing::info!(filled, "computed the inbox tokens and NIK digests of applications from before them");
+            tracing::info!(filled, "computed the derived columns of applications from before them");
         }
         Ok(store)
     }

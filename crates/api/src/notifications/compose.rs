@@ -14,6 +14,10 @@ use crate::Services;
 /// A message ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Composed {
+    /// The office it comes from (an e-mail's sender name).
+    pub office: String,
+    /// The office's address for answers (an e-mail's Reply-To), if it has one.
+    pub reply_to: Option<String>,
     /// The e-mail's subject.
     pub subject: String,
     /// The text.
@@ -60,7 +64,12 @@ pub async fn compose(shared: &Services, notification: &Notification) -> Result<C
     if holds_identity_number(&subject) || holds_identity_number(&text) {
         return Err(permanent("pesan memuat angka 16 digit seperti NIK atau No. KK; tidak dikirim"));
     }
-    Ok(Composed { subject: subject.trim().to_string(), text: text.trim().to_string() })
+    Ok(Composed {
+        office: runtime.tenant.name.clone(),
+        reply_to: runtime.tenant.address.email.first().cloned(),
+        subject: subject.trim().to_string(),
+        text: text.trim().to_string(),
+    })
 }
 
 async fn values(

@@ -32,12 +32,20 @@ pub fn moment_of(message: &OutboxMessage) -> Option<Moment> {
 pub async fn plan(shared: &Services, messages: &[OutboxMessage]) -> StoreResult<Vec<NewNotification>> {
     let system = shared.store.system_access();
     let mut out = Vec::new();
+    // A round's messages come from few offices: each office's scope is looked up once.
+    let mut scopes: std::collections::HashMap<String, simpul_store::TenantScope> = std::collections::HashMap::new();
     for message in messages {
         let Some(moment) = moment_of(message) else { continue };
-        let scope = match shared.store.system_scope(&message.tenant_id).await {
-            Ok(scope) => scope,
-            Err(StoreError::NotFound { .. }) => continue,
-            Err(error) => return Err(error),
+        let scope = match scopes.get(&message.tenant_id) {
+            Some(scope) => scope.clone(),
+            None => match shared.store.system_scope(&message.tenant_id).await {
+                Ok(scope) => {
+                    scopes.insert(message.tenant_id.clone(), scope.clone());
+                    scope
+                }
+                Err(StoreError::NotFound { .. }) => continue,
+                Err(error) => return Err(error),
+            },
         };
         let record = match shared.store.application(&scope, message.application_id).await {
             Ok(record) => record,

@@ -11,7 +11,7 @@ use simpul_definitions::model::NotifyChannel;
 use simpul_store::notifications::{Notification, SendOutcome};
 
 use super::NotifyConfig;
-use super::compose::{ComposeError, compose};
+use super::compose::{ComposeError, Composed, compose};
 use super::email::Mailer;
 use crate::Shared;
 use crate::lease::Lease;
@@ -95,7 +95,7 @@ async fn attempt(shared: &Shared, notification: Notification) -> (Notification, 
         Err(_) => (None, None),
     };
     let result = match composed {
-        Ok(message) => deliver(shared, &notification, &message.subject, &message.text).await,
+        Ok(message) => deliver(shared, &notification, &message).await,
         Err(ComposeError::Permanent(e)) => Err(Failure::Final(e)),
         Err(ComposeError::Transient(e)) => Err(Failure::Retry(e)),
     };
@@ -133,38 +133,27 @@ enum Failure {
 }
 
 /// Sends by the message's channel; the server's or gateway's answer.
-async fn deliver(
-    shared: &Shared,
-    notification: &Notification,
-    subject: &str,
-    text: &str,
-) -> Result<Option<String>, Failure> {
+async fn deliver(shared: &Shared, notification: &Notification, message: &Composed) -> Result<Option<String>, Failure> {
     let notifier = &shared.notifier;
     let channel = NotifyChannel::parse(&notification.channel)
         .ok_or_else(|| Failure::Final(format!("saluran `{}` tidak dikenal", notification.channel)))?;
     let not_configured = || Failure::Final(format!("saluran {} belum dipasang pada server ini", channel.label()));
+    let to = &notification.recipient;
     match channel {
         NotifyChannel::Email => {
             let mailer = notifier.mailer.as_ref().ok_or_else(not_configured)?;
-            let scope =
-                shared.store.system_scope(&notification.tenant_id).await.map_err(|e| Failure::Retry(e.to_string()))?;
-            let runtime = shared
-                .store
-                .tenant_runtime(shared.store.connection(), &scope)
-                .await
-                .map_err(|e| Failure::Retry(e.to_string()))?;
-            let office = &runtime.tenant;
-            let reply_to = office.address.email.first().map(String::as_str);
+            let reply_to = message.reply_to.as_deref();
             mailer
-                .send(notification.id, &office.name, reply_to, &notification.recipient, subject, text)
+                .send(notification.id, &message.office, reply_to, to, &message.subject, &message.text)
                 .await
                 .map(Some)
                 .map_err(|e| if e.permanent { Failure::Final(e.message) } else { Failure::Retry(e.message) })
         }
         NotifyChannel::Whatsapp | NotifyChannel::Sms => {
             let gateway = notifier.config.gateway(channel).ok_or_else(not_configured)?;
-            let to = &notification.recipient;
-            super::gateway::send(&notifier.http, gateway, notification.id, to, text).await.map_err(Failure::Retry)
+            super::gateway::send(&notifier.http, gateway, notification.id, to, &message.text)
+                .await
+                .map_err(Failure::Retry)
         }
     }
 }

@@ -200,10 +200,10 @@ async fn an_ended_application_is_measured_for_the_dashboard_and_one_from_before_
         store.connection().execute_unprepared("DELETE FROM step_times").await.expect("step times gone");
         let before = store.dashboard(std::slice::from_ref(&b.scope), period.0, period.1).await.expect("dashboard");
         assert_ne!(before, figures, "{}: the old row is not measured", db.name);
-        assert_eq!(store.fill_measures().await.expect("measured"), 1);
+        assert_eq!(store.fill_derived_columns().await.expect("measured"), 1);
         let after = store.dashboard(std::slice::from_ref(&b.scope), period.0, period.1).await.expect("dashboard");
         assert_eq!(after, figures, "{}: refolded from the events, the same figures", db.name);
-        assert_eq!(store.fill_measures().await.expect("nothing more"), 0);
+        assert_eq!(store.fill_derived_columns().await.expect("nothing more"), 0);
         db.finish().await;
     }
 }
