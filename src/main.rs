@@ -34,6 +34,8 @@ enum Command {
     Apikey(commands::apikey::Args),
     /// Maintain the file store.
     Files(commands::files::Args),
+    /// Import and list offices' registry exports (DTSEN, E-Dabu).
+    Registry(commands::registry::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +54,7 @@ fn main() -> ExitCode {
         Command::User(args) => runtime().and_then(|rt| rt.block_on(commands::user::run(&args))),
         Command::Apikey(args) => runtime().and_then(|rt| rt.block_on(commands::apikey::run(&args))),
         Command::Files(args) => runtime().and_then(|rt| rt.block_on(commands::files::run(&args))),
+        Command::Registry(args) => runtime().and_then(|rt| rt.block_on(commands::registry::run(&args))),
     };
     match result {
         Ok(code) => code,

@@ -20,6 +20,7 @@ mod m20261204_000013_survey_responses;
 mod m20261204_000014_notifications;
 mod m20261204_000015_complaints;
 mod m20261204_000016_dashboard;
+mod m20261204_000017_registry;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_notifications::Migration),
             Box::new(m20261204_000015_complaints::Migration),
             Box::new(m20261204_000016_dashboard::Migration),
+            Box::new(m20261204_000017_registry::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@ pub mod apikey;
 pub mod definitions;
 pub mod files;
 pub mod migrate;
+pub mod registry;
 pub mod schema;
 pub mod serve;
 pub mod user;

@@ -67,6 +67,8 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         notifier: simpul_api::notifications::sender::Notifier::new(crate::config::notifications()?)
             .map_err(|e| anyhow::anyhow!("notifications: {e}"))?,
         lapor: crate::config::lapor()?,
+        // No office has API access to SIKS-NG or E-Dabu yet: their uploads answer.
+        online_registries: Vec::new(),
         forwarded_hops: crate::config::forwarded_hops()?,
         demo_users,
     };
@@ -83,6 +85,8 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let deadlines = interval("SIMPUL_DEADLINE_WATCH_SECS", Duration::from_secs(30), Duration::from_secs(1))?;
     let archive = interval("SIMPUL_ARCHIVE_POLL_MS", Duration::from_secs(2), ms)?;
     let messages = interval("SIMPUL_NOTIFY_POLL_MS", Duration::from_secs(2), ms)?;
+    // Hourly: retention periods are counted in days.
+    let retention = interval("SIMPUL_REGISTRY_RETENTION_SECS", Duration::from_secs(3600), Duration::from_secs(1))?;
     let tasks = state.shared.tasks.clone();
     let shared = state.shared.clone();
     tasks.spawn("database-watch", move || {
@@ -99,6 +103,8 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tasks.spawn("deadline-watcher", move || simpul_api::deadline_watcher::run(shared.clone(), deadlines));
     let shared = state.shared.clone();
     tasks.spawn("letter-archiver", move || simpul_api::letter_archiver::run(shared.clone(), archive));
+    let shared = state.shared.clone();
+    tasks.spawn("registry-retention", move || simpul_api::registry_retention::run(shared.clone(), retention));
     simpul_api::serve(listener, state, simpul_console::routes(), shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,7 @@ use serde_json::Value;
 use tokio::io::AsyncWriteExt;
 
 use crate::error::ApiError;
-use crate::{BODY_LIMIT, UPLOAD_LIMIT};
+use crate::{BODY_LIMIT, REGISTRY_UPLOAD_LIMIT, UPLOAD_LIMIT};
 
 /// Largest `map` part: one file needs a few dozen bytes of map.
 const MAP_LIMIT: u64 = 16 * 1024;
@@ -32,18 +32,33 @@ fn bad(message: &str) -> Refused {
     (StatusCode::BAD_REQUEST, ApiError::BadRequest(message.to_string()))
 }
 
+fn too_large(file_limit: usize) -> Refused {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        ApiError::BadRequest(format!(
+            "Unggahan terlalu besar: berkas paling besar {} MB, bagian lain {} MB",
+            file_limit / (1024 * 1024),
+            BODY_LIMIT / (1024 * 1024)
+        )),
+    )
+}
+
 fn unreadable(error: &multer::Error) -> Refused {
     match error {
-        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::BadRequest(format!(
-                "Unggahan terlalu besar: berkas paling besar {} MB, bagian lain {} MB",
-                UPLOAD_LIMIT / (1024 * 1024),
-                BODY_LIMIT / (1024 * 1024)
-            )),
-        ),
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+            too_large(REGISTRY_UPLOAD_LIMIT)
+        }
         _ => bad("Unggahan multipart tidak terbaca"),
     }
+}
+
+/// The largest file `operations` may carry: a registry export for `importRegistry`, a scan otherwise. The
+/// specification puts `operations` before the files, so the limit is known before a file byte is read; a
+/// request that only names the mutation to get the larger limit is still refused by it, after at most that much
+/// spooled to a temporary file.
+fn file_limit(operations: Option<&[u8]>) -> usize {
+    let names_import = |ops: &[u8]| ops.windows(b"importRegistry".len()).any(|w| w == b"importRegistry");
+    if operations.is_some_and(names_import) { REGISTRY_UPLOAD_LIMIT } else { UPLOAD_LIMIT }
 }
 
 fn spool_failed(error: std::io::Error) -> Refused {
@@ -54,8 +69,8 @@ fn spool_failed(error: std::io::Error) -> Refused {
 pub async fn read(content_type: &str, body: Body) -> Result<Upload, Refused> {
     let boundary = multer::parse_boundary(content_type).map_err(|_| bad("Batas multipart tidak ada"))?;
     let limits = multer::SizeLimit::new()
-        .whole_stream((BODY_LIMIT + UPLOAD_LIMIT) as u64 + MAP_LIMIT)
-        .per_field(UPLOAD_LIMIT as u64)
+        .whole_stream((BODY_LIMIT + REGISTRY_UPLOAD_LIMIT) as u64 + MAP_LIMIT)
+        .per_field(REGISTRY_UPLOAD_LIMIT as u64)
         .for_field("operations", BODY_LIMIT as u64)
         .for_field("map", MAP_LIMIT);
     let constraints = multer::Constraints::new().size_limit(limits);
@@ -72,8 +87,14 @@ pub async fn read(content_type: &str, body: Body) -> Result<Upload, Refused> {
                 let name = name.to_string();
                 let filename = field.file_name().unwrap_or("berkas").to_string();
                 let content_type = field.content_type().map(ToString::to_string);
+                let limit = file_limit(operations.as_deref());
                 let mut spool = tokio::fs::File::from_std(tempfile::tempfile().map_err(spool_failed)?);
+                let mut written = 0;
                 while let Some(chunk) = field.chunk().await.map_err(|e| unreadable(&e))? {
+                    written += chunk.len();
+                    if written > limit {
+                        return Err(too_large(limit));
+                    }
                     spool.write_all(&chunk).await.map_err(spool_failed)?;
                 }
                 let mut spool = spool.into_std().await;

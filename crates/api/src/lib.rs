@@ -19,6 +19,8 @@ pub mod notifications;
 pub mod outbox_dispatcher;
 mod pages;
 mod public_page;
+pub mod registry;
+pub mod registry_retention;
 mod security;
 pub mod shared_state;
 pub mod supervisor;
@@ -42,6 +44,11 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// Largest file in a multipart upload: a scan of a KTP or a village letter is well under 5 MB, a multi-page PDF
 /// under 25; each requirement's own limit (usually far lower) is checked while the file is stored.
 pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
+
+/// Largest registry export (`importRegistry`): a DTSEN export of a large kabupaten — a million people at about
+/// 80 bytes a row in CSV — is under 100 MB; the file is spooled to disk and read as it streams, never held in
+/// memory.
+pub const REGISTRY_UPLOAD_LIMIT: usize = 150 * 1024 * 1024;
 
 /// What resolvers share.
 pub struct Services {
@@ -75,6 +82,8 @@ pub struct Services {
     pub notify_nudge: tokio::sync::Notify,
     /// Where complaints are forwarded to SP4N-LAPOR!, when the deployment has a connection.
     pub lapor: Option<Arc<dyn complaints::ComplaintForwarder>>,
+    /// Where registry facts come from: the office's uploads, or an online source the deployment has.
+    pub registries: registry::Registries,
     /// This instance's background tasks, for `/readyz`.
     pub tasks: Arc<supervisor::Supervisor>,
     /// How many trusted reverse proxies stand in front of the server (see [`caller::ClientAddress`]).
@@ -99,6 +108,8 @@ pub struct Settings {
     pub notifier: notifications::sender::Notifier,
     /// Where complaints are forwarded to SP4N-LAPOR!.
     pub lapor: Option<Arc<dyn complaints::ComplaintForwarder>>,
+    /// Online registry sources the deployment has access to; the office's uploads answer for the others.
+    pub online_registries: Vec<Arc<dyn registry::RegistryAdapter>>,
     /// How many trusted reverse proxies stand in front of the server.
     pub forwarded_hops: usize,
     /// The demo accounts, when the server runs with `--demo`.
@@ -128,6 +139,7 @@ impl AppState {
         settings: Settings,
     ) -> Result<Self, prometheus::Error> {
         let forget = store.clone();
+        let registries = registry::Registries::default_with(&store, settings.online_registries);
         settings.state.on_definitions_changed(move || forget.forget_definitions());
         let shared = Arc::new(Services {
             store,
@@ -145,6 +157,7 @@ impl AppState {
             notifier: settings.notifier,
             notify_nudge: tokio::sync::Notify::new(),
             lapor: settings.lapor,
+            registries,
             tasks: Arc::default(),
             forwarded_hops: settings.forwarded_hops,
             demo_users: settings.demo_users,

@@ -33,7 +33,13 @@ fn fixture() -> Fixture {
     let docs = ["ktp_kk", "sktm_desa", "sptjm"].map(String::from).into_iter().collect();
     let mut steps = vec![(
         Actor::new("fo", ["petugas_layanan"]),
-        Command::Submit { data, channel: Channel::Langsung, facts: Default::default(), documents_received: docs },
+        Command::Submit {
+            data,
+            channel: Channel::Langsung,
+            facts: Default::default(),
+            fact_notes: Default::default(),
+            documents_received: docs,
+        },
     )];
     let act = |version: u64, role: &str, action: &str, input: ActionInput| {
         (Actor::new(role, [role]), Command::Act { expected_version: version, action: action.into(), input })
@@ -69,7 +75,13 @@ fn fixture() -> Fixture {
 
 /// One whole application: every command decided and its events folded into the state.
 fn lifecycle(f: &Fixture) -> Application {
-    let ctx = Context { service: &f.service, calendar: &f.calendar, region_code: Some(&f.region), roles: &[] };
+    let ctx = Context {
+        service: &f.service,
+        calendar: &f.calendar,
+        region_code: Some(&f.region),
+        roles: &[],
+        findings: &simpul_engine::registry::NO_FINDINGS,
+    };
     let mut now = Utc.with_ymd_and_hms(2026, 4, 22, 1, 0, 0).single().expect("instant");
     let mut state: Option<Application> = None;
     for (actor, command) in &f.steps {

@@ -15,6 +15,27 @@ use simpul_definitions::model::{Calendar, DurationUnit, Tenant};
 /// How far ahead the arithmetic looks for a working day before giving up (a calendar with no working days).
 const MAX_DAYS_AHEAD: i64 = 3660;
 
+/// Month names in Bahasa Indonesia.
+const MONTHS: [&str; 12] = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+];
+
+/// A date as Indonesians write it: "23 November 2026".
+pub fn date_words(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+}
+
 /// Why a calendar could not be built from a tenant's files.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {

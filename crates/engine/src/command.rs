@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
-use simpul_definitions::model::Channel;
+use simpul_definitions::model::{Channel, Fact};
 
 use crate::values::{Facts, FormData};
 
@@ -84,6 +84,9 @@ pub struct ActionInput {
     /// Registry facts the officer looked up.
     #[serde(default)]
     pub facts: Facts,
+    /// The officer's reason for each fact whose value differs from the registry's.
+    #[serde(default)]
+    pub fact_notes: BTreeMap<Fact, String>,
     /// Requirements whose paper copy the officer received at the counter.
     #[serde(default)]
     pub documents_received: BTreeSet<String>,
@@ -108,6 +111,9 @@ pub enum Command {
         /// Facts the submitter recorded (e.g. the village operator's SIKS-NG check).
         #[serde(default)]
         facts: Facts,
+        /// The submitter's reason for each fact whose value differs from the registry's.
+        #[serde(default)]
+        fact_notes: BTreeMap<Fact, String>,
         /// Paper copies received with it.
         #[serde(default)]
         documents_received: BTreeSet<String>,

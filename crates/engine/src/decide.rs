@@ -1,7 +1,7 @@
 //! The decision: given a definition, the state, an actor, a command, the instant and the calendar, the events
 //! that happen — or a refusal that says why not. Nothing here reads a clock or touches storage.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::{
@@ -16,6 +16,7 @@ use crate::deadline::Deadline;
 use crate::event::{ActionTaken, Effect, Event, EventKind, Resubmitted, Submitted};
 use crate::form;
 use crate::refusal::{Named, Refusal};
+use crate::registry::{self, Findings};
 use crate::service::{Bindings, Service};
 use crate::state::{Application, EndStatus, Stage};
 use crate::values::{FactValue, Facts, FormData, RuleOutcome, RuleResult};
@@ -30,6 +31,9 @@ pub struct Context<'a> {
     pub region_code: Option<&'a str>,
     /// The tenant's roles, to name them in refusals (a role not among them is named by its code).
     pub roles: &'a [Role],
+    /// What the registries say about the applicant, looked up by the caller before the command: each recorded
+    /// fact's provenance is decided against it.
+    pub findings: &'a Findings,
 }
 
 /// Where an action leads, as a generic client shows it.
@@ -102,8 +106,8 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Vec<Event>, Refusal> {
     let kind = match (command, state) {
-        (Command::Submit { data, channel, facts, documents_received }, None) => {
-            submit(ctx, actor, data, *channel, facts, documents_received, now)?
+        (Command::Submit { data, channel, facts, fact_notes, documents_received }, None) => {
+            submit(ctx, actor, data, *channel, (facts, fact_notes), documents_received, now)?
         }
         (Command::Submit { .. }, Some(_)) => return Err(Refusal::AlreadySubmitted),
         (_, None) => return Err(Refusal::NotSubmitted),
@@ -204,7 +208,7 @@ fn submit(
     actor: &Actor,
     data: &FormData,
     channel: simpul_definitions::model::Channel,
-    facts: &Facts,
+    (facts, fact_notes): (&Facts, &BTreeMap<Fact, String>),
     documents_received: &BTreeSet<String>,
     now: DateTime<Utc>,
 ) -> Result<EventKind, Refusal> {
@@ -216,6 +220,7 @@ fn submit(
     let checked = form::check(ctx.service, data, ctx.calendar.local_date(now), ctx.region_code)
         .map_err(|problems| Refusal::InvalidData { problems })?;
     check_facts(&def.submission.facts, facts)?;
+    let fact_sources = registry::attribute(ctx.findings, facts, fact_notes)?;
     check_documents(ctx, documents_received)?;
     let bindings = Bindings { data: &checked.data, derived: &checked.derived, facts };
     let rule_results = check_rules(ctx.service, &def.submission.rules, &bindings)?;
@@ -233,6 +238,7 @@ fn submit(
         data: checked.data,
         derived: checked.derived,
         facts: facts.clone(),
+        fact_sources,
         rule_results,
         warnings: checked.warnings,
         documents_received: documents_received.clone(),
@@ -268,6 +274,7 @@ fn act(
     // Who may act, and what the action takes.
     let offered = available::offer(ctx, state, step, action, actor)?;
     check_input(&offered, input)?;
+    let fact_sources = registry::attribute(ctx.findings, &input.facts, &input.fact_notes)?;
     let forward = offered.movement == Movement::Forward;
     let chain_role = offered.paraf_role;
 
@@ -331,6 +338,7 @@ fn act(
         note: input.note.as_ref().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
         checklist: input.checklist.clone(),
         facts: input.facts.clone(),
+        fact_sources,
         rule_results,
         result: action.result,
         documents_received: input.documents_received.clone(),

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use simpul_definitions::model::{Channel, SurveyResult};
 
 use crate::deadline::Deadline;
+use crate::registry::FactSources;
 use crate::state::EndStatus;
 use crate::values::{Derived, Facts, FormData, RuleResult};
 
@@ -121,6 +122,9 @@ pub struct Submitted {
     pub derived: Derived,
     /// Facts recorded at submission.
     pub facts: Facts,
+    /// Where each of `facts` came from (absent from events written before provenance was recorded).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fact_sources: FactSources,
     /// Results of the submission rules.
     pub rule_results: Vec<RuleResult>,
     /// Things the officer should know that do not stop the application (e.g. a NIK registered elsewhere).
@@ -148,6 +152,9 @@ pub struct ActionTaken {
     pub checklist: BTreeMap<String, bool>,
     /// Facts recorded with it.
     pub facts: Facts,
+    /// Where each of `facts` came from (absent from events written before provenance was recorded).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fact_sources: FactSources,
     /// Results of the rules it checked.
     pub rule_results: Vec<RuleResult>,
     /// Survey result, for a survey action.

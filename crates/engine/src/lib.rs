@@ -21,6 +21,7 @@ pub mod ikm;
 pub mod numbering;
 pub mod refusal;
 pub mod regions;
+pub mod registry;
 pub mod service;
 pub mod state;
 pub mod timing;

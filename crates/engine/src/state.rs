@@ -8,6 +8,7 @@ use simpul_definitions::model::{Channel, OutcomeStatus, SurveyResult};
 
 use crate::deadline::Deadline;
 use crate::event::{Effect, Event, EventKind};
+use crate::registry::FactSources;
 use crate::values::{Derived, Facts, FormData, RuleResult};
 
 /// The code of the outcome every service has: withdrawn by the applicant.
@@ -123,6 +124,9 @@ pub struct Application {
     pub derived: Derived,
     /// Registry facts, latest value of each.
     pub facts: Facts,
+    /// Where the latest value of each fact came from (for values recorded since provenance is).
+    #[serde(default)]
+    pub fact_sources: FactSources,
     /// Latest result of each rule checked.
     pub rule_results: BTreeMap<String, RuleResult>,
     /// Warnings for the officer.
@@ -224,6 +228,7 @@ impl Application {
             data: s.data.clone(),
             derived: s.derived.clone(),
             facts: s.facts.clone(),
+            fact_sources: s.fact_sources.clone(),
             rule_results: s.rule_results.iter().map(|r| (r.rule.clone(), r.clone())).collect(),
             warnings: s.warnings.clone(),
             documents: BTreeMap::new(),
@@ -251,6 +256,13 @@ impl Application {
                     self.checklist.insert(format!("{}.{item}", a.step), *answer);
                 }
                 self.facts.extend(a.facts.iter().map(|(k, v)| (*k, *v)));
+                for fact in a.facts.keys() {
+                    // A value recorded without provenance replaces one that had it: its source is unknown.
+                    match a.fact_sources.get(fact) {
+                        Some(source) => self.fact_sources.insert(*fact, source.clone()),
+                        None => self.fact_sources.remove(fact),
+                    };
+                }
                 for result in &a.rule_results {
                     self.rule_results.insert(result.rule.clone(), result.clone());
                 }

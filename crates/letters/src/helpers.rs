@@ -3,31 +3,15 @@
 //!
 //! Helpers that print application data escape it themselves, as `{{…}}` does for plain values.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use handlebars::{Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderErrorReason};
 use serde_json::Value;
 
 use crate::escape::typst_escape;
 
-/// Month names in Bahasa Indonesia.
-const MONTHS: [&str; 12] = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-];
-
 /// "23 November 2026".
 pub fn tanggal(date: NaiveDate) -> String {
-    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
+    simpul_engine::calendar::date_words(date)
 }
 
 /// The zone's name as Indonesians write it after a time (WIB, WITA, WIT).

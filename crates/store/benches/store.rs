@@ -54,6 +54,8 @@ async fn lifecycle(store: &Store, o: &Officers) {
         }))
         .expect("form"),
         channel: Channel::Langsung,
+        fact_notes: Default::default(),
+        findings: Default::default(),
         facts: Default::default(),
         documents_received: ["ktp_kk", "sktm_desa", "sptjm"].map(String::from).into_iter().collect(),
         idempotency_key: None,

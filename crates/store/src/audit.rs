@@ -24,6 +24,10 @@ pub mod action {
     pub const REVOKE_LETTER: &str = "revoke_letter";
     /// A message to the applicant was sent again by an officer.
     pub const RESEND_NOTIFICATION: &str = "resend_notification";
+    /// A registry export was imported (the people of a district).
+    pub const REGISTRY_IMPORT: &str = "registry_import";
+    /// An applicant was looked up in a registry snapshot.
+    pub const REGISTRY_LOOKUP: &str = "registry_lookup";
 }
 
 /// One entry.

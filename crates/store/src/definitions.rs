@@ -93,6 +93,7 @@ impl TenantRuntime {
             calendar: &self.calendar,
             region_code: Some(&self.tenant.region_code),
             roles: &self.tenant.roles,
+            findings: &simpul_engine::registry::NO_FINDINGS,
         }
     }
 }

@@ -121,6 +121,9 @@ pub enum StoreError {
     /// Work handed to the blocking pool did not finish (it panicked, or the runtime is shutting down).
     #[error("a worker task failed: {0}")]
     Task(String),
+    /// A registry upload could not be read; the previous snapshot stays in force.
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
     /// The database failed.
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),

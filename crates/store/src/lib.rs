@@ -23,6 +23,7 @@ pub mod inbox;
 pub mod letters;
 pub mod notifications;
 pub mod outbox;
+pub mod registry;
 pub mod scope;
 pub mod signing;
 mod snapshot;

@@ -2,7 +2,7 @@
 //! definition, decide, append the events, update the snapshot with the version check, number the letter,
 //! write outbox and audit rows, commit. Either all of it happens or none of it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -10,14 +10,15 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
     Set, TransactionTrait,
 };
-use simpul_definitions::model::{Channel, ProductKind};
-use simpul_engine::{Actor, Application, Command, Event, EventKind, Facts, FormData, decide};
+use simpul_definitions::model::{Channel, Fact, ProductKind};
+use simpul_engine::registry::{Findings, NO_FINDINGS};
+use simpul_engine::{Actor, Application, Command, Context, Event, EventKind, Facts, FormData, decide};
 use uuid::Uuid;
 
 use crate::applications::ApplicationRecord;
 use crate::definitions::TenantRuntime;
 use crate::documents::{self, DocumentRecord, NewDocument};
-use crate::entities::{application, application_event, document};
+use crate::entities::{application, application_event, document, fact_check};
 use crate::error::{StoreError, StoreResult};
 use crate::letters::{self, LetterRecord};
 use crate::scope::TenantScope;
@@ -35,6 +36,10 @@ pub struct SubmitRequest {
     pub channel: Channel,
     /// Facts recorded at submission.
     pub facts: Facts,
+    /// The submitter's reason for each fact whose value differs from the registry's.
+    pub fact_notes: BTreeMap<Fact, String>,
+    /// What the registries say about the applicant, looked up before the submission.
+    pub findings: Findings,
     /// Paper copies received.
     pub documents_received: BTreeSet<String>,
     /// A key the client chose; submitting twice with it returns the first application.
@@ -86,11 +91,12 @@ fn check_area(scope: &TenantScope, area: Option<&str>) -> StoreResult<()> {
     }
 }
 
-/// Appends events, outbox rows and, for changes of personal data, audit rows.
+/// Appends events, outbox rows, for changes of personal data audit rows, and for recorded registry facts a
+/// row counting how many came from a registry (the dashboard's share of verifications that used registry data).
 async fn append(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
-    application: Uuid,
+    (application, service): (Uuid, &str),
     first_seq: i64,
     events: &[Event],
     step: Option<&str>,
@@ -111,6 +117,24 @@ async fn append(
         .insert(txn)
         .await?;
         outbox::row(scope, application, seq, event.kind.name(), step, body, event.at).insert(txn).await?;
+        let recorded = match &event.kind {
+            EventKind::Submitted(s) => Some((&s.facts, &s.fact_sources)),
+            EventKind::ActionTaken(a) => Some((&a.facts, &a.fact_sources)),
+            _ => None,
+        };
+        if let Some((facts, sources)) = recorded.filter(|(facts, _)| !facts.is_empty()) {
+            fact_check::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                tenant_id: Set(scope.tenant_id().to_string()),
+                application_id: Set(application),
+                service_code: Set(service.to_string()),
+                at: Set(event.at),
+                facts: Set(facts.len() as i32),
+                from_registry: Set(sources.values().filter(|s| s.is_registry()).count() as i32),
+            }
+            .insert(txn)
+            .await?;
+        }
         let changed: Option<Vec<&String>> = match &event.kind {
             EventKind::Submitted(s) => Some(s.data.keys().collect()),
             EventKind::Resubmitted(r) => Some(r.data.keys().collect()),
@@ -142,11 +166,12 @@ impl Store {
         }
         let (version, service) = self.published_service(scope, &request.service).await?;
         let runtime = self.tenant_runtime(&self.db, scope).await?;
-        let ctx = runtime.context(&service);
+        let ctx = Context { findings: &request.findings, ..runtime.context(&service) };
         let command = Command::Submit {
             data: request.data.clone(),
             channel: request.channel,
             facts: request.facts.clone(),
+            fact_notes: request.fact_notes.clone(),
             documents_received: request.documents_received.clone(),
         };
         let events = decide(&ctx, None, actor, &command, now)?;
@@ -203,7 +228,7 @@ impl Store {
                 return Err(error.into());
             }
         };
-        append(&txn, scope, id, 1, &events, step.as_deref()).await?;
+        append(&txn, scope, (id, &request.service), 1, &events, step.as_deref()).await?;
         txn.commit().await?;
         let record = ApplicationRecord {
             id,
@@ -246,7 +271,21 @@ impl Store {
         command: Command,
         now: DateTime<Utc>,
     ) -> StoreResult<Acted> {
-        self.act_with(scope, actor, id, command, now, None).await
+        self.act_with(scope, actor, id, command, now, None, &NO_FINDINGS).await
+    }
+
+    /// [`Store::act`] for a command whose registry facts were looked up first: each recorded fact's provenance
+    /// is decided against `findings`.
+    pub async fn act_looked_up(
+        &self,
+        scope: &TenantScope,
+        actor: &Actor,
+        id: Uuid,
+        command: Command,
+        findings: &Findings,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Acted> {
+        self.act_with(scope, actor, id, command, now, None, findings).await
     }
 
     /// Records a stored object as a document of a requirement of the application and the engine's
@@ -269,7 +308,8 @@ impl Store {
         };
         let row = documents::row(scope, id, application, &actor.user_id, new, now);
         let record = DocumentRecord::from(row.clone());
-        let acted = self.act_with(scope, actor, application, command, now, Some(row.into_active_model())).await?;
+        let acted =
+            self.act_with(scope, actor, application, command, now, Some(row.into_active_model()), &NO_FINDINGS).await?;
         Ok((acted, record))
     }
 
@@ -281,6 +321,7 @@ impl Store {
         mut command: Command,
         now: DateTime<Utc>,
         document: Option<document::ActiveModel>,
+        findings: &Findings,
     ) -> StoreResult<Acted> {
         if let Command::Act { input, .. } = &mut command
             && let Some(assignee) = &mut input.assignee
@@ -297,7 +338,7 @@ impl Store {
         let record = ApplicationRecord::try_from(row.clone())?;
         let (_, service) = self.service_version(&txn, scope, row.service_version_id).await?;
         let runtime = self.tenant_runtime(&txn, scope).await?;
-        let ctx = runtime.context(&service);
+        let ctx = Context { findings, ..runtime.context(&service) };
         let events = decide(&ctx, Some(&record.state), actor, &command, now)?;
         let mut state = record.state.clone();
         for event in &events {
@@ -327,7 +368,9 @@ impl Store {
         if let Some(timing) = &ended_now {
             write_step_times(&txn, scope, id, &record.service_code, timing).await?;
         }
-        if let Err(error) = append(&txn, scope, id, row.version + 1, &events, step.as_deref()).await {
+        if let Err(error) =
+            append(&txn, scope, (id, &record.service_code), row.version + 1, &events, step.as_deref()).await
+        {
             // Two writers appending the same positions: the second loses.
             if let StoreError::Database(db) = &error
                 && StoreError::is_unique_violation(db)

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::FieldType;
+use simpul_engine::registry::{FactSource, FactSources};
 use simpul_engine::{
     Actor, Application, AvailableKind, DeadlineState, DeadlineStatus, EndStatus, EventType, Movement, Service, Stage,
     available,
@@ -133,6 +134,11 @@ pub struct RecordedFact {
     pub label: String,
     /// `true`/`false`, or a number (`dtsen_desil`).
     pub value: Json<serde_json::Value>,
+    /// Whether the value was confirmed from a registry (an upload of the office's export, or an online source).
+    pub from_registry: bool,
+    /// Where the value came from, in words: "DTSEN (SIKS-NG) per 1 November 2026", "diisi petugas: …", or
+    /// absent for values recorded before provenance was.
+    pub source: Option<String>,
 }
 
 /// A checklist answer as recorded.
@@ -145,7 +151,7 @@ pub struct ChecklistAnswerView {
     pub confirmed: bool,
 }
 
-fn recorded_facts(facts: &simpul_engine::Facts) -> Vec<RecordedFact> {
+fn recorded_facts(facts: &simpul_engine::Facts, sources: &FactSources) -> Vec<RecordedFact> {
     facts
         .iter()
         .map(|(fact, value)| RecordedFact {
@@ -153,6 +159,8 @@ fn recorded_facts(facts: &simpul_engine::Facts) -> Vec<RecordedFact> {
             label: fact.label().to_string(),
             // Untagged: `true`/`false` or a number, as the input takes them.
             value: Json(serde_json::json!(value)),
+            from_registry: sources.get(fact).is_some_and(FactSource::is_registry),
+            source: sources.get(fact).map(|s| s.words(*fact)),
         })
         .collect()
 }
@@ -517,7 +525,7 @@ impl ApplicationView {
 
     /// The registry facts recorded so far, the latest value of each (what the letter's basis rests on).
     async fn facts(&self) -> Vec<RecordedFact> {
-        recorded_facts(&self.state().facts)
+        recorded_facts(&self.state().facts, &self.state().fact_sources)
     }
 
     /// The checklist answers recorded so far, by step.
@@ -575,6 +583,33 @@ impl ApplicationView {
             .collect()
     }
 
+    /// What the registries say about the applicant, for the facts the caller's actions now record: each
+    /// registry's answer with its date, how the applicant was found, the values it gives and the household it
+    /// lists. For roles that may see personal data; every lookup is audited. Empty when no action records facts.
+    async fn registry_checks(&self, ctx: &Context<'_>) -> ApiResult<Vec<super::registry::RegistryCheckView>> {
+        let shared = ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?;
+        if !self.sees_personal_data() {
+            return Err(ApiError::Forbidden(String::from(
+                "Hanya peran yang berhak melihat data pribadi yang dapat memeriksa data registri",
+            )));
+        }
+        let ctx_engine = self.runtime.context(&self.service);
+        let mut wanted: Vec<simpul_definitions::model::Fact> =
+            available(&ctx_engine, self.state(), &self.actor).iter().flat_map(|a| a.facts.iter().copied()).collect();
+        wanted.sort();
+        wanted.dedup();
+        if wanted.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys = simpul_engine::registry::subject_keys(&self.service, &self.state().data);
+        let answers =
+            shared.registries.ask(&self.scope, &self.actor.user_id, &self.record.id.to_string(), &keys, &wanted).await;
+        Ok(answers
+            .into_iter()
+            .map(|(source, answer)| super::registry::RegistryCheckView::new(source, answer, &wanted))
+            .collect())
+    }
+
     /// Who did what, when, with notes.
     async fn history(&self, ctx: &Context<'_>) -> ApiResult<Vec<HistoryEntry>> {
         let store = &ctx.data::<Shared>().map_err(|e| ApiError::Internal(e.message))?.store;
@@ -585,10 +620,11 @@ impl ApplicationView {
             .map(|e| {
                 let kind = e.event.kind.event_type();
                 let (facts, checklist) = match &e.event.kind {
-                    simpul_engine::EventKind::Submitted(s) => (recorded_facts(&s.facts), Vec::new()),
-                    simpul_engine::EventKind::ActionTaken(a) => {
-                        (recorded_facts(&a.facts), checklist_answers(&self.service, &a.step, &a.checklist))
-                    }
+                    simpul_engine::EventKind::Submitted(s) => (recorded_facts(&s.facts, &s.fact_sources), Vec::new()),
+                    simpul_engine::EventKind::ActionTaken(a) => (
+                        recorded_facts(&a.facts, &a.fact_sources),
+                        checklist_answers(&self.service, &a.step, &a.checklist),
+                    ),
                     _ => (Vec::new(), Vec::new()),
                 };
                 let (step, action, note) = match &e.event.kind {

@@ -47,6 +47,12 @@ pub struct ServiceDashboardView {
     pub ikm: Option<f64>,
     pub ikm_grade: Option<String>,
     pub ikm_responses: u64,
+    /// Verifications in the period that recorded registry facts (DTKS/DTSEN registration, desil, PBI status).
+    pub verifications: u64,
+    /// … of which at least one value was confirmed from registry data (the office's upload or an online source).
+    pub verifications_with_registry: u64,
+    /// Their share (0–1): Bangka's "tingkat pemanfaatan DTSEN dalam proses verifikasi".
+    pub registry_share: Option<f64>,
 }
 
 /// The office time completed applications spent in one step.
@@ -190,6 +196,9 @@ pub async fn dashboard(
                 ikm: index.as_ref().map(|x| x.converted),
                 ikm_grade: index.as_ref().map(|x| format!("{:?} ({})", x.grade, x.grade.label())),
                 ikm_responses: answers.len() as u64,
+                verifications: f.fact_checks,
+                verifications_with_registry: f.registry_checks,
+                registry_share: (f.fact_checks > 0).then(|| f.registry_checks as f64 / f.fact_checks as f64),
             });
         }
     }
@@ -259,6 +268,8 @@ impl DashboardQuery {
                     slowest.unwrap_or_default(),
                     decimal(s.ikm, 2),
                     s.ikm_grade.clone().unwrap_or_default(),
+                    s.verifications.to_string(),
+                    decimal(s.registry_share.map(|x| x * 100.0), 1),
                 ]
             })
             .collect();
@@ -279,6 +290,8 @@ impl DashboardQuery {
             "Langkah terlama",
             "IKM",
             "Mutu",
+            "Verifikasi data registri",
+            "Memakai data registri (%)",
         ];
         let table = simpul_letters::Table {
             title: String::from("Dasbor"),

@@ -49,6 +49,8 @@ stored_enum! {
         Download => simpul_store::audit::action::DOWNLOAD,
         /// A signed letter was revoked.
         RevokeLetter => simpul_store::audit::action::REVOKE_LETTER,
+        /// The applicant was looked up in a registry (an upload of the office's export, or an online source).
+        RegistryLookup => simpul_store::audit::action::REGISTRY_LOOKUP,
     }
 }
 

@@ -13,6 +13,7 @@ mod letters;
 mod mutation;
 pub mod notifications;
 mod query;
+mod registry;
 mod service;
 pub mod subscription;
 mod survey;
@@ -41,6 +42,7 @@ pub struct QueryRoot(
     letters::LetterQuery,
     complaints::ComplaintQuery,
     dashboard::DashboardQuery,
+    registry::RegistryQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );
@@ -54,6 +56,7 @@ pub struct MutationRoot(
     letters::LetterMutation,
     complaints::ComplaintMutation,
     notifications::NotificationMutation,
+    registry::RegistryMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

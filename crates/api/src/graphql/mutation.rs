@@ -28,6 +28,8 @@ pub struct FactInput {
     pub fact: String,
     /// `true`/`false`, or a number for `dtsen_desil`.
     pub value: Json<serde_json::Value>,
+    /// Why the value differs from the registry's (`Application.registryChecks`); required then, ignored never.
+    pub note: Option<String>,
 }
 
 /// A submission.
@@ -89,8 +91,10 @@ pub(super) fn form(value: &Json<serde_json::Value>, path: &str) -> ApiResult<For
         .map_err(|_| ApiError::field(path, "Data formulir harus berupa objek dengan kode isian sebagai kunci"))
 }
 
-fn facts(inputs: &[FactInput]) -> ApiResult<Facts> {
+/// The facts given and the officer's notes on them.
+fn facts(inputs: &[FactInput]) -> ApiResult<(Facts, BTreeMap<Fact, String>)> {
     let mut out = BTreeMap::new();
+    let mut notes = BTreeMap::new();
     for input in inputs {
         let fact: Fact = serde_json::from_value(serde_json::Value::String(input.fact.clone())).map_err(|_| {
             ApiError::field(&format!("facts.{}", input.fact), format!("Data registri `{}` tidak dikenal", input.fact))
@@ -101,8 +105,11 @@ fn facts(inputs: &[FactInput]) -> ApiResult<Facts> {
             _ => return Err(ApiError::field(&format!("facts.{}", input.fact), "Nilai harus ya/tidak atau angka")),
         };
         out.insert(fact, value);
+        if let Some(note) = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+            notes.insert(fact, note.to_string());
+        }
     }
-    Ok(out)
+    Ok((out, notes))
 }
 
 /// Counts a submission or action in the metrics by its outcome.
@@ -186,11 +193,18 @@ impl Mutation {
             .channel
             .or_else(|| service.definition().submission.channels.first().copied())
             .unwrap_or(Channel::Langsung);
+        let data = form(&input.data, "data")?;
+        let (facts, fact_notes) = facts(&input.facts)?;
+        let keys = simpul_engine::registry::subject_keys(&service, &data);
+        let wanted: Vec<Fact> = facts.keys().copied().collect();
+        let findings = shared.registries.findings(&scope, &actor.user_id, "pengajuan baru", &keys, &wanted).await;
         let request = SubmitRequest {
             service: input.service.clone(),
-            data: form(&input.data, "data")?,
+            data,
             channel,
-            facts: facts(&input.facts)?,
+            facts,
+            fact_notes,
+            findings,
             documents_received: input.documents_received.into_iter().collect(),
             idempotency_key: input.idempotency_key.filter(|k| !k.trim().is_empty()),
         };
@@ -247,6 +261,18 @@ impl Mutation {
         }
         let documents_received: BTreeSet<String> = input.documents_received.into_iter().collect();
         let input_action = input.action.clone();
+        let (facts, fact_notes) = facts(&input.facts)?;
+        // The registries are asked about the applicant for the facts recorded, so that each value's provenance
+        // (confirmed from a registry, or entered by the officer) is decided by the engine, not claimed.
+        let findings = if facts.is_empty() {
+            simpul_engine::registry::Findings::new()
+        } else {
+            let record = shared.store.application(&scope, id).await?;
+            let (service, _) = shared.store.runtime_for(&scope, &record).await?;
+            let keys = simpul_engine::registry::subject_keys(&service, &record.state.data);
+            let wanted: Vec<Fact> = facts.keys().copied().collect();
+            shared.registries.findings(&scope, &actor.user_id, &id.to_string(), &keys, &wanted).await
+        };
         let command = match input.action.as_str() {
             "resubmit" => Command::Resubmit {
                 expected_version,
@@ -260,7 +286,8 @@ impl Mutation {
                 input: ActionInput {
                     note: input.note,
                     checklist: input.checklist.into_iter().map(|c| (c.item, c.confirmed)).collect(),
-                    facts: facts(&input.facts)?,
+                    facts,
+                    fact_notes,
                     documents_received,
                     missing: input.missing,
                     assignee: input.assignee.map(|a| Assignee { user_id: a.0, roles: BTreeSet::new() }),
@@ -269,8 +296,11 @@ impl Mutation {
         };
         // Spans carry tenant and application ids, never personal data.
         let span = tracing::info_span!("act", tenant = scope.tenant_id(), application = %id, action = %input_action);
-        let acted =
-            tracing::Instrument::instrument(shared.store.act(&scope, &actor, id, command, Utc::now()), span).await;
+        let acted = tracing::Instrument::instrument(
+            shared.store.act_looked_up(&scope, &actor, id, command, &findings, Utc::now()),
+            span,
+        )
+        .await;
         let acted = count(shared, &scope, acted)?;
         shared.outbox_nudge.notify_one();
         // The letters numbered by this signing are committed; the letter archiver renders and stores them now,

@@ -7,6 +7,7 @@ mod form;
 mod notifications;
 mod procedure;
 mod products;
+mod registry;
 mod requirements;
 mod rules;
 mod service;
@@ -18,6 +19,7 @@ pub use form::{Choice, Field, FieldType};
 pub use notifications::{MessageTemplate, Moment, Notifications, NotifyChannel};
 pub use procedure::{Action, Channel, ChecklistItem, Step, StepKind, Submission, SurveyResult, Target};
 pub use products::{Outcome, OutcomeStatus, Period, Product, ProductKind, WITHDRAWN_LABEL, WITHDRAWN_OUTCOME};
+pub use registry::{Registry, RegistryColumn, RegistrySource, header_key};
 pub use requirements::{FileType, Provider, Requirement, RequirementKind};
 pub use rules::{DERIVED, Fact, Rule, Severity, ValueType};
 pub use service::{

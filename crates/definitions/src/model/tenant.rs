@@ -52,6 +52,9 @@ pub struct Tenant {
     /// How applicants are told of their applications; nobody is messaged when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<Notifications>,
+    /// How the office's registry exports (DTSEN, E-Dabu) are read and kept.
+    #[serde(default)]
+    pub registry: super::Registry,
 }
 
 fn default_nearing_percent() -> u8 {

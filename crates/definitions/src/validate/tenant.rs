@@ -8,7 +8,9 @@ use super::codes::{check_list, is_kebab};
 use crate::diagnostics::Reporter;
 use crate::load::Catalog;
 use crate::message::{MessageValues, render};
-use crate::model::{DayOff, NUMBER_PLACEHOLDERS, Notifications, NotifyChannel, ProductKind, Signatory, Tenant};
+use crate::model::{
+    DayOff, NUMBER_PLACEHOLDERS, Notifications, NotifyChannel, ProductKind, Registry, Signatory, Tenant, header_key,
+};
 
 /// The time zones of Indonesia: WIB, WITA, WIT.
 pub const INDONESIAN_TIME_ZONES: &[&str] = &["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"];
@@ -71,6 +73,7 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
     if let Some(notifications) = &tenant.notifications {
         check_notifications(notifications, r);
     }
+    check_registry(&tenant.registry, r);
     check_list(r, "roles", "role", tenant.roles.iter().map(|x| x.code.as_str()));
     check_list(r, "numbering", "numbering series", tenant.numbering.iter().map(|x| x.code.as_str()));
     for (i, series) in tenant.numbering.iter().enumerate() {
@@ -317,6 +320,46 @@ fn check_nip(nip: &str, path: &str, r: &mut Reporter<'_>) {
             format!("`{nip}` is not a valid NIP"),
             "a NIP has 18 digits: birth date YYYYMMDD, appointment YYYYMM, sex 1 or 2, serial; e.g. 19650523 199303 1 006",
         );
+    }
+}
+
+/// The office's registry settings: a retention period an office can answer for, and header names that a
+/// registry's export carries, each naming one column.
+fn check_registry(registry: &Registry, r: &mut Reporter<'_>) {
+    // A day at least, so that an upload replaced by mistake can still be looked at; ten years at most, the
+    // longest an archive keeps a case file (a longer one is a typo).
+    if !(1..=3650).contains(&registry.retention_days) {
+        r.error(
+            "registry",
+            "registry.retention_days",
+            format!("masa simpan {} hari tidak dapat dipakai", registry.retention_days),
+            "tulis jumlah hari antara 1 dan 3650, misalnya 30",
+        );
+    }
+    for (source, columns) in &registry.columns {
+        let mut headers = BTreeSet::new();
+        for (column, header) in columns {
+            let path = format!("registry.columns.{}.{}", source.code(), column.code());
+            if !source.columns().iter().any(|(c, _)| c == column) {
+                let known: Vec<&str> = source.columns().iter().map(|(c, _)| c.label()).collect();
+                r.error(
+                    "registry",
+                    &path,
+                    format!("ekspor {} tidak memuat kolom {}", source.label(), column.label()),
+                    format!("kolom yang dibaca: {}", known.join(", ")),
+                );
+            }
+            if header_key(header).is_empty() {
+                r.error("registry", &path, "nama kolom kosong", "tulis judul kolom seperti pada berkas ekspor");
+            } else if !headers.insert(header_key(header)) {
+                r.error(
+                    "registry",
+                    &path,
+                    format!("judul kolom `{header}` dipakai untuk dua kolom"),
+                    "setiap kolom berkas hanya dapat dibaca sebagai satu data",
+                );
+            }
+        }
     }
 }
 

@@ -86,7 +86,13 @@ fn an_application_is_run_only_under_the_definition_version_it_started_with() {
     let run = bulukumba();
     let def = run.service.definition().clone();
     let v2 = Service::new(def, 2).expect("compiles");
-    let ctx = simpul_engine::Context { service: &v2, calendar: &run.office.calendar, region_code: None, roles: &[] };
+    let ctx = simpul_engine::Context {
+        service: &v2,
+        calendar: &run.office.calendar,
+        region_code: None,
+        roles: &[],
+        findings: &simpul_engine::registry::NO_FINDINGS,
+    };
     let refusal =
         simpul_engine::decide(&ctx, run.state.as_ref(), &user("petugas_layanan"), &act(&run, "terima"), run.now);
     assert_eq!(refusal, Err(Refusal::DefinitionMismatch { pinned: 1, given: 2 }));
@@ -210,6 +216,7 @@ fn a_channel_the_service_does_not_accept_is_refused() {
         data: data(form("bulukumba/rekomendasi-sktm")),
         channel: Channel::Daring,
         facts: Default::default(),
+        fact_notes: Default::default(),
         documents_received: Default::default(),
     };
     let refusal = run.run(&user("petugas_layanan"), command).expect_err("counter only");
@@ -322,12 +329,19 @@ fn submitting_twice_or_acting_before_submitting_is_refused() {
         data: data(form("bulukumba/rekomendasi-sktm")),
         channel: Channel::Langsung,
         facts: Default::default(),
+        fact_notes: Default::default(),
         documents_received: Default::default(),
     };
     assert_eq!(refused(&mut run, &user("petugas_layanan"), again), Refusal::AlreadySubmitted);
     let o = office("bulukumba");
     let service = &o.services["rekomendasi-sktm"];
-    let ctx = simpul_engine::Context { service, calendar: &o.calendar, region_code: None, roles: &[] };
+    let ctx = simpul_engine::Context {
+        service,
+        calendar: &o.calendar,
+        region_code: None,
+        roles: &[],
+        findings: &simpul_engine::registry::NO_FINDINGS,
+    };
     let command = Command::Act { expected_version: 0, action: "terima".into(), input: Default::default() };
     assert_eq!(
         simpul_engine::decide(&ctx, None, &user("petugas_layanan"), &command, run.now),

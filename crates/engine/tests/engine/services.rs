@@ -163,6 +163,7 @@ fn luwu_timur_village_operator_submits_online_and_the_letter_goes_by_whatsapp() 
         data: super::support::data(form("luwu-timur/surat-keterangan-dtks")),
         channel: simpul_definitions::model::Channel::Daring,
         facts: [(Fact::DtksTerdaftar, FactValue::Bool(registered))].into_iter().collect(),
+        fact_notes: Default::default(),
         documents_received: Default::default(),
     };
     let refused = r.run(&operator, submit(false)).expect_err("not in DTKS");

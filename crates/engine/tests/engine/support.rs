@@ -102,6 +102,7 @@ impl Run {
             calendar: &self.office.calendar,
             region_code: Some(&self.office.tenant.region_code),
             roles: &self.office.tenant.roles,
+            findings: &simpul_engine::registry::NO_FINDINGS,
         }
     }
 
@@ -143,7 +144,13 @@ impl Run {
             .collect();
         self.run(
             &user(&role),
-            Command::Submit { data: data(form), channel, facts, documents_received: Default::default() },
+            Command::Submit {
+                data: data(form),
+                channel,
+                facts,
+                fact_notes: Default::default(),
+                documents_received: Default::default(),
+            },
         )
     }
 
@@ -166,6 +173,7 @@ impl Run {
                 .iter()
                 .map(|f| (*f, *self.facts.get(f).unwrap_or_else(|| panic!("fact {f:?} not set"))))
                 .collect(),
+            fact_notes: Default::default(),
             documents_received: self
                 .service
                 .definition()

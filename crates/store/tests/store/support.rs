@@ -103,6 +103,8 @@ pub fn bulukumba_request(key: Option<&str>) -> SubmitRequest {
         data: bulukumba_form(),
         channel: Channel::Langsung,
         facts: Default::default(),
+        fact_notes: Default::default(),
+        findings: Default::default(),
         documents_received: ["ktp_kk", "sktm_desa", "sptjm"].map(String::from).into_iter().collect(),
         idempotency_key: key.map(String::from),
     }
