@@ -26,6 +26,7 @@ mod process;
 mod public;
 mod redis_outage;
 mod refusals;
+mod registry;
 mod server;
 mod subscriptions;
 mod webhooks;
