@@ -248,3 +248,65 @@ fn only_the_office_admin_uploads_and_a_bad_file_changes_nothing() {
         assert!(list.as_array().expect("list").iter().any(|s| s["status"] == "REPLACED"), "{list}");
     }
 }
+
+/// In a browser without JavaScript: Bangka's admin uploads the DTSEN export in the console and sees its counts
+/// and rejected row; the verifier opens an application at the DTSEN check, reads the registry's answer with its
+/// date and the household, finds the desil filled in, confirms it, and the recorded facts show their source.
+#[test]
+fn the_admin_uploads_and_the_verifier_confirms_in_a_browser_without_javascript() {
+    use fantoccini::Locator;
+    let server: Server = super::server::start("sqlite", super::server::Backends::default());
+    let flow = at_verification(&server);
+    let id = flow.app["id"].as_str().expect("id").to_string();
+    super::console::runtime().block_on(async {
+        let base = format!("http://{}", server.address);
+        let Some(browser) = super::browser::open_without_javascript(&base).await else { return };
+        browser.sign_in("admin_dinas@bangka").await;
+        browser.click_link("Data registri").await;
+        browser.wait_for("#berkas-ekspor").await;
+        let path = server.dir().join("dtsen-bangka.csv");
+        std::fs::write(&path, DTSEN).expect("export written");
+        let input = browser.client.find(Locator::Css("#berkas-ekspor")).await.expect("file input");
+        input.send_keys(path.to_str().expect("utf-8")).await.expect("file chosen");
+        // The date stays today's, as the form offers it (typing a date depends on the browser's locale).
+        let today = simpul_letters::helpers::tanggal(chrono::Utc::now().date_naive());
+        browser.submit_and_wait("#unggah-registri button[type='submit']", false).await;
+        let page = browser.main_text().await;
+        assert!(
+            page.contains(&format!("Data DTSEN (SIKS-NG) per {today} diimpor: 2 orang, 1 baris ditolak.")),
+            "{page}"
+        );
+        assert!(page.contains("berlaku"), "{page}");
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("data-registri").await;
+        // A file without a NIK column: the form says why, next to the file.
+        let bad = server.dir().join("salah.csv");
+        std::fs::write(&bad, "Nama;Desil\nRudi;2\n").expect("bad file");
+        let input = browser.client.find(Locator::Css("#berkas-ekspor")).await.expect("file input");
+        input.send_keys(bad.to_str().expect("utf-8")).await.expect("file chosen");
+        browser.submit_and_wait("#unggah-registri button[type='submit']", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("kolom NIK tidak ditemukan pada baris judul"), "{page}");
+        browser.sign_out().await;
+
+        browser.sign_in("verifikator@bangka").await;
+        browser.go(&format!("/permohonan/{id}")).await;
+        browser.wait_for("#judul-registri").await;
+        let page = browser.main_text().await;
+        assert!(page.contains(&format!("DTSEN (SIKS-NG) per {today}: ditemukan menurut NIK")), "{page}");
+        assert!(page.contains("Sari") && page.contains("desil 2"), "the household: {page}");
+        let desil = browser
+            .client
+            .find(Locator::Css("form#tindakan-terdaftar_desil_1_5 input[name='facts.dtsen_desil']"))
+            .await
+            .expect("desil input");
+        assert_eq!(desil.prop("value").await.expect("value").as_deref(), Some("2"), "prefilled from the upload");
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("verifikasi-data-registri").await;
+        browser.act("terdaftar_desil_1_5", &["cek_dtsen"], &[], None).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Tindakan «Terdaftar DTSEN desil 1–5» tercatat."), "{page}");
+        assert!(page.contains(&format!("DTSEN (SIKS-NG) per {today}")), "the facts' source: {page}");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}

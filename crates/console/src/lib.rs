@@ -27,12 +27,18 @@ use simpul_api::AppState;
 /// with each requirement's far smaller limit, the API checks while storing the file).
 const FORM_LIMIT: usize = 4 * simpul_api::UPLOAD_LIMIT;
 
+/// The form fields beside a registry export (its CSRF token, registry and date).
+const FORM_FIELDS_LIMIT: usize = 64 * 1024;
+
 /// The console's routes, to be served beside the API's.
 pub fn routes() -> Router<AppState> {
     let uploads = Router::new()
         .route("/permohonan/baru/{service}", get(pages::submit::form).post(pages::submit::submit))
         .route("/permohonan/{id}/dokumen", post(pages::detail::upload))
         .layer(DefaultBodyLimit::max(FORM_LIMIT));
+    let registry_uploads = Router::new()
+        .route("/data-registri", get(pages::registry::show).post(pages::registry::upload))
+        .layer(DefaultBodyLimit::max(simpul_api::REGISTRY_UPLOAD_LIMIT + FORM_FIELDS_LIMIT));
     Router::new()
         .route("/", get(pages::inbox::home))
         .route("/masuk", get(pages::login::show).post(pages::login::submit))
@@ -58,6 +64,7 @@ pub fn routes() -> Router<AppState> {
         .route("/aset/konsol.css", get(|| asset("text/css; charset=utf-8", include_str!("../assets/konsol.css"))))
         .route("/aset/konsol.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/konsol.js"))))
         .merge(uploads)
+        .merge(registry_uploads)
 }
 
 /// A file of the console itself: cached for an hour (a new release is picked up within one).

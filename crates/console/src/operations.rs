@@ -26,6 +26,9 @@ operations! {
     RECEIPT_PDF = "receipt_pdf.graphql";
     DETAIL = "detail.graphql";
     DETAIL_SERVICE = "detail_service.graphql";
+    REGISTRY_CHECKS = "registry_checks.graphql";
+    REGISTRY_SNAPSHOTS = "registry_snapshots.graphql";
+    IMPORT_REGISTRY = "import_registry.graphql";
     ACT = "act.graphql";
     RESEND = "resend.graphql";
     LETTER_PREVIEW = "letter_preview.graphql";

@@ -35,6 +35,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complaints", include_str!("../templates/complaints.hbs")),
     ("complaint", include_str!("../templates/complaint.hbs")),
     ("dashboard", include_str!("../templates/dashboard.hbs")),
+    ("registry", include_str!("../templates/registry.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.
@@ -79,6 +80,7 @@ pub enum Section {
     Search,
     Complaints,
     Dashboard,
+    Registry,
     /// Pages outside the navigation (login, messages).
     None,
 }
@@ -92,6 +94,7 @@ impl Section {
             Section::Search => "search",
             Section::Complaints => "complaints",
             Section::Dashboard => "dashboard",
+            Section::Registry => "registry",
             Section::None => "",
         }
     }
@@ -114,7 +117,7 @@ pub fn page(
         "title": title,
         "body": body,
         "section": section.code(),
-        "officer": officer.map(|o| json!({ "name": o.name, "csrf": o.csrf, "provincial": o.province.is_some() })),
+        "officer": officer.map(|o| json!({ "name": o.name, "csrf": o.csrf, "provincial": o.province.is_some(), "admin": o.is_office_admin() })),
         "flash": officer.and_then(|o| o.flash.clone()),
     });
     match html("layout", &layout) {

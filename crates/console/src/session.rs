@@ -115,6 +115,11 @@ impl Officer {
         Api::new(state, self.caller.clone(), self.address)
     }
 
+    /// Whether the officer is their office's admin (`admin_dinas`), who manages its registry uploads.
+    pub fn is_office_admin(&self) -> bool {
+        matches!(&self.caller, Caller::User(p) if p.membership(&self.tenant).is_some_and(|m| m.roles.contains("admin_dinas")))
+    }
+
     /// Whether `given` is this session's CSRF token.
     pub fn csrf_ok(&self, given: &str) -> bool {
         // The token is derived from the session; comparing against the one rendered is enough and constant time.

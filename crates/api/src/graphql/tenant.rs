@@ -30,6 +30,8 @@ pub struct TenantInfo {
     pub numbering: Vec<m::NumberingSeries>,
     /// Where complaints (pengaduan) go, for every service of the office.
     pub complaint_channels: Vec<m::ComplaintChannel>,
+    /// Days a replaced registry upload is kept before its rows are deleted.
+    pub registry_retention_days: u32,
 }
 
 impl TenantInfo {
@@ -52,6 +54,7 @@ impl TenantInfo {
             signatories: t.signatories.clone(),
             numbering: t.numbering.clone(),
             complaint_channels: t.pengaduan.clone(),
+            registry_retention_days: t.registry.retention_days,
         }
     }
 }

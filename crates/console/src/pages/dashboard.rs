@@ -55,6 +55,8 @@ struct ServiceFigures {
     ikm: Option<f64>,
     ikm_grade: Option<String>,
     ikm_responses: u64,
+    verifications: u64,
+    registry_share: Option<f64>,
     steps: Vec<Step>,
 }
 
@@ -170,6 +172,7 @@ fn view(d: &Figures, from: NaiveDate, to: NaiveDate, across_offices: bool) -> Va
                 "onTime": s.on_time_share.map(|x| format!("{:.0} %", x * 100.0)),
                 "granted": s.granted, "notEligible": s.not_eligible, "rejected": s.rejected, "withdrawn": s.withdrawn,
                 "ikm": s.ikm.map(|x| format!("{x:.2}").replace('.', ",")), "grade": s.ikm_grade, "responses": s.ikm_responses,
+                "registry": s.registry_share.map(|x| format!("{:.0} % dari {} verifikasi", x * 100.0, s.verifications)),
                 "steps": s.steps.iter().map(|t| json!({
                     "name": t.step_name, "applications": t.applications,
                     "mean": words::minutes_in_words(t.mean_minutes.round() as i64, DAY_MINUTES),

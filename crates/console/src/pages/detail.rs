@@ -75,6 +75,63 @@ struct Deadlines {
 struct RecordedFact {
     label: String,
     value: Value,
+    /// Where the value came from, in words.
+    source: Option<String>,
+}
+
+impl RecordedFact {
+    fn view(&self) -> Value {
+        json!({ "label": self.label, "value": fact_words(&self.value), "source": self.source })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChecksAnswer {
+    /// Null when the role may not see personal data (the field's refusal propagates to it).
+    application: Option<ChecksOf>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChecksOf {
+    registry_checks: Vec<RegistryCheck>,
+}
+
+/// What one registry says about the applicant (the API's `RegistryCheckView`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RegistryCheck {
+    source_label: String,
+    available: bool,
+    summary: String,
+    error: Option<String>,
+    findings: Vec<Finding>,
+    household: Vec<Member>,
+}
+
+#[derive(Deserialize)]
+struct Finding {
+    /// The fact's code, as the API's enum writes it (`DTSEN_DESIL`).
+    fact: String,
+    value: Value,
+    words: String,
+}
+
+#[derive(Deserialize)]
+struct Member {
+    nik: String,
+    nama: Option<String>,
+    status: String,
+}
+
+impl RegistryCheck {
+    fn view(&self) -> Value {
+        json!({
+            "source": self.source_label, "available": self.available, "summary": self.summary, "error": self.error,
+            "household": self.household.iter().map(|m| json!({ "nik": m.nik, "nama": m.nama, "status": m.status })).collect::<Vec<_>>(),
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -334,6 +391,16 @@ struct Loaded {
     tenant: Tenant,
     application: Application,
     service: ServiceDefinition,
+    /// What the registries say, when an action records facts and the officer may see personal data.
+    checks: Vec<RegistryCheck>,
+}
+
+impl Loaded {
+    /// The registry's value and words for the fact `code` (`dtsen_desil`).
+    fn finding(&self, code: &str) -> Option<(&Value, &str)> {
+        let wanted = code.to_uppercase();
+        self.checks.iter().flat_map(|c| &c.findings).find(|f| f.fact == wanted).map(|f| (&f.value, f.words.as_str()))
+    }
 }
 
 async fn load(state: &AppState, officer: &Officer, id: &str) -> Result<Loaded, Failure> {
@@ -345,7 +412,19 @@ async fn load(state: &AppState, officer: &Officer, id: &str) -> Result<Loaded, F
             json!({ "tenant": officer.tenant, "service": answer.application.service_code }),
         )
         .await?;
-    Ok(Loaded { tenant: answer.tenant, application: answer.application, service: service.service })
+    // Only when an action records facts: each lookup is audited, and a role without personal-data rights is
+    // refused it (the officer then enters the values, as before there were uploads).
+    let checks = if answer.application.available_actions.iter().any(|a| !a.facts.is_empty()) {
+        match api.run::<ChecksAnswer>(operations::REGISTRY_CHECKS, json!({ "tenant": officer.tenant, "id": id })).await
+        {
+            Ok(found) => found.application.map(|a| a.registry_checks).unwrap_or_default(),
+            Err(failure) if failure.code == Code::Forbidden => Vec::new(),
+            Err(failure) => return Err(failure),
+        }
+    } else {
+        Vec::new()
+    };
+    Ok(Loaded { tenant: answer.tenant, application: answer.application, service: service.service, checks })
 }
 
 /// A value of the form as people read it: a choice by its label, ya/tidak, a desa by name.
@@ -435,7 +514,7 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
                     HistoryKind::DocumentAttached => entry.note.as_deref().map(requirement_name),
                     _ => entry.note.clone(),
                 },
-                "facts": entry.facts.iter().map(|f| json!({ "label": f.label, "value": fact_words(&f.value) })).collect::<Vec<_>>(),
+                "facts": entry.facts.iter().map(RecordedFact::view).collect::<Vec<_>>(),
                 "checklist": entry.checklist.iter().map(|c| json!({ "label": c.label, "confirmed": c.confirmed })).collect::<Vec<_>>(),
             })
         })
@@ -467,7 +546,10 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
                 })).collect::<Vec<_>>(),
                 "facts": action.facts.iter().map(|f| {
                     let path = format!("facts.{}", f.code);
-                    f.view(fields.and_then(|fs| fs.get(&path)), problem(&path).as_deref())
+                    let mut view = f.view(fields.and_then(|fs| fs.get(&path)), problem(&path).as_deref(), loaded.finding(&f.code));
+                    view["note"] = json!(fields.and_then(|fs| fs.get(&format!("notes.{}", f.code))));
+                    view["action"] = json!(action.code);
+                    view
                 }).collect::<Vec<_>>(),
                 "missing": action.needs_missing_list.then(|| service.requirements.iter().filter(|r| r.is_document()).map(|r| json!({
                     "code": r.code, "name": r.name, "checked": checked("missing", &r.code),
@@ -544,7 +626,8 @@ fn detail_page(officer: &Officer, loaded: &Loaded, posted: Option<(&Fields, &Fai
         "received": app.documents_received.iter().map(|m| requirement_name(m)).collect::<Vec<_>>(),
         "deadline": app.deadlines.service.as_ref().map(|d| d.view(tz)),
         "stepDeadline": app.deadlines.step.as_ref().map(|d| d.view(tz)),
-        "facts": app.facts.iter().map(|f| json!({ "label": f.label, "value": fact_words(&f.value) })).collect::<Vec<_>>(),
+        "facts": app.facts.iter().map(RecordedFact::view).collect::<Vec<_>>(),
+        "checks": loaded.checks.iter().map(RegistryCheck::view).collect::<Vec<_>>(),
         "checklist": app.checklist.iter().map(|c| json!({ "label": c.label, "confirmed": c.confirmed })).collect::<Vec<_>>(),
         "documents": documents,
         "uploads": uploads,
@@ -631,7 +714,11 @@ pub async fn act(State(state): State<AppState>, officer: Officer, Path(id): Path
     let facts: Vec<Value> = action
         .facts
         .iter()
-        .filter_map(|f| Some(json!({ "fact": f.code, "value": f.value(fields.get(&format!("facts.{}", f.code))?)? })))
+        .filter_map(|f| {
+            let value = f.value(fields.get(&format!("facts.{}", f.code))?)?;
+            let note = fields.get(&format!("notes.{}", f.code)).map(str::trim).filter(|n| !n.is_empty());
+            Some(json!({ "fact": f.code, "value": value, "note": note }))
+        })
         .collect();
     let version: i64 = fields.get("version").and_then(|v| v.parse().ok()).unwrap_or(loaded.application.version);
     let resubmit = action.kind == "RESUBMIT";

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod inbox;
 pub mod letters;
 pub mod login;
+pub mod registry;
 pub mod search;
 pub mod submit;
 pub mod track;

@@ -133,12 +133,19 @@ pub(crate) enum FactType {
 }
 
 impl Fact {
-    /// The fact for a form: its input's kind.
-    pub fn view(&self, given: Option<&str>, problem: Option<&str>) -> Value {
+    /// The fact for a form: its input's kind, and what a registry says of it (`found`: its value, prefilled
+    /// unless the officer typed another, and its words), with a field for the reason of an override.
+    pub fn view(&self, given: Option<&str>, problem: Option<&str>, found: Option<(&Value, &str)>) -> Value {
+        let prefilled = found.map(|(value, _)| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        });
+        let given = given.map(str::to_string).or(prefilled);
         json!({
             "code": self.code, "label": self.label, "given": given, "problem": problem,
             "bool": self.fact_type == FactType::Bool, "int": self.fact_type == FactType::Int,
-            "yes": given == Some("true"), "no": given == Some("false"),
+            "yes": given.as_deref() == Some("true"), "no": given.as_deref() == Some("false"),
+            "found": found.map(|(_, words)| words),
         })
     }
 
@@ -417,7 +424,11 @@ fn form_page(officer: &Officer, answer: &FormAnswer, states: &[FieldState], post
         .submission_facts
         .iter()
         .map(|f| {
-            f.view(posted.fields.get(&format!("facts.{}", f.code)), problem(&format!("facts.{}", f.code)).as_deref())
+            f.view(
+                posted.fields.get(&format!("facts.{}", f.code)),
+                problem(&format!("facts.{}", f.code)).as_deref(),
+                None,
+            )
         })
         .collect();
     let general = posted.failure.as_ref().map(|f| f.message.clone());
