@@ -166,6 +166,13 @@ impl<'a> Flow<'a> {
         panic!("{}: nobody is offered `{action}` in step `{step}` of {}", self.server.backend, self.tenant);
     }
 
+    /// Reads the application again (after actions taken outside the flow), as its submitter sees it.
+    pub fn refresh(&mut self) {
+        let role = self.service["submissionRoles"][0].as_str().expect("a submission role").to_string();
+        let user = format!("{role}@{}", self.tenant);
+        self.app = self.server.as_user(&user, &q(GET), json!({ "id": self.id() }))["application"].clone();
+    }
+
     pub fn walk(&mut self, actions: &[&str]) {
         for action in actions {
             self.take(action);

@@ -23,7 +23,7 @@ pub fn get(url: &str) -> Vec<u8> {
     ureq::get(url).call().expect("GET").body_mut().read_to_vec().expect("bytes")
 }
 
-fn text_of(pdf: &[u8]) -> String {
+pub fn text_of(pdf: &[u8]) -> String {
     let text = pdf_extract::extract_text_from_mem(pdf).expect("PDF text");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -120,6 +120,19 @@ fn an_upload_prefills_the_verification_and_the_recorded_facts_keep_their_source(
             entry.is_some_and(|e| e["facts"].as_array().is_some_and(|f| f.iter().all(|f| f["fromRegistry"] == true)))
         );
 
+        // The letter states what the desil rests on.
+        let mut flow = flow;
+        flow.refresh();
+        flow.walk(&["tandatangani"]);
+        let id = flow.app["id"].as_str().expect("id").to_string();
+        let letters = super::letters::archived_as(&server, "kepala_dinas@bangka", &id);
+        let text = super::letters::text_of(&super::letters::get(letters[0]["downloadUrl"].as_str().expect("url")));
+        assert!(
+            text.contains("(DTSEN) desil 2 menurut data DTSEN (SIKS-NG) per 1 November 2026"),
+            "{}: {text}",
+            server.backend
+        );
+
         // A second applicant, whose desil the verifier overrides with a note: the officer's value and reason.
         let other = at_verification(&server);
         let other_app =

@@ -63,6 +63,12 @@ fn facts_for_letter(facts: &simpul_engine::Facts) -> std::collections::BTreeMap<
     facts.iter().map(|(fact, value)| (fact.name().to_string(), serde_json::json!(value))).collect()
 }
 
+/// What each recorded fact rests on, as a letter states it (`dasar_fakta.dtsen_desil`); facts recorded before
+/// provenance was have none.
+fn fact_bases(sources: &simpul_engine::registry::FactSources) -> std::collections::BTreeMap<String, String> {
+    sources.iter().map(|(fact, source)| (fact.name().to_string(), source.basis_words())).collect()
+}
+
 /// The signatory of a letter: the tenant's signatory for `product` whose role the signer held, else the first
 /// one for it (validation makes sure every role that signs a letter has one).
 async fn signatory<'a>(
@@ -130,6 +136,7 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     );
     context.data = application.state.data.clone();
     context.fakta = facts_for_letter(&application.state.facts);
+    context.dasar_fakta = fact_bases(&application.state.fact_sources);
     context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
     let pdf = render(
@@ -188,6 +195,7 @@ pub async fn preview(
     let mut context = LetterContext::new(&runtime.tenant, definition, &product.code, signer, date);
     context.data = application.state.data.clone();
     context.fakta = facts_for_letter(&application.state.facts);
+    context.dasar_fakta = fact_bases(&application.state.fact_sources);
     context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
     render(

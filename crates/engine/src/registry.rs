@@ -110,6 +110,14 @@ impl FactSource {
         matches!(self, FactSource::Registry { .. })
     }
 
+    /// What a letter says the value rests on: "data DTSEN (SIKS-NG) per 1 November 2026", or the officer's check.
+    pub fn basis_words(&self) -> String {
+        match self {
+            FactSource::Registry { basis } => format!("data {}", basis.words()),
+            FactSource::Officer { .. } => String::from("hasil pemeriksaan petugas"),
+        }
+    }
+
     /// "DTSEN (SIKS-NG) per 1 November 2026", or "diisi petugas" with the reason of an override.
     pub fn words(&self, fact: Fact) -> String {
         match self {

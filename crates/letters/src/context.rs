@@ -26,6 +26,9 @@ pub struct LetterContext {
     /// The registry facts recorded for the application, latest value of each, by fact name (`fakta.dtsen_desil`):
     /// what a letter's stated basis rests on.
     pub fakta: BTreeMap<String, Value>,
+    /// What each recorded fact rests on, by fact name, for a letter that states its basis
+    /// (`dasar_fakta.dtsen_desil`: "data DTSEN (SIKS-NG) per 1 November 2026", or "hasil pemeriksaan petugas").
+    pub dasar_fakta: BTreeMap<String, String>,
     /// The checklist answers recorded in the steps, by step and item (`centang.verifikasi.cek_siks_ng`): what
     /// the officers confirmed, for a letter that states it.
     pub centang: Checklist,
@@ -240,6 +243,7 @@ impl LetterContext {
             },
             data: BTreeMap::new(),
             fakta: BTreeMap::new(),
+            dasar_fakta: BTreeMap::new(),
             centang: Checklist::new(),
             choices,
             qr: None,
