@@ -788,3 +788,25 @@ fn a_message_template_naming_a_value_that_does_not_exist_and_a_form_without_cons
         "{d:#?}"
     );
 }
+
+#[test]
+fn registry_settings_name_columns_the_export_has_once_and_keep_data_a_while() {
+    let f = Fixture::base();
+    f.edit(
+        TENANT,
+        "  - { kind: langsung, label: Loket pengaduan }",
+        "  - { kind: langsung, label: Loket pengaduan }\nregistry:\n  retention_days: 0\n  columns:\n    dtsen:\n      nik: \"NIK ART\"\n      no_kk: \"nik art\"\n      segmen: \"Segmen\"\n",
+    );
+    let d = f.validate();
+    let found: Vec<(usize, &str)> =
+        d.iter().filter(|d| d.check == "registry").map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(
+        found,
+        vec![
+            (f.line_of(TENANT, "retention_days: 0"), "masa simpan 0 hari tidak dapat dipakai"),
+            (f.line_of(TENANT, "no_kk: \"nik art\""), "judul kolom `nik art` dipakai untuk dua kolom"),
+            (f.line_of(TENANT, "segmen: \"Segmen\""), "ekspor DTSEN (SIKS-NG) tidak memuat kolom segmen peserta"),
+        ],
+        "{d:#?}"
+    );
+}

@@ -436,3 +436,40 @@ fn a_birth_date_that_differs_from_the_niks_is_refused_and_a_nik_from_elsewhere_i
            domisili pemohon"]
     );
 }
+
+#[test]
+fn a_registry_value_is_confirmed_or_overridden_with_a_reason() {
+    use simpul_definitions::model::RegistrySource;
+    use simpul_engine::registry::{Basis, FactSource, Finding, MatchKey, attribute};
+    let basis = Basis {
+        source: RegistrySource::Dtsen,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+        reference: String::from("snapshot-1"),
+        matched: Some(MatchKey::Nik),
+    };
+    let found = [(Fact::DtsenDesil, Finding { value: FactValue::Int(2), basis: basis.clone() })].into();
+    let given = |d: i64| [(Fact::DtsenDesil, FactValue::Int(d)), (Fact::DtsenTerdaftar, FactValue::Bool(true))].into();
+    let none = std::collections::BTreeMap::new();
+    let sources = attribute(&found, &given(2), &none).expect("confirmed");
+    assert_eq!(sources[&Fact::DtsenDesil], FactSource::Registry { basis: basis.clone() });
+    assert_eq!(sources[&Fact::DtsenTerdaftar], FactSource::Officer { note: None, overrode: None });
+    let refused = attribute(&found, &given(4), &none).expect_err("no reason");
+    assert_eq!(
+        refused,
+        Refusal::InvalidFact {
+            fact: "dtsen_desil".into(),
+            problem: "berbeda dari DTSEN (SIKS-NG) per 1 November 2026 (desil 2); tulis alasan petugas mengubahnya"
+                .into()
+        }
+    );
+    let reason = [(Fact::DtsenDesil, String::from("  Musdes Oktober  "))].into();
+    let sources = attribute(&found, &given(4), &reason).expect("overridden");
+    assert_eq!(
+        sources[&Fact::DtsenDesil].words(Fact::DtsenDesil),
+        "diisi petugas, berbeda dari DTSEN (SIKS-NG) per 1 November 2026 (desil 2): Musdes Oktober"
+    );
+    let stray = [(Fact::PbiApbn, String::from("catatan"))].into();
+    assert!(
+        matches!(attribute(&found, &given(2), &stray), Err(Refusal::InvalidFact { fact, .. }) if fact == "pbi_apbn")
+    );
+}

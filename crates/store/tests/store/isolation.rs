@@ -111,3 +111,46 @@ async fn idempotency_keys_are_per_tenant() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn another_tenant_reaches_none_of_a_registry_upload() {
+    use simpul_definitions::model::RegistrySource;
+    use simpul_store::registry::{ImportRequest, SnapshotStatus};
+    use std::io::{Seek, Write};
+    let upload = |text: &str| {
+        let mut file = tempfile::tempfile().expect("file");
+        file.write_all(text.as_bytes()).expect("written");
+        file.rewind().expect("rewound");
+        ImportRequest {
+            source: RegistrySource::Dtsen,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).expect("date"),
+            file_name: String::from("dtsen.csv"),
+            file,
+        }
+    };
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let (luwu, _) = officer(store, "luwu-timur", "petugas_linjamsos").await;
+        let now = chrono::Utc::now();
+        let ours = store
+            .import_registry(&b.scope, "a", upload("NIK;NO KK;DESIL\n7302014507850001;7302010101150003;2\n"), now)
+            .await
+            .expect("Bulukumba's");
+        // Luwu Timur sees no upload, finds nobody, and cannot name Bulukumba's by its id.
+        assert_eq!(store.registry_snapshots(&luwu).await.expect("list"), vec![], "{}", db.name);
+        not_found(store.registry_snapshot(&luwu, ours.id).await);
+        let keys = (Some("7302014507850001"), Some("7302010101150003"));
+        assert!(store.registry_lookup(&luwu, "x", "y", RegistrySource::Dtsen, keys).await.expect("ok").is_none());
+        // Its own upload of the same person leaves Bulukumba's in force, with its own answer.
+        store
+            .import_registry(&luwu, "a", upload("NIK;NO KK;DESIL\n7302014507850001;7302010101150003;9\n"), now)
+            .await
+            .expect("Luwu Timur's");
+        let found = store.registry_lookup(&b.scope, "x", "y", RegistrySource::Dtsen, keys).await.expect("ok");
+        let found = found.expect("Bulukumba's upload");
+        assert_eq!((found.snapshot.id, found.person.and_then(|p| p.desil)), (ours.id, Some(2)));
+        assert_eq!(store.registry_snapshot(&b.scope, ours.id).await.expect("own").status, SnapshotStatus::InForce);
+        db.finish().await;
+    }
+}
