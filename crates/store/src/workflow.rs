@@ -66,6 +66,13 @@ pub struct Acted {
     pub letters: Vec<LetterRecord>,
 }
 
+/// What a command on an application carries besides itself: a document row to store with its event, and what
+/// the registries say about the applicant (for the provenance of recorded facts).
+struct Alongside<'a> {
+    document: Option<document::ActiveModel>,
+    findings: &'a Findings,
+}
+
 /// Characters of tracking codes: no 0/O, 1/I/L, so that a code read over the phone is not misheard.
 const TRACKING_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
@@ -271,7 +278,7 @@ impl Store {
         command: Command,
         now: DateTime<Utc>,
     ) -> StoreResult<Acted> {
-        self.act_with(scope, actor, id, command, now, None, &NO_FINDINGS).await
+        self.act_with(scope, actor, id, command, now, Alongside { document: None, findings: &NO_FINDINGS }).await
     }
 
     /// [`Store::act`] for a command whose registry facts were looked up first: each recorded fact's provenance
@@ -285,7 +292,7 @@ impl Store {
         findings: &Findings,
         now: DateTime<Utc>,
     ) -> StoreResult<Acted> {
-        self.act_with(scope, actor, id, command, now, None, findings).await
+        self.act_with(scope, actor, id, command, now, Alongside { document: None, findings }).await
     }
 
     /// Records a stored object as a document of a requirement of the application and the engine's
@@ -308,8 +315,8 @@ impl Store {
         };
         let row = documents::row(scope, id, application, &actor.user_id, new, now);
         let record = DocumentRecord::from(row.clone());
-        let acted =
-            self.act_with(scope, actor, application, command, now, Some(row.into_active_model()), &NO_FINDINGS).await?;
+        let along = Alongside { document: Some(row.into_active_model()), findings: &NO_FINDINGS };
+        let acted = self.act_with(scope, actor, application, command, now, along).await?;
         Ok((acted, record))
     }
 
@@ -320,8 +327,7 @@ impl Store {
         id: Uuid,
         mut command: Command,
         now: DateTime<Utc>,
-        document: Option<document::ActiveModel>,
-        findings: &Findings,
+        Alongside { document, findings }: Alongside<'_>,
     ) -> StoreResult<Acted> {
         if let Command::Act { input, .. } = &mut command
             && let Some(assignee) = &mut input.assignee

@@ -260,7 +260,8 @@ async fn an_xlsx_export_of_e_dabu_and_the_provenance_of_recorded_facts() {
         assert!(sources[&Fact::PbiApbd].words(Fact::PbiApbd).starts_with("diisi petugas, berbeda dari E-Dabu"));
 
         // The dashboard counts one verification with registry facts, which used registry data.
-        let dashboard = store.dashboard(&[b.scope.clone()], now - Duration::days(1), now + Duration::days(1)).await;
+        let dashboard =
+            store.dashboard(std::slice::from_ref(&b.scope), now - Duration::days(1), now + Duration::days(1)).await;
         let figures =
             &dashboard.expect("dashboard").services[&("bulukumba".to_string(), "rekomendasi-sktm".to_string())];
         assert_eq!((figures.fact_checks, figures.registry_checks), (1, 1));
