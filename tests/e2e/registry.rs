@@ -179,6 +179,10 @@ fn an_upload_prefills_the_verification_and_the_recorded_facts_keep_their_source(
             server.backend
         );
 
+        // A role without personal-data rights is not shown registry data.
+        let (code, _) = server.error_as("admin_dinas@bangka", CHECKS, json!({ "id": flow.app["id"] }));
+        assert_eq!(code, "FORBIDDEN");
+
         // Every lookup is in the application's access log.
         let audit = server.as_user(
             "kepala_dinas@bangka",
@@ -320,6 +324,13 @@ fn the_admin_uploads_and_the_verifier_confirms_in_a_browser_without_javascript()
         let page = browser.main_text().await;
         assert!(page.contains("Tindakan «Terdaftar DTSEN desil 1–5» tercatat."), "{page}");
         assert!(page.contains(&format!("DTSEN (SIKS-NG) per {today}")), "the facts' source: {page}");
+        browser.sign_out().await;
+        // The dashboard: the one verification used the upload.
+        browser.sign_in("kepala_dinas@bangka").await;
+        browser.click_link("Dasbor").await;
+        browser.wait_for("#judul-layanan").await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Memakai data registri") && page.contains("100 % dari 1 verifikasi"), "{page}");
         browser.client.clone().close().await.expect("browser closes");
     });
 }
