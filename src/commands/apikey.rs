@@ -3,7 +3,6 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use simpul_store::Store;
 use simpul_store::auth::ApiScope;
 
 /// Arguments of `simpul apikey`.
@@ -58,15 +57,11 @@ enum Command {
     },
 }
 
-async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
-    Ok(Store::connect(&crate::config::database_url(database_url.as_deref())?).await?)
-}
-
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Command::Create { tenant, name, write, roles, area, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let mut scopes = BTreeSet::from([ApiScope::Read]);
             if *write {
@@ -80,7 +75,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::List { tenant, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             for key in store.api_keys(&scope).await? {
                 let roles: Vec<&str> = key.roles.iter().map(String::as_str).collect();
@@ -98,7 +93,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Revoke { id, tenant, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let key = store.revoke_api_key(&scope, *id, "simpul apikey revoke").await?;
             println!("api key {} ({}) revoked", key.id, key.name);

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use chrono::{NaiveDate, Utc};
 use simpul_definitions::model::RegistrySource;
-use simpul_store::Store;
 use simpul_store::registry::ImportRequest;
 
 /// Arguments of `simpul registry`.
@@ -61,15 +60,11 @@ enum Command {
     },
 }
 
-async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
-    Ok(Store::connect(&crate::config::database_url(database_url.as_deref())?).await?)
-}
-
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
         Command::Import { file, tenant, source, as_of, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let opened = std::fs::File::open(file).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             let file_name = file.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -100,7 +95,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::List { tenant, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             for r in store.registry_snapshots(&scope).await? {
                 println!(
@@ -117,7 +112,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Purge { database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let emptied = store.purge_registry(&store.system_access(), Utc::now()).await?;
             println!("{emptied} unggahan dihapus datanya");
             Ok(ExitCode::SUCCESS)

@@ -5,7 +5,6 @@ use std::io::BufRead;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use simpul_store::Store;
 use simpul_store::auth::RoleGrant;
 
 /// Arguments of `simpul user`.
@@ -75,10 +74,6 @@ enum Command {
     },
 }
 
-async fn store(database_url: &Option<String>) -> anyhow::Result<Store> {
-    Ok(Store::connect(&crate::config::database_url(database_url.as_deref())?).await?)
-}
-
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
@@ -92,13 +87,13 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
             grants.extend(provinces.iter().map(|p| RoleGrant::Province { province: p.clone() }));
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password).context("reading the password from standard input")?;
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let id = store.create_user(username, name, password.trim_end_matches(['\r', '\n']), &grants).await?;
             println!("created user {username} ({id})");
             Ok(ExitCode::SUCCESS)
         }
         Command::List { tenant, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             for user in store.users(&scope).await? {
                 let roles: Vec<&str> = user.roles.iter().map(String::as_str).collect();
@@ -111,12 +106,12 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         Command::Disable { username, database_url } | Command::Enable { username, database_url } => {
             let disabled = matches!(args.command, Command::Disable { .. });
             let actor = if disabled { "simpul user disable" } else { "simpul user enable" };
-            store(database_url).await?.set_account_disabled(username, disabled, actor).await?;
+            super::store(database_url).await?.set_account_disabled(username, disabled, actor).await?;
             println!("{username} {}", if disabled { "disabled: it cannot sign in" } else { "enabled" });
             Ok(ExitCode::SUCCESS)
         }
         Command::Roles { username, tenant, roles, database_url } => {
-            let store = store(database_url).await?;
+            let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let id = store.user_id(username).await?;
             let roles = roles.iter().cloned().collect();

@@ -217,9 +217,11 @@ impl TryFrom<registry_snapshot::Model> for SnapshotRecord {
     }
 }
 
-/// A person of a snapshot.
+/// A person of a snapshot (and of the export it was read from).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistryPerson {
+    /// The line of the export (1 is the header).
+    pub line: u64,
     /// NIK.
     pub nik: String,
     /// No. KK.
@@ -230,13 +232,14 @@ pub struct RegistryPerson {
     pub desil: Option<i16>,
     /// E-Dabu segment.
     pub segmen: Option<PbiSegment>,
-    /// Whether the participation is active.
+    /// Whether the participation is active (E-Dabu); true for DTSEN.
     pub active: bool,
 }
 
 impl From<registry_person::Model> for RegistryPerson {
     fn from(m: registry_person::Model) -> Self {
         RegistryPerson {
+            line: u64::try_from(m.line).unwrap_or_default(),
             nik: m.nik,
             no_kk: m.no_kk,
             nama: m.nama,
@@ -349,7 +352,7 @@ impl Store {
         }
         .insert(&self.db)
         .await?;
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<read::Person>>(READ_AHEAD);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<RegistryPerson>>(READ_AHEAD);
         let (source, as_of, file) = (request.source, request.as_of, request.file);
         let reader = tokio::task::spawn_blocking(move || {
             read::read_export(file, source, as_of, named.as_ref(), BATCH, |batch| {
@@ -397,7 +400,7 @@ impl Store {
         self.registry_snapshot(scope, id).await
     }
 
-    async fn store_people(&self, scope: &TenantScope, snapshot: Uuid, batch: Vec<read::Person>) -> StoreResult<()> {
+    async fn store_people(&self, scope: &TenantScope, snapshot: Uuid, batch: Vec<RegistryPerson>) -> StoreResult<()> {
         let rows = batch.into_iter().map(|p| registry_person::ActiveModel {
             tenant_id: Set(scope.tenant_id().to_string()),
             snapshot_id: Set(snapshot),

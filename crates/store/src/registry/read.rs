@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use simpul_definitions::model::{RegistryColumn, RegistrySource, header_key};
 use simpul_engine::identity::{check_no_kk, parse_nik};
 
-use super::{PbiSegment, RegistryError, Rejection};
+use super::{PbiSegment, RegistryError, RegistryPerson as Person, Rejection};
 
 /// Rejected rows kept with their reasons; the count stays exact beyond it. A thousand is enough to find what is
 /// wrong with an export, and keeps a snapshot's record small whatever the file holds.
@@ -19,25 +19,6 @@ pub const REJECTIONS_KEPT: usize = 1000;
 /// The largest integer a spreadsheet's number keeps exactly (2^53): a NIK stored as a larger number has lost
 /// its last digits.
 const EXACT_FLOAT: f64 = 9_007_199_254_740_992.0;
-
-/// One person of an export.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Person {
-    /// The line of the file (1 is the header).
-    pub line: u64,
-    /// NIK, 16 digits.
-    pub nik: String,
-    /// No. KK, 16 digits.
-    pub no_kk: Option<String>,
-    /// Name.
-    pub nama: Option<String>,
-    /// DTSEN desil.
-    pub desil: Option<i16>,
-    /// E-Dabu segment.
-    pub segmen: Option<PbiSegment>,
-    /// Whether the participation is active (E-Dabu); true for DTSEN.
-    pub active: bool,
-}
 
 /// What reading a whole file found, besides the people handed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
