@@ -261,3 +261,56 @@ fn the_command_line_lists_disables_and_changes_roles_and_refuses_unknown_roles()
         assert!(!ok, "another office's key is not found");
     }
 }
+
+/// In a browser without JavaScript, the office admin's accounts page: a verifier disabled cannot sign in and is
+/// enabled again; a reset password is shown once and signs in; a key made on the page works until it is revoked
+/// there; a bad form says what is wrong beside its field.
+#[test]
+fn the_office_admin_manages_people_and_keys_in_a_browser_without_javascript() {
+    let server: Server = super::server::start("sqlite", super::server::Backends::default());
+    super::console::runtime().block_on(async {
+        let base = format!("http://{}", server.address);
+        let Some(browser) = super::browser::open_without_javascript(&base).await else { return };
+        browser.sign_in(ADMIN).await;
+        browser.click_link("Pengguna").await;
+        browser.wait_for("#tambah-pengguna").await;
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("pengguna").await;
+
+        let row = "tr#pengguna-verifikator\\@bulukumba";
+        browser.submit_and_wait(&format!("{row} button[value='nonaktif']"), false).await;
+        assert!(browser.main_text().await.contains("dinonaktifkan"), "{}", browser.main_text().await);
+        assert!(login(&server, "verifikator@bulukumba", "demo").get("errors").is_some(), "a disabled account signs in");
+        browser.submit_and_wait(&format!("{row} button[value='aktif']"), false).await;
+        assert!(login(&server, "verifikator@bulukumba", "demo").get("errors").is_none(), "enabled again");
+
+        browser.submit_and_wait(&format!("{row} button[value='sandi']"), false).await;
+        let temporary = browser.client.find(fantoccini::Locator::Css("#rahasia")).await.expect("shown once");
+        let temporary = temporary.text().await.expect("text");
+        assert!(login(&server, "verifikator@bulukumba", &temporary).get("errors").is_none(), "the new password works");
+
+        // A new officer without a role: refused, and said next to the roles.
+        browser.fill("#nama-pengguna", "andi.verif").await;
+        browser.fill("#nama-tampil", "Andi Verifikator").await;
+        browser.fill("#sandi-awal", "rahasia-panjang").await;
+        browser.submit_and_wait("#tambah-pengguna button[type='submit']", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Pilih paling sedikit satu peran"), "{page}");
+
+        browser.fill("#nama-kunci", "SIKS desa Bontobahari").await;
+        browser.click("#buat-kunci input[name='roles'][value='petugas_layanan']").await;
+        browser.click("#buat-kunci input[name='write']").await;
+        browser.submit_and_wait("#buat-kunci button[type='submit']", false).await;
+        let secret = browser.client.find(fantoccini::Locator::Css("#rahasia")).await.expect("secret shown once");
+        let secret = secret.text().await.expect("text");
+        let query = "{ applications(first: 1) { totalCount } }";
+        assert!(server.raw(Some(&secret), query, json!({})).get("errors").is_none(), "the key works");
+        browser.go("/pengguna").await;
+        assert!(!browser.main_text().await.contains(&secret), "the secret is not shown again");
+        browser.submit_and_wait("button[value='cabut']", false).await;
+        assert!(browser.main_text().await.contains("Kunci SIKS desa Bontobahari dicabut."));
+        let refused = server.raw(Some(&secret), query, json!({}));
+        assert!(refused["errors"][0]["extensions"]["code"].as_str().is_some_and(|c| c != "OK"), "{refused}");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}

@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/{id}/pratinjau/{product}", get(pages::letters::preview))
         .route("/surat", get(pages::letters::exports))
         .route("/cari", get(pages::search::show))
+        .route("/pengguna", get(pages::accounts::show).post(pages::accounts::change))
         .route("/dasbor", get(pages::dashboard::show))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
         .route("/pengaduan", get(pages::complaints::public_form).post(pages::complaints::public_submit))

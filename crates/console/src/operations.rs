@@ -29,6 +29,14 @@ operations! {
     REGISTRY_CHECKS = "registry_checks.graphql";
     REGISTRY_SNAPSHOTS = "registry_snapshots.graphql";
     IMPORT_REGISTRY = "import_registry.graphql";
+    ACCOUNTS = "accounts.graphql";
+    CREATE_USER = "create_user.graphql";
+    DISABLE_USER = "disable_user.graphql";
+    ENABLE_USER = "enable_user.graphql";
+    RESET_PASSWORD = "reset_password.graphql";
+    SET_USER_ROLES = "set_user_roles.graphql";
+    CREATE_API_KEY = "create_api_key.graphql";
+    REVOKE_API_KEY = "revoke_api_key.graphql";
     ACT = "act.graphql";
     RESEND = "resend.graphql";
     LETTER_PREVIEW = "letter_preview.graphql";

@@ -36,6 +36,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("complaint", include_str!("../templates/complaint.hbs")),
     ("dashboard", include_str!("../templates/dashboard.hbs")),
     ("registry", include_str!("../templates/registry.hbs")),
+    ("accounts", include_str!("../templates/accounts.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.
@@ -81,6 +82,7 @@ pub enum Section {
     Complaints,
     Dashboard,
     Registry,
+    Accounts,
     /// Pages outside the navigation (login, messages).
     None,
 }
@@ -95,6 +97,7 @@ impl Section {
             Section::Complaints => "complaints",
             Section::Dashboard => "dashboard",
             Section::Registry => "registry",
+            Section::Accounts => "accounts",
             Section::None => "",
         }
     }

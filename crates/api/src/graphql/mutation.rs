@@ -195,9 +195,16 @@ impl Mutation {
             .unwrap_or(Channel::Langsung);
         let data = form(&input.data, "data")?;
         let (facts, fact_notes) = facts(&input.facts)?;
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+        // Only roles with personal-data rights look anyone up (UU 27/2022); others' values are their own.
+        let wanted: Vec<Fact> = if crate::caller::sees_personal_data(&runtime, &actor) {
+            facts.keys().copied().collect()
+        } else {
+            Vec::new()
+        };
         let keys = simpul_engine::registry::subject_keys(&service, &data);
-        let wanted: Vec<Fact> = facts.keys().copied().collect();
-        let findings = shared.registries.findings(&scope, &actor.user_id, "pengajuan baru", &keys, &wanted).await;
+        let subject = format!("pengajuan {}", input.service);
+        let findings = shared.registries.findings(&scope, &actor.user_id, &subject, &keys, &wanted).await;
         let request = SubmitRequest {
             service: input.service.clone(),
             data,
@@ -268,9 +275,14 @@ impl Mutation {
             simpul_engine::registry::Findings::new()
         } else {
             let record = shared.store.application(&scope, id).await?;
-            let (service, _) = shared.store.runtime_for(&scope, &record).await?;
+            let (service, runtime) = shared.store.runtime_for(&scope, &record).await?;
+            // Only roles with personal-data rights look anyone up (UU 27/2022); others' values are their own.
+            let wanted: Vec<Fact> = if crate::caller::sees_personal_data(&runtime, &actor) {
+                facts.keys().copied().collect()
+            } else {
+                Vec::new()
+            };
             let keys = simpul_engine::registry::subject_keys(&service, &record.state.data);
-            let wanted: Vec<Fact> = facts.keys().copied().collect();
             shared.registries.findings(&scope, &actor.user_id, &id.to_string(), &keys, &wanted).await
         };
         let command = match input.action.as_str() {
