@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
-use simpul_store::auth::ApiScope;
+use simpul_store::auth::{ApiScope, KeyLimits};
 
 /// Arguments of `simpul apikey`.
 #[derive(Debug, clap::Args)]
@@ -31,6 +31,9 @@ enum Command {
         /// Limit the key to a kecamatan or desa/kelurahan code of the tenant (a village system), e.g. `73.24.04`.
         #[arg(long)]
         area: Option<String>,
+        /// The last day the key is accepted, e.g. 2027-12-31 (none: no end).
+        #[arg(long)]
+        expires_on: Option<chrono::NaiveDate>,
         /// Database URL (default: `DATABASE_URL`, the config file, or the SQLite file under ./data/).
         #[arg(long)]
         database_url: Option<String>,
@@ -60,7 +63,7 @@ enum Command {
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
-        Command::Create { tenant, name, write, roles, area, database_url } => {
+        Command::Create { tenant, name, write, roles, area, expires_on, database_url } => {
             let store = super::store(database_url).await?;
             let scope = store.system_scope(tenant).await?;
             let mut scopes = BTreeSet::from([ApiScope::Read]);
@@ -68,8 +71,9 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
                 scopes.insert(ApiScope::Write);
             }
             let roles = roles.iter().cloned().collect();
+            let limits = KeyLimits { area: area.as_deref(), expires_on: *expires_on };
             let (id, secret) =
-                store.create_api_key(&scope, name, &scopes, &roles, area.as_deref(), "simpul apikey create").await?;
+                store.create_api_key(&scope, name, &scopes, &roles, limits, "simpul apikey create").await?;
             println!("api key {id} for {tenant}: {secret}");
             println!("send it as `Authorization: Bearer <key>`; it is not shown again");
             Ok(ExitCode::SUCCESS)

@@ -311,6 +311,16 @@ fn the_office_admin_manages_people_and_keys_in_a_browser_without_javascript() {
         assert!(browser.main_text().await.contains("Kunci SIKS desa Bontobahari dicabut."));
         let refused = server.raw(Some(&secret), query, json!({}));
         assert!(refused["errors"][0]["extensions"]["code"].as_str().is_some_and(|c| c != "OK"), "{refused}");
+        // A key whose last day is past is refused at creation, named by its field.
+        let (code, error) = server.error_as(
+            ADMIN,
+            "mutation { createApiKey(input: { name: \"Lama\", expiresOn: \"2020-01-01\" }) { secret } }",
+            json!({}),
+        );
+        assert_eq!(
+            (code.as_str(), super::server::field_paths(&error)),
+            ("VALIDATION", vec![String::from("expiresOn")])
+        );
         browser.client.clone().close().await.expect("browser closes");
     });
 }

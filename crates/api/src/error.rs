@@ -251,6 +251,7 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownRole { .. } | StoreError::NoRoles => ApiError::field("roles", message),
             StoreError::UnknownTenant { .. } => ApiError::field("tenant", message),
             StoreError::KeyNameRequired => ApiError::field("name", message),
+            StoreError::KeyExpiryPast => ApiError::field("expiresOn", message),
             StoreError::Registry(_) => ApiError::field("file", message),
             StoreError::OwnAccount | StoreError::AccountShared => ApiError::Forbidden(message),
             StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),

@@ -66,6 +66,8 @@ pub struct ApiKeyInfo {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The last day it is accepted.
+    pub expires_on: Option<chrono::NaiveDate>,
 }
 
 /// Who an actor of the history or the audit log is, as people read it.
@@ -518,6 +520,7 @@ impl TryFrom<api_key::Model> for ApiKeyInfo {
             created_at: key.created_at,
             last_used_at: key.last_used_at,
             revoked_at: key.revoked_at,
+            expires_on: grant.expires_on,
         })
     }
 }

@@ -69,6 +69,18 @@ pub(crate) struct KeyGrant {
     /// The kecamatan or desa/kelurahan the key is limited to (a village system's key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) area: Option<String>,
+    /// The last day the key is accepted, in the office's time zone; none for a key without an end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) expires_on: Option<chrono::NaiveDate>,
+}
+
+/// Where and until when an API key is accepted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeyLimits<'a> {
+    /// A kecamatan or desa/kelurahan code of the office (a village system's key); none for the whole office.
+    pub area: Option<&'a str>,
+    /// The last day the key is accepted; none for a key without an end.
+    pub expires_on: Option<chrono::NaiveDate>,
 }
 
 impl KeyGrant {
@@ -365,14 +377,20 @@ impl Store {
         name: &str,
         scopes: &BTreeSet<ApiScope>,
         roles: &BTreeSet<String>,
-        area: Option<&str>,
+        limits: KeyLimits<'_>,
         created_by: &str,
     ) -> StoreResult<(Uuid, String)> {
         if name.trim().is_empty() {
             return Err(StoreError::KeyNameRequired);
         }
         self.check_roles(scope, roles, false).await?;
-        let area = self.check_area(scope, area).await?;
+        let area = self.check_area(scope, limits.area).await?;
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        if let Some(last) = limits.expires_on
+            && last < runtime.calendar.local_date(Utc::now())
+        {
+            return Err(StoreError::KeyExpiryPast);
+        }
         let mut random = [0u8; 32];
         rand::rng().fill_bytes(&mut random);
         let mut prefix_bytes = [0u8; 6];
@@ -389,8 +407,13 @@ impl Store {
             self.role_names(scope, roles).await?,
             crate::accounts::area_words(area.as_deref()),
         );
-        let grant = serde_json::to_string(&KeyGrant { scopes, roles: roles.clone(), area })
-            .map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
+        let detail = match limits.expires_on {
+            Some(last) => format!("{detail}, berlaku sampai {last}"),
+            None => detail,
+        };
+        let grant =
+            serde_json::to_string(&KeyGrant { scopes, roles: roles.clone(), area, expires_on: limits.expires_on })
+                .map_err(|e| StoreError::Corrupt(format!("api key scopes: {e}")))?;
         let txn = sea_orm::TransactionTrait::begin(&self.db).await?;
         api_key::ActiveModel {
             id: Set(id),
@@ -427,6 +450,12 @@ impl Store {
         }
         let grant = KeyGrant::parse(&key.scopes)?;
         let now = Utc::now();
+        if let Some(last) = grant.expires_on {
+            let runtime = self.tenant_runtime(&self.db, &TenantScope::new(key.tenant_id.clone())).await?;
+            if runtime.calendar.local_date(now) > last {
+                return Err(StoreError::BadCredentials);
+            }
+        }
         if key.last_used_at.is_none_or(|last| now - last >= LAST_USE_RESOLUTION) {
             api_key::ActiveModel { id: Set(key.id), last_used_at: Set(Some(now)), ..Default::default() }
                 .update(&self.db)

@@ -98,6 +98,9 @@ pub enum StoreError {
     /// An API key needs a name saying who uses it.
     #[error("Nama kunci API wajib diisi (siapa yang memakainya, mis. \"SIKS desa Malili\")")]
     KeyNameRequired,
+    /// An API key's last day is already past.
+    #[error("Tanggal berakhir kunci API sudah lewat; pilih hari ini atau sesudahnya, atau kosongkan untuk tanpa batas")]
+    KeyExpiryPast,
     /// An admin tried to disable, reset or demote their own account.
     #[error("Anda tidak dapat menonaktifkan, mengatur ulang kata sandi, atau melepas peran admin akun Anda sendiri")]
     OwnAccount,

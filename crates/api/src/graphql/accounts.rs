@@ -8,7 +8,7 @@ use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use simpul_definitions::model::Role;
 use simpul_store::accounts::{ApiKeyInfo, NewOfficer, UserInfo};
-use simpul_store::auth::ApiScope;
+use simpul_store::auth::{ApiScope, KeyLimits};
 use simpul_store::{TenantRuntime, TenantScope};
 use uuid::Uuid;
 
@@ -102,6 +102,8 @@ pub struct ApiKeyView {
     pub last_used_at: Option<DateTime<Utc>>,
     /// When it was revoked; a revoked key is refused.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The last day it is accepted; after it the key is refused. Absent: no end.
+    pub expires_on: Option<chrono::NaiveDate>,
 }
 
 impl ApiKeyView {
@@ -117,6 +119,7 @@ impl ApiKeyView {
             created_at: key.created_at,
             last_used_at: key.last_used_at,
             revoked_at: key.revoked_at,
+            expires_on: key.expires_on,
         }
     }
 }
@@ -178,6 +181,9 @@ pub struct CreateApiKeyInput {
     /// A kecamatan or desa/kelurahan code: the key sees and submits only that area's applications (a village
     /// system). Absent: the whole office.
     pub area: Option<String>,
+    /// The last day the key is accepted (in the office's time zone), e.g. the end of an agreement with the
+    /// integrator. Absent: no end.
+    pub expires_on: Option<chrono::NaiveDate>,
 }
 
 fn user_id(id: &ID) -> ApiResult<Uuid> {
@@ -386,8 +392,8 @@ impl AccountsMutation {
         scopes.insert(ApiScope::Read);
         let roles: BTreeSet<String> = input.roles.into_iter().collect();
         let store = &shared(ctx)?.store;
-        let (id, secret) =
-            store.create_api_key(&scope, &input.name, &scopes, &roles, input.area.as_deref(), &actor).await?;
+        let limits = KeyLimits { area: input.area.as_deref(), expires_on: input.expires_on };
+        let (id, secret) = store.create_api_key(&scope, &input.name, &scopes, &roles, limits, &actor).await?;
         let key = store.api_key(&scope, id).await?;
         Ok(CreatedApiKey { key: ApiKeyView::new(&runtime, key), secret })
     }

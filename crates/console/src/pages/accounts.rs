@@ -70,6 +70,7 @@ struct Key {
     created_at: DateTime<Utc>,
     last_used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    expires_on: Option<chrono::NaiveDate>,
 }
 
 /// What the page shows once: a temporary password or a key's secret.
@@ -140,6 +141,8 @@ async fn page(
                 "created": words::date(k.created_at, tz),
                 "lastUsed": k.last_used_at.map(|at| words::time(at, tz)),
                 "revoked": k.revoked_at.map(|at| words::date(at, tz)),
+                "expires": k.expires_on.map(simpul_letters::helpers::tanggal),
+                "expired": k.expires_on.is_some_and(|last| last < chrono::Utc::now().with_timezone(&tz).date_naive()),
             })
         })
         .collect();
@@ -159,6 +162,7 @@ async fn page(
         },
         "newKey": {
             "name": value("kunci", "name"), "area": value("kunci", "area"), "roles": office_roles("kunci"),
+            "expiresOn": value("kunci", "expiresOn"), "expiresProblem": problem("kunci", "expiresOn"),
             "write": value("kunci", "write").is_some(),
             "nameProblem": problem("kunci", "name"), "rolesProblem": problem("kunci", "roles"),
             "areaProblem": problem("kunci", "area"),
@@ -243,7 +247,10 @@ pub async fn change(State(state): State<AppState>, officer: Officer, body: Bytes
         }),
         "kunci" => {
             let scopes: Vec<&str> = if fields.get("write").is_some() { vec!["READ", "WRITE"] } else { vec!["READ"] };
-            let input = json!({ "name": fields.get("name").unwrap_or_default(), "scopes": scopes, "roles": roles, "area": blank("area") });
+            let input = json!({
+                "name": fields.get("name").unwrap_or_default(), "scopes": scopes, "roles": roles, "area": blank("area"),
+                "expiresOn": blank("expiresOn"),
+            });
             api.run::<NewKey>(operations::CREATE_API_KEY, json!({ "tenant": tenant, "input": input })).await.map(|a| {
                 let once = Once {
                     title: format!("Kunci API {}", a.create_api_key.key.name),

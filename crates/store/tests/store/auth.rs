@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use pretty_assertions::assert_eq;
 use simpul_store::StoreError;
-use simpul_store::auth::{ApiScope, RoleGrant};
+use simpul_store::auth::{ApiScope, KeyLimits, RoleGrant};
 
 use super::support::databases;
 
@@ -70,7 +70,14 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
         let store = &db.store;
         let scope = store.system_scope("tebing-tinggi").await.expect("scope");
         let (id, secret) = store
-            .create_api_key(&scope, "Dinas Kesehatan", &BTreeSet::new(), &BTreeSet::new(), None, "admin")
+            .create_api_key(
+                &scope,
+                "Dinas Kesehatan",
+                &BTreeSet::new(),
+                &BTreeSet::new(),
+                KeyLimits::default(),
+                "admin",
+            )
             .await
             .expect("key");
         let principal = store.authenticate_api_key(&secret).await.expect("authenticated");
@@ -94,7 +101,7 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
                 "Sistem desa",
                 &BTreeSet::from([ApiScope::Write]),
                 &BTreeSet::from(["front_office".to_string()]),
-                None,
+                KeyLimits::default(),
                 "admin",
             )
             .await
@@ -103,7 +110,14 @@ async fn api_keys_are_read_only_by_default_stored_hashed_and_revocable() {
         assert!(writer.scopes.contains(&ApiScope::Write));
         assert_eq!(writer.roles, BTreeSet::from(["front_office".to_string()]));
         let unknown = store
-            .create_api_key(&scope, "x", &BTreeSet::new(), &BTreeSet::from(["raja".to_string()]), None, "admin")
+            .create_api_key(
+                &scope,
+                "x",
+                &BTreeSet::new(),
+                &BTreeSet::from(["raja".to_string()]),
+                KeyLimits::default(),
+                "admin",
+            )
             .await;
         assert!(matches!(unknown, Err(StoreError::UnknownRole { .. })));
         db.finish().await;
@@ -215,9 +229,11 @@ async fn api_keys_are_listed_with_their_last_use_and_their_creation_and_revocati
         let scope = store.system_scope("luwu-timur").await.expect("scope");
         let roles = BTreeSet::from(["operator_desa".to_string()]);
         let write = BTreeSet::from([ApiScope::Read, ApiScope::Write]);
-        let (id, secret) =
-            store.create_api_key(&scope, "SIKS desa Malili", &write, &roles, None, "admin").await.expect("key");
-        let blank = store.create_api_key(&scope, " ", &write, &roles, None, "admin").await;
+        let (id, secret) = store
+            .create_api_key(&scope, "SIKS desa Malili", &write, &roles, KeyLimits::default(), "admin")
+            .await
+            .expect("key");
+        let blank = store.create_api_key(&scope, " ", &write, &roles, KeyLimits::default(), "admin").await;
         assert!(matches!(blank, Err(StoreError::KeyNameRequired)));
         let listed = store.api_keys(&scope).await.expect("keys");
         assert_eq!(listed.len(), 1);
@@ -238,6 +254,39 @@ async fn api_keys_are_listed_with_their_last_use_and_their_creation_and_revocati
                 "kunci API SIKS desa Malili dibuat (membaca dan mengubah) dengan peran Pengisi Data DTKS Desa/Kelurahan (operator desa)",
             ]
         );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_api_key_is_refused_after_its_last_day() {
+    use sea_orm::ConnectionTrait;
+    for db in databases().await {
+        let store = &db.store;
+        let scope = store.system_scope("bulukumba").await.expect("scope");
+        let today = chrono::Utc::now().date_naive();
+        let limits = |days: i64| KeyLimits { area: None, expires_on: Some(today + chrono::Duration::days(days)) };
+        let past = store.create_api_key(&scope, "Lama", &BTreeSet::new(), &BTreeSet::new(), limits(-2), "admin").await;
+        assert!(matches!(past, Err(StoreError::KeyExpiryPast)), "{}: {past:?}", db.name);
+        let (id, secret) = store
+            .create_api_key(&scope, "Puskesmas", &BTreeSet::new(), &BTreeSet::new(), limits(30), "admin")
+            .await
+            .expect("key");
+        assert!(store.authenticate_api_key(&secret).await.is_ok());
+        assert_eq!(
+            store.api_key(&scope, id).await.expect("listed").expires_on,
+            Some(today + chrono::Duration::days(30))
+        );
+        // Its last day passes (the grant is rewritten as the days would have made it).
+        let yesterday = today - chrono::Duration::days(2);
+        let grant = format!(r#"{{"scopes":["read"],"expires_on":"{yesterday}"}}"#);
+        let prefix = secret.split('_').nth(1).expect("prefix");
+        store
+            .connection()
+            .execute_unprepared(&format!("UPDATE api_keys SET scopes = '{grant}' WHERE key_prefix = '{prefix}'"))
+            .await
+            .expect("moved");
+        assert!(matches!(store.authenticate_api_key(&secret).await, Err(StoreError::BadCredentials)), "{}", db.name);
         db.finish().await;
     }
 }
