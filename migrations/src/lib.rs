@@ -21,6 +21,7 @@ mod m20261204_000014_notifications;
 mod m20261204_000015_complaints;
 mod m20261204_000016_dashboard;
 mod m20261204_000017_registry;
+mod m20261204_000018_definition_review;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_complaints::Migration),
             Box::new(m20261204_000016_dashboard::Migration),
             Box::new(m20261204_000017_registry::Migration),
+            Box::new(m20261204_000018_definition_review::Migration),
         ]
     }
 }

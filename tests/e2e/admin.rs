@@ -4,38 +4,66 @@ use serde_json::json;
 
 use super::server::servers;
 
-const VERSIONS: &str = "query($t: String!, $c: String!) { serviceVersions(tenant: $t, code: $c) { id version status author { name roles { code } } } }";
+const VERSIONS: &str = "query($t: String!, $c: String!) { serviceVersions(tenant: $t, code: $c) {
+    id version status reviewedBy reviewComment restoredFrom inForceFrom author { name roles { code } } } }";
 const SAVE: &str =
     "mutation($t: String!, $c: String!, $y: String!) { saveServiceDraft(tenant: $t, code: $c, yaml: $y) {
     version { id version status } diagnostics { level check line message } } }";
-const PUBLISH: &str =
-    "mutation($t: String!, $id: ID!) { publishServiceVersion(tenant: $t, id: $id) { version status } }";
+const CHECK: &str =
+    "query($t: String!, $c: String!, $y: String!) { checkServiceDefinition(tenant: $t, code: $c, yaml: $y) {
+    usable diagnostics { level check line message } } }";
+const SUBMIT: &str = "mutation($t: String!, $id: ID!) { submitServiceVersionForReview(tenant: $t, id: $id) { version status submittedBy } }";
+const REVIEW: &str = "mutation($t: String!, $id: ID!, $d: ReviewDecision!, $c: String) {
+    reviewServiceVersion(tenant: $t, id: $id, decision: $d, comment: $c) { version status reviewComment } }";
+const PUBLISH: &str = "mutation($t: String!, $id: ID!, $from: NaiveDate) {
+    publishServiceVersion(tenant: $t, id: $id, effectiveFrom: $from) { version status inForceFrom publishedBy } }";
+const ROLLBACK: &str =
+    "mutation($t: String!, $id: ID!) { rollbackServiceVersion(tenant: $t, id: $id) { version status restoredFrom } }";
+const DIFF: &str = "query($t: String!, $c: String!, $a: Int!, $b: Int!) {
+    serviceVersionDiff(tenant: $t, code: $c, from: $a, to: $b) { text changes { area text } } }";
+const RULE: &str =
+    "mutation($p: String!, $on: Boolean!) { setProvinceReviewRule(province: $p, fourEyes: $on) { fourEyes } }";
 
-#[test]
-fn admins_save_drafts_with_diagnostics_and_publish_them() {
-    let shipped = std::fs::read_to_string(
+fn shipped_sktm() -> String {
+    std::fs::read_to_string(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("service-definitions/bulukumba/services/rekomendasi-sktm.yaml"),
     )
-    .expect("shipped YAML");
+    .expect("shipped YAML")
+}
+
+fn served_version(server: &super::server::Server) -> serde_json::Value {
+    let service =
+        server.raw(None, "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version } }", json!({}));
+    service["data"]["service"]["version"].clone()
+}
+
+#[test]
+fn a_draft_is_checked_reviewed_by_another_admin_published_and_rolled_back() {
+    let shipped = shipped_sktm();
     for server in servers() {
         let vars = json!({ "t": "bulukumba", "c": "rekomendasi-sktm" });
         let versions = server.as_user("admin_dinas@bulukumba", VERSIONS, vars.clone());
         assert_eq!(versions["serviceVersions"][0]["status"], "PUBLISHED");
 
-        // A draft with an unknown role is not saved; the diagnostic says where.
+        // The studio's check: an unknown role is reported at its line, and nothing is saved.
         let broken = shipped.replace("roles: [verifikator]", "roles: [pemeriksa]");
         let line = broken.lines().position(|l| l.contains("[pemeriksa]")).expect("line") + 1;
+        let checked =
+            server.as_user("admin@73", CHECK, json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "y": broken }));
+        assert_eq!(checked["checkServiceDefinition"]["usable"], false);
+        let diagnostic = &checked["checkServiceDefinition"]["diagnostics"][0];
+        assert_eq!(
+            (diagnostic["level"].as_str(), diagnostic["check"].as_str(), diagnostic["line"].as_u64()),
+            (Some("ERROR"), Some("unknown-reference"), Some(line as u64))
+        );
         let saved = server.as_user("admin@73", SAVE, json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "y": broken }));
         assert!(saved["saveServiceDraft"]["version"].is_null());
-        let diagnostic = &saved["saveServiceDraft"]["diagnostics"][0];
-        assert_eq!(
-            (diagnostic["level"].as_str(), diagnostic["check"].as_str()),
-            (Some("ERROR"), Some("unknown-reference"))
-        );
-        assert_eq!(diagnostic["line"], line);
+        assert_eq!(saved["saveServiceDraft"]["diagnostics"][0]["line"], line);
+        let versions = server.as_user("admin_dinas@bulukumba", VERSIONS, vars.clone());
+        assert_eq!(versions["serviceVersions"].as_array().map(Vec::len), Some(1), "nothing saved");
 
-        // A good draft is saved, published, and served.
+        // A good draft is saved; without approval it cannot be published (the province asks for four eyes).
         let changed = shipped.replace("label: Berkas diterima,", "label: Berkas diterima di loket,");
         let saved = server.as_user(
             "admin_dinas@bulukumba",
@@ -44,25 +72,128 @@ fn admins_save_drafts_with_diagnostics_and_publish_them() {
         );
         let draft = &saved["saveServiceDraft"]["version"];
         assert_eq!((draft["version"].as_i64(), draft["status"].as_str()), (Some(2), Some("DRAFT")));
-        let published =
-            server.as_user("admin_dinas@bulukumba", PUBLISH, json!({ "t": "bulukumba", "id": draft["id"] }));
+        let id = json!({ "t": "bulukumba", "id": draft["id"] });
+        let (code, message) = server.error_as("admin_dinas@bulukumba", PUBLISH, id.clone());
+        assert_eq!(code, "REFUSED", "{message}");
+        assert!(message.to_string().contains("belum disetujui"), "{message}");
+
+        // Submitted; its author cannot approve it, nor can another office's admin; a return needs a reason.
+        let submitted = server.as_user("admin_dinas@bulukumba", SUBMIT, id.clone());
+        assert_eq!(submitted["submitServiceVersionForReview"]["status"], "IN_REVIEW");
+        let approve = json!({ "t": "bulukumba", "id": draft["id"], "d": "APPROVE" });
+        let (code, _) = server.error_as("admin_dinas@bulukumba", REVIEW, approve.clone());
+        assert_eq!(code, "FORBIDDEN", "no one reviews their own version");
+        let (code, _) = server.error_as("admin_dinas@luwu-timur", REVIEW, approve.clone());
+        assert_eq!(code, "FORBIDDEN", "another office's admin");
+        let (code, _) = server.error_as("verifikator@bulukumba", REVIEW, approve.clone());
+        assert_eq!(code, "FORBIDDEN");
+        let (code, error) =
+            server.error_as("admin@73", REVIEW, json!({ "t": "bulukumba", "id": draft["id"], "d": "RETURN" }));
+        assert_eq!(
+            (code.as_str(), super::server::field_paths(&error)),
+            ("VALIDATION", vec![String::from("comment")])
+        );
+
+        // The provincial admin approves; the author publishes; the service is served at version 2.
+        let approved = server.as_user("admin@73", REVIEW, approve);
+        assert_eq!(approved["reviewServiceVersion"]["status"], "APPROVED");
+        let published = server.as_user("admin_dinas@bulukumba", PUBLISH, id.clone());
         assert_eq!(published["publishServiceVersion"]["status"], "PUBLISHED");
+        assert_eq!(served_version(&server), 2, "{}", server.backend);
         let versions = server.as_user("admin_dinas@bulukumba", VERSIONS, vars.clone());
         let states: Vec<_> =
             versions["serviceVersions"].as_array().expect("versions").iter().map(|v| v["status"].clone()).collect();
         assert_eq!(states, vec![json!("PUBLISHED"), json!("RETIRED")]);
-        // The author is named (the admin's display name: the demo users are named after their roles).
+        assert!(versions["serviceVersions"][0]["reviewedBy"].is_string());
         let author = &versions["serviceVersions"][0]["author"];
         assert_eq!((&author["name"], &author["roles"][0]["code"]), (&json!("Admin Dinas"), &json!("admin_dinas")));
-        let service =
-            server.raw(None, "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version } }", json!({}));
-        assert_eq!(service["data"]["service"]["version"], 2, "{}", server.backend);
+
+        // The diff between the versions, as text and in words.
+        let diff =
+            server.as_user("admin@73", DIFF, json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "a": 1, "b": 2 }));
+        let text = diff["serviceVersionDiff"]["text"].as_str().expect("text");
+        assert!(text.lines().any(|l| l.starts_with('+') && l.contains("Berkas diterima di loket")), "{text}");
+        let changes = diff["serviceVersionDiff"]["changes"].as_array().expect("changes");
+        assert_eq!(changes.len(), 0, "a renamed action label is not a structural change: {changes:?}");
+
+        // A second draft, slower at the counter, is returned with a reason.
+        let slower = shipped.replacen("duration: { value: 3, unit: menit }", "duration: { value: 10, unit: menit }", 1);
+        assert_ne!(slower, shipped, "the shipped YAML has a three-minute step");
+        let saved = server.as_user(
+            "admin_dinas@bulukumba",
+            SAVE,
+            json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "y": slower }),
+        );
+        let third = saved["saveServiceDraft"]["version"]["id"].clone();
+        let diff =
+            server.as_user("admin@73", DIFF, json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "a": 2, "b": 3 }));
+        let change = &diff["serviceVersionDiff"]["changes"][0];
+        assert_eq!(change["area"], "DURATIONS", "{diff}");
+        assert!(change["text"].as_str().is_some_and(|t| t.ends_with("3 menit → 10 menit")), "{diff}");
+        server.as_user("admin_dinas@bulukumba", SUBMIT, json!({ "t": "bulukumba", "id": third }));
+        let returned = server.as_user(
+            "admin@73",
+            REVIEW,
+            json!({ "t": "bulukumba", "id": third, "d": "RETURN", "c": "Dasar perpanjangan waktu belum ada" }),
+        );
+        assert_eq!(returned["reviewServiceVersion"]["status"], "RETURNED");
+        let (code, _) = server.error_as("admin_dinas@bulukumba", PUBLISH, json!({ "t": "bulukumba", "id": third }));
+        assert_eq!(code, "REFUSED", "a returned version is not published");
+
+        // Rollback: version 1 again, as version 4, in one step.
+        let first = versions["serviceVersions"][1]["id"].clone();
+        let rolled = server.as_user("admin@73", ROLLBACK, json!({ "t": "bulukumba", "id": first }));
+        assert_eq!(rolled["rollbackServiceVersion"], json!({ "version": 4, "status": "PUBLISHED", "restoredFrom": 1 }));
+        assert_eq!(served_version(&server), 4);
+        let (code, _) = server.error_as("admin@73", ROLLBACK, json!({ "t": "bulukumba", "id": third }));
+        assert_eq!(code, "REFUSED", "a version that was never in force is not restored");
+
+        // A province that switches four eyes off publishes drafts directly; only its own admins may switch it.
+        let (code, _) = server.error_as("admin_dinas@bulukumba", RULE, json!({ "p": "73", "on": false }));
+        assert_eq!(code, "FORBIDDEN");
+        let (code, _) = server.error_as("admin@19", RULE, json!({ "p": "73", "on": false }));
+        assert_eq!(code, "FORBIDDEN");
+        assert_eq!(
+            server.as_user("admin@73", RULE, json!({ "p": "73", "on": false }))["setProvinceReviewRule"]["fourEyes"],
+            false
+        );
+        let saved = server.as_user(
+            "admin_dinas@bulukumba",
+            SAVE,
+            json!({ "t": "bulukumba", "c": "rekomendasi-sktm", "y": changed }),
+        );
+        let fifth = saved["saveServiceDraft"]["version"]["id"].clone();
+        // From a later date: the version in force stays until then.
+        let published = server.as_user(
+            "admin_dinas@bulukumba",
+            PUBLISH,
+            json!({ "t": "bulukumba", "id": fifth, "from": "2099-01-02" }),
+        );
+        assert_eq!(published["publishServiceVersion"]["status"], "SCHEDULED");
+        assert!(
+            published["publishServiceVersion"]["inForceFrom"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("2099-01-01T16:00:00")),
+            "midnight WITA: {published}"
+        );
+        assert_eq!(served_version(&server), 4);
+        let (code, error) = server.error_as(
+            "admin_dinas@bulukumba",
+            PUBLISH,
+            json!({ "t": "bulukumba", "id": fifth, "from": "2020-01-01" }),
+        );
+        assert_eq!(
+            (code.as_str(), super::server::field_paths(&error)),
+            ("VALIDATION", vec![String::from("effectiveFrom")])
+        );
 
         // Others may not.
         let (code, _) = server.error_as("verifikator@bulukumba", VERSIONS, vars.clone());
         assert_eq!(code, "FORBIDDEN");
         let (code, _) = server.error_as("admin@73", VERSIONS, json!({ "t": "bangka", "c": "rekomendasi-sktm" }));
         assert_eq!(code, "FORBIDDEN", "province 73 does not administer Bangka (19)");
+        let (code, _) = server.error_as("admin@73", CHECK, json!({ "t": "bangka", "c": "x", "y": "" }));
+        assert_eq!(code, "FORBIDDEN");
     }
 }
 

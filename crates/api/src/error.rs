@@ -242,7 +242,8 @@ impl From<StoreError> for ApiError {
             StoreError::UnknownArea { .. } => ApiError::field("area", message),
             StoreError::OutsideArea { .. } => ApiError::Forbidden(message),
             StoreError::InvalidCursor => ApiError::field("after", message),
-            StoreError::NotADraft { .. }
+            StoreError::VersionStatus { .. }
+            | StoreError::ApprovalRequired { .. }
             | StoreError::AlreadyRevoked { .. }
             | StoreError::SurveyAnswered
             | StoreError::ComplaintStep(_) => ApiError::refused(message),
@@ -253,7 +254,9 @@ impl From<StoreError> for ApiError {
             StoreError::KeyNameRequired => ApiError::field("name", message),
             StoreError::KeyExpiryPast => ApiError::field("expiresOn", message),
             StoreError::Registry(_) => ApiError::field("file", message),
-            StoreError::OwnAccount | StoreError::AccountShared => ApiError::Forbidden(message),
+            StoreError::OwnAccount | StoreError::AccountShared | StoreError::OwnReview => ApiError::Forbidden(message),
+            StoreError::ReturnReasonRequired => ApiError::field("comment", message),
+            StoreError::StartInPast => ApiError::field("effectiveFrom", message),
             StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),
             StoreError::Definitions { diagnostics } => ApiError::Validation {
                 message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),

@@ -5,6 +5,7 @@
 //! program ([`validate`], [`diagnostics`]) and exports a JSON Schema for editors ([`schema`]).
 
 pub mod diagnostics;
+pub mod diff;
 pub mod expr;
 pub mod load;
 pub mod message;

@@ -28,6 +28,8 @@ pub mod action {
     pub const REGISTRY_IMPORT: &str = "registry_import";
     /// An applicant was looked up in a registry snapshot.
     pub const REGISTRY_LOOKUP: &str = "registry_lookup";
+    /// A service definition was drafted, reviewed, published or rolled back.
+    pub const DEFINITION: &str = "definition";
 }
 
 /// One entry.

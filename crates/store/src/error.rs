@@ -54,14 +54,33 @@ pub enum StoreError {
     /// A page cursor this server did not hand out.
     #[error("Penanda halaman (cursor) tidak valid; mulai lagi dari halaman pertama")]
     InvalidCursor,
-    /// Only a draft can be published.
-    #[error("Versi {version} tidak dapat diterbitkan: versi itu {status}, bukan konsep")]
-    NotADraft {
+    /// A version asked to take a step its status does not allow (publish a retired one, review a draft …).
+    #[error("Versi {version} tidak dapat {step}: versi itu {status}")]
+    VersionStatus {
         /// The version number.
         version: i32,
+        /// What was asked, in words ("diterbitkan").
+        step: &'static str,
         /// Its status, in words.
         status: &'static str,
     },
+    /// Publishing needs another admin's approval (the province's four-eyes rule).
+    #[error(
+        "Versi {version} belum disetujui: provinsi mewajibkan persetujuan admin lain sebelum terbit; ajukan untuk ditinjau"
+    )]
+    ApprovalRequired {
+        /// The version number.
+        version: i32,
+    },
+    /// The author of a version cannot approve it (four eyes).
+    #[error("Anda tidak dapat meninjau versi yang Anda buat atau ajukan sendiri; mintalah admin lain meninjaunya")]
+    OwnReview,
+    /// Sending a version back needs the reason.
+    #[error("Tuliskan alasan pengembalian, agar penyusun tahu apa yang harus diperbaiki")]
+    ReturnReasonRequired,
+    /// A start date in the past.
+    #[error("Tanggal mulai berlaku sudah lewat; pilih hari ini atau sesudahnya")]
+    StartInPast,
     /// The definitions folder could not be read at all.
     #[error("the definitions folder cannot be read: {0}")]
     DefinitionsUnreadable(#[from] simpul_definitions::load::LoadError),

@@ -1,14 +1,16 @@
-//! Definition administration: drafts with the validator's diagnostics, publishing, and the version history.
-//! Tenant admins (`admin_dinas`) work on their own office; provincial admins on every office of their province.
+//! Definition administration (the standards studio's API): drafts with the validator's diagnostics, a check
+//! without saving, the diff between versions, review by another admin (four eyes, unless the province switches
+//! it off), publishing now or from a start date, rollback, and the version history. Tenant admins (`admin_dinas`)
+//! work on their own office; provincial admins on every office of their province.
 
 use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use simpul_definitions::diagnostics::Level;
+use simpul_definitions::diff::ChangeArea;
 use simpul_store::TenantScope;
-use simpul_store::definitions::VersionInfo;
+use simpul_store::definitions::{ReviewDecision, VersionInfo, VersionStatus};
 use uuid::Uuid;
 
-use super::kinds::VersionStatus;
 use super::{caller, shared};
 use crate::caller::Caller;
 use crate::error::{ApiError, ApiResult};
@@ -26,23 +28,49 @@ pub struct ServiceVersionView {
     /// The author's name and roles in the office (none for a provincial admin).
     pub author: Option<super::ActorView>,
     pub created_at: DateTime<Utc>,
+    /// Who submitted it for review (user id), and when.
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Who approved it or sent it back (user id), when, and their comment.
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_comment: Option<String>,
+    /// Who published it.
+    pub published_by: Option<String>,
+    /// When it came, or (scheduled) comes, into force.
+    pub in_force_from: Option<DateTime<Utc>>,
+    /// When a later version replaced it.
+    pub retired_at: Option<DateTime<Utc>>,
+    /// The earlier version a rollback republished as this one.
+    pub restored_from: Option<i32>,
     pub yaml: Option<String>,
 }
 
 impl ServiceVersionView {
-    fn new(v: VersionInfo, yaml: Option<String>) -> ApiResult<Self> {
-        Ok(ServiceVersionView {
+    fn new(v: VersionInfo, yaml: Option<String>) -> Self {
+        let (submitted_by, submitted_at) = v.submitted.unzip();
+        let (reviewed_by, reviewed_at) = v.reviewed.unzip();
+        ServiceVersionView {
             id: ID(v.id.to_string()),
             tenant: v.tenant_id,
             service: v.service_code,
             version: v.version,
-            status: VersionStatus::parse(&v.status)?,
+            status: v.status,
             content_hash: v.content_hash,
             author: None,
             created_by: v.created_by,
             created_at: v.created_at,
+            submitted_by,
+            submitted_at,
+            reviewed_by,
+            reviewed_at,
+            review_comment: v.review_comment,
+            published_by: v.published_by,
+            in_force_from: v.in_force_from,
+            retired_at: v.retired_at,
+            restored_from: v.restored_from,
             yaml,
-        })
+        }
     }
 }
 
@@ -56,6 +84,54 @@ pub struct DiagnosticView {
     pub path: String,
     pub message: String,
     pub hint: Option<String>,
+}
+
+impl From<simpul_definitions::Diagnostic> for DiagnosticView {
+    fn from(d: simpul_definitions::Diagnostic) -> Self {
+        DiagnosticView {
+            level: d.level,
+            check: d.check.to_string(),
+            line: d.line,
+            column: d.column,
+            path: d.path,
+            message: d.message,
+            hint: d.hint,
+        }
+    }
+}
+
+/// The validator's verdict on YAML that was not saved.
+#[derive(SimpleObject)]
+pub struct DefinitionCheckView {
+    /// Whether it parses and has no errors (warnings allowed): it could be saved as a draft.
+    pub usable: bool,
+    pub diagnostics: Vec<DiagnosticView>,
+}
+
+/// One change between two versions, in a sentence.
+#[derive(SimpleObject)]
+pub struct DefinitionChangeView {
+    pub area: ChangeArea,
+    pub text: String,
+}
+
+/// What changed between two versions of a service.
+#[derive(SimpleObject)]
+pub struct VersionDiffView {
+    pub from: i32,
+    pub to: i32,
+    /// The YAML, as a unified diff.
+    pub text: String,
+    /// The changes a reviewer reads, by area.
+    pub changes: Vec<DefinitionChangeView>,
+}
+
+/// A province's rule for publishing.
+#[derive(SimpleObject)]
+pub struct ProvinceReviewRuleView {
+    pub province: String,
+    /// Whether publishing needs another admin's approval.
+    pub four_eyes: bool,
 }
 
 /// The result of saving a draft.
@@ -106,14 +182,82 @@ impl AdminQuery {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
         let authors = super::actor_views(ctx, &scope, versions.iter().map(|(v, _)| &v.created_by)).await?;
-        versions
+        Ok(versions
             .into_iter()
             .map(|(v, yaml)| {
                 let author = authors.get(&v.created_by).cloned();
-                Ok(ServiceVersionView { author, ..ServiceVersionView::new(v, Some(yaml))? })
+                ServiceVersionView { author, ..ServiceVersionView::new(v, Some(yaml)) }
             })
-            .collect()
+            .collect())
     }
+
+    /// The validator's diagnostics for a service's YAML, without saving it (the studio checks as the admin types).
+    async fn check_service_definition(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        code: String,
+        yaml: String,
+    ) -> ApiResult<DefinitionCheckView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let shared = shared(ctx)?;
+        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+        let (usable, diagnostics) = shared.store.check_service_source(&scope, &code, &yaml, &templates).await?;
+        Ok(DefinitionCheckView { usable, diagnostics: diagnostics.into_iter().map(DiagnosticView::from).collect() })
+    }
+
+    /// What changed from version `from` to version `to` of a service: the YAML diff and a summary in words.
+    async fn service_version_diff(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        code: String,
+        from: i32,
+        to: i32,
+    ) -> ApiResult<VersionDiffView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let store = &shared(ctx)?.store;
+        let (_, old) = store.service_version_source(&scope, &code, from).await?;
+        let (_, new) = store.service_version_source(&scope, &code, to).await?;
+        let text = simpul_definitions::diff::text_diff(&old, &new, &format!("versi {from}"), &format!("versi {to}"));
+        let changes = match (parsed(&code, &old), parsed(&code, &new)) {
+            (Some(old), Some(new)) => simpul_definitions::diff::summary(&old, &new)
+                .into_iter()
+                .map(|c| DefinitionChangeView { area: c.area, text: c.text })
+                .collect(),
+            _ => return Err(ApiError::Internal(format!("a stored version of {code} does not parse"))),
+        };
+        Ok(VersionDiffView { from, to, text, changes })
+    }
+
+    /// Whether publishing in the province needs another admin's approval.
+    async fn province_review_rule(&self, ctx: &Context<'_>, province: String) -> ApiResult<ProvinceReviewRuleView> {
+        province_admin(ctx, &province)?;
+        let four_eyes = shared(ctx)?.store.four_eyes(&province).await?;
+        Ok(ProvinceReviewRuleView { province, four_eyes })
+    }
+}
+
+/// A stored version's definition (stored versions were validated when saved).
+fn parsed(code: &str, yaml: &str) -> Option<simpul_definitions::model::ServiceDefinition> {
+    let file = simpul_definitions::source::SourceFile::new(format!("{code}.yaml"), yaml.to_string());
+    simpul_definitions::load::parse(&file, &mut Vec::new())
+}
+
+/// Refuses everyone but the province's own admins.
+fn province_admin(ctx: &Context<'_>, province: &str) -> ApiResult<()> {
+    match caller(ctx)? {
+        anonymous @ (Caller::Anonymous | Caller::Rejected(_)) => Err(anonymous.unauthenticated()),
+        Caller::User(principal) if principal.provinces.iter().any(|p| p == province) => Ok(()),
+        Caller::User(_) | Caller::ApiKey(_) => {
+            Err(ApiError::Forbidden(format!("Hanya admin provinsi {province} yang dapat mengatur aturan ini")))
+        }
+    }
+}
+
+/// A version id from the API.
+fn version_id(id: &ID) -> ApiResult<Uuid> {
+    Uuid::parse_str(id).map_err(|_| ApiError::field("id", "ID versi tidak valid"))
 }
 
 /// Admin mutations.
@@ -136,36 +280,102 @@ impl AdminMutation {
         let actor = caller(ctx)?.actor(&scope).user_id;
         let result = shared.store.save_service_draft(&scope, &code, &yaml, &templates, &actor).await?;
         Ok(DraftView {
-            version: result.version.map(|v| ServiceVersionView::new(v, None)).transpose()?,
-            diagnostics: result
-                .diagnostics
-                .into_iter()
-                .map(|d| DiagnosticView {
-                    level: d.level,
-                    check: d.check.to_string(),
-                    line: d.line,
-                    column: d.column,
-                    path: d.path,
-                    message: d.message,
-                    hint: d.hint,
-                })
-                .collect(),
+            version: result.version.map(|v| ServiceVersionView::new(v, None)),
+            diagnostics: result.diagnostics.into_iter().map(DiagnosticView::from).collect(),
         })
     }
 
-    /// Publishes a draft: new applications start under it; running ones keep their version.
-    async fn publish_service_version(
+    /// Submits a draft for another admin's review.
+    async fn submit_service_version_for_review(
         &self,
         ctx: &Context<'_>,
         tenant: Option<String>,
         id: ID,
     ) -> ApiResult<ServiceVersionView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
-        let id = Uuid::parse_str(&id).map_err(|_| ApiError::field("id", "ID versi tidak valid"))?;
+        let actor = caller(ctx)?.actor(&scope).user_id;
+        let version = shared(ctx)?.store.submit_for_review(&scope, version_id(&id)?, &actor).await?;
+        Ok(ServiceVersionView::new(version, None))
+    }
+
+    /// Approves a version in review, or returns it to its author with a comment (required then). Its author and
+    /// whoever submitted it cannot review it.
+    async fn review_service_version(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        id: ID,
+        decision: ReviewDecision,
+        comment: Option<String>,
+    ) -> ApiResult<ServiceVersionView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let actor = caller(ctx)?.actor(&scope).user_id;
+        let version =
+            shared(ctx)?.store.review_version(&scope, version_id(&id)?, decision, comment.as_deref(), &actor).await?;
+        Ok(ServiceVersionView::new(version, None))
+    }
+
+    /// Rolls back: republishes an earlier version's YAML as a new version, in force at once.
+    async fn rollback_service_version(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        id: ID,
+    ) -> ApiResult<ServiceVersionView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let published = shared.store.publish_service_version(&scope, id).await?;
+        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+        let actor = caller(ctx)?.actor(&scope).user_id;
+        let version = shared.store.rollback_service_version(&scope, version_id(&id)?, &templates, &actor).await?;
+        shared.state.definitions_changed().await;
+        Ok(ServiceVersionView::new(version, None))
+    }
+
+    /// Switches the province's four-eyes rule on or off (its provincial admins only).
+    async fn set_province_review_rule(
+        &self,
+        ctx: &Context<'_>,
+        province: String,
+        four_eyes: bool,
+    ) -> ApiResult<ProvinceReviewRuleView> {
+        province_admin(ctx, &province)?;
+        let actor = match caller(ctx)? {
+            Caller::User(p) => p.user_id.to_string(),
+            _ => return Err(ApiError::Forbidden(String::from("Hanya admin provinsi"))),
+        };
+        shared(ctx)?.store.set_four_eyes(&province, four_eyes, &actor).await?;
+        Ok(ProvinceReviewRuleView { province, four_eyes })
+    }
+
+    /// Publishes a version: at once, or from `effectiveFrom` (a date in the office's time zone; the version in
+    /// force stays until that day begins). Where the province asks for four eyes, only an approved version.
+    /// Running applications keep their version.
+    async fn publish_service_version(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        id: ID,
+        effective_from: Option<NaiveDate>,
+    ) -> ApiResult<ServiceVersionView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let id = version_id(&id)?;
+        let shared = shared(ctx)?;
+        let actor = caller(ctx)?.actor(&scope).user_id;
+        let start = match effective_from {
+            None => None,
+            Some(date) => {
+                let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
+                let today = runtime.calendar.local_date(Utc::now());
+                if date < today {
+                    return Err(simpul_store::StoreError::StartInPast.into());
+                }
+                // Today means now.
+                (date > today).then(|| runtime.calendar.start_of_day(date))
+            }
+        };
+        let published = shared.store.publish_service_version(&scope, id, start, &actor).await?;
         // Every instance forgets which version was published, so that the next request everywhere gets this one.
         shared.state.definitions_changed().await;
-        ServiceVersionView::new(published, None)
+        Ok(ServiceVersionView::new(published, None))
     }
 }

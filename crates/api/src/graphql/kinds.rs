@@ -51,18 +51,8 @@ stored_enum! {
         RevokeLetter => simpul_store::audit::action::REVOKE_LETTER,
         /// The applicant was looked up in a registry (an upload of the office's export, or an online source).
         RegistryLookup => simpul_store::audit::action::REGISTRY_LOOKUP,
-    }
-}
-
-stored_enum! {
-    /// Where a definition version is in its life.
-    pub enum VersionStatus {
-        /// Being edited; not used by new applications.
-        Draft => simpul_store::definitions::status::DRAFT,
-        /// The version new applications start under.
-        Published => simpul_store::definitions::status::PUBLISHED,
-        /// Replaced by a later version; applications that started under it keep it.
-        Retired => simpul_store::definitions::status::RETIRED,
+        /// A service definition was drafted, reviewed, published or rolled back.
+        Definition => simpul_store::audit::action::DEFINITION,
     }
 }
 

@@ -19,6 +19,7 @@ pub mod membership;
 pub mod notification;
 pub mod notification_attempt;
 pub mod outbox;
+pub mod province_setting;
 pub mod registry_person;
 pub mod registry_snapshot;
 pub mod service_version;

@@ -16,8 +16,18 @@ pub struct Model {
     pub status: String,
     pub created_by: String,
     pub created_at: DateTimeUtc,
+    /// When the version came (or, while scheduled, comes) into force.
     pub published_at: Option<DateTimeUtc>,
     pub retired_at: Option<DateTimeUtc>,
+    pub submitted_by: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub review_comment: Option<String>,
+    pub published_by: Option<String>,
+    /// The earlier version whose YAML a rollback republished.
+    pub restored_from: Option<i32>,
 }
 
 /// The table has no relations the store navigates; queries filter by tenant and id.

@@ -3,6 +3,7 @@
 use pretty_assertions::assert_eq;
 use simpul_engine::ActionInput;
 use simpul_store::StoreError;
+use simpul_store::definitions::{ReviewDecision, VersionStatus};
 
 use super::support::{act, bulukumba, bulukumba_request, databases, definitions_dir, wita};
 
@@ -29,7 +30,7 @@ async fn the_shipped_definitions_are_imported_once_as_version_one() {
         for (code, _) in &tenants {
             let scope = store.system_scope(code).await.expect("scope");
             for (info, service) in store.published_services(&scope).await.expect("services") {
-                assert_eq!((info.version, info.status.as_str()), (1, "published"));
+                assert_eq!((info.version, info.status), (1, VersionStatus::Published));
                 assert_eq!(service.version(), 1);
                 published += 1;
             }
@@ -59,8 +60,8 @@ async fn sync_publishes_changed_files_as_new_versions_and_applications_keep_thei
         assert_eq!((report.added.len(), report.unchanged), (0, 11));
 
         let versions = store.service_versions(&b.scope, "rekomendasi-sktm").await.expect("versions");
-        let states: Vec<(i32, &str)> = versions.iter().map(|(v, _)| (v.version, v.status.as_str())).collect();
-        assert_eq!(states, vec![(2, "published"), (1, "retired")]);
+        let states: Vec<(i32, VersionStatus)> = versions.iter().map(|(v, _)| (v.version, v.status)).collect();
+        assert_eq!(states, vec![(2, VersionStatus::Published), (1, VersionStatus::Retired)]);
         assert!(versions[0].1.contains("di loket"));
 
         // The old application still runs under version 1; a new one starts under version 2.
@@ -74,6 +75,63 @@ async fn sync_publishes_changed_files_as_new_versions_and_applications_keep_thei
 
         let again = store.sync_definitions(dir.path(), "admin@73").await.expect("sync again");
         assert_eq!((again.changed.len(), again.added.len(), again.unchanged), (0, 0, 12));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_version_scheduled_to_start_later_comes_into_force_at_its_start_and_every_step_is_audited() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let yaml = std::fs::read_to_string(definitions_dir().join("bulukumba/services/rekomendasi-sktm.yaml"))
+            .expect("read")
+            .replace("label: Berkas diterima,", "label: Berkas diterima di loket,");
+        let templates = std::fs::read_dir(definitions_dir().join("bulukumba/templates"))
+            .expect("templates")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        let draft = store
+            .save_service_draft(&b.scope, "rekomendasi-sktm", &yaml, &templates, "penyusun")
+            .await
+            .expect("saved")
+            .version
+            .expect("no errors");
+        store.submit_for_review(&b.scope, draft.id, "penyusun").await.expect("submitted");
+        let own = store.review_version(&b.scope, draft.id, ReviewDecision::Approve, None, "penyusun").await;
+        assert!(matches!(own, Err(StoreError::OwnReview)), "{own:?}");
+        store
+            .review_version(&b.scope, draft.id, ReviewDecision::Approve, Some("Sesuai SP"), "peninjau")
+            .await
+            .expect("approved");
+        let start = chrono::Utc::now() + chrono::Duration::milliseconds(1500);
+        let scheduled =
+            store.publish_service_version(&b.scope, draft.id, Some(start), "penyusun").await.expect("scheduled");
+        assert_eq!(scheduled.status, VersionStatus::Scheduled);
+        let (now, _) = store.published_service(&b.scope, "rekomendasi-sktm").await.expect("in force");
+        assert_eq!(now.version, 1, "{}: the old version stays until the start", db.name);
+
+        // At its start the next read brings it into force (after the cache's notice, as a publish on another
+        // instance would send), and the version it replaces is retired.
+        tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
+        store.forget_definitions();
+        let (now, service) = store.published_service(&b.scope, "rekomendasi-sktm").await.expect("in force");
+        assert_eq!((now.version, now.status, service.version()), (2, VersionStatus::Published, 2), "{}", db.name);
+        let versions = store.service_versions(&b.scope, "rekomendasi-sktm").await.expect("versions");
+        let states: Vec<VersionStatus> = versions.iter().map(|(v, _)| v.status).collect();
+        assert_eq!(states, vec![VersionStatus::Published, VersionStatus::Retired]);
+
+        let log: Vec<(String, String)> = store
+            .audit_entries(&b.scope, "layanan:rekomendasi-sktm")
+            .await
+            .expect("audit")
+            .into_iter()
+            .map(|e| (e.actor, e.detail))
+            .collect();
+        assert_eq!(log.len(), 4, "{log:?}");
+        assert_eq!(log[0], (String::from("penyusun"), String::from("versi 2 disimpan sebagai konsep")));
+        assert_eq!(log[2], (String::from("peninjau"), String::from("versi 2 disetujui: Sesuai SP")));
+        assert!(log[3].1.starts_with("versi 2 dijadwalkan berlaku mulai"), "{log:?}");
         db.finish().await;
     }
 }

@@ -16,29 +16,16 @@ use simpul_engine::{Service, WorkCalendar};
 use uuid::Uuid;
 
 use crate::Store;
+use crate::audit::{self, action};
 use crate::entities::{calendar, service_version, tenant};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
 
-/// The status of a definition version.
-pub mod status {
-    /// Being edited; not used by new applications.
-    pub const DRAFT: &str = "draft";
-    /// The version new applications start under.
-    pub const PUBLISHED: &str = "published";
-    /// Replaced by a later version; applications that started under it keep it.
-    pub const RETIRED: &str = "retired";
+mod review;
+mod status;
 
-    /// A status as an admin reads it.
-    pub fn in_words(status: &str) -> &'static str {
-        match status {
-            DRAFT => "konsep",
-            PUBLISHED => "sedang berlaku",
-            RETIRED => "sudah tidak berlaku",
-            _ => "berstatus tidak dikenal",
-        }
-    }
-}
+pub use review::ReviewDecision;
+pub use status::VersionStatus;
 
 /// A stored definition version, without its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,26 +40,52 @@ pub struct VersionInfo {
     pub version: i32,
     /// SHA-256 of the YAML source.
     pub content_hash: String,
-    /// Draft, published or retired.
-    pub status: String,
-    /// Who created it.
+    /// Where it is in its life.
+    pub status: VersionStatus,
+    /// Who created it (user id).
     pub created_by: String,
     /// When.
     pub created_at: DateTime<Utc>,
+    /// Who submitted it for review, and when.
+    pub submitted: Option<(String, DateTime<Utc>)>,
+    /// Who reviewed it, and when.
+    pub reviewed: Option<(String, DateTime<Utc>)>,
+    /// The reviewer's comment (why it was sent back, or a remark with the approval).
+    pub review_comment: Option<String>,
+    /// Who published it.
+    pub published_by: Option<String>,
+    /// When it came, or comes, into force.
+    pub in_force_from: Option<DateTime<Utc>>,
+    /// When a later version replaced it.
+    pub retired_at: Option<DateTime<Utc>>,
+    /// The earlier version whose YAML a rollback republished as this one.
+    pub restored_from: Option<i32>,
 }
 
-impl From<&service_version::Model> for VersionInfo {
-    fn from(m: &service_version::Model) -> Self {
-        VersionInfo {
+impl TryFrom<&service_version::Model> for VersionInfo {
+    type Error = StoreError;
+
+    fn try_from(m: &service_version::Model) -> StoreResult<Self> {
+        let status = VersionStatus::parse(&m.status)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown version status `{}`", m.status)))?;
+        let pair = |who: &Option<String>, at: Option<DateTime<Utc>>| who.clone().zip(at);
+        Ok(VersionInfo {
             id: m.id,
             tenant_id: m.tenant_id.clone(),
             service_code: m.service_code.clone(),
             version: m.version,
             content_hash: m.content_hash.clone(),
-            status: m.status.clone(),
+            status,
             created_by: m.created_by.clone(),
             created_at: m.created_at,
-        }
+            submitted: pair(&m.submitted_by, m.submitted_at),
+            reviewed: pair(&m.reviewed_by, m.reviewed_at),
+            review_comment: m.review_comment.clone(),
+            published_by: m.published_by.clone(),
+            in_force_from: m.published_at,
+            retired_at: m.retired_at,
+            restored_from: m.restored_from,
+        })
     }
 }
 
@@ -209,9 +222,17 @@ impl Store {
                     Some(l) => l.version + 1,
                     None => 1,
                 };
-                retire_published(&txn, &t.code, code, now).await?;
-                insert_version(&txn, &t.code, code, version, &service.source.text, status::PUBLISHED, actor, now)
-                    .await?;
+                retire_replaced(&txn, &t.code, code, Replaced::All, now).await?;
+                let new = NewVersion {
+                    tenant: &t.code,
+                    code,
+                    version,
+                    source: &service.source.text,
+                    status: VersionStatus::Published,
+                    actor,
+                    restored_from: None,
+                };
+                insert_version(&txn, new, now).await?;
                 let entry = (t.code.clone(), code.clone(), version);
                 if latest.is_some() { out.changed.push(entry) } else { out.added.push(entry) }
             }
@@ -221,7 +242,7 @@ impl Store {
         Ok(out)
     }
 
-    /// The published version of a service of the tenant, compiled.
+    /// The version of a service of the tenant in force now, compiled.
     pub async fn published_service(&self, scope: &TenantScope, code: &str) -> StoreResult<(VersionInfo, Arc<Service>)> {
         let key = (scope.tenant_id().to_string(), code.to_string());
         let cached = self.caches.published.read().ok().and_then(|c| c.get(&key).copied());
@@ -231,14 +252,12 @@ impl Store {
         {
             return Ok(hit);
         }
-        let row = service_version::Entity::find()
-            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
+        let row = in_force_query(scope.tenant_id(), Utc::now())
             .filter(service_version::Column::ServiceCode.eq(code))
-            .filter(service_version::Column::Status.eq(status::PUBLISHED))
-            .order_by_desc(service_version::Column::Version)
             .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound { what: "layanan" })?;
+        let row = self.bring_into_force(row).await?;
         let compiled = self.compiled(&row)?;
         if let Ok(mut published) = self.caches.published.write() {
             published.insert(key, (row.id, std::time::Instant::now()));
@@ -254,18 +273,40 @@ impl Store {
             .order_by_desc(service_version::Column::Version)
             .all(&self.db)
             .await?;
-        Ok(rows.into_iter().map(|r| (VersionInfo::from(&r), r.source_yaml)).collect())
+        rows.into_iter().map(|r| Ok((VersionInfo::try_from(&r)?, r.source_yaml))).collect()
     }
 
-    /// The published services of the tenant, compiled, by code.
-    pub async fn published_services(&self, scope: &TenantScope) -> StoreResult<Vec<(VersionInfo, Arc<Service>)>> {
-        let rows = service_version::Entity::find()
+    /// One version of a service of the tenant, by number, with its YAML.
+    pub async fn service_version_source(
+        &self,
+        scope: &TenantScope,
+        code: &str,
+        version: i32,
+    ) -> StoreResult<(VersionInfo, String)> {
+        let row = service_version::Entity::find()
             .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
-            .filter(service_version::Column::Status.eq(status::PUBLISHED))
-            .order_by_asc(service_version::Column::ServiceCode)
-            .all(&self.db)
-            .await?;
-        rows.iter().map(|r| self.compiled(r)).collect()
+            .filter(service_version::Column::ServiceCode.eq(code))
+            .filter(service_version::Column::Version.eq(version))
+            .one(&self.db)
+            .await?
+            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
+        Ok((VersionInfo::try_from(&row)?, row.source_yaml))
+    }
+
+    /// The services of the tenant in force now, compiled, by code.
+    pub async fn published_services(&self, scope: &TenantScope) -> StoreResult<Vec<(VersionInfo, Arc<Service>)>> {
+        let rows = in_force_query(scope.tenant_id(), Utc::now()).all(&self.db).await?;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        // Newest start first: the first row of each service is the one in force.
+        for row in rows {
+            if seen.insert(row.service_code.clone()) {
+                let row = self.bring_into_force(row).await?;
+                out.push(self.compiled(&row)?);
+            }
+        }
+        out.sort_by(|a, b| a.0.service_code.cmp(&b.0.service_code));
+        Ok(out)
     }
 
     /// A version by id, compiled; only within the tenant.
@@ -294,7 +335,7 @@ impl Store {
         }
         let definition: ServiceDefinition = parse(&format!("{}.yaml", row.service_code), &row.source_yaml)?;
         let service = Service::new(definition, row.version as u32).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let entry = (VersionInfo::from(row), Arc::new(service));
+        let entry = (VersionInfo::try_from(row)?, Arc::new(service));
         if let Ok(mut cache) = self.caches.services.write() {
             cache.insert(row.id, entry.clone());
         }
@@ -338,55 +379,105 @@ impl Store {
     }
 }
 
-async fn retire_published<C: ConnectionTrait>(
+/// The versions of the tenant that are, or were, in force at `now` (published, or scheduled with a start that has
+/// come), the one in force first for each service.
+fn in_force_query(tenant: &str, now: DateTime<Utc>) -> sea_orm::Select<service_version::Entity> {
+    service_version::Entity::find()
+        .filter(service_version::Column::TenantId.eq(tenant))
+        .filter(
+            service_version::Column::Status.is_in([VersionStatus::Published.code(), VersionStatus::Scheduled.code()]),
+        )
+        .filter(service_version::Column::PublishedAt.lte(now))
+        .order_by_asc(service_version::Column::ServiceCode)
+        .order_by_desc(service_version::Column::PublishedAt)
+        .order_by_desc(service_version::Column::Version)
+}
+
+/// Which versions of a service a change retires.
+#[derive(Debug, Clone, Copy)]
+enum Replaced {
+    /// Publishing now: the version in force and every schedule (a schedule made before an urgent fix would
+    /// otherwise undo the fix on its start date; the admin schedules again).
+    All,
+    /// Scheduling a version: other schedules; the version in force stays until the start.
+    Schedules,
+    /// A scheduled version coming into force: the versions in force or scheduled up to its start, not itself.
+    UpTo(Uuid, DateTime<Utc>),
+}
+
+async fn retire_replaced<C: ConnectionTrait>(
     conn: &C,
     tenant: &str,
     code: &str,
+    replaced: Replaced,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let published = service_version::Entity::find()
-        .filter(service_version::Column::TenantId.eq(tenant))
-        .filter(service_version::Column::ServiceCode.eq(code))
-        .filter(service_version::Column::Status.eq(status::PUBLISHED))
-        .all(conn)
-        .await?;
-    for row in published {
-        let mut active: service_version::ActiveModel = row.into();
-        active.status = Set(status::RETIRED.to_string());
-        active.retired_at = Set(Some(now));
-        active.update(conn).await?;
+    use service_version::Column as C;
+    let statuses = match replaced {
+        Replaced::All | Replaced::UpTo(..) => vec![VersionStatus::Published.code(), VersionStatus::Scheduled.code()],
+        Replaced::Schedules => vec![VersionStatus::Scheduled.code()],
+    };
+    let mut query = service_version::Entity::update_many()
+        .col_expr(C::Status, sea_orm::sea_query::Expr::value(VersionStatus::Retired.code()))
+        .col_expr(C::RetiredAt, sea_orm::sea_query::Expr::value(now))
+        .filter(C::TenantId.eq(tenant))
+        .filter(C::ServiceCode.eq(code))
+        .filter(C::Status.is_in(statuses));
+    if let Replaced::UpTo(keep, start) = replaced {
+        query = query.filter(C::Id.ne(keep)).filter(C::PublishedAt.lte(start));
     }
+    query.exec(conn).await?;
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_version<C: ConnectionTrait>(
-    conn: &C,
-    tenant: &str,
-    code: &str,
+/// A new version row.
+struct NewVersion<'a> {
+    tenant: &'a str,
+    code: &'a str,
     version: i32,
-    source: &str,
-    status_value: &str,
-    actor: &str,
-    now: DateTime<Utc>,
-) -> StoreResult<Uuid> {
+    source: &'a str,
+    status: VersionStatus,
+    actor: &'a str,
+    restored_from: Option<i32>,
+}
+
+async fn insert_version<C: ConnectionTrait>(conn: &C, new: NewVersion<'_>, now: DateTime<Utc>) -> StoreResult<Uuid> {
     let id = Uuid::now_v7();
+    let published = new.status == VersionStatus::Published;
     service_version::ActiveModel {
         id: Set(id),
-        tenant_id: Set(tenant.to_string()),
-        service_code: Set(code.to_string()),
-        version: Set(version),
-        content_hash: Set(content_hash(source)),
-        source_yaml: Set(source.to_string()),
-        status: Set(status_value.to_string()),
-        created_by: Set(actor.to_string()),
+        tenant_id: Set(new.tenant.to_string()),
+        service_code: Set(new.code.to_string()),
+        version: Set(new.version),
+        content_hash: Set(content_hash(new.source)),
+        source_yaml: Set(new.source.to_string()),
+        status: Set(new.status.code().to_string()),
+        created_by: Set(new.actor.to_string()),
         created_at: Set(now),
-        published_at: Set((status_value == status::PUBLISHED).then_some(now)),
+        published_at: Set(published.then_some(now)),
         retired_at: Set(None),
+        submitted_by: Set(None),
+        submitted_at: Set(None),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
+        review_comment: Set(None),
+        published_by: Set(published.then(|| new.actor.to_string())),
+        restored_from: Set(new.restored_from),
     }
     .insert(conn)
     .await?;
     Ok(id)
+}
+
+/// The number the next version of a service gets.
+async fn next_version<C: ConnectionTrait>(conn: &C, tenant: &str, code: &str) -> StoreResult<i32> {
+    let latest = service_version::Entity::find()
+        .filter(service_version::Column::TenantId.eq(tenant))
+        .filter(service_version::Column::ServiceCode.eq(code))
+        .order_by_desc(service_version::Column::Version)
+        .one(conn)
+        .await?;
+    Ok(latest.map_or(1, |l| l.version + 1))
 }
 
 /// What saving a draft gave: the new version if the YAML had no errors, and every diagnostic either way.
@@ -399,6 +490,30 @@ pub struct DraftResult {
 }
 
 impl Store {
+    /// The validator's diagnostics for `yaml` as service `code` of the tenant, without saving anything (the
+    /// studio's check while the admin types). `templates` are the tenant's template files, for the reference
+    /// checks. Whether it parsed comes with them.
+    pub async fn check_service_source(
+        &self,
+        scope: &TenantScope,
+        code: &str,
+        yaml: &str,
+        templates: &std::collections::BTreeSet<String>,
+    ) -> StoreResult<(bool, Vec<simpul_definitions::Diagnostic>)> {
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
+        let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
+        let templates = templates.clone();
+        // Validation is CPU work (a YAML of up to a megabyte, every expression compiled): the blocking pool's.
+        tokio::task::spawn_blocking(move || {
+            let context =
+                simpul_definitions::validate::TenantContext { tenant: &runtime.tenant, templates: &templates };
+            let (parsed, diagnostics) = simpul_definitions::validate::service_source(&file, &context);
+            (parsed.is_some() && !simpul_definitions::diagnostics::has_errors(&diagnostics), diagnostics)
+        })
+        .await
+        .map_err(|e| StoreError::Task(e.to_string()))
+    }
+
     /// Validates `yaml` as service `code` of the tenant and, if it has no errors, saves it as a new draft
     /// version. `templates` are the tenant's template files, for the reference checks.
     pub async fn save_service_draft(
@@ -409,58 +524,38 @@ impl Store {
         templates: &std::collections::BTreeSet<String>,
         actor: &str,
     ) -> StoreResult<DraftResult> {
-        let runtime = self.tenant_runtime(&self.db, scope).await?;
-        let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
-        let templates = templates.clone();
-        // Validation is CPU work (a YAML of up to a megabyte, every expression compiled): the blocking pool's.
-        let (parsed, diagnostics) = tokio::task::spawn_blocking(move || {
-            let context =
-                simpul_definitions::validate::TenantContext { tenant: &runtime.tenant, templates: &templates };
-            let (parsed, diagnostics) = simpul_definitions::validate::service_source(&file, &context);
-            (parsed.is_some(), diagnostics)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?;
-        if simpul_definitions::diagnostics::has_errors(&diagnostics) || !parsed {
+        let (usable, diagnostics) = self.check_service_source(scope, code, yaml, templates).await?;
+        if !usable {
             return Ok(DraftResult { version: None, diagnostics });
         }
         let txn = self.db.begin().await?;
-        let latest = service_version::Entity::find()
-            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
-            .filter(service_version::Column::ServiceCode.eq(code))
-            .order_by_desc(service_version::Column::Version)
-            .one(&txn)
-            .await?;
-        let version = latest.map_or(1, |l| l.version + 1);
-        let id = insert_version(&txn, scope.tenant_id(), code, version, yaml, status::DRAFT, actor, Utc::now()).await?;
-        let row = service_version::Entity::find_by_id(id)
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
-        txn.commit().await?;
-        Ok(DraftResult { version: Some(VersionInfo::from(&row)), diagnostics })
-    }
-
-    /// Publishes a draft of the tenant: it becomes the version new applications start under, and the version it
-    /// replaces is retired. Applications under older versions keep them.
-    pub async fn publish_service_version(&self, scope: &TenantScope, id: Uuid) -> StoreResult<VersionInfo> {
-        let txn = self.db.begin().await?;
-        let row = service_version::Entity::find_by_id(id)
-            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
-            .one(&txn)
-            .await?
-            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
-        if row.status != status::DRAFT {
-            return Err(StoreError::NotADraft { version: row.version, status: status::in_words(&row.status) });
-        }
+        let version = next_version(&txn, scope.tenant_id(), code).await?;
+        let new = NewVersion {
+            tenant: scope.tenant_id(),
+            code,
+            version,
+            source: yaml,
+            status: VersionStatus::Draft,
+            actor,
+            restored_from: None,
+        };
         let now = Utc::now();
-        retire_published(&txn, scope.tenant_id(), &row.service_code, now).await?;
-        let mut active: service_version::ActiveModel = row.into();
-        active.status = Set(status::PUBLISHED.to_string());
-        active.published_at = Set(Some(now));
-        let published = active.update(&txn).await?;
+        let id = insert_version(&txn, new, now).await?;
+        audit::row(
+            scope,
+            actor,
+            action::DEFINITION,
+            &review::subject(code),
+            &format!("versi {version} disimpan sebagai konsep"),
+            now,
+        )
+        .insert(&txn)
+        .await?;
+        let row = service_version::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(StoreError::NotFound { what: "versi layanan" })?;
         txn.commit().await?;
-        self.forget_definitions();
-        Ok(VersionInfo::from(&published))
+        Ok(DraftResult { version: Some(VersionInfo::try_from(&row)?), diagnostics })
     }
 }
