@@ -89,10 +89,7 @@ fn a_draft_is_checked_reviewed_by_another_admin_published_and_rolled_back() {
         assert_eq!(code, "FORBIDDEN");
         let (code, error) =
             server.error_as("admin@73", REVIEW, json!({ "t": "bulukumba", "id": draft["id"], "d": "RETURN" }));
-        assert_eq!(
-            (code.as_str(), super::server::field_paths(&error)),
-            ("VALIDATION", vec![String::from("comment")])
-        );
+        assert_eq!((code.as_str(), super::server::field_paths(&error)), ("VALIDATION", vec![String::from("comment")]));
 
         // The provincial admin approves; the author publishes; the service is served at version 2.
         let approved = server.as_user("admin@73", REVIEW, approve);
@@ -211,4 +208,110 @@ fn repeated_failed_logins_are_refused_for_a_while() {
         let response = server.raw(None, login, json!({ "u": "kasi@tebing-tinggi", "p": "demo" }));
         assert!(response["data"]["login"]["token"].is_string());
     }
+}
+
+/// In a browser without JavaScript, the standards studio's main flow: the office's admin checks YAML with a
+/// mistake (marked at its line), saves a draft and submits it; the provincial admin finds it waiting, approves and
+/// publishes it, compares it with version 1 and rolls back to version 1.
+#[test]
+fn the_studio_edits_reviews_publishes_and_rolls_back_in_a_browser_without_javascript() {
+    let server = super::server::start("sqlite", super::server::Backends::default());
+    super::console::runtime().block_on(async {
+        let base = format!("http://{}", server.address);
+        let Some(browser) = super::browser::open_without_javascript(&base).await else { return };
+        browser.sign_in("admin_dinas@bulukumba").await;
+        browser.click_link("Standar layanan").await;
+        browser.click_link("Rekomendasi Surat Keterangan Tidak Mampu (SKTM)").await;
+        browser.wait_for("#penyunting-standar").await;
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        let lines = browser.client.find_all(fantoccini::Locator::Css(".nomor-baris li")).await.expect("gutter").len();
+
+        // A key the schema does not know, typed on the last line: the check marks it and says what is wrong.
+        let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");
+        editor.send_keys("warna: merah").await.expect("typing");
+        browser.submit_and_wait("#penyunting-standar button[value='periksa']", false).await;
+        let marked = format!(".nomor-baris li#baris-{lines}.galat");
+        assert!(browser.has(&marked).await, "line {lines} marked: {}", browser.main_text().await);
+        assert!(browser.main_text().await.contains(&format!("Baris {lines}")), "{}", browser.main_text().await);
+        browser.screenshot("standar-diagnostik").await;
+
+        // A harmless change is saved as a draft and submitted.
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+        let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");
+        editor.send_keys("# Diubah di Simpul").await.expect("typing");
+        browser.submit_and_wait("#penyunting-standar button[value='simpan']", false).await;
+        assert!(
+            browser.main_text().await.contains("Tersimpan sebagai konsep versi 2."),
+            "{}",
+            browser.main_text().await
+        );
+        browser.submit_and_wait("tr#versi-2 button[value='ajukan']", false).await;
+        assert!(browser.main_text().await.contains("Versi 2 diajukan untuk ditinjau."));
+        assert!(
+            !browser.has("tr#versi-2 button[value='setujui']").await || {
+                // Its author may see the form, but the approval is refused.
+                browser.submit_and_wait("tr#versi-2 button[value='setujui']", false).await;
+                browser.main_text().await.contains("Anda tidak dapat meninjau versi yang Anda buat")
+            }
+        );
+        browser.sign_out().await;
+
+        // The provincial admin finds it waiting, approves, publishes, compares and rolls back.
+        browser.sign_in_with("admin@73", "demo").await;
+        browser.go("/standar").await;
+        assert!(browser.has("tr.menunggu").await, "{}", browser.main_text().await);
+        browser.click("tr.menunggu a").await;
+        browser.wait_for("#penyunting-standar").await;
+        browser.fill("#catatan-2", "Sesuai SK").await;
+        browser.submit_and_wait("tr#versi-2 button[value='setujui']", false).await;
+        assert!(browser.main_text().await.contains("Versi 2 disetujui."), "{}", browser.main_text().await);
+        browser.submit_and_wait("tr#versi-2 button[value='terbitkan']", false).await;
+        assert!(browser.main_text().await.contains("Versi 2 diterbitkan"), "{}", browser.main_text().await);
+        let served = "{ service(tenant: \"bulukumba\", code: \"rekomendasi-sktm\") { version } }";
+        assert_eq!(server.raw(None, served, json!({}))["data"]["service"]["version"], 2);
+        browser.click_link("Bandingkan dengan versi 1").await;
+        browser.wait_for("pre.beda").await;
+        let tambah = browser.client.find(fantoccini::Locator::Css("pre.beda .tambah")).await.expect("an added line");
+        assert!(tambah.text().await.expect("text").contains("# Diubah di Simpul"));
+        browser.screenshot("standar-beda").await;
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+        browser.submit_and_wait("tr#versi-1 button[value='pulihkan']", false).await;
+        assert!(
+            browser.main_text().await.contains("Versi 1 dipulihkan dan berlaku sebagai versi 3."),
+            "{}",
+            browser.main_text().await
+        );
+        assert_eq!(server.raw(None, served, json!({}))["data"]["service"]["version"], 3);
+        browser.client.clone().close().await.expect("browser closes");
+    });
+}
+
+/// With JavaScript, the editor checks a moment after the admin stops typing and marks the line.
+#[test]
+fn the_studio_checks_while_the_admin_types() {
+    let server = super::server::start("sqlite", super::server::Backends::default());
+    super::console::runtime().block_on(async {
+        let base = format!("http://{}", server.address);
+        let Some(browser) = super::browser::open(&base).await else { return };
+        browser.sign_in_with("admin@73", "demo").await;
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+        browser.wait_for("#penyunting-standar").await;
+        let line = shipped_sktm().lines().position(|l| l.contains("roles: [verifikator]")).expect("line") + 1;
+        let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");
+        let text = editor.prop("value").await.expect("value").unwrap_or_default();
+        let broken = text.replacen("roles: [verifikator]", "roles: [pemeriksa]", 1);
+        // The whole text at once, as a paste; then one key typed, as the admin would.
+        browser
+            .client
+            .execute("document.querySelector('#yaml').value = arguments[0];", vec![json!(broken)])
+            .await
+            .expect("pasted");
+        editor.send_keys(" ").await.expect("typing");
+        browser.wait_for(&format!(".nomor-baris li#baris-{line}.galat")).await;
+        let listed = browser.client.find(fantoccini::Locator::Css("#diagnostik li.galat")).await.expect("listed");
+        let listed = listed.text().await.expect("text");
+        assert!(listed.starts_with(&format!("Baris {line}")) && listed.contains("pemeriksa"), "{listed}");
+        browser.screenshot("standar-periksa").await;
+        browser.client.clone().close().await.expect("browser closes");
+    });
 }

@@ -106,7 +106,60 @@
     };
   }
 
+  // The standards editor: line numbers follow the text, and the server checks the YAML a moment after the admin
+  // stops typing; its diagnostics mark their lines and are listed below (the same check as the Periksa button).
+  function standardsEditor(form) {
+    var text = form.querySelector("textarea[name=yaml]");
+    var gutter = form.querySelector(".nomor-baris");
+    var list = form.querySelector("#diagnostik");
+    var csrf = form.querySelector("input[name=csrf]").value;
+    var timer = null;
+    function lines(marks) {
+      var count = Math.max(1, text.value.split("\n").length);
+      var html = "";
+      for (var n = 1; n <= count; n++) {
+        var m = marks && marks[n];
+        html += '<li id="baris-' + n + '"' + (m ? ' class="' + m.level + '" title="' + escapeHtml(m.note) + '"' : "") + "></li>";
+      }
+      gutter.innerHTML = html;
+      gutter.scrollTop = text.scrollTop;
+    }
+    function show(answer) {
+      var marks = {};
+      var items = answer.diagnostics.map(function (d) {
+        var m = marks[d.line];
+        marks[d.line] = { level: m && m.level === "galat" ? "galat" : d.level, note: (m ? m.note + "; " : "") + d.message };
+        return '<li class="' + d.level + '"><a href="#baris-' + d.line + '">Baris ' + d.line + ", kolom " + d.column +
+          "</a> — <strong>" + d.levelWords + ":</strong> " + escapeHtml(d.message) +
+          (d.hint ? ' <span class="kecil">Saran: ' + escapeHtml(d.hint) + "</span>" : "") + "</li>";
+      });
+      list.innerHTML = items.length
+        ? '<h3>Hasil pemeriksaan</h3><ul class="diagnostik">' + items.join("") + "</ul>"
+        : '<p class="pesan berhasil">Tidak ada masalah ditemukan.</p>';
+      lines(marks);
+    }
+    function check() {
+      var body = new URLSearchParams();
+      body.append("csrf", csrf);
+      body.append("yaml", text.value);
+      fetch(form.getAttribute("data-periksa"), { method: "POST", credentials: "same-origin", body: body })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (answer) { if (answer && answer.diagnostics) show(answer); });
+    }
+    text.addEventListener("scroll", function () { gutter.scrollTop = text.scrollTop; });
+    text.addEventListener("input", function () {
+      lines(null);
+      clearTimeout(timer);
+      timer = setTimeout(check, 800);
+    });
+  }
+
+  function escapeHtml(s) {
+    return String(s).replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-periksa]").forEach(standardsEditor);
     document.querySelectorAll("form[data-keadaan]").forEach(liveForm);
     document.querySelectorAll("form[enctype='multipart/form-data']").forEach(uploadWithProgress);
     document.querySelectorAll("form[data-konfirmasi]").forEach(confirmFirst);

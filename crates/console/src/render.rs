@@ -37,6 +37,9 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("dashboard", include_str!("../templates/dashboard.hbs")),
     ("registry", include_str!("../templates/registry.hbs")),
     ("accounts", include_str!("../templates/accounts.hbs")),
+    ("studio_index", include_str!("../templates/studio_index.hbs")),
+    ("studio", include_str!("../templates/studio.hbs")),
+    ("studio_diff", include_str!("../templates/studio_diff.hbs")),
 ];
 
 /// The registry, built once; [`check_templates`] (run by the tests) proves every template compiles.
@@ -83,6 +86,7 @@ pub enum Section {
     Dashboard,
     Registry,
     Accounts,
+    Studio,
     /// Pages outside the navigation (login, messages).
     None,
 }
@@ -98,6 +102,7 @@ impl Section {
             Section::Dashboard => "dashboard",
             Section::Registry => "registry",
             Section::Accounts => "accounts",
+            Section::Studio => "studio",
             Section::None => "",
         }
     }

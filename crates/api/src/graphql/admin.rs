@@ -23,10 +23,14 @@ pub struct ServiceVersionView {
     pub service: String,
     pub version: i32,
     pub status: VersionStatus,
+    /// The status as an admin reads it ("sedang ditinjau").
+    pub status_label: String,
     pub content_hash: String,
     pub created_by: String,
     /// The author's name and roles in the office (none for a provincial admin).
     pub author: Option<super::ActorView>,
+    /// The reviewer's name and roles in the office (none for a provincial admin).
+    pub reviewer: Option<super::ActorView>,
     pub created_at: DateTime<Utc>,
     /// Who submitted it for review (user id), and when.
     pub submitted_by: Option<String>,
@@ -56,8 +60,10 @@ impl ServiceVersionView {
             service: v.service_code,
             version: v.version,
             status: v.status,
+            status_label: v.status.label().to_string(),
             content_hash: v.content_hash,
             author: None,
+            reviewer: None,
             created_by: v.created_by,
             created_at: v.created_at,
             submitted_by,
@@ -181,12 +187,32 @@ impl AdminQuery {
     ) -> ApiResult<Vec<ServiceVersionView>> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let versions = shared(ctx)?.store.service_versions(&scope, &code).await?;
-        let authors = super::actor_views(ctx, &scope, versions.iter().map(|(v, _)| &v.created_by)).await?;
+        let people: Vec<String> = versions
+            .iter()
+            .flat_map(|(v, _)| std::iter::once(v.created_by.clone()).chain(v.reviewed.as_ref().map(|r| r.0.clone())))
+            .collect();
+        let names = super::actor_views(ctx, &scope, &people).await?;
         Ok(versions
             .into_iter()
             .map(|(v, yaml)| {
-                let author = authors.get(&v.created_by).cloned();
-                ServiceVersionView { author, ..ServiceVersionView::new(v, Some(yaml)) }
+                let author = names.get(&v.created_by).cloned();
+                let reviewer = v.reviewed.as_ref().and_then(|(who, _)| names.get(who).cloned());
+                ServiceVersionView { author, reviewer, ..ServiceVersionView::new(v, Some(yaml)) }
+            })
+            .collect())
+    }
+
+    /// The office's versions on their way to being in force — drafts, in review, returned, approved, scheduled —
+    /// newest first: the studio's work list, where a reviewer finds what waits for them.
+    async fn definition_queue(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<ServiceVersionView>> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let versions = shared(ctx)?.store.versions_in_progress(&scope).await?;
+        let names = super::actor_views(ctx, &scope, versions.iter().map(|v| &v.created_by)).await?;
+        Ok(versions
+            .into_iter()
+            .map(|v| ServiceVersionView {
+                author: names.get(&v.created_by).cloned(),
+                ..ServiceVersionView::new(v, None)
             })
             .collect())
     }
@@ -230,9 +256,12 @@ impl AdminQuery {
         Ok(VersionDiffView { from, to, text, changes })
     }
 
-    /// Whether publishing in the province needs another admin's approval.
+    /// Whether publishing in the province needs another admin's approval. Any signed-in caller may read it (the
+    /// office's admin sees whether a draft can go out without review).
     async fn province_review_rule(&self, ctx: &Context<'_>, province: String) -> ApiResult<ProvinceReviewRuleView> {
-        province_admin(ctx, &province)?;
+        if let anonymous @ (Caller::Anonymous | Caller::Rejected(_)) = caller(ctx)? {
+            return Err(anonymous.unauthenticated());
+        }
         let four_eyes = shared(ctx)?.store.four_eyes(&province).await?;
         Ok(ProvinceReviewRuleView { province, four_eyes })
     }

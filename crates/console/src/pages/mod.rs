@@ -9,6 +9,7 @@ pub mod letters;
 pub mod login;
 pub mod registry;
 pub mod search;
+pub mod studio;
 pub mod submit;
 pub mod track;
 

@@ -276,6 +276,25 @@ impl Store {
         rows.into_iter().map(|r| Ok((VersionInfo::try_from(&r)?, r.source_yaml))).collect()
     }
 
+    /// The tenant's versions on their way to being in force (drafts, in review, returned, approved, scheduled),
+    /// newest first: the studio's work list.
+    pub async fn versions_in_progress(&self, scope: &TenantScope) -> StoreResult<Vec<VersionInfo>> {
+        let statuses = [
+            VersionStatus::Draft,
+            VersionStatus::InReview,
+            VersionStatus::Returned,
+            VersionStatus::Approved,
+            VersionStatus::Scheduled,
+        ];
+        let rows = service_version::Entity::find()
+            .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
+            .filter(service_version::Column::Status.is_in(statuses.map(VersionStatus::code)))
+            .order_by_desc(service_version::Column::CreatedAt)
+            .all(&self.db)
+            .await?;
+        rows.iter().map(VersionInfo::try_from).collect()
+    }
+
     /// One version of a service of the tenant, by number, with its YAML.
     pub async fn service_version_source(
         &self,

@@ -1,0 +1,538 @@
+//! *Standar layanan* (the standards studio): provincial admins and office admins edit a service's YAML with line
+//! numbers and the validator's diagnostics at their lines (checked on the server when the admin presses *Periksa*,
+//! and while typing where JavaScript runs), save drafts, submit them for another admin's review, approve or send
+//! back, publish now or from a date, roll back, and compare any two versions.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use simpul_api::AppState;
+
+use crate::client::{Code, Failure};
+use crate::fields::Fields;
+use crate::operations;
+use crate::render::{self, Section};
+use crate::session::Officer;
+use crate::words;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Offices {
+    tenants: Vec<OfficeRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OfficeRef {
+    code: String,
+    name: String,
+    time_zone: String,
+    province: Province,
+}
+
+#[derive(Deserialize)]
+struct Province {
+    code: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Services {
+    services: Vec<ServiceRef>,
+    definition_queue: Vec<Version>,
+    province_review_rule: Rule,
+}
+
+#[derive(Deserialize)]
+struct ServiceRef {
+    code: String,
+    name: String,
+    version: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    four_eyes: bool,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Version {
+    id: String,
+    #[serde(default)]
+    service: Option<String>,
+    version: i64,
+    status: String,
+    status_label: String,
+    created_at: DateTime<Utc>,
+    author: Option<Named>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewer: Option<Named>,
+    review_comment: Option<String>,
+    in_force_from: Option<DateTime<Utc>>,
+    retired_at: Option<DateTime<Utc>>,
+    restored_from: Option<i64>,
+    yaml: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Studio {
+    tenant: StudioOffice,
+    service: Named,
+    service_versions: Vec<Version>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StudioOffice {
+    name: String,
+    time_zone: String,
+    province: Province,
+}
+
+/// One diagnostic, as the API gives it and the page (and its script) shows it.
+#[derive(Deserialize, serde::Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+struct Diagnostic {
+    level: String,
+    line: usize,
+    column: usize,
+    message: String,
+    hint: Option<String>,
+}
+
+#[derive(Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Check {
+    usable: bool,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether the officer may open the studio at all (the API decides per office).
+fn allowed(officer: &Officer) -> bool {
+    officer.province.is_some() || officer.is_office_admin()
+}
+
+fn not_allowed() -> Response {
+    render::message(
+        StatusCode::FORBIDDEN,
+        "Tidak berwenang",
+        "Standar layanan hanya dapat diubah admin dinas atau admin provinsi.",
+    )
+}
+
+fn bad_form() -> Response {
+    render::message(StatusCode::FORBIDDEN, "Formulir tidak sah", "Muat ulang halaman, lalu coba lagi.")
+}
+
+/// The page of a service's studio.
+fn studio_path(tenant: &str, service: &str) -> String {
+    format!("/standar/{tenant}/{service}")
+}
+
+/// `GET /standar`: the offices the admin edits, each with its services in force and the versions on their way.
+pub async fn index(State(state): State<AppState>, officer: Officer) -> Response {
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let api = officer.api(&state);
+    let offices: Offices = match api.run(operations::STUDIO_OFFICES, json!({})).await {
+        Ok(answer) => answer,
+        Err(failure) => return render::failure(&failure, "Dinas tidak ditemukan"),
+    };
+    let mine: Vec<&OfficeRef> = offices
+        .tenants
+        .iter()
+        .filter(|t| match &officer.province {
+            Some(province) => &t.province.code == province,
+            None => t.code == officer.tenant,
+        })
+        .collect();
+    let mut views = Vec::new();
+    let mut four_eyes = true;
+    for office in mine {
+        let variables = json!({ "tenant": office.code, "province": office.province.code });
+        let answer: Services = match api.run(operations::STUDIO_SERVICES, variables).await {
+            Ok(answer) => answer,
+            Err(failure) => return render::failure(&failure, "Dinas tidak ditemukan"),
+        };
+        four_eyes = answer.province_review_rule.four_eyes;
+        let tz = words::zone(&office.time_zone);
+        views.push(json!({
+            "code": office.code,
+            "name": office.name,
+            "services": answer.services.iter().map(|s| json!({
+                "name": s.name, "version": s.version, "href": studio_path(&office.code, &s.code),
+            })).collect::<Vec<_>>(),
+            "queue": answer.definition_queue.iter().map(|v| json!({
+                "service": v.service, "version": v.version, "status": v.status_label,
+                "waiting": v.status == "IN_REVIEW",
+                "author": v.author.as_ref().map(|a| &a.name),
+                "created": words::date(v.created_at, tz),
+                "href": format!("{}#versi-{}", studio_path(&office.code, v.service.as_deref().unwrap_or_default()), v.version),
+            })).collect::<Vec<_>>(),
+        }));
+    }
+    let data = json!({
+        "csrf": officer.csrf,
+        "offices": views,
+        "province": officer.province,
+        "fourEyes": four_eyes,
+    });
+    render::page(StatusCode::OK, "Standar layanan", Section::Studio, Some(&officer), "studio_index", &data)
+}
+
+/// `POST /standar`: the province's four-eyes rule (its provincial admins).
+pub async fn set_rule(State(state): State<AppState>, officer: Officer, body: Bytes) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return bad_form();
+    }
+    let Some(province) = &officer.province else { return not_allowed() };
+    let on = fields.get("fourEyes") == Some("ya");
+    match officer
+        .api(&state)
+        .run::<Value>(operations::SET_REVIEW_RULE, json!({ "province": province, "fourEyes": on }))
+        .await
+    {
+        Ok(_) => {
+            let flash = if on {
+                "Penerbitan kini memerlukan persetujuan admin lain."
+            } else {
+                "Penerbitan tidak lagi memerlukan persetujuan admin lain."
+            };
+            crate::pages::with_flash(&state, Redirect::to("/standar").into_response(), flash)
+        }
+        Err(failure) => render::failure(&failure, "Provinsi tidak ditemukan"),
+    }
+}
+
+/// Which version's YAML the editor opens.
+#[derive(Deserialize)]
+pub struct Opened {
+    versi: Option<i64>,
+}
+
+/// `GET /standar/{tenant}/{service}`: the studio of one service.
+pub async fn show(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service)): Path<(String, String)>,
+    Query(opened): Query<Opened>,
+) -> Response {
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let edit = Edit { text: None, check: None, problem: None, version: opened.versi };
+    studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await
+}
+
+/// What the editor shows besides the stored versions: the text posted, its check, a refusal.
+struct Edit {
+    text: Option<String>,
+    check: Option<Check>,
+    problem: Option<String>,
+    version: Option<i64>,
+}
+
+async fn studio(
+    state: &AppState,
+    officer: &Officer,
+    tenant: &str,
+    service: &str,
+    status: StatusCode,
+    edit: Edit,
+) -> Response {
+    let answer: Studio =
+        match officer.api(state).run(operations::STUDIO, json!({ "tenant": tenant, "code": service })).await {
+            Ok(answer) => answer,
+            Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
+        };
+    let four_eyes = officer
+        .api(state)
+        .run::<Value>(operations::PROVINCE_RULE, json!({ "province": answer.tenant.province.code }))
+        .await
+        .ok()
+        .and_then(|v| v["provinceReviewRule"]["fourEyes"].as_bool())
+        .unwrap_or(true);
+    let tz = words::zone(&answer.tenant.time_zone);
+    let versions = &answer.service_versions;
+    let base = edit.version.and_then(|n| versions.iter().find(|v| v.version == n)).or_else(|| versions.first());
+    let text = edit.text.clone().or_else(|| base.and_then(|v| v.yaml.clone())).unwrap_or_default();
+    let diagnostics = edit.check.as_ref().map(|c| c.diagnostics.clone()).unwrap_or_default();
+    let rows: Vec<Value> = versions
+        .iter()
+        .map(|v| {
+            let draft = v.status == "DRAFT";
+            json!({
+                "id": v.id,
+                "version": v.version,
+                "status": v.status_label,
+                "author": v.author.as_ref().map(|a| a.name.as_str()).unwrap_or("admin provinsi"),
+                "created": words::time(v.created_at, tz),
+                "reviewer": v.reviewed_at.map(|_| v.reviewer.as_ref().map(|r| r.name.as_str()).unwrap_or("admin provinsi")),
+                "reviewed": v.reviewed_at.map(|at| words::time(at, tz)),
+                "comment": v.review_comment,
+                "inForce": v.in_force_from.map(|at| words::time(at, tz)),
+                "retired": v.retired_at.map(|at| words::time(at, tz)),
+                "restoredFrom": v.restored_from,
+                "submit": draft,
+                "review": v.status == "IN_REVIEW",
+                "publish": v.status == "APPROVED" || (draft && !four_eyes),
+                "rollback": v.status == "RETIRED" && v.in_force_from.is_some(),
+                "previous": (v.version > 1).then(|| v.version - 1),
+            })
+        })
+        .collect();
+    let data = json!({
+        "csrf": officer.csrf,
+        "office": answer.tenant.name,
+        "service": answer.service.name,
+        "action": studio_path(tenant, service),
+        "fourEyes": four_eyes,
+        "versions": rows,
+        "base": base.map(|v| v.version),
+        "edited": edit.text.is_some(),
+        "yaml": text,
+        "lines": gutter(&text, &diagnostics),
+        "checked": edit.check.as_ref().map(|c| c.usable),
+        "diagnostics": diagnostics.iter().map(|d| json!({
+            "line": d.line, "column": d.column, "message": d.message, "hint": d.hint,
+            "level": level_class(&d.level), "levelWords": level_words(&d.level),
+        })).collect::<Vec<_>>(),
+        "problem": edit.problem,
+        "today": Utc::now().with_timezone(&tz).date_naive().to_string(),
+    });
+    let title = format!("Standar layanan: {}", answer.service.name);
+    render::page(status, &title, Section::Studio, Some(officer), "studio", &data)
+}
+
+/// The editor's line numbers, each marked with the worst diagnostic at its line.
+fn gutter(text: &str, diagnostics: &[Diagnostic]) -> Vec<Value> {
+    // As the editor counts them: a text ending in a line break has an empty last line, where the caret goes.
+    let count = text.split('\n').count();
+    (1..=count)
+        .map(|n| {
+            let here: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.line == n).collect();
+            let level = here.iter().find(|d| d.level == "ERROR").or(here.first()).map(|d| level_class(&d.level));
+            let note = here.iter().map(|d| d.message.as_str()).collect::<Vec<_>>().join("; ");
+            json!({ "n": n, "level": level, "note": (!note.is_empty()).then_some(note) })
+        })
+        .collect()
+}
+
+fn level_class(level: &str) -> &'static str {
+    if level == "ERROR" { "galat" } else { "peringatan" }
+}
+
+fn level_words(level: &str) -> &'static str {
+    if level == "ERROR" { "Kesalahan" } else { "Peringatan" }
+}
+
+/// `POST /standar/{tenant}/{service}`: one form of the studio (`form`: periksa, simpan, ajukan, setujui,
+/// kembalikan, terbitkan, pulihkan).
+pub async fn change(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return bad_form();
+    }
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let api = officer.api(&state);
+    let id = fields.get("id").unwrap_or_default();
+    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let here = studio_path(&tenant, &service);
+    let done: Result<String, Failure> = match fields.get("form").unwrap_or_default() {
+        "periksa" | "simpan" => {
+            let check = fields.get("form") == Some("periksa");
+            let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml });
+            let (usable, diagnostics, saved) = if check {
+                match api.run::<Value>(operations::CHECK_DEFINITION, variables).await {
+                    Ok(v) => (
+                        v["checkServiceDefinition"]["usable"].as_bool().unwrap_or(false),
+                        v["checkServiceDefinition"]["diagnostics"].clone(),
+                        None,
+                    ),
+                    Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
+                }
+            } else {
+                match api.run::<Value>(operations::SAVE_DRAFT, variables).await {
+                    Ok(v) => {
+                        let saved = v["saveServiceDraft"]["version"]["version"].as_i64();
+                        (saved.is_some(), v["saveServiceDraft"]["diagnostics"].clone(), saved)
+                    }
+                    Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
+                }
+            };
+            let diagnostics: Vec<Diagnostic> = serde_json::from_value(diagnostics).unwrap_or_default();
+            if let Some(version) = saved {
+                let flash = format!("Tersimpan sebagai konsep versi {version}.");
+                return crate::pages::with_flash(&state, Redirect::to(&here).into_response(), &flash);
+            }
+            let status = if usable { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            let edit =
+                Edit { text: Some(yaml), check: Some(Check { usable, diagnostics }), problem: None, version: None };
+            return studio(&state, &officer, &tenant, &service, status, edit).await;
+        }
+        "ajukan" => api
+            .run::<Value>(operations::SUBMIT_FOR_REVIEW, json!({ "tenant": tenant, "id": id }))
+            .await
+            .map(|a| format!("Versi {} diajukan untuk ditinjau.", a["submitServiceVersionForReview"]["version"])),
+        "setujui" | "kembalikan" => {
+            let approve = fields.get("form") == Some("setujui");
+            let variables = json!({
+                "tenant": tenant, "id": id, "decision": if approve { "APPROVE" } else { "RETURN" },
+                "comment": fields.get("comment").map(str::trim).filter(|c| !c.is_empty()),
+            });
+            api.run::<Value>(operations::REVIEW_VERSION, variables).await.map(|a| {
+                let verb = if approve { "disetujui" } else { "dikembalikan kepada penyusunnya" };
+                format!("Versi {} {verb}.", a["reviewServiceVersion"]["version"])
+            })
+        }
+        "terbitkan" => {
+            let from = fields.get("effectiveFrom").map(str::trim).filter(|d| !d.is_empty());
+            api.run::<Value>(operations::PUBLISH_VERSION, json!({ "tenant": tenant, "id": id, "effectiveFrom": from }))
+                .await
+                .map(|a| {
+                    let published = &a["publishServiceVersion"];
+                    match from {
+                        Some(day) if published["status"] == "SCHEDULED" => format!(
+                            "Versi {} dijadwalkan berlaku mulai {}.",
+                            published["version"],
+                            words::calendar_date(day).unwrap_or_else(|| day.to_string())
+                        ),
+                        _ => format!("Versi {} diterbitkan dan berlaku untuk permohonan baru.", published["version"]),
+                    }
+                })
+        }
+        "pulihkan" => {
+            api.run::<Value>(operations::ROLLBACK_VERSION, json!({ "tenant": tenant, "id": id })).await.map(|a| {
+                let v = &a["rollbackServiceVersion"];
+                format!("Versi {} dipulihkan dan berlaku sebagai versi {}.", v["restoredFrom"], v["version"])
+            })
+        }
+        _ => {
+            return render::message(
+                StatusCode::BAD_REQUEST,
+                "Formulir tidak dikenal",
+                "Muat ulang halaman, lalu coba lagi.",
+            );
+        }
+    };
+    match done {
+        Ok(flash) => crate::pages::with_flash(&state, Redirect::to(&here).into_response(), &flash),
+        Err(failure) if matches!(failure.code, Code::Validation | Code::Refused | Code::Forbidden) => {
+            let problem = match failure.fields.first() {
+                Some((_, message)) => message.clone(),
+                None => failure.message.clone(),
+            };
+            let edit = Edit { text: None, check: None, problem: Some(problem), version: None };
+            studio(&state, &officer, &tenant, &service, StatusCode::UNPROCESSABLE_ENTITY, edit).await
+        }
+        Err(failure) => render::failure(&failure, "Versi tidak ditemukan"),
+    }
+}
+
+/// `POST /standar/{tenant}/{service}/periksa`: the check the editor's script asks for while the admin types
+/// (debounced); the same operation as the *Periksa* button, answered as JSON.
+pub async fn check(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return (StatusCode::FORBIDDEN, Json(json!({ "error": "Formulir tidak sah; muat ulang halaman." })))
+            .into_response();
+    }
+    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml });
+    match officer.api(&state).run::<Value>(operations::CHECK_DEFINITION, variables).await {
+        Ok(answer) => {
+            let check: Check = match serde_json::from_value(answer["checkServiceDefinition"].clone()) {
+                Ok(check) => check,
+                Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            };
+            let diagnostics: Vec<Value> = check
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    json!({
+                        "line": d.line, "column": d.column, "message": d.message, "hint": d.hint,
+                        "level": level_class(&d.level), "levelWords": level_words(&d.level),
+                    })
+                })
+                .collect();
+            Json(json!({ "usable": check.usable, "diagnostics": diagnostics })).into_response()
+        }
+        Err(failure) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": failure.message }))).into_response(),
+    }
+}
+
+/// The two versions compared.
+#[derive(Deserialize)]
+pub struct Compared {
+    dari: i64,
+    ke: i64,
+}
+
+/// `GET /standar/{tenant}/{service}/beda?dari=1&ke=2`: what changed, in words and line by line.
+pub async fn diff(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service)): Path<(String, String)>,
+    Query(compared): Query<Compared>,
+) -> Response {
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let variables = json!({ "tenant": tenant, "code": service, "from": compared.dari, "to": compared.ke });
+    let answer: Value = match officer.api(&state).run(operations::VERSION_DIFF, variables).await {
+        Ok(answer) => answer,
+        Err(failure) => return render::failure(&failure, "Versi tidak ditemukan"),
+    };
+    let diff = &answer["serviceVersionDiff"];
+    let lines: Vec<Value> = diff["text"]
+        .as_str()
+        .unwrap_or_default()
+        .lines()
+        .map(|l| {
+            let class = match l.chars().next() {
+                Some('+') if !l.starts_with("+++") => "tambah",
+                Some('-') if !l.starts_with("---") => "hapus",
+                Some('@') => "posisi",
+                _ => "",
+            };
+            json!({ "text": l, "class": class })
+        })
+        .collect();
+    let data = json!({
+        "service": service,
+        "back": studio_path(&tenant, &service),
+        "from": compared.dari,
+        "to": compared.ke,
+        "changes": diff["changes"],
+        "lines": lines,
+    });
+    let title = format!("Perubahan versi {} ke {}", compared.dari, compared.ke);
+    render::page(StatusCode::OK, &title, Section::Studio, Some(&officer), "studio_diff", &data)
+}
