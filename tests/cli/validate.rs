@@ -26,7 +26,7 @@ fn a_broken_folder_fails_with_every_problem_listed() {
     let output = simpul(&["validate", dir.path().to_str().expect("utf-8 path")]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(text.contains("error[unknown-reference]: role `kasi`"), "{text}");
+    assert!(text.contains("error[unknown-reference]: peran `kasi`"), "{text}");
     assert!(text.contains("error[unknown-name]: `umur`"), "{text}");
     assert!(text.contains("2 errors, 0 warnings"), "{text}");
 }

@@ -155,11 +155,12 @@ pub fn parse<T: DeserializeOwned>(file: &SourceFile, out: &mut Vec<Diagnostic>) 
             let path = if path == "." { String::new() } else { path };
             let inner = error.into_inner();
             let text = inner.to_string();
-            let message = strip_path_prefix(match text.find(" at line ") {
+            let english = strip_path_prefix(match text.find(" at line ") {
                 Some(cut) => &text[..cut],
                 None => &text,
             });
-            let (check, hint) = classify(&message);
+            let (check, hint) = classify(&english);
+            let message = in_indonesian(&english);
             let (line, column) = inner.location().map_or((1, 1), |l| (l.line(), l.column()));
             Reporter::new(file, out).at(Level::Error, check, line, column, &path, message, hint.to_string());
             None
@@ -178,17 +179,79 @@ fn strip_path_prefix(message: &str) -> String {
 
 fn classify(message: &str) -> (&'static str, &'static str) {
     if message.starts_with("unknown field") {
-        ("unknown-key", "check the spelling; the allowed keys are listed above and in service-definitions/schema/")
+        ("unknown-key", "periksa ejaannya; kunci yang boleh tercantum di atas dan di service-definitions/schema/")
     } else if message.starts_with("missing field") {
-        ("missing-key", "add the key; every component of the standard must be present")
+        ("missing-key", "tambahkan kunci itu; setiap komponen standar harus ada")
     } else if message.starts_with("unknown variant") {
-        ("unknown-value", "use one of the values listed")
+        ("unknown-value", "pakai salah satu nilai yang tercantum")
     } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        ("type", "write the value in the form the schema asks for")
+        ("type", "tulis nilainya dalam bentuk yang diminta skema")
     } else if message.starts_with("premature end") || message.contains("EOF") {
-        ("empty-file", "the file is empty or cut short")
+        ("empty-file", "berkas kosong atau terpotong")
     } else {
-        ("yaml-syntax", "check indentation and quoting; a value with ':' or '#' must be quoted")
+        ("yaml-syntax", "periksa indentasi dan tanda kutip; nilai yang memuat ':' atau '#' harus diberi tanda kutip")
+    }
+}
+
+/// serde's and the YAML parser's message in words an admin reads: the known forms are translated, keeping the
+/// names they quote; anything else is kept after an Indonesian lead.
+fn in_indonesian(message: &str) -> String {
+    let expected = |rest: &str| {
+        rest.strip_prefix("expected one of ")
+            .or_else(|| rest.strip_prefix("expected "))
+            .map(|list| list.replace(" or ", " atau "))
+            .unwrap_or_else(|| rest.to_string())
+    };
+    let split = |rest: &'_ str| -> Option<(String, String)> {
+        let (name, after) = rest.split_once(", ")?;
+        Some((name.to_string(), after.to_string()))
+    };
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        return match split(rest) {
+            Some((name, after)) if after.starts_with("there are no fields") => {
+                format!("kunci {name} tidak dikenal; bagian ini tidak berisi kunci")
+            }
+            Some((name, after)) => format!("kunci {name} tidak dikenal; yang boleh: {}", expected(&after)),
+            None => format!("kunci {rest} tidak dikenal"),
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return match split(rest) {
+            Some((name, after)) => format!("nilai {name} tidak dikenal; pilih salah satu: {}", expected(&after)),
+            None => format!("nilai {rest} tidak dikenal"),
+        };
+    }
+    if let Some(name) = message.strip_prefix("missing field ") {
+        return format!("kunci {name} wajib ada");
+    }
+    if let Some(name) = message.strip_prefix("duplicate field ") {
+        return format!("kunci {name} tertulis dua kali");
+    }
+    for (lead, words) in [("invalid type: ", "jenis nilai salah"), ("invalid value: ", "nilai salah")] {
+        if let Some(rest) = message.strip_prefix(lead) {
+            return match rest.rsplit_once(", expected ") {
+                Some((found, wanted)) => format!("{words}: tertulis {found}, seharusnya {}", english_kind(wanted)),
+                None => format!("{words}: {rest}"),
+            };
+        }
+    }
+    let known_own = ["`", "tujuan"];
+    if known_own.iter().any(|lead| message.starts_with(lead)) {
+        return message.to_string();
+    }
+    format!("YAML tidak dapat dibaca: {message}")
+}
+
+/// serde's names of the kinds of value it expected, in words.
+fn english_kind(wanted: &str) -> String {
+    match wanted {
+        "a sequence" => String::from("daftar"),
+        "a string" => String::from("teks"),
+        "a boolean" => String::from("true atau false"),
+        "u8" | "u16" | "u32" | "u64" | "i32" | "i64" | "usize" => String::from("bilangan bulat"),
+        "a map" => String::from("pasangan kunci: nilai"),
+        other if other.starts_with("struct ") => String::from("pasangan kunci: nilai"),
+        other => other.replace(" or ", " atau "),
     }
 }
 

@@ -203,7 +203,7 @@ impl<'de> Deserialize<'de> for Target {
 
 struct TargetVisitor;
 
-const TARGET_EXPECTED: &str = "`applicant`, `{ step: <code> }` or `{ outcome: <code> }`";
+const TARGET_EXPECTED: &str = "`applicant`, `{ step: <code> }`, atau `{ outcome: <code> }`";
 
 impl<'de> serde::de::Visitor<'de> for TargetVisitor {
     type Value = Target;
@@ -215,14 +215,14 @@ impl<'de> serde::de::Visitor<'de> for TargetVisitor {
     fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Target, E> {
         match value {
             "applicant" => Ok(Target::Applicant),
-            other => Err(E::custom(format!("`{other}` is not a target; write {TARGET_EXPECTED}"))),
+            other => Err(E::custom(format!("`{other}` bukan tujuan; tulis {TARGET_EXPECTED}"))),
         }
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Target, A::Error> {
         use serde::de::Error;
         let Some(key) = map.next_key::<String>()? else {
-            return Err(A::Error::custom(format!("empty target; write {TARGET_EXPECTED}")));
+            return Err(A::Error::custom(format!("tujuan kosong; tulis {TARGET_EXPECTED}")));
         };
         let target = match key.as_str() {
             "step" => Target::Step(map.next_value()?),
@@ -230,7 +230,7 @@ impl<'de> serde::de::Visitor<'de> for TargetVisitor {
             other => return Err(A::Error::unknown_field(other, &["step", "outcome"])),
         };
         if let Some(extra) = map.next_key::<String>()? {
-            return Err(A::Error::custom(format!("a target leads to one place, but `{extra}` is given too")));
+            return Err(A::Error::custom(format!("tujuan hanya satu tempat, tetapi `{extra}` juga ditulis")));
         }
         Ok(target)
     }

@@ -80,9 +80,9 @@ impl ProductKind {
     /// The word for it in validator messages.
     pub fn noun(self) -> &'static str {
         match self {
-            ProductKind::Letter => "letter",
-            ProductKind::List => "list",
-            ProductKind::Recap => "recap",
+            ProductKind::Letter => "surat",
+            ProductKind::List => "daftar",
+            ProductKind::Recap => "rekap",
         }
     }
 }

@@ -12,8 +12,8 @@ pub fn check(calendar: &Calendar, reporter: &mut Reporter<'_>) {
         reporter.error(
             "file-name",
             "code",
-            format!("calendar code `{}` differs from its file name `{stem}`", calendar.code),
-            format!("rename the file to `{}.yaml` or change the code", calendar.code),
+            format!("kode kalender `{}` berbeda dengan nama berkasnya `{stem}`", calendar.code),
+            format!("ganti nama berkas menjadi `{}.yaml` atau ubah kodenya", calendar.code),
         );
     }
     super::tenant::check_days_off(&calendar.days_off, "days_off", reporter, &mut HashMap::new());

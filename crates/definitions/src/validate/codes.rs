@@ -29,16 +29,16 @@ pub fn check_list<'a>(reporter: &mut Reporter<'_>, list: &str, what: &str, codes
             reporter.error(
                 "code-format",
                 &path,
-                format!("{what} code `{code}` is not lower snake case"),
-                "use lower-case letters, digits and `_`, starting with a letter (e.g. `surat_pengantar`)",
+                format!("kode {what} `{code}` harus huruf kecil dengan garis bawah"),
+                "pakai huruf kecil, angka, dan `_`, diawali huruf (misalnya `surat_pengantar`)",
             );
         }
         if let Some(first) = seen.insert(code, i) {
             reporter.error(
                 "duplicate-code",
                 &path,
-                format!("{what} code `{code}` is used twice (also at {list}[{first}])"),
-                "give each one its own code",
+                format!("kode {what} `{code}` dipakai dua kali (juga di {list}[{first}])"),
+                "beri masing-masing kode sendiri",
             );
         }
     }

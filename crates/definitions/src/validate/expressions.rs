@@ -43,8 +43,8 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 r.error(
                     "expression",
                     &path,
-                    format!("`{expr}` is not a valid expression: {e}"),
-                    "write a CEL expression, e.g. `usia >= 17` or `tujuan == \"lainnya\"`",
+                    format!("`{expr}` bukan ekspresi yang sah: {e}"),
+                    "tulis ekspresi CEL, misalnya `usia >= 17` atau `tujuan == \"lainnya\"`",
                 );
                 return Vec::new();
             }
@@ -54,19 +54,21 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 r.error(
                     "unknown-name",
                     &path,
-                    format!("field `{name}` depends on itself"),
-                    "a field's condition must use other fields",
+                    format!("isian `{name}` bergantung pada dirinya sendiri"),
+                    "syarat suatu isian harus memakai isian lain",
                 );
             } else if !known.contains(name.as_str()) {
                 let hint = if facts.contains(name.as_str()) {
-                    String::from("registry facts are known only in rules checked by actions, not in form conditions")
+                    String::from(
+                        "fakta registri hanya dikenal dalam aturan yang diperiksa tindakan, bukan dalam syarat formulir",
+                    )
                 } else {
-                    format!("known names: {}", codes(known.iter().copied()))
+                    format!("nama yang dikenal: {}", codes(known.iter().copied()))
                 };
                 r.error(
                     "unknown-name",
                     &path,
-                    format!("`{name}` in `{expr}` is not a field, fact or derived value"),
+                    format!("`{name}` dalam `{expr}` bukan isian, fakta, atau nilai turunan"),
                     hint,
                 );
             } else if derived.contains(name.as_str()) && !has_subject {
@@ -74,9 +76,9 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                     "missing-subject",
                     &path,
                     format!(
-                        "`{name}` is derived from the subject's NIK or birth date, but no field is marked `subject`"
+                        "`{name}` diturunkan dari NIK atau tanggal lahir orang yang dilayani, tetapi tidak ada isian bertanda `subject`"
                     ),
-                    "add `subject: true` to the NIK (or birth-date) field of the person the service is for",
+                    "tambahkan `subject: true` pada isian NIK (atau tanggal lahir) orang yang dilayani",
                 );
             }
         }
@@ -109,8 +111,8 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 r.warning(
                     "fact-not-collected",
                     &path,
-                    format!("rule `{}` reads `{name}`, but no action records it", rule.code),
-                    format!("add `facts: [{name}]` to the action (or the submission) that checks this rule"),
+                    format!("aturan `{}` membaca `{name}`, tetapi tidak ada tindakan yang mencatatnya", rule.code),
+                    format!("tambahkan `facts: [{name}]` pada tindakan (atau pengajuan) yang memeriksa aturan ini"),
                 );
             }
         }
@@ -120,8 +122,8 @@ pub fn check(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.warning(
                 "unused-rule",
                 &format!("rules[{i}].code"),
-                format!("rule `{}` is never checked", rule.code),
-                "name it in the `rules` of the action (or the submission) that must check it",
+                format!("aturan `{}` tidak pernah diperiksa", rule.code),
+                "sebutkan di `rules` tindakan (atau pengajuan) yang harus memeriksanya",
             );
         }
     }

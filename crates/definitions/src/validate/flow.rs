@@ -35,8 +35,8 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
             r.error(
                 "unreachable-step",
                 &format!("prosedur[{i}].code"),
-                format!("step `{}` cannot be reached from the first step `{}`", step.code, start.code),
-                "lead an action of an earlier step to it, or remove it",
+                format!("langkah `{}` tidak dapat dicapai dari langkah pertama `{}`", step.code, start.code),
+                "arahkan tindakan langkah sebelumnya ke sana, atau hapus langkah ini",
             );
         }
     }
@@ -70,15 +70,15 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
             r.error(
                 "dead-end-step",
                 &format!("prosedur[{i}].actions"),
-                format!("step `{}` has no way out", step.code),
-                "give it an action that leads to another step or to an outcome",
+                format!("langkah `{}` tidak punya jalan keluar", step.code),
+                "beri tindakan yang menuju langkah lain atau ke suatu hasil",
             );
         } else if !can_end.contains(&i) {
             r.error(
                 "no-outcome",
                 &format!("prosedur[{i}].actions"),
-                format!("no path from step `{}` ends in an outcome", step.code),
-                "make the last step of each path end with `to: {outcome: <code>}`",
+                format!("tidak ada jalur dari langkah `{}` yang berakhir pada suatu hasil", step.code),
+                "akhiri langkah terakhir setiap jalur dengan `to: {outcome: <kode>}`",
             );
         }
     }
@@ -87,8 +87,8 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
             r.error(
                 "reserved-outcome",
                 &format!("outcomes[{i}].code"),
-                format!("outcome `{WITHDRAWN_OUTCOME}` is every service's withdrawal and cannot be declared"),
-                "give this outcome another code",
+                format!("hasil `{WITHDRAWN_OUTCOME}` adalah pencabutan permohonan di setiap layanan dan tidak boleh dideklarasikan"),
+                "beri hasil ini kode lain",
             );
         }
         let used = steps.iter().flat_map(|s| &s.actions).any(|a| a.to == Target::Outcome(outcome.code.clone()));
@@ -96,8 +96,8 @@ pub fn check(service: &ServiceDefinition, minutes_per_day: u32, r: &mut Reporter
             r.warning(
                 "unused-outcome",
                 &format!("outcomes[{i}].code"),
-                format!("no action ends with outcome `{}`", outcome.code),
-                "lead an action to it, or remove it",
+                format!("tidak ada tindakan yang berakhir dengan hasil `{}`", outcome.code),
+                "arahkan suatu tindakan ke sana, atau hapus hasil ini",
             );
         }
     }
@@ -118,21 +118,21 @@ fn check_time_limit(
         r.error(
             "clock-start",
             "jangka_waktu.clock_starts",
-            "the clock starts when the requirements are confirmed complete, but no step checks completeness",
-            "add a step with `kind: completeness_check`, or start the clock `on_submission`",
+            "waktu mulai dihitung saat persyaratan dinyatakan lengkap, tetapi tidak ada langkah yang memeriksa kelengkapan",
+            "tambahkan langkah dengan `kind: completeness_check`, atau mulai hitung `on_submission`",
         );
     }
     let Some(max) = limit.limit else {
         r.warning(
             "no-time-limit",
             "jangka_waktu",
-            "the standard states no time limit, so no deadline can be enforced",
-            "add `limit: { value: …, unit: … }` when the office sets one",
+            "standar tidak menyebut jangka waktu, jadi tidak ada tenggat yang dapat dijaga",
+            "tambahkan `limit: { value: …, unit: … }` setelah dinas menetapkannya",
         );
         return;
     };
     if max.value == 0 {
-        r.error("duration", "jangka_waktu.limit.value", "a time limit of zero", "write the time limit of the standard");
+        r.error("duration", "jangka_waktu.limit.value", "jangka waktu nol", "tulis jangka waktu sesuai standar");
     }
     if let Some(lower) = limit.lower
         && lower.office_minutes(minutes_per_day) > max.office_minutes(minutes_per_day)
@@ -140,8 +140,8 @@ fn check_time_limit(
         r.error(
             "duration",
             "jangka_waktu.lower",
-            format!("the short end {lower} is longer than the limit {max}"),
-            "`lower` is the short end of the range, `limit` the long end",
+            format!("batas bawah {lower} lebih lama daripada batas atas {max}"),
+            "`lower` adalah batas tersingkat, `limit` batas terlama",
         );
     }
     let (longest, path) = longest_path(service, 0, &mut vec![false; service.prosedur.len()], minutes_per_day, next);
@@ -152,10 +152,10 @@ fn check_time_limit(
             "durations-exceed-limit",
             "jangka_waktu.limit",
             format!(
-                "the steps on the path {} take {longest} office minutes, more than the time limit {max} ({budget} office minutes)",
+                "langkah-langkah pada jalur {} memakan {longest} menit kerja, melebihi jangka waktu {max} ({budget} menit kerja)",
                 names.join(" → ")
             ),
-            "shorten the step durations or correct the time limit",
+            "persingkat waktu langkah atau perbaiki jangka waktunya",
         );
     }
 }

@@ -44,7 +44,7 @@ pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
         let tenant = &bundle.tenant.value;
         let mut reporter = Reporter::new(&bundle.tenant.source, out);
         if !tenant_codes.insert(tenant.code.clone()) {
-            reporter.error("duplicate-code", "code", format!("tenant code `{}` is used twice", tenant.code), "");
+            reporter.error("duplicate-code", "code", format!("kode dinas `{}` dipakai dua kali", tenant.code), "");
         }
         check_modeline(&mut reporter, "tenant.schema.json");
         tenant::check(tenant, &bundle.folder, catalog, &bundle.templates, &mut reporter);
@@ -56,8 +56,8 @@ pub fn catalog(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                 reporter.error(
                     "duplicate-code",
                     "code",
-                    format!("service code `{}` is used twice in tenant `{}`", service.value.code, tenant.code),
-                    "give each service of an office its own code",
+                    format!("kode layanan `{}` dipakai dua kali di dinas `{}`", service.value.code, tenant.code),
+                    "beri setiap layanan dinas kodenya sendiri",
                 );
             }
             check_modeline(&mut reporter, "service.schema.json");
@@ -81,8 +81,8 @@ fn check_modeline(r: &mut Reporter<'_>, schema_file: &str) {
             1,
             1,
             "",
-            format!("the file does not start with a modeline pointing at {expected_end}"),
-            format!("make the first line `{MODELINE_PREFIX}<relative path to service-definitions>/{expected_end}` so editors complete and check it"),
+            format!("berkas tidak diawali baris modeline yang menunjuk {expected_end}"),
+            format!("jadikan baris pertama `{MODELINE_PREFIX}<jalur relatif ke service-definitions>/{expected_end}` agar penyunting melengkapi dan memeriksanya"),
         );
     }
 }

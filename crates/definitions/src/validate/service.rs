@@ -26,8 +26,8 @@ fn check_identity(service: &ServiceDefinition, r: &mut Reporter<'_>) {
         r.error(
             "code-format",
             "code",
-            format!("service code `{}` is not lower kebab case", service.code),
-            "use lower-case letters, digits and `-`, e.g. `rekomendasi-sktm`",
+            format!("kode layanan `{}` harus huruf kecil dengan tanda hubung", service.code),
+            "pakai huruf kecil, angka, dan `-`, misalnya `rekomendasi-sktm`",
         );
     }
     // A definition is a reading of an office's standard: without its source nobody can check it against it.
@@ -35,8 +35,8 @@ fn check_identity(service: &ServiceDefinition, r: &mut Reporter<'_>) {
         r.error(
             "source",
             "source.document",
-            "the definition does not name the standard it is read from",
-            "write the title of the office's Standar Pelayanan (and its decree under `reference`)",
+            "definisi tidak menyebut standar pelayanan yang menjadi sumbernya",
+            "tulis judul Standar Pelayanan dinas (dan SK-nya di bawah `reference`)",
         );
     }
     let stem = r.file().path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -44,25 +44,25 @@ fn check_identity(service: &ServiceDefinition, r: &mut Reporter<'_>) {
         r.error(
             "file-name",
             "code",
-            format!("service code `{}` differs from its file name `{stem}`", service.code),
-            format!("rename the file to `{}.yaml` or change the code", service.code),
+            format!("kode layanan `{}` berbeda dengan nama berkasnya `{stem}`", service.code),
+            format!("ganti nama berkas menjadi `{}.yaml` atau ubah kodenya", service.code),
         );
     }
 }
 
 fn check_codes(service: &ServiceDefinition, r: &mut Reporter<'_>) {
-    check_list(r, "fields", "field", service.fields.iter().map(|x| x.code.as_str()));
-    check_list(r, "persyaratan", "requirement", service.persyaratan.iter().map(|x| x.code.as_str()));
-    check_list(r, "rules", "rule", service.rules.iter().map(|x| x.code.as_str()));
-    check_list(r, "prosedur", "step", service.prosedur.iter().map(|x| x.code.as_str()));
-    check_list(r, "outcomes", "outcome", service.outcomes.iter().map(|x| x.code.as_str()));
-    check_list(r, "produk", "product", service.produk.iter().map(|x| x.code.as_str()));
+    check_list(r, "fields", "isian", service.fields.iter().map(|x| x.code.as_str()));
+    check_list(r, "persyaratan", "persyaratan", service.persyaratan.iter().map(|x| x.code.as_str()));
+    check_list(r, "rules", "aturan", service.rules.iter().map(|x| x.code.as_str()));
+    check_list(r, "prosedur", "langkah", service.prosedur.iter().map(|x| x.code.as_str()));
+    check_list(r, "outcomes", "hasil", service.outcomes.iter().map(|x| x.code.as_str()));
+    check_list(r, "produk", "produk", service.produk.iter().map(|x| x.code.as_str()));
     for (i, step) in service.prosedur.iter().enumerate() {
-        check_list(r, &format!("prosedur[{i}].actions"), "action", step.actions.iter().map(|x| x.code.as_str()));
+        check_list(r, &format!("prosedur[{i}].actions"), "tindakan", step.actions.iter().map(|x| x.code.as_str()));
         check_list(
             r,
             &format!("prosedur[{i}].checklist"),
-            "checklist item",
+            "butir daftar periksa",
             step.checklist.iter().map(|x| x.code.as_str()),
         );
     }
@@ -70,7 +70,12 @@ fn check_codes(service: &ServiceDefinition, r: &mut Reporter<'_>) {
 
 fn check_fields(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     if service.fields.is_empty() {
-        r.error("empty", "fields", "the service has no form fields", "add at least the applicant's name and NIK");
+        r.error(
+            "empty",
+            "fields",
+            "layanan tidak punya isian formulir",
+            "tambahkan paling sedikit nama dan NIK pemohon",
+        );
     }
     let mut subjects = Vec::new();
     for (i, field) in service.fields.iter().enumerate() {
@@ -79,26 +84,26 @@ fn check_fields(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "reserved-name",
                 &format!("{path}.code"),
-                format!("field code `{}` is the name of a registry fact or derived value", field.code),
-                "choose another code; expressions would not know which one is meant",
+                format!("kode isian `{}` sama dengan nama fakta registri atau nilai turunan", field.code),
+                "pilih kode lain; ekspresi tidak akan tahu mana yang dimaksud",
             );
         }
         match (field.field_type == FieldType::Choice, field.choices.is_empty()) {
             (true, true) => r.error(
                 "choices",
                 &format!("{path}.choices"),
-                format!("choice field `{}` has no choices", field.code),
-                "list the allowed values under `choices`",
+                format!("isian pilihan `{}` tidak punya pilihan", field.code),
+                "tulis nilai yang boleh dipilih di bawah `choices`",
             ),
             (false, false) => r.error(
                 "choices",
                 &format!("{path}.choices"),
-                format!("field `{}` has choices but its type is not `choice`", field.code),
-                "set `type: choice` or remove `choices`",
+                format!("isian `{}` punya pilihan tetapi jenisnya bukan `choice`", field.code),
+                "tulis `type: choice` atau hapus `choices`",
             ),
             _ => {}
         }
-        check_list(r, &format!("{path}.choices"), "choice", field.choices.iter().map(|c| c.value.as_str()));
+        check_list(r, &format!("{path}.choices"), "pilihan", field.choices.iter().map(|c| c.value.as_str()));
         if field.subject {
             let sex_choices = {
                 let mut values: Vec<&str> = field.choices.iter().map(|c| c.value.as_str()).collect();
@@ -112,16 +117,16 @@ fn check_fields(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                     "subject",
                     &format!("{path}.subject"),
                     format!(
-                        "choice field `{}` is marked `subject` but its values are not laki_laki and perempuan",
+                        "isian pilihan `{}` ditandai `subject` tetapi nilainya bukan laki_laki dan perempuan",
                         field.code
                     ),
-                    "a subject choice field is the subject's sex: give it exactly the values laki_laki and perempuan",
+                    "isian pilihan `subject` adalah jenis kelamin orang yang dilayani: beri tepat nilai laki_laki dan perempuan",
                 ),
                 _ => r.error(
                     "subject",
                     &format!("{path}.subject"),
-                    format!("field `{}` is marked `subject` but is not a NIK, a date or a sex", field.code),
-                    "mark the NIK, birth-date or sex field of the person the service is for",
+                    format!("isian `{}` ditandai `subject` tetapi bukan NIK, tanggal, atau jenis kelamin", field.code),
+                    "tandai isian NIK, tanggal lahir, atau jenis kelamin orang yang dilayani",
                 ),
             }
         }
@@ -132,8 +137,8 @@ fn check_fields(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "subject",
                 &format!("fields[{second}].subject"),
-                "more than one field of this type is marked `subject`",
-                "only the person the service is for is the subject; unmark the others",
+                "lebih dari satu isian berjenis ini ditandai `subject`",
+                "hanya orang yang dilayani yang menjadi `subject`; hapus tanda pada isian lain",
             );
         }
     }
@@ -146,8 +151,8 @@ fn check_requirements(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "copies",
                 &format!("{path}.copies"),
-                "copies must be at least 1",
-                "write how many copies are handed in",
+                "jumlah rangkap paling sedikit 1",
+                "tulis berapa rangkap yang diserahkan",
             );
         }
         if let Some(step) = &req.needed_at
@@ -156,8 +161,8 @@ fn check_requirements(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "unknown-reference",
                 &format!("{path}.needed_at"),
-                format!("step `{step}` does not exist"),
-                format!("use one of: {}", codes(service.prosedur.iter().map(|s| s.code.as_str()))),
+                format!("langkah `{step}` tidak ada"),
+                format!("pakai salah satu: {}", codes(service.prosedur.iter().map(|s| s.code.as_str()))),
             );
         }
         match req.kind {
@@ -166,24 +171,24 @@ fn check_requirements(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                     r.error(
                         "file-types",
                         &format!("{path}.accept"),
-                        format!("document `{}` accepts no file type", req.code),
-                        "add e.g. `accept: [pdf, jpg, png]`",
+                        format!("dokumen `{}` tidak menerima jenis berkas apa pun", req.code),
+                        "tambahkan misalnya `accept: [pdf, jpg, png]`",
                     );
                 }
                 if req.max_size_kb.is_none_or(|kb| kb == 0) {
                     r.error(
                         "file-types",
                         &format!("{path}.max_size_kb"),
-                        format!("document `{}` has no maximum file size", req.code),
-                        "add e.g. `max_size_kb: 2048`",
+                        format!("dokumen `{}` tidak punya batas ukuran berkas", req.code),
+                        "tambahkan misalnya `max_size_kb: 2048`",
                     );
                 }
                 if req.rule.is_some() {
                     r.error(
                         "requirement-kind",
                         &format!("{path}.rule"),
-                        "a document is not checked by a rule",
-                        "set `kind: condition` or remove `rule`",
+                        "dokumen tidak diperiksa dengan aturan",
+                        "tulis `kind: condition` atau hapus `rule`",
                     );
                 }
             }
@@ -191,14 +196,14 @@ fn check_requirements(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 None => r.error(
                     "requirement-kind",
                     &path,
-                    format!("condition `{}` names no rule that checks it", req.code),
-                    "add `rule: <rule code>`",
+                    format!("syarat `{}` tidak menyebut aturan yang memeriksanya", req.code),
+                    "tambahkan `rule: <kode aturan>`",
                 ),
                 Some(rule) if !service.rules.iter().any(|x| &x.code == rule) => r.error(
                     "unknown-reference",
                     &format!("{path}.rule"),
-                    format!("rule `{rule}` does not exist"),
-                    format!("use one of: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
+                    format!("aturan `{rule}` tidak ada"),
+                    format!("pakai salah satu: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
                 ),
                 Some(_) => {}
             },
@@ -214,13 +219,18 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
             r.error(
                 "unknown-reference",
                 &path,
-                format!("role `{role}` is not a role of {}", context.tenant.name),
-                format!("use one of: {}", known()),
+                format!("peran `{role}` bukan peran di {}", context.tenant.name),
+                format!("pakai salah satu: {}", known()),
             );
         }
     };
     if service.submission.roles.is_empty() {
-        r.error("empty", "submission.roles", "nobody may submit", "name the roles that submit applications");
+        r.error(
+            "empty",
+            "submission.roles",
+            "tidak ada yang boleh mengajukan",
+            "sebutkan peran yang mengajukan permohonan",
+        );
     }
     for (i, role) in service.submission.roles.iter().enumerate() {
         check(r, format!("submission.roles[{i}]"), role);
@@ -230,8 +240,8 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
             r.error(
                 "empty",
                 &format!("prosedur[{i}].roles"),
-                format!("nobody may act in step `{}`", step.code),
-                "name the roles that act",
+                format!("tidak ada yang boleh bertindak di langkah `{}`", step.code),
+                "sebutkan peran yang bertindak",
             );
         }
         for (j, role) in step.roles.iter().enumerate() {
@@ -245,10 +255,10 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
                     "signatory",
                     &format!("prosedur[{i}].roles[{j}]"),
                     format!(
-                        "role `{role}` signs letter `{product}` in step `{}`, but {} has no signatory for it",
+                        "peran `{role}` menandatangani surat `{product}` di langkah `{}`, tetapi {} tidak punya penanda tangan untuknya",
                         step.code, context.tenant.name
                     ),
-                    format!("add a signatory with `role: {role}` to tenant.yaml, or remove the role from the step"),
+                    format!("tambahkan penanda tangan dengan `role: {role}` di tenant.yaml, atau hapus peran itu dari langkah"),
                 );
             }
         }
@@ -262,7 +272,12 @@ fn check_roles(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut
 
 fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
     if service.prosedur.is_empty() {
-        r.error("empty", "prosedur", "the procedure has no steps", "list the steps, the first one first");
+        r.error(
+            "empty",
+            "prosedur",
+            "prosedur tidak punya langkah",
+            "tulis langkah-langkahnya, mulai dari yang pertama",
+        );
     }
     let assigns = service.prosedur.iter().flat_map(|s| &s.actions).any(|a| !a.assign_to.is_empty());
     for (i, step) in service.prosedur.iter().enumerate() {
@@ -271,59 +286,62 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "duration",
                 &format!("{path}.duration.value"),
-                "a duration of zero",
-                "write how long the step may take",
+                "lama waktu nol",
+                "tulis berapa lama langkah ini boleh berlangsung",
             );
         }
         if step.kind == StepKind::Disposisi && !step.actions.iter().any(|a| !a.assign_to.is_empty()) {
             r.error(
                 "disposisi",
                 &format!("{path}.actions"),
-                format!("disposisi step `{}` assigns nobody", step.code),
-                "give its forward action `assign_to: [<role of the officer assigned>]`",
+                format!("langkah disposisi `{}` tidak menugaskan siapa pun", step.code),
+                "beri tindakan lanjutnya `assign_to: [<peran petugas yang ditugaskan>]`",
             );
         }
         if step.assigned && !assigns {
             r.error(
                 "disposisi",
                 &format!("{path}.assigned"),
-                format!("step `{}` is for the assigned officer, but no action assigns one", step.code),
-                "add a disposisi step before it, or remove `assigned`",
+                format!(
+                    "langkah `{}` untuk petugas yang ditugaskan, tetapi tidak ada tindakan yang menugaskan",
+                    step.code
+                ),
+                "tambahkan langkah disposisi sebelumnya, atau hapus `assigned`",
             );
         }
         if step.kind == StepKind::Paraf && step.roles.len() < 2 {
             r.warning(
                 "paraf",
                 &format!("{path}.roles"),
-                "a paraf chain of one role",
-                "list the roles that initial the draft, in order",
+                "rantai paraf hanya satu peran",
+                "tulis peran yang memaraf konsep, berurutan",
             );
         }
         match (step.kind == StepKind::Sign, &step.issues) {
             (true, None) => r.error(
                 "sign",
                 &path,
-                format!("sign step `{}` does not say which letter it issues", step.code),
-                "add `issues: <letter product code>`",
+                format!("langkah tanda tangan `{}` tidak menyebut surat yang diterbitkannya", step.code),
+                "tambahkan `issues: <kode produk surat>`",
             ),
             (false, Some(_)) => r.error(
                 "sign",
                 &format!("{path}.issues"),
-                "only a sign step issues a letter",
-                "set `kind: sign` or remove `issues`",
+                "hanya langkah tanda tangan yang menerbitkan surat",
+                "tulis `kind: sign` atau hapus `issues`",
             ),
             (true, Some(product)) => match service.produk.iter().find(|p| &p.code == product) {
                 None => r.error(
                     "unknown-reference",
                     &format!("{path}.issues"),
-                    format!("product `{product}` does not exist"),
-                    format!("use one of: {}", codes(service.produk.iter().map(|p| p.code.as_str()))),
+                    format!("produk `{product}` tidak ada"),
+                    format!("pakai salah satu: {}", codes(service.produk.iter().map(|p| p.code.as_str()))),
                 ),
                 Some(p) if p.kind != ProductKind::Letter => r.error(
                     "sign",
                     &format!("{path}.issues"),
-                    format!("product `{product}` is a {:?}, not a letter", p.kind).to_lowercase(),
-                    "a sign step issues a letter product",
+                    format!("produk `{product}` berupa {}, bukan surat", p.kind.noun()),
+                    "langkah tanda tangan menerbitkan produk surat",
                 ),
                 Some(_) => {}
             },
@@ -335,8 +353,8 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                     r.error(
                         "survey-result",
                         &format!("{path}.actions[{j}]"),
-                        format!("action `{}` of field survey `{}` records no result", action.code, step.code),
-                        "give it `result: layak` or `result: tidak_layak`; the result decides the branch and the product",
+                        format!("tindakan `{}` pada survei lapangan `{}` tidak mencatat hasil", action.code, step.code),
+                        "beri `result: layak` atau `result: tidak_layak`; hasil itu menentukan cabang dan produknya",
                     );
                 }
             }
@@ -347,8 +365,8 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 r.error(
                     "disposisi",
                     &format!("{apath}.assign_to"),
-                    "only a disposisi step assigns an officer",
-                    "set the step's `kind: disposisi` or remove `assign_to`",
+                    "hanya langkah disposisi yang menugaskan petugas",
+                    "tulis `kind: disposisi` pada langkahnya atau hapus `assign_to`",
                 );
             }
             for (k, rule) in action.rules.iter().enumerate() {
@@ -356,8 +374,8 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                     r.error(
                         "unknown-reference",
                         &format!("{apath}.rules[{k}]"),
-                        format!("rule `{rule}` does not exist"),
-                        format!("use one of: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
+                        format!("aturan `{rule}` tidak ada"),
+                        format!("pakai salah satu: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
                     );
                 }
             }
@@ -365,29 +383,29 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
                 Target::Step(target) if !service.prosedur.iter().any(|s| &s.code == target) => r.error(
                     "unknown-reference",
                     &format!("{apath}.to.step"),
-                    format!("step `{target}` does not exist"),
-                    format!("use one of: {}", codes(service.prosedur.iter().map(|s| s.code.as_str()))),
+                    format!("langkah `{target}` tidak ada"),
+                    format!("pakai salah satu: {}", codes(service.prosedur.iter().map(|s| s.code.as_str()))),
                 ),
                 Target::Outcome(outcome) => match service.outcomes.iter().find(|o| &o.code == outcome) {
                     None => r.error(
                         "unknown-reference",
                         &format!("{apath}.to.outcome"),
-                        format!("outcome `{outcome}` does not exist"),
-                        format!("use one of: {}", codes(service.outcomes.iter().map(|o| o.code.as_str()))),
+                        format!("hasil `{outcome}` tidak ada"),
+                        format!("pakai salah satu: {}", codes(service.outcomes.iter().map(|o| o.code.as_str()))),
                     ),
                     Some(o) if o.status == OutcomeStatus::Rejected && !action.note_required => r.warning(
                         "note",
                         &apath,
-                        format!("action `{}` rejects the application without asking for a reason", action.code),
-                        "add `note_required: true` so the applicant learns why",
+                        format!("tindakan `{}` menolak permohonan tanpa meminta alasan", action.code),
+                        "tambahkan `note_required: true` agar pemohon tahu alasannya",
                     ),
                     Some(_) => {}
                 },
                 Target::Applicant if !action.note_required => r.warning(
                     "note",
                     &apath,
-                    format!("action `{}` returns the application without asking what is missing", action.code),
-                    "add `note_required: true`",
+                    format!("tindakan `{}` mengembalikan permohonan tanpa menanyakan apa yang kurang", action.code),
+                    "tambahkan `note_required: true`",
                 ),
                 _ => {}
             }
@@ -398,8 +416,8 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
             r.error(
                 "unknown-reference",
                 &format!("submission.rules[{i}]"),
-                format!("rule `{rule}` does not exist"),
-                format!("use one of: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
+                format!("aturan `{rule}` tidak ada"),
+                format!("pakai salah satu: {}", codes(service.rules.iter().map(|x| x.code.as_str()))),
             );
         }
     }
@@ -407,7 +425,7 @@ fn check_steps(service: &ServiceDefinition, r: &mut Reporter<'_>) {
 
 fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &mut Reporter<'_>) {
     if service.produk.is_empty() {
-        r.error("empty", "produk", "the service has no product", "name what the applicant receives");
+        r.error("empty", "produk", "layanan tidak punya produk", "sebutkan apa yang diterima pemohon");
     }
     for (i, product) in service.produk.iter().enumerate() {
         let path = format!("produk[{i}]");
@@ -415,8 +433,8 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
             r.error(
                 "unknown-reference",
                 &format!("{path}.template"),
-                format!("template `{}` is not in {}'s templates folder", product.template, context.tenant.code),
-                format!("create service-definitions/{}/templates/{}", context.tenant.code, product.template),
+                format!("templat `{}` tidak ada di folder templat {}", product.template, context.tenant.code),
+                format!("buat service-definitions/{}/templates/{}", context.tenant.code, product.template),
             );
         }
         for (j, outcome) in product.outcomes.iter().enumerate() {
@@ -424,8 +442,8 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
                 r.error(
                     "unknown-reference",
                     &format!("{path}.outcomes[{j}]"),
-                    format!("outcome `{outcome}` does not exist"),
-                    format!("use one of: {}", codes(service.outcomes.iter().map(|o| o.code.as_str()))),
+                    format!("hasil `{outcome}` tidak ada"),
+                    format!("pakai salah satu: {}", codes(service.outcomes.iter().map(|o| o.code.as_str()))),
                 );
             }
         }
@@ -435,17 +453,17 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
             None => r.error(
                 "numbering",
                 &path,
-                format!("{} `{}` has no numbering series", product.kind.noun(), product.code),
+                format!("{} `{}` tidak punya seri penomoran", product.kind.noun(), product.code),
                 format!(
-                    "add `series:` with one of: {}",
+                    "tambahkan `series:` dengan salah satu: {}",
                     codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))
                 ),
             ),
             Some(series) if !context.tenant.numbering.iter().any(|s| &s.code == series) => r.error(
                 "unknown-reference",
                 &format!("{path}.series"),
-                format!("numbering series `{series}` is not in tenant.yaml"),
-                format!("use one of: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
+                format!("seri penomoran `{series}` tidak ada di tenant.yaml"),
+                format!("pakai salah satu: {}", codes(context.tenant.numbering.iter().map(|s| s.code.as_str()))),
             ),
             Some(_) => {}
         }
@@ -455,12 +473,17 @@ fn check_products(service: &ServiceDefinition, context: &TenantContext<'_>, r: &
             r.error(
                 "letter-not-signed",
                 &path,
-                format!("no step signs letter `{}`", product.code),
-                "add `issues: <this product>` to the sign step that signs it",
+                format!("tidak ada langkah yang menandatangani surat `{}`", product.code),
+                "tambahkan `issues: <produk ini>` pada langkah tanda tangan yang menandatanganinya",
             );
         }
         if product.kind == ProductKind::Recap && product.period.is_none() {
-            r.error("period", &path, format!("recap `{}` has no period", product.code), "add e.g. `period: monthly`");
+            r.error(
+                "period",
+                &path,
+                format!("rekap `{}` tidak punya periode", product.code),
+                "tambahkan misalnya `period: monthly`",
+            );
         }
     }
 }
@@ -485,22 +508,27 @@ fn check_components(service: &ServiceDefinition, r: &mut Reporter<'_>) {
         r.warning(
             "component-missing",
             first,
-            format!("components not stated: {}", missing.join(", ")),
-            "PermenPAN-RB 15/2014 asks every standard to state all 14 components; fill them in when the office does",
+            format!("komponen belum dicantumkan: {}", missing.join(", ")),
+            "PermenPAN-RB 15/2014 meminta setiap standar mencantumkan 14 komponen; isi setelah dinas menetapkannya",
         );
     }
     if service.pengaduan.text.is_none() && service.pengaduan.channels.is_empty() {
-        r.error("empty", "pengaduan", "no way to complain is given", "list the channels or describe the arrangement");
+        r.error(
+            "empty",
+            "pengaduan",
+            "tidak ada cara menyampaikan pengaduan",
+            "tulis salurannya atau jelaskan pengaturannya",
+        );
     }
     if service.persyaratan.is_empty() {
-        r.warning("empty", "persyaratan", "the service has no requirements", "list what applicants bring");
+        r.warning("empty", "persyaratan", "layanan tidak punya persyaratan", "tulis apa yang dibawa pemohon");
     }
 }
 
 /// A comma-separated list of codes for hints.
 pub fn codes<'a>(items: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<&str> = items.collect();
-    if list.is_empty() { String::from("(none defined)") } else { list.join(", ") }
+    if list.is_empty() { String::from("(belum ada)") } else { list.join(", ") }
 }
 
 /// A service whose form asks for a phone number or an e-mail address, of an office that sends messages, needs the

@@ -21,16 +21,16 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         r.error(
             "file-name",
             "code",
-            format!("tenant code `{}` differs from its folder name `{folder}`", tenant.code),
-            format!("rename the folder to `{}` or change the code", tenant.code),
+            format!("kode dinas `{}` berbeda dengan nama foldernya `{folder}`", tenant.code),
+            format!("ganti nama folder menjadi `{}` atau ubah kodenya", tenant.code),
         );
     }
     if !is_kebab(&tenant.code) {
         r.error(
             "code-format",
             "code",
-            format!("tenant code `{}` is not lower kebab case", tenant.code),
-            "e.g. `luwu-timur`",
+            format!("kode dinas `{}` harus huruf kecil dengan tanda hubung", tenant.code),
+            "misalnya `luwu-timur`",
         );
     }
     check_region(tenant, r);
@@ -40,8 +40,8 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         r.error(
             "nearing-percent",
             "nearing_percent",
-            format!("{} % is not a share of a deadline", tenant.nearing_percent),
-            "write a percentage between 1 and 99, e.g. 80",
+            format!("{} % bukan bagian dari tenggat", tenant.nearing_percent),
+            "tulis persentase antara 1 dan 99, misalnya 80",
         );
     }
     if catalog.calendar(&tenant.calendar).is_none() {
@@ -49,14 +49,18 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         r.error(
             "unknown-reference",
             "calendar",
-            format!("calendar `{}` does not exist", tenant.calendar),
-            format!("add service-definitions/calendars/{}.yaml or use one of: {}", tenant.calendar, known.join(", ")),
+            format!("kalender `{}` tidak ada", tenant.calendar),
+            format!(
+                "tambahkan service-definitions/calendars/{}.yaml atau pakai salah satu: {}",
+                tenant.calendar,
+                known.join(", ")
+            ),
         );
     }
     let mut seen = HashMap::new();
     if let Some(calendar) = catalog.calendar(&tenant.calendar) {
         for day in &calendar.days_off {
-            seen.insert(day.date, String::from("the shared calendar"));
+            seen.insert(day.date, String::from("kalender bersama"));
         }
     }
     check_days_off(&tenant.days_off, "days_off", r, &mut seen);
@@ -74,8 +78,8 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         check_notifications(notifications, r);
     }
     check_registry(&tenant.registry, r);
-    check_list(r, "roles", "role", tenant.roles.iter().map(|x| x.code.as_str()));
-    check_list(r, "numbering", "numbering series", tenant.numbering.iter().map(|x| x.code.as_str()));
+    check_list(r, "roles", "peran", tenant.roles.iter().map(|x| x.code.as_str()));
+    check_list(r, "numbering", "seri penomoran", tenant.numbering.iter().map(|x| x.code.as_str()));
     for (i, series) in tenant.numbering.iter().enumerate() {
         check_number_pattern(&series.pattern, &format!("numbering[{i}].pattern"), r);
     }
@@ -84,8 +88,8 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
             r.error(
                 "unknown-reference",
                 &format!("signatories[{i}].role"),
-                format!("role `{}` is not one of the office's roles", signatory.role),
-                "add it under `roles` or use an existing role code",
+                format!("peran `{}` bukan peran di dinas ini", signatory.role),
+                "tambahkan di bawah `roles` atau pakai kode peran yang ada",
             );
         }
         if let Some(nip) = &signatory.nip {
@@ -94,7 +98,12 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         check_signatory(tenant, catalog, i, signatory, r);
     }
     if tenant.kop_surat.lines.is_empty() {
-        r.error("empty", "kop_surat.lines", "the letterhead has no lines", "add the government and office names");
+        r.error(
+            "empty",
+            "kop_surat.lines",
+            "kop surat tidak berisi baris",
+            "tulis nama pemerintah daerah dan nama dinas",
+        );
     }
     if let Some(emblem) = &tenant.kop_surat.emblem
         && crate::model::ImageKind::of_file(emblem).is_none()
@@ -102,8 +111,8 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         r.error(
             "format",
             "kop_surat.emblem",
-            format!("emblem file `{emblem}` is not an SVG, PNG or JPEG image"),
-            "use a .svg, .png or .jpg file",
+            format!("berkas lambang `{emblem}` bukan gambar SVG, PNG, atau JPEG"),
+            "pakai berkas .svg, .png, atau .jpg",
         );
     } else if let Some(emblem) = &tenant.kop_surat.emblem
         && !templates.contains(emblem)
@@ -111,12 +120,17 @@ pub fn check(tenant: &Tenant, folder: &str, catalog: &Catalog, templates: &BTree
         r.error(
             "unknown-reference",
             "kop_surat.emblem",
-            format!("emblem file `{emblem}` is not in the tenant's templates folder"),
-            "put the image under templates/ or remove the key",
+            format!("berkas lambang `{emblem}` tidak ada di folder templat dinas"),
+            "letakkan gambar di templates/ atau hapus kunci ini",
         );
     }
     if tenant.pengaduan.is_empty() {
-        r.warning("empty", "pengaduan", "the office lists no complaint channel", "add at least one channel");
+        r.warning(
+            "empty",
+            "pengaduan",
+            "dinas tidak mencantumkan saluran pengaduan",
+            "tambahkan paling sedikit satu saluran",
+        );
     }
 }
 
@@ -128,28 +142,28 @@ fn check_signatory(tenant: &Tenant, catalog: &Catalog, i: usize, signatory: &Sig
             "placeholder",
             &format!("{path}.name"),
             format!(
-                "the signatory for role `{}` is a placeholder (`{}`): letters print it in place of a name",
+                "penanda tangan untuk peran `{}` masih isian sementara (`{}`): surat mencetaknya sebagai nama",
                 signatory.role, signatory.name
             ),
-            "write the official's name, pangkat and NIP and remove `placeholder`",
+            "tulis nama, pangkat, dan NIP pejabat, lalu hapus `placeholder`",
         );
     } else if signatory.name.trim().is_empty() {
-        r.error("empty", &format!("{path}.name"), "the signatory has no name", "write the official's full name");
+        r.error("empty", &format!("{path}.name"), "penanda tangan belum bernama", "tulis nama lengkap pejabat");
     }
     if let Some(principal) = &signatory.on_behalf_of {
         if principal == &signatory.role {
             r.error(
                 "signatory",
                 &format!("{path}.on_behalf_of"),
-                "an official cannot sign on behalf of their own role",
-                "name the role of the official signed for (a.n.), e.g. `kepala_dinas`",
+                "pejabat tidak dapat menandatangani atas nama perannya sendiri",
+                "sebutkan peran pejabat yang diwakili (a.n.), misalnya `kepala_dinas`",
             );
         } else if !tenant.signatories.iter().any(|s| &s.role == principal && s.on_behalf_of.is_none()) {
             r.error(
                 "unknown-reference",
                 &format!("{path}.on_behalf_of"),
-                format!("no signatory of role `{principal}` signs in their own name, so \"a.n.\" has no title"),
-                "add that role's signatory, whose title follows \"a.n.\"",
+                format!("tidak ada penanda tangan berperan `{principal}` yang menandatangani atas namanya sendiri, sehingga \"a.n.\" tidak punya jabatan"),
+                "tambahkan penanda tangan peran itu; jabatannya ditulis sesudah \"a.n.\"",
             );
         }
     }
@@ -167,8 +181,8 @@ fn check_signatory(tenant: &Tenant, catalog: &Catalog, i: usize, signatory: &Sig
             r.error(
                 "unknown-reference",
                 &format!("{path}.letters[{j}]"),
-                format!("`{letter}` is not a letter product of the office's services"),
-                format!("use one of: {}", super::service::codes(products.iter().copied())),
+                format!("`{letter}` bukan produk surat dari layanan dinas ini"),
+                format!("pakai salah satu: {}", super::service::codes(products.iter().copied())),
             );
         }
     }
@@ -180,8 +194,8 @@ fn check_region(tenant: &Tenant, r: &mut Reporter<'_>) {
         r.error(
             "region-code",
             "province.code",
-            format!("province code `{province}` is not two digits"),
-            "use the Kemendagri code, e.g. `73` for Sulawesi Selatan",
+            format!("kode provinsi `{province}` bukan dua angka"),
+            "pakai kode Kemendagri, misalnya `73` untuk Sulawesi Selatan",
         );
     }
     let code = &tenant.region_code;
@@ -192,15 +206,15 @@ fn check_region(tenant: &Tenant, r: &mut Reporter<'_>) {
         r.error(
             "region-code",
             "region_code",
-            format!("region code `{code}` is not of the form PP.KK"),
-            "write the kabupaten/kota code as two digits, a dot and two digits, e.g. `73.02` (Kepmendagri 300.2.2-2138/2025)",
+            format!("kode wilayah `{code}` tidak berbentuk PP.KK"),
+            "tulis kode kabupaten/kota sebagai dua angka, titik, dan dua angka, misalnya `73.02` (Kepmendagri 300.2.2-2138/2025)",
         );
     } else if !code.starts_with(province.as_str()) {
         r.error(
             "region-code",
             "region_code",
-            format!("region code `{code}` is not in province `{province}`"),
-            format!("a kabupaten/kota of province {province} has a code starting with `{province}.`"),
+            format!("kode wilayah `{code}` tidak berada di provinsi `{province}`"),
+            format!("kode kabupaten/kota di provinsi {province} diawali `{province}.`"),
         );
     }
 }
@@ -210,22 +224,27 @@ fn check_time_zone(zone: &str, r: &mut Reporter<'_>) {
         r.error(
             "time-zone",
             "time_zone",
-            format!("`{zone}` is not a time zone name"),
-            "use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+            format!("`{zone}` bukan nama zona waktu"),
+            "pakai Asia/Jakarta (WIB), Asia/Makassar (WITA), atau Asia/Jayapura (WIT)",
         );
     } else if !INDONESIAN_TIME_ZONES.contains(&zone) {
         r.error(
             "time-zone",
             "time_zone",
-            format!("`{zone}` is not an Indonesian time zone"),
-            "use Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT)",
+            format!("`{zone}` bukan zona waktu Indonesia"),
+            "pakai Asia/Jakarta (WIB), Asia/Makassar (WITA), atau Asia/Jayapura (WIT)",
         );
     }
 }
 
 fn check_office_hours(tenant: &Tenant, r: &mut Reporter<'_>) {
     if tenant.office_hours.is_empty() {
-        r.error("office-hours", "office_hours", "the office has no opening hours", "add the days and hours it serves");
+        r.error(
+            "office-hours",
+            "office_hours",
+            "dinas belum mencantumkan jam layanan",
+            "tambahkan hari dan jam pelayanan",
+        );
     }
     let mut days = HashMap::new();
     for (i, hours) in tenant.office_hours.iter().enumerate() {
@@ -234,11 +253,11 @@ fn check_office_hours(tenant: &Tenant, r: &mut Reporter<'_>) {
                 "office-hours",
                 &format!("office_hours[{i}].close"),
                 format!(
-                    "closing time {} is not after opening time {}",
+                    "jam tutup {} tidak sesudah jam buka {}",
                     hours.close.format("%H:%M"),
                     hours.open.format("%H:%M")
                 ),
-                "the office must close after it opens on the same day",
+                "kantor harus tutup sesudah buka pada hari yang sama",
             );
         }
         for (j, day) in hours.days.iter().enumerate() {
@@ -246,8 +265,11 @@ fn check_office_hours(tenant: &Tenant, r: &mut Reporter<'_>) {
                 r.error(
                     "office-hours",
                     &format!("office_hours[{i}].days[{j}]"),
-                    format!("{day:?} already has opening hours at office_hours[{first}]").to_lowercase(),
-                    "list each day once",
+                    format!(
+                        "hari {} sudah punya jam layanan di office_hours[{first}]",
+                        format!("{day:?}").to_lowercase()
+                    ),
+                    "tulis setiap hari sekali saja",
                 );
             }
         }
@@ -262,8 +284,8 @@ pub fn check_days_off(days: &[DayOff], list: &str, r: &mut Reporter<'_>, seen: &
             r.error(
                 "duplicate-date",
                 &path,
-                format!("{} is listed twice (also in {first})", day.date),
-                "list each day off once",
+                format!("{} tertulis dua kali (juga di {first})", day.date),
+                "tulis setiap hari libur sekali saja",
             );
         }
     }
@@ -274,7 +296,7 @@ fn check_number_pattern(pattern: &str, path: &str, r: &mut Reporter<'_>) {
     let mut has_seq = false;
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
-            r.error("numbering-pattern", path, format!("`{{` without `}}` in `{pattern}`"), "close every placeholder");
+            r.error("numbering-pattern", path, format!("`{{` tanpa `}}` di `{pattern}`"), "tutup setiap penanda isian");
             return;
         };
         let name = &rest[open + 1..open + close];
@@ -284,9 +306,9 @@ fn check_number_pattern(pattern: &str, path: &str, r: &mut Reporter<'_>) {
             r.error(
                 "numbering-pattern",
                 path,
-                format!("unknown placeholder `{{{name}}}` in `{pattern}`"),
+                format!("penanda isian `{{{name}}}` tidak dikenal di `{pattern}`"),
                 format!(
-                    "use {}",
+                    "pakai {}",
                     NUMBER_PLACEHOLDERS.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
                 ),
             );
@@ -294,14 +316,14 @@ fn check_number_pattern(pattern: &str, path: &str, r: &mut Reporter<'_>) {
         rest = &rest[open + close + 1..];
     }
     if rest.contains('}') {
-        r.error("numbering-pattern", path, format!("`}}` without `{{` in `{pattern}`"), "open every placeholder");
+        r.error("numbering-pattern", path, format!("`}}` tanpa `{{` di `{pattern}`"), "buka setiap penanda isian");
     }
     if !has_seq {
         r.error(
             "numbering-pattern",
             path,
-            format!("pattern `{pattern}` has no `{{seq}}`"),
-            "the sequence number makes every letter number unique; add `{seq}`",
+            format!("pola `{pattern}` tidak memuat `{{seq}}`"),
+            "nomor urut membuat setiap nomor surat unik; tambahkan `{seq}`",
         );
     }
 }
@@ -317,8 +339,8 @@ fn check_nip(nip: &str, path: &str, r: &mut Reporter<'_>) {
         r.error(
             "nip",
             path,
-            format!("`{nip}` is not a valid NIP"),
-            "a NIP has 18 digits: birth date YYYYMMDD, appointment YYYYMM, sex 1 or 2, serial; e.g. 19650523 199303 1 006",
+            format!("`{nip}` bukan NIP yang sah"),
+            "NIP terdiri atas 18 angka: tanggal lahir YYYYMMDD, TMT pengangkatan YYYYMM, jenis kelamin 1 atau 2, nomor urut; misalnya 19650523 199303 1 006",
         );
     }
 }

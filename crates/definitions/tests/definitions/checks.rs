@@ -27,7 +27,7 @@ fn an_unknown_key_is_named_with_the_allowed_keys() {
     f.edit(SERVICE, "  - { code: nama, label: Nama, type: text }", "  - { code: nama, label: Nama, tipe: text }");
     let d = f.validate();
     let e = only(&d, "unknown-key");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "tipe: text"), "unknown field `tipe`");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "tipe: text"), "kunci `tipe` tidak dikenal");
     assert!(e.message.contains("`type`"), "lists the allowed keys: {}", e.message);
     assert_eq!(e.path, "fields[0].tipe");
 }
@@ -37,7 +37,7 @@ fn a_missing_component_is_a_missing_key() {
     let f = Fixture::base();
     f.edit(SERVICE, "biaya: { amount: 0, text: Gratis }\n", "");
     let d = f.validate();
-    assert_at(only(&d, "missing-key"), Error, SERVICE, 2, "missing field `biaya`");
+    assert_at(only(&d, "missing-key"), Error, SERVICE, 2, "kunci `biaya` wajib ada");
 }
 
 #[test]
@@ -46,7 +46,7 @@ fn a_value_of_the_wrong_type_is_reported_on_its_line() {
     f.edit(SERVICE, "max_size_kb: 1024", "max_size_kb: seribu");
     let d = f.validate();
     let e = only(&d, "type");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "seribu"), "invalid type");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "seribu"), "jenis nilai salah");
     assert_eq!(e.path, "persyaratan[0].max_size_kb");
 }
 
@@ -56,7 +56,7 @@ fn an_unknown_enum_value_lists_the_allowed_ones() {
     f.edit(SERVICE, "kind: field_survey", "kind: survei_lapangan");
     let d = f.validate();
     let e = only(&d, "unknown-value");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "survei_lapangan"), "unknown variant `survei_lapangan`");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "survei_lapangan"), "nilai `survei_lapangan` tidak dikenal");
     assert!(e.message.contains("field_survey"), "{}", e.message);
 }
 
@@ -66,7 +66,7 @@ fn a_malformed_target_says_how_to_write_one() {
     f.edit(SERVICE, "to: { step: paraf }", "to: paraf");
     let d = f.validate();
     let e = only(&d, "yaml-syntax");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "to: paraf"), "`paraf` is not a target");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "to: paraf"), "`paraf` bukan tujuan");
     assert!(e.message.contains("{ step: <code> }"), "{}", e.message);
 }
 
@@ -80,7 +80,7 @@ fn duplicate_codes_are_reported_at_the_second_one() {
     );
     let d = f.validate();
     let e = only(&d, "duplicate-code");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "code: nama, label: NIK"), "field code `nama` is used twice");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "code: nama, label: NIK"), "kode isian `nama` dipakai dua kali");
     assert_eq!(e.path, "fields[1].code");
 }
 
@@ -90,7 +90,13 @@ fn codes_must_be_snake_case() {
     f.edit(SERVICE, "code: keperluan_lainnya,", "code: Keperluan-Lainnya,");
     f.edit(SERVICE, "keperluan == \"lainnya\"", "keperluan == \"lainnya\" && true");
     let d = f.validate();
-    assert_at(only(&d, "code-format"), Error, SERVICE, f.line_of(SERVICE, "Keperluan-Lainnya"), "not lower snake case");
+    assert_at(
+        only(&d, "code-format"),
+        Error,
+        SERVICE,
+        f.line_of(SERVICE, "Keperluan-Lainnya"),
+        "harus huruf kecil dengan garis bawah",
+    );
 }
 
 #[test]
@@ -99,7 +105,7 @@ fn an_unknown_role_is_named_with_the_known_ones() {
     f.edit(SERVICE, "roles: [kabid]", "roles: [kepala_seksi]");
     let d = f.validate();
     let e = only(&d, "unknown-reference");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "kepala_seksi"), "role `kepala_seksi` is not a role of");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "kepala_seksi"), "peran `kepala_seksi` bukan peran di");
     assert!(e.hint.as_deref().unwrap_or_default().contains("kabid"), "{e:#?}");
 }
 
@@ -109,7 +115,7 @@ fn an_action_leading_to_a_missing_step_is_an_unknown_reference() {
     f.edit(SERVICE, "to: { step: tanda_tangan }", "to: { step: tandatangan }");
     let d = f.validate();
     let unknown = only(&d, "unknown-reference");
-    assert_at(unknown, Error, SERVICE, f.line_of(SERVICE, "tandatangan }"), "step `tandatangan` does not exist");
+    assert_at(unknown, Error, SERVICE, f.line_of(SERVICE, "tandatangan }"), "langkah `tandatangan` tidak ada");
     assert_eq!(unknown.path, "prosedur[4].actions[0].to.step");
     // The signing step can no longer be reached either.
     assert_at(
@@ -117,7 +123,7 @@ fn an_action_leading_to_a_missing_step_is_an_unknown_reference() {
         Error,
         SERVICE,
         f.line_of(SERVICE, "code: tanda_tangan"),
-        "cannot be reached",
+        "tidak dapat dicapai",
     );
 }
 
@@ -133,10 +139,10 @@ fn an_unknown_outcome_rule_template_or_series_is_reported() {
     assert_eq!(
         messages,
         vec![
-            (f.line_of(SERVICE, "rules: [terdaftar_dtsen]"), "rule `terdaftar_dtsen` does not exist"),
-            (f.line_of(SERVICE, "outcome: beres"), "outcome `beres` does not exist"),
-            (f.line_of(SERVICE, "surat-x.hbs"), "template `surat-x.hbs` is not in contoh's templates folder"),
-            (f.line_of(SERVICE, "surat-x.hbs"), "numbering series `surat_x` is not in tenant.yaml"),
+            (f.line_of(SERVICE, "rules: [terdaftar_dtsen]"), "aturan `terdaftar_dtsen` tidak ada"),
+            (f.line_of(SERVICE, "outcome: beres"), "hasil `beres` tidak ada"),
+            (f.line_of(SERVICE, "surat-x.hbs"), "templat `surat-x.hbs` tidak ada di folder templat contoh"),
+            (f.line_of(SERVICE, "surat-x.hbs"), "seri penomoran `surat_x` tidak ada di tenant.yaml"),
         ]
     );
 }
@@ -151,7 +157,7 @@ fn a_step_nothing_leads_to_is_unreachable() {
         Error,
         SERVICE,
         f.line_of(SERVICE, "code: disposisi"),
-        "step `disposisi` cannot be reached",
+        "langkah `disposisi` tidak dapat dicapai",
     );
 }
 
@@ -170,7 +176,7 @@ fn a_step_that_only_returns_to_the_applicant_is_a_dead_end() {
         SERVICE,
         // Reported at the step's `actions:` key, the line above its first action.
         f.line_of(SERVICE, "code: paraf, label: Paraf") - 1,
-        "step `paraf` has no way out",
+        "langkah `paraf` tidak punya jalan keluar",
     );
 }
 
@@ -185,7 +191,7 @@ fn steps_that_only_lead_to_each_other_never_end() {
     let d = f.validate();
     let no_outcome: Vec<_> = d.iter().filter(|d| d.check == "no-outcome").collect();
     assert_eq!(no_outcome.len(), 2, "{d:#?}");
-    assert!(no_outcome[0].message.contains("no path from step `paraf` ends in an outcome"));
+    assert!(no_outcome[0].message.contains("tidak ada jalur dari langkah `paraf` yang berakhir pada suatu hasil"));
     assert_eq!(no_outcome[0].line, f.line_of(SERVICE, "{ code: paraf, label: Paraf") - 1, "the `actions:` line");
 }
 
@@ -195,7 +201,7 @@ fn an_expression_that_does_not_parse_is_reported() {
     f.edit(SERVICE, "check: dtks_terdaftar == true", "check: dtks_terdaftar ==");
     let d = f.validate();
     let e = only(&d, "expression");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "check: dtks_terdaftar =="), "is not a valid expression");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "check: dtks_terdaftar =="), "bukan ekspresi yang sah");
     assert_eq!(e.path, "rules[0].check");
 }
 
@@ -235,7 +241,7 @@ fn an_expression_may_name_only_known_fields_facts_and_derived_values() {
     f.edit(SERVICE, "when: usia >= 17", "when: umur >= 17");
     let d = f.validate();
     let e = only(&d, "unknown-name");
-    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "umur >= 17"), "`umur` in `umur >= 17` is not a field");
+    assert_at(e, Error, SERVICE, f.line_of(SERVICE, "umur >= 17"), "`umur` dalam `umur >= 17` bukan isian");
     assert!(e.hint.as_deref().unwrap_or_default().contains("usia"), "{e:#?}");
 }
 
@@ -246,7 +252,7 @@ fn a_form_condition_cannot_use_a_registry_fact() {
     let d = f.validate();
     let e = only(&d, "unknown-name");
     assert_at(e, Error, SERVICE, f.line_of(SERVICE, "when: dtks_terdaftar"), "`dtks_terdaftar`");
-    assert!(e.hint.as_deref().unwrap_or_default().contains("registry facts"), "{e:#?}");
+    assert!(e.hint.as_deref().unwrap_or_default().contains("fakta registri"), "{e:#?}");
 }
 
 #[test]
@@ -254,7 +260,7 @@ fn age_needs_a_subject_field() {
     let f = Fixture::base();
     f.edit(SERVICE, "type: nik, subject: true", "type: nik");
     let d = f.validate();
-    assert_at(only(&d, "missing-subject"), Error, SERVICE, f.line_of(SERVICE, "when: usia >= 17"), "`usia` is derived");
+    assert_at(only(&d, "missing-subject"), Error, SERVICE, f.line_of(SERVICE, "when: usia >= 17"), "`usia` diturunkan");
 }
 
 #[test]
@@ -263,7 +269,7 @@ fn step_durations_longer_than_the_time_limit_are_a_warning() {
     f.edit(SERVICE, "limit: { value: 30, unit: menit }", "limit: { value: 20, unit: menit }");
     let d = f.validate();
     let w = only(&d, "durations-exceed-limit");
-    assert_at(w, Warning, SERVICE, f.line_of(SERVICE, "limit: { value: 20"), "take 30 office minutes");
+    assert_at(w, Warning, SERVICE, f.line_of(SERVICE, "limit: { value: 20"), "memakan 30 menit kerja");
     assert!(
         w.message.contains("pemeriksaan → verifikasi → disposisi → survei → paraf → tanda_tangan"),
         "{}",
@@ -282,7 +288,7 @@ fn a_clock_that_starts_on_complete_requirements_needs_a_completeness_check() {
         Error,
         SERVICE,
         f.line_of(SERVICE, "clock_starts"),
-        "no step checks completeness",
+        "tidak ada langkah yang memeriksa kelengkapan",
     );
 }
 
@@ -296,14 +302,14 @@ fn a_sign_step_must_name_the_letter_it_issues() {
         Error,
         SERVICE,
         f.line_of(SERVICE, "code: tanda_tangan"),
-        "does not say which letter it issues",
+        "tidak menyebut surat yang diterbitkannya",
     );
     assert_at(
         only(&d, "letter-not-signed"),
         Error,
         SERVICE,
         f.line_of(SERVICE, "code: surat, name: Surat"),
-        "no step signs letter `surat`",
+        "tidak ada langkah yang menandatangani surat `surat`",
     );
 }
 
@@ -321,14 +327,14 @@ fn a_role_that_signs_a_letter_needs_a_signatory_for_it() {
         Error,
         SERVICE,
         f.line_of(SERVICE, "roles: [kepala_dinas, kabid]"),
-        "role `kabid` signs letter `surat` in step `tanda_tangan`, but Dinas Sosial Kabupaten Contoh has no signatory for it",
+        "peran `kabid` menandatangani surat `surat` di langkah `tanda_tangan`, tetapi Dinas Sosial Kabupaten Contoh tidak punya penanda tangan untuknya",
     );
     // A signatory limited to other letters does not count either.
     let f = Fixture::base();
     f.edit(TENANT, "name: Contoh, nip", "letters: [daftar], name: Contoh, nip");
     let d = f.validate();
-    assert!(d.iter().any(|x| x.check == "signatory" && x.message.contains("role `kepala_dinas`")), "{d:#?}");
-    assert!(d.iter().any(|x| x.check == "unknown-reference" && x.message.contains("`daftar` is not a letter")));
+    assert!(d.iter().any(|x| x.check == "signatory" && x.message.contains("peran `kepala_dinas`")), "{d:#?}");
+    assert!(d.iter().any(|x| x.check == "unknown-reference" && x.message.contains("`daftar` bukan produk surat")));
 }
 
 #[test]
@@ -336,7 +342,13 @@ fn a_placeholder_signatory_is_a_warning_and_a_delegate_needs_a_principal() {
     let f = Fixture::base();
     f.edit(TENANT, "name: Contoh,", "name: \"[NAMA KEPALA DINAS]\", placeholder: true,");
     let d = f.validate();
-    assert_at(only(&d, "placeholder"), Warning, TENANT, f.line_of(TENANT, "placeholder: true"), "is a placeholder");
+    assert_at(
+        only(&d, "placeholder"),
+        Warning,
+        TENANT,
+        f.line_of(TENANT, "placeholder: true"),
+        "masih isian sementara",
+    );
     assert!(d.iter().all(|x| x.level != Error), "{d:#?}");
 
     let f = Fixture::base();
@@ -351,7 +363,7 @@ fn a_placeholder_signatory_is_a_warning_and_a_delegate_needs_a_principal() {
         Error,
         TENANT,
         f.line_of(TENANT, "on_behalf_of: sekretaris"),
-        "no signatory of role `sekretaris` signs in their own name",
+        "tidak ada penanda tangan berperan `sekretaris` yang menandatangani atas namanya sendiri",
     );
 }
 
@@ -360,7 +372,7 @@ fn a_definition_without_its_source_is_an_error() {
     let f = Fixture::base();
     f.edit(SERVICE, "source: { document: Standar contoh }", "source: { document: \"  \" }");
     let d = f.validate();
-    assert_at(only(&d, "source"), Error, SERVICE, f.line_of(SERVICE, "source:"), "does not name the standard");
+    assert_at(only(&d, "source"), Error, SERVICE, f.line_of(SERVICE, "source:"), "tidak menyebut standar pelayanan");
 }
 
 #[test]
@@ -368,13 +380,7 @@ fn a_malformed_region_code_is_reported() {
     let f = Fixture::base();
     f.edit(TENANT, "region_code: \"73.02\"", "region_code: \"7302\"");
     let d = f.validate();
-    assert_at(
-        only(&d, "region-code"),
-        Error,
-        TENANT,
-        f.line_of(TENANT, "region_code"),
-        "`7302` is not of the form PP.KK",
-    );
+    assert_at(only(&d, "region-code"), Error, TENANT, f.line_of(TENANT, "region_code"), "`7302` tidak berbentuk PP.KK");
 }
 
 #[test]
@@ -387,14 +393,13 @@ fn a_region_code_outside_the_province_is_reported() {
         Error,
         TENANT,
         f.line_of(TENANT, "region_code"),
-        "`16.09` is not in province `73`",
+        "`16.09` tidak berada di provinsi `73`",
     );
 }
 
 #[test]
 fn a_time_zone_must_be_an_indonesian_iana_name() {
-    for (zone, text) in [("WITA", "`WITA` is not a time zone name"), ("Asia/Singapore", "not an Indonesian time zone")]
-    {
+    for (zone, text) in [("WITA", "`WITA` bukan nama zona waktu"), ("Asia/Singapore", "bukan zona waktu Indonesia")] {
         let f = Fixture::base();
         f.edit(TENANT, "time_zone: Asia/Makassar", &format!("time_zone: {zone}"));
         let d = f.validate();
@@ -412,7 +417,7 @@ fn office_hours_must_close_after_they_open() {
         Error,
         TENANT,
         f.line_of(TENANT, "close: \"08:00\""),
-        "closing time 08:00 is not after opening time 16:00",
+        "jam tutup 08:00 tidak sesudah jam buka 16:00",
     );
 }
 
@@ -426,7 +431,7 @@ fn a_missing_calendar_is_an_unknown_reference() {
         Error,
         TENANT,
         f.line_of(TENANT, "calendar: nasional-2027"),
-        "calendar `nasional-2027` does not exist",
+        "kalender `nasional-2027` tidak ada",
     );
 }
 
@@ -435,7 +440,13 @@ fn a_day_off_listed_twice_is_reported() {
     let f = Fixture::base();
     f.edit(TENANT, "date: 2026-04-20", "date: 2026-03-19");
     let d = f.validate();
-    assert_at(only(&d, "duplicate-date"), Error, TENANT, f.line_of(TENANT, "2026-03-19"), "2026-03-19 is listed twice");
+    assert_at(
+        only(&d, "duplicate-date"),
+        Error,
+        TENANT,
+        f.line_of(TENANT, "2026-03-19"),
+        "2026-03-19 tertulis dua kali",
+    );
 }
 
 #[test]
@@ -449,8 +460,8 @@ fn a_letter_number_pattern_needs_a_sequence() {
     let d = f.validate();
     let found: Vec<&str> = d.iter().filter(|d| d.check == "numbering-pattern").map(|d| d.message.as_str()).collect();
     assert_eq!(found.len(), 2, "{d:#?}");
-    assert!(found[0].contains("unknown placeholder `{hari}`"));
-    assert!(found[1].contains("has no `{seq}`"));
+    assert!(found[0].contains("penanda isian `{hari}` tidak dikenal"));
+    assert!(found[1].contains("tidak memuat `{seq}`"));
     assert!(d.iter().all(|x| x.check != "numbering-pattern" || x.line == f.line_of(TENANT, "pattern:")));
 }
 
@@ -459,7 +470,7 @@ fn a_nip_must_have_eighteen_digits_with_a_birth_date() {
     let f = Fixture::base();
     f.edit(TENANT, "nip: 19650523 199303 1 006", "nip: 19651323 199303 1 006");
     let d = f.validate();
-    assert_at(only(&d, "nip"), Error, TENANT, f.line_of(TENANT, "nip:"), "is not a valid NIP");
+    assert_at(only(&d, "nip"), Error, TENANT, f.line_of(TENANT, "nip:"), "bukan NIP yang sah");
 }
 
 #[test]
@@ -468,7 +479,7 @@ fn a_service_code_must_match_its_file_name() {
     f.rename(SERVICE, "contoh/services/layanan-lain.yaml");
     let d = f.validate();
     let e = only(&d, "file-name");
-    assert_at(e, Error, "contoh/services/layanan-lain.yaml", 2, "differs from its file name `layanan-lain`");
+    assert_at(e, Error, "contoh/services/layanan-lain.yaml", 2, "berbeda dengan nama berkasnya `layanan-lain`");
 }
 
 #[test]
@@ -519,7 +530,7 @@ fn every_other_check_reports_its_line_and_message() {
             "choices",
             Error,
             "choices:",
-            "has choices but its type is not `choice`",
+            "punya pilihan tetapi jenisnya bukan `choice`",
         ),
         (
             SERVICE,
@@ -528,7 +539,7 @@ fn every_other_check_reports_its_line_and_message() {
             "subject",
             Error,
             "code: lahir",
-            "more than one field",
+            "lebih dari satu isian",
         ),
         (
             SERVICE,
@@ -537,7 +548,7 @@ fn every_other_check_reports_its_line_and_message() {
             "subject",
             Error,
             "code: nama",
-            "is not a NIK, a date or a sex",
+            "bukan NIK, tanggal, atau jenis kelamin",
         ),
         (
             SERVICE,
@@ -546,7 +557,7 @@ fn every_other_check_reports_its_line_and_message() {
             "subject",
             Error,
             "code: nama",
-            "its values are not laki_laki and perempuan",
+            "nilainya bukan laki_laki dan perempuan",
         ),
         (
             SERVICE,
@@ -555,7 +566,7 @@ fn every_other_check_reports_its_line_and_message() {
             "reserved-name",
             Error,
             "code: usia",
-            "is the name of a registry fact or derived value",
+            "sama dengan nama fakta registri atau nilai turunan",
         ),
         (
             SERVICE,
@@ -564,9 +575,17 @@ fn every_other_check_reports_its_line_and_message() {
             "copies",
             Error,
             "copies: 0",
-            "copies must be at least 1",
+            "jumlah rangkap paling sedikit 1",
         ),
-        (SERVICE, "accept: [pdf], max_size_kb: 1024, ", "", "file-types", Error, "code: ktp", "accepts no file type"),
+        (
+            SERVICE,
+            "accept: [pdf], max_size_kb: 1024, ",
+            "",
+            "file-types",
+            Error,
+            "code: ktp",
+            "tidak menerima jenis berkas apa pun",
+        ),
         (
             SERVICE,
             "kind: condition, rule: terdaftar_dtks",
@@ -574,7 +593,7 @@ fn every_other_check_reports_its_line_and_message() {
             "requirement-kind",
             Error,
             "code: terdaftar_dtks, name",
-            "names no rule that checks it",
+            "tidak menyebut aturan yang memeriksanya",
         ),
         (
             SERVICE,
@@ -583,7 +602,7 @@ fn every_other_check_reports_its_line_and_message() {
             "unknown-reference",
             Error,
             "needed_at: loket",
-            "step `loket` does not exist",
+            "langkah `loket` tidak ada",
         ),
         (
             SERVICE,
@@ -592,7 +611,7 @@ fn every_other_check_reports_its_line_and_message() {
             "disposisi",
             Error,
             "actions:\n      - { code: tugaskan",
-            "disposisi step `disposisi` assigns nobody",
+            "langkah disposisi `disposisi` tidak menugaskan siapa pun",
         ),
         (
             SERVICE,
@@ -601,7 +620,7 @@ fn every_other_check_reports_its_line_and_message() {
             "paraf",
             Warning,
             "roles: [kabid]\n    duration: { value: 5, unit: menit }\n    actions:\n      - { code: paraf",
-            "a paraf chain of one role",
+            "rantai paraf hanya satu peran",
         ),
         (
             SERVICE,
@@ -610,7 +629,7 @@ fn every_other_check_reports_its_line_and_message() {
             "survey-result",
             Error,
             "code: layak, label",
-            "records no result",
+            "tidak mencatat hasil",
         ),
         (
             SERVICE,
@@ -619,7 +638,7 @@ fn every_other_check_reports_its_line_and_message() {
             "note",
             Warning,
             "code: tolak",
-            "without asking for a reason",
+            "tanpa meminta alasan",
         ),
         (
             SERVICE,
@@ -628,7 +647,7 @@ fn every_other_check_reports_its_line_and_message() {
             "numbering",
             Error,
             "code: surat, name",
-            "letter `surat` has no numbering series",
+            "surat `surat` tidak punya seri penomoran",
         ),
         (
             SERVICE,
@@ -637,7 +656,7 @@ fn every_other_check_reports_its_line_and_message() {
             "period",
             Error,
             "code: rekap",
-            "recap `rekap` has no period",
+            "rekap `rekap` tidak punya periode",
         ),
         (
             SERVICE,
@@ -646,7 +665,7 @@ fn every_other_check_reports_its_line_and_message() {
             "fact-not-collected",
             Warning,
             "check: dtks_terdaftar",
-            "no action records it",
+            "tidak ada tindakan yang mencatatnya",
         ),
         (
             SERVICE,
@@ -655,7 +674,7 @@ fn every_other_check_reports_its_line_and_message() {
             "unused-rule",
             Warning,
             "code: terdaftar_dtks\n",
-            "is never checked",
+            "tidak pernah diperiksa",
         ),
         (
             SERVICE,
@@ -664,7 +683,7 @@ fn every_other_check_reports_its_line_and_message() {
             "unused-outcome",
             Warning,
             "code: batal",
-            "no action ends with outcome `batal`",
+            "tidak ada tindakan yang berakhir dengan hasil `batal`",
         ),
         (
             SERVICE,
@@ -673,7 +692,7 @@ fn every_other_check_reports_its_line_and_message() {
             "reserved-outcome",
             Error,
             "code: dibatalkan",
-            "outcome `dibatalkan` is every service's withdrawal",
+            "hasil `dibatalkan` adalah pencabutan permohonan",
         ),
         (
             SERVICE,
@@ -682,7 +701,7 @@ fn every_other_check_reports_its_line_and_message() {
             "duration",
             Error,
             "value: 0",
-            "a duration of zero",
+            "lama waktu nol",
         ),
         (
             SERVICE,
@@ -691,7 +710,7 @@ fn every_other_check_reports_its_line_and_message() {
             "code-format",
             Error,
             "code: Layanan_Contoh",
-            "is not lower kebab case",
+            "harus huruf kecil dengan tanda hubung",
         ),
         (
             TENANT,
@@ -700,7 +719,7 @@ fn every_other_check_reports_its_line_and_message() {
             "file-name",
             Error,
             "code: contoh-lain",
-            "differs from its folder name `contoh`",
+            "berbeda dengan nama foldernya `contoh`",
         ),
         (
             TENANT,
@@ -709,7 +728,7 @@ fn every_other_check_reports_its_line_and_message() {
             "unknown-reference",
             Error,
             "role: kadis",
-            "role `kadis` is not one of the office's roles",
+            "peran `kadis` bukan peran di dinas ini",
         ),
         (
             TENANT,
@@ -718,7 +737,7 @@ fn every_other_check_reports_its_line_and_message() {
             "duplicate-code",
             Error,
             "code: petugas, name: Kepala Bidang",
-            "role code `petugas` is used twice",
+            "kode peran `petugas` dipakai dua kali",
         ),
         (
             CALENDAR,
@@ -727,7 +746,7 @@ fn every_other_check_reports_its_line_and_message() {
             "file-name",
             Error,
             "code: nasional-lama",
-            "differs from its file name `nasional`",
+            "berbeda dengan nama berkasnya `nasional`",
         ),
         (
             CALENDAR,
@@ -736,7 +755,7 @@ fn every_other_check_reports_its_line_and_message() {
             "duplicate-date",
             Error,
             "date: 2026-03-19, kind: cuti",
-            "2026-03-19 is listed twice",
+            "2026-03-19 tertulis dua kali",
         ),
     ];
     for (file, from, to, check, level, on_line, words) in cases {

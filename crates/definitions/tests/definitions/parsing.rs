@@ -15,7 +15,7 @@ fn targets_are_written_as_a_step_an_outcome_or_the_applicant() {
     assert_eq!(parse("{code: a, label: A, to: {outcome: ditolak}}").ok(), Some(Target::Outcome("ditolak".into())));
     assert_eq!(parse("{code: a, label: A, to: applicant}").ok(), Some(Target::Applicant));
     let two = parse("{code: a, label: A, to: {step: x, outcome: y}}").expect_err("two places");
-    assert!(two.to_string().contains("leads to one place"), "{two}");
+    assert!(two.to_string().contains("tujuan hanya satu tempat"), "{two}");
     // The JSON form the API will use is the same shape.
     assert_eq!(serde_json::to_string(&Target::Step("x".into())).ok().as_deref(), Some(r#"{"step":"x"}"#));
     assert_eq!(serde_json::to_string(&Target::Applicant).ok().as_deref(), Some(r#""applicant""#));
@@ -44,13 +44,13 @@ fn text_output_shows_the_source_line_the_path_and_the_hint() {
     let text = render_text(&report.diagnostics, &report.files);
     let line = f.line_of(SERVICE, "kepala_seksi");
     assert!(
-        text.contains("error[unknown-reference]: role `kepala_seksi` is not a role of Dinas Sosial Kabupaten Contoh"),
+        text.contains("error[unknown-reference]: peran `kepala_seksi` bukan peran di Dinas Sosial Kabupaten Contoh"),
         "{text}"
     );
     assert!(text.contains(&format!("layanan-contoh.yaml:{line}:")), "{text}");
     assert!(text.contains("    roles: [kepala_seksi]"), "source line shown: {text}");
     assert!(text.contains("in: prosedur[2].roles[0]"), "{text}");
-    assert!(text.contains("hint: use one of: front_office, petugas, kabid, kepala_dinas"), "{text}");
+    assert!(text.contains("hint: pakai salah satu: front_office, petugas, kabid, kepala_dinas"), "{text}");
 }
 
 #[test]
