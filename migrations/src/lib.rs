@@ -22,6 +22,7 @@ mod m20261204_000015_complaints;
 mod m20261204_000016_dashboard;
 mod m20261204_000017_registry;
 mod m20261204_000018_definition_review;
+mod m20261204_000019_version_moves;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000016_dashboard::Migration),
             Box::new(m20261204_000017_registry::Migration),
             Box::new(m20261204_000018_definition_review::Migration),
+            Box::new(m20261204_000019_version_moves::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ mod flows;
 mod hardening;
 mod instances;
 mod letters;
+mod moves;
 mod notifications;
 mod outage;
 mod process;

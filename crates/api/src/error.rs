@@ -244,6 +244,7 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidCursor => ApiError::field("after", message),
             StoreError::VersionStatus { .. }
             | StoreError::ApprovalRequired { .. }
+            | StoreError::MoveStale { .. }
             | StoreError::AlreadyRevoked { .. }
             | StoreError::SurveyAnswered
             | StoreError::ComplaintStep(_) => ApiError::refused(message),

@@ -69,6 +69,9 @@ pub fn history_in_words(service: &Service, events: &[simpul_engine::Event]) -> V
                 EventKind::DocumentAttached { requirement: code, .. } => {
                     format!("Dokumen dilampirkan: {}", requirement(code))
                 }
+                EventKind::Migrated(m) => {
+                    format!("Standar layanan diperbarui; permohonan dilanjutkan menurut versi {}", m.to_version)
+                }
             };
             PublicStep { at: event.at, text }
         })

@@ -48,6 +48,8 @@ pub enum EventKind {
         /// The stored document's id.
         document: String,
     },
+    /// An admin moved the application to a newer version of its service's definition.
+    Migrated(Migrated),
 }
 
 /// The type of an event, without its data: what subscribers, webhooks and the history filter by.
@@ -65,16 +67,19 @@ pub enum EventType {
     Withdrawn,
     /// A document was attached for a requirement.
     DocumentAttached,
+    /// An admin moved the application to a newer version of its service's definition.
+    Migrated,
 }
 
 impl EventType {
     /// Every type, in a stable order.
-    pub const ALL: [EventType; 5] = [
+    pub const ALL: [EventType; 6] = [
         EventType::Submitted,
         EventType::ActionTaken,
         EventType::Resubmitted,
         EventType::Withdrawn,
         EventType::DocumentAttached,
+        EventType::Migrated,
     ];
 
     /// The name stored and sent to subscribers (`submitted`, `action_taken`, …).
@@ -85,6 +90,7 @@ impl EventType {
             EventType::Resubmitted => "resubmitted",
             EventType::Withdrawn => "withdrawn",
             EventType::DocumentAttached => "document_attached",
+            EventType::Migrated => "migrated",
         }
     }
 }
@@ -98,6 +104,7 @@ impl EventKind {
             EventKind::Resubmitted(_) => EventType::Resubmitted,
             EventKind::Withdrawn { .. } => EventType::Withdrawn,
             EventKind::DocumentAttached { .. } => EventType::DocumentAttached,
+            EventKind::Migrated(_) => EventType::Migrated,
         }
     }
 
@@ -105,6 +112,23 @@ impl EventKind {
     pub fn name(&self) -> &'static str {
         self.event_type().name()
     }
+}
+
+/// A move to a newer definition version. Deadlines already running are kept (see [`crate::migrate`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Migrated {
+    /// The version it ran under.
+    pub from_version: u32,
+    /// The version it runs under now.
+    pub to_version: u32,
+    /// The step it was in (or returns to), under the old version's code.
+    pub step_from: Option<String>,
+    /// The same step's code in the new version (a renamed step's new code).
+    pub step_to: Option<String>,
+    /// Values the admin supplied for fields the new version asks for.
+    pub data: FormData,
+    /// Fields the new version no longer has: their values leave the form (the submission's event keeps them).
+    pub removed: Vec<String>,
 }
 
 /// The submission.

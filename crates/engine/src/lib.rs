@@ -18,6 +18,7 @@ pub mod event;
 pub mod form;
 pub mod identity;
 pub mod ikm;
+pub mod migrate;
 pub mod numbering;
 pub mod refusal;
 pub mod regions;

@@ -325,6 +325,20 @@ impl Application {
             EventKind::DocumentAttached { requirement, document } => {
                 self.documents.entry(requirement.clone()).or_default().insert(document.clone());
             }
+            EventKind::Migrated(m) => {
+                self.definition_version = m.to_version;
+                for field in &m.removed {
+                    self.data.remove(field);
+                }
+                self.data.extend(m.data.iter().map(|(k, v)| (k.clone(), v.clone())));
+                if let Some(to) = &m.step_to {
+                    self.stage = match &self.stage {
+                        Stage::AtStep { .. } => Stage::AtStep { step: to.clone() },
+                        Stage::Returned { .. } => Stage::Returned { step: to.clone() },
+                        ended @ Stage::Ended { .. } => ended.clone(),
+                    };
+                }
+            }
         }
         self.version += 1;
         Ok(())

@@ -78,6 +78,12 @@ pub enum StoreError {
     /// Sending a version back needs the reason.
     #[error("Tuliskan alasan pengembalian, agar penyusun tahu apa yang harus diperbaiki")]
     ReturnReasonRequired,
+    /// A dry run of moving applications that can no longer be applied.
+    #[error("Pemindahan tidak dapat diterapkan: {reason}; jalankan uji coba lagi")]
+    MoveStale {
+        /// Why, in words.
+        reason: &'static str,
+    },
     /// A start date in the past.
     #[error("Tanggal mulai berlaku sudah lewat; pilih hari ini atau sesudahnya")]
     StartInPast,

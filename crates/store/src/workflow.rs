@@ -100,7 +100,7 @@ fn check_area(scope: &TenantScope, area: Option<&str>) -> StoreResult<()> {
 
 /// Appends events, outbox rows, for changes of personal data audit rows, and for recorded registry facts a
 /// row counting how many came from a registry (the dashboard's share of verifications that used registry data).
-async fn append(
+pub(crate) async fn append(
     txn: &DatabaseTransaction,
     scope: &TenantScope,
     (application, service): (Uuid, &str),

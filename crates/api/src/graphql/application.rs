@@ -637,6 +637,14 @@ impl ApplicationView {
                     simpul_engine::EventKind::DocumentAttached { requirement, .. } => {
                         (None, None, Some(requirement.clone()))
                     }
+                    simpul_engine::EventKind::Migrated(m) => (
+                        m.step_to.clone(),
+                        None,
+                        Some(format!(
+                            "Dipindahkan dari versi {} ke versi {} standar layanan",
+                            m.from_version, m.to_version
+                        )),
+                    ),
                 };
                 HistoryEntry {
                     seq: e.seq,

@@ -82,6 +82,8 @@ stored_enum! {
         Withdrawn => EventType::Withdrawn.name(),
         /// A document was attached for a requirement.
         DocumentAttached => EventType::DocumentAttached.name(),
+        /// An admin moved the application to a newer version of its service's definition.
+        Migrated => EventType::Migrated.name(),
         /// The share of a time limit the office calls "nearing" is used up.
         DeadlineNearing => NoticeKind::Nearing.event(),
         /// A deadline passed with the application still open.

@@ -10,6 +10,7 @@ pub(crate) mod dashboard;
 pub mod guard;
 mod kinds;
 mod letters;
+mod moves;
 mod mutation;
 pub mod notifications;
 mod query;
@@ -57,6 +58,7 @@ pub struct MutationRoot(
     complaints::ComplaintMutation,
     notifications::NotificationMutation,
     registry::RegistryMutation,
+    moves::MoveMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

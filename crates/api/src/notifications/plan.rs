@@ -22,7 +22,7 @@ pub fn moment_of(message: &OutboxMessage) -> Option<Moment> {
             Effect::MovedTo { .. } | Effect::Initialled { .. } => None,
         },
         EventKind::Withdrawn { .. } => Some(Moment::Withdrawn),
-        EventKind::Resubmitted(_) | EventKind::DocumentAttached { .. } => None,
+        EventKind::Resubmitted(_) | EventKind::DocumentAttached { .. } | EventKind::Migrated(_) => None,
     }
 }
 

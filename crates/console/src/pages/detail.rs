@@ -277,6 +277,7 @@ enum HistoryKind {
     Resubmitted,
     Withdrawn,
     DocumentAttached,
+    Migrated,
 }
 
 impl HistoryKind {
@@ -287,6 +288,7 @@ impl HistoryKind {
             HistoryKind::Resubmitted => "Diajukan kembali",
             HistoryKind::Withdrawn => "Dibatalkan",
             HistoryKind::DocumentAttached => "Dokumen dilampirkan",
+            HistoryKind::Migrated => "Dipindahkan ke versi baru standar layanan",
         }
     }
 }

@@ -21,9 +21,11 @@ use crate::entities::{calendar, service_version, tenant};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
 
+mod moving;
 mod review;
 mod status;
 
+pub use moving::{DryRun, MoveCandidate, MoveOutcome, MoveRequest};
 pub use review::ReviewDecision;
 pub use status::VersionStatus;
 

@@ -28,6 +28,7 @@ pub mod step_time;
 pub mod survey_response;
 pub mod tenant;
 pub mod user;
+pub mod version_move;
 pub mod webhook;
 pub mod webhook_attempt;
 pub mod webhook_delivery;
