@@ -162,3 +162,38 @@ fn a_renamed_step_moves_with_a_mapping_a_removed_step_blocks_and_a_new_field_nee
         assert_eq!(server.error_as("admin@19", PLAN, json!({})).0, "FORBIDDEN");
     }
 }
+
+/// In a browser without JavaScript, the admin runs the dry run, maps the renamed step, gives the new field a
+/// value, runs it again and applies it.
+#[test]
+fn the_admin_moves_running_applications_in_a_browser_without_javascript() {
+    let server = super::server::start("sqlite", super::server::Backends::default());
+    let mut flow =
+        Flow::submit(&server, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));
+    flow.walk(&["terima", "lengkap"]);
+    let code = flow.app["trackingCode"].as_str().expect("code").to_string();
+    publish_corrected(&server);
+    super::console::runtime().block_on(async {
+        let base = format!("http://{}", server.address);
+        let Some(browser) = super::browser::open_without_javascript(&base).await else { return };
+        browser.sign_in(ADMIN).await;
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+        browser.submit_and_wait("#form-uji-pindah button[value='uji-pindah']", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains(&code) && page.contains("Pekerjaan wajib diisi"), "{page}");
+        assert!(!browser.has("button[value='terapkan']").await, "nothing can move yet");
+
+        browser.click("select#peta-verifikasi option[value='verifikasi_data']").await;
+        browser.fill("#nilai-pekerjaan", "Petani").await;
+        browser.submit_and_wait("#form-uji-pindah button[value='uji-pindah']", false).await;
+        assert!(browser.has("#uji-pindah tr.dapat").await, "{}", browser.main_text().await);
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        browser.screenshot("standar-pindah").await;
+        browser.submit_and_wait("button[value='terapkan']", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("1 permohonan dipindahkan ke versi yang berlaku; 0 tidak dipindahkan."), "{page}");
+        browser.client.clone().close().await.expect("browser closes");
+    });
+    flow.refresh();
+    assert_eq!(flow.app["step"], "verifikasi_data");
+}

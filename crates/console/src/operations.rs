@@ -42,6 +42,8 @@ operations! {
     VERSION_DIFF = "version_diff.graphql";
     SET_REVIEW_RULE = "set_review_rule.graphql";
     PROVINCE_RULE = "province_rule.graphql";
+    PLAN_MOVE = "plan_move.graphql";
+    APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";
     ENABLE_USER = "enable_user.graphql";

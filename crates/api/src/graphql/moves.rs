@@ -36,6 +36,8 @@ pub struct MoveCandidateView {
     pub reasons: Vec<String>,
     /// Fields the admin's values would fill.
     pub added_fields: Vec<String>,
+    /// Fields of the new form its data does not satisfy (a new required field wants a value in `fieldValues`).
+    pub problem_fields: Vec<String>,
     /// Fields the new version no longer has (their values stay in the history).
     pub removed_fields: Vec<String>,
 }
@@ -82,6 +84,17 @@ fn view(service: String, run: DryRun) -> MoveDryRunView {
             eligible: c.plan.eligible(),
             reasons: c.plan.blockers.iter().map(ToString::to_string).collect(),
             added_fields: c.plan.added.keys().cloned().collect(),
+            problem_fields: c
+                .plan
+                .blockers
+                .iter()
+                .flat_map(|b| match b {
+                    simpul_engine::migrate::Blocker::Form(problems) => {
+                        problems.iter().map(|p| p.field.clone()).collect()
+                    }
+                    _ => Vec::new(),
+                })
+                .collect(),
             removed_fields: c.plan.removed.clone(),
         })
         .collect();

@@ -90,7 +90,7 @@ struct Version {
 #[serde(rename_all = "camelCase")]
 struct Studio {
     tenant: StudioOffice,
-    service: Named,
+    service: InForce,
     service_versions: Vec<Version>,
 }
 
@@ -100,6 +100,57 @@ struct StudioOffice {
     name: String,
     time_zone: String,
     province: Province,
+}
+
+/// The version in force, with what the move form offers: its steps (to map renamed ones to) and its fields.
+#[derive(Deserialize)]
+struct InForce {
+    name: String,
+    version: i64,
+    fields: Vec<Labelled>,
+    steps: Vec<StepRef>,
+}
+
+#[derive(Deserialize)]
+struct Labelled {
+    code: String,
+    label: String,
+}
+
+#[derive(Deserialize)]
+struct StepRef {
+    code: String,
+    name: String,
+}
+
+/// A dry run of moving the running applications, as the API gives it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MovePlan {
+    id: String,
+    to_version: i64,
+    deadline_rule: String,
+    eligible_count: i64,
+    candidates: Vec<MoveCandidate>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MoveCandidate {
+    tracking_code: String,
+    from_version: i64,
+    step: Option<String>,
+    new_step: Option<String>,
+    eligible: bool,
+    reasons: Vec<String>,
+    problem_fields: Vec<String>,
+}
+
+/// A dry run with what the admin posted for it (their mapping and values, shown again in the form).
+struct Moves {
+    plan: MovePlan,
+    mapping: Vec<(String, String)>,
+    values: Vec<(String, String)>,
 }
 
 /// One diagnostic, as the API gives it and the page (and its script) shows it.
@@ -235,7 +286,7 @@ pub async fn show(
     if !allowed(&officer) {
         return not_allowed();
     }
-    let edit = Edit { text: None, check: None, problem: None, version: opened.versi };
+    let edit = Edit { text: None, check: None, problem: None, version: opened.versi, moves: None };
     studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await
 }
 
@@ -245,6 +296,7 @@ struct Edit {
     check: Option<Check>,
     problem: Option<String>,
     version: Option<i64>,
+    moves: Option<Moves>,
 }
 
 async fn studio(
@@ -313,10 +365,61 @@ async fn studio(
             "level": level_class(&d.level), "levelWords": level_words(&d.level),
         })).collect::<Vec<_>>(),
         "problem": edit.problem,
+        "inForce": answer.service.version,
+        "moves": edit.moves.as_ref().map(|m| moves_view(m, &answer.service)),
         "today": Utc::now().with_timezone(&tz).date_naive().to_string(),
     });
     let title = format!("Standar layanan: {}", answer.service.name);
     render::page(status, &title, Section::Studio, Some(officer), "studio", &data)
+}
+
+/// The dry run on the page: each application with its result, the steps to map (those of blocked applications
+/// and those the admin mapped), the fields to give values for.
+fn moves_view(moves: &Moves, in_force: &InForce) -> Value {
+    let plan = &moves.plan;
+    let mut to_map: Vec<String> = plan
+        .candidates
+        .iter()
+        .filter(|c| c.new_step.is_none())
+        .filter_map(|c| c.step.clone())
+        .chain(moves.mapping.iter().map(|(from, _)| from.clone()))
+        .collect();
+    to_map.sort();
+    to_map.dedup();
+    let mut to_fill: Vec<String> = plan
+        .candidates
+        .iter()
+        .flat_map(|c| c.problem_fields.iter().cloned())
+        .chain(moves.values.iter().map(|(field, _)| field.clone()))
+        .filter(|f| in_force.fields.iter().any(|x| &x.code == f))
+        .collect();
+    to_fill.sort();
+    to_fill.dedup();
+    let step_name =
+        |code: &str| in_force.steps.iter().find(|s| s.code == code).map_or(code, |s| s.name.as_str()).to_string();
+    json!({
+        "id": plan.id,
+        "toVersion": plan.to_version,
+        "deadlineRule": plan.deadline_rule,
+        "eligible": plan.eligible_count,
+        "none": plan.candidates.is_empty(),
+        "candidates": plan.candidates.iter().map(|c| json!({
+            "code": c.tracking_code, "fromVersion": c.from_version, "step": c.step,
+            "newStep": c.new_step.as_deref().map(step_name), "eligible": c.eligible, "reasons": c.reasons,
+        })).collect::<Vec<_>>(),
+        "stepsToMap": to_map.iter().map(|from| {
+            let chosen = moves.mapping.iter().find(|(f, _)| f == from).map(|(_, to)| to.as_str());
+            json!({
+                "from": from,
+                "options": in_force.steps.iter().map(|s| json!({ "code": s.code, "name": s.name, "selected": chosen == Some(s.code.as_str()) })).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+        "fieldsToFill": to_fill.iter().map(|code| json!({
+            "code": code,
+            "label": in_force.fields.iter().find(|f| &f.code == code).map_or(code.as_str(), |f| f.label.as_str()),
+            "value": moves.values.iter().find(|(f, _)| f == code).map(|(_, v)| v.as_str()),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// The editor's line numbers, each marked with the worst diagnostic at its line.
@@ -388,8 +491,13 @@ pub async fn change(
                 return crate::pages::with_flash(&state, Redirect::to(&here).into_response(), &flash);
             }
             let status = if usable { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let edit =
-                Edit { text: Some(yaml), check: Some(Check { usable, diagnostics }), problem: None, version: None };
+            let edit = Edit {
+                text: Some(yaml),
+                check: Some(Check { usable, diagnostics }),
+                problem: None,
+                version: None,
+                moves: None,
+            };
             return studio(&state, &officer, &tenant, &service, status, edit).await;
         }
         "ajukan" => api
@@ -423,6 +531,42 @@ pub async fn change(
                     }
                 })
         }
+        "uji-pindah" => {
+            let mapping: Vec<(String, String)> = fields
+                .under("peta.")
+                .filter(|(_, to)| !to.is_empty())
+                .map(|(from, to)| (from.to_string(), to.to_string()))
+                .collect();
+            let values: Vec<(String, String)> = fields
+                .under("nilai.")
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(field, v)| (field.to_string(), v.to_string()))
+                .collect();
+            let variables = json!({
+                "tenant": tenant, "service": service,
+                "stepMapping": mapping.iter().map(|(from, to)| json!({ "from": from, "to": to })).collect::<Vec<_>>(),
+                "fieldValues": values.iter().map(|(f, v)| (f.clone(), json!(v))).collect::<serde_json::Map<_, _>>(),
+            });
+            match api.run::<Value>(operations::PLAN_MOVE, variables).await {
+                Ok(answer) => {
+                    let plan: MovePlan = match serde_json::from_value(answer["planApplicationMove"].clone()) {
+                        Ok(plan) => plan,
+                        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                    };
+                    let moves = Some(Moves { plan, mapping, values });
+                    let edit = Edit { text: None, check: None, problem: None, version: None, moves };
+                    return studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await;
+                }
+                Err(failure) => Err(failure),
+            }
+        }
+        "terapkan" => {
+            api.run::<Value>(operations::APPLY_MOVE, json!({ "tenant": tenant, "dryRunId": id })).await.map(|a| {
+                let moved = a["applyApplicationMove"]["moved"].as_array().map_or(0, Vec::len);
+                let skipped = a["applyApplicationMove"]["skipped"].as_array().map_or(0, Vec::len);
+                format!("{moved} permohonan dipindahkan ke versi yang berlaku; {skipped} tidak dipindahkan.")
+            })
+        }
         "pulihkan" => {
             api.run::<Value>(operations::ROLLBACK_VERSION, json!({ "tenant": tenant, "id": id })).await.map(|a| {
                 let v = &a["rollbackServiceVersion"];
@@ -444,7 +588,7 @@ pub async fn change(
                 Some((_, message)) => message.clone(),
                 None => failure.message.clone(),
             };
-            let edit = Edit { text: None, check: None, problem: Some(problem), version: None };
+            let edit = Edit { text: None, check: None, problem: Some(problem), version: None, moves: None };
             studio(&state, &officer, &tenant, &service, StatusCode::UNPROCESSABLE_ENTITY, edit).await
         }
         Err(failure) => render::failure(&failure, "Versi tidak ditemukan"),
