@@ -235,6 +235,19 @@ fn the_studio_edits_reviews_publishes_and_rolls_back_in_a_browser_without_javasc
         assert!(browser.main_text().await.contains(&format!("Baris {lines}")), "{}", browser.main_text().await);
         browser.screenshot("standar-diagnostik").await;
 
+        // The path simulation of the text as it stands: each way to an outcome, with its time and products.
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+        browser.submit_and_wait("#penyunting-standar button[value='simulasi']", false).await;
+        let simulation = browser.client.find(fantoccini::Locator::Css("#simulasi")).await.expect("the simulation");
+        let simulation = simulation.text().await.expect("text");
+        assert!(
+            simulation.contains("Rekomendasi SKTM diterbitkan — 30 menit")
+                && simulation.contains("menghasilkan Surat Rekomendasi")
+                && simulation.contains("Permohonan ditolak — 5 menit"),
+            "{simulation}"
+        );
+        browser.screenshot("standar-simulasi").await;
+
         // A harmless change is saved as a draft and submitted.
         browser.go("/standar/bulukumba/rekomendasi-sktm").await;
         let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");

@@ -43,6 +43,7 @@ operations! {
     SET_REVIEW_RULE = "set_review_rule.graphql";
     PROVINCE_RULE = "province_rule.graphql";
     PLAN_MOVE = "plan_move.graphql";
+    SIMULATE = "simulate.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

@@ -24,6 +24,7 @@ pub mod refusal;
 pub mod regions;
 pub mod registry;
 pub mod service;
+pub mod simulate;
 pub mod state;
 pub mod timing;
 pub mod values;

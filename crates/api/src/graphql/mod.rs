@@ -16,6 +16,7 @@ pub mod notifications;
 mod query;
 mod registry;
 mod service;
+mod studio;
 pub mod subscription;
 mod survey;
 mod tenant;
@@ -44,6 +45,7 @@ pub struct QueryRoot(
     complaints::ComplaintQuery,
     dashboard::DashboardQuery,
     registry::RegistryQuery,
+    studio::StudioQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );

@@ -286,17 +286,20 @@ pub async fn show(
     if !allowed(&officer) {
         return not_allowed();
     }
-    let edit = Edit { text: None, check: None, problem: None, version: opened.versi, moves: None };
+    let edit = Edit { version: opened.versi, ..Edit::default() };
     studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await
 }
 
-/// What the editor shows besides the stored versions: the text posted, its check, a refusal.
+/// What the editor shows besides the stored versions: the text posted, its check, a refusal, a dry run of moving
+/// applications, a path simulation.
+#[derive(Default)]
 struct Edit {
     text: Option<String>,
     check: Option<Check>,
     problem: Option<String>,
     version: Option<i64>,
     moves: Option<Moves>,
+    simulation: Option<Value>,
 }
 
 async fn studio(
@@ -367,6 +370,7 @@ async fn studio(
         "problem": edit.problem,
         "inForce": answer.service.version,
         "moves": edit.moves.as_ref().map(|m| moves_view(m, &answer.service)),
+        "simulation": edit.simulation.as_ref().map(|s| simulation_view(s, tz)),
         "today": Utc::now().with_timezone(&tz).date_naive().to_string(),
     });
     let title = format!("Standar layanan: {}", answer.service.name);
@@ -418,6 +422,29 @@ fn moves_view(moves: &Moves, in_force: &InForce) -> Value {
             "code": code,
             "label": in_force.fields.iter().find(|f| &f.code == code).map_or(code.as_str(), |f| f.label.as_str()),
             "value": moves.values.iter().find(|(f, _)| f == code).map(|(_, v)| v.as_str()),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// The path simulation on the page: each path's steps, actions, outcome, products and time on the calendar.
+fn simulation_view(sim: &Value, tz: chrono_tz::Tz) -> Value {
+    let per_day = sim["minutesPerWorkingDay"].as_i64().unwrap_or(480);
+    let at = |v: &Value| v.as_str().and_then(|t| t.parse::<DateTime<Utc>>().ok()).map(|t| words::time(t, tz));
+    json!({
+        "started": at(&sim["startedAt"]),
+        "limit": sim["timeLimit"],
+        "truncated": sim["truncated"],
+        "unreachedSteps": sim["unreachedSteps"],
+        "unreachedOutcomes": sim["unreachedOutcomes"],
+        "paths": sim["paths"].as_array().into_iter().flatten().map(|p| json!({
+            "steps": p["steps"].as_array().into_iter().flatten().zip(p["actions"].as_array().into_iter().flatten())
+                .map(|(s, a)| json!({ "name": s["name"], "duration": s["duration"], "action": a }))
+                .collect::<Vec<_>>(),
+            "outcome": p["outcomeLabel"],
+            "products": p["products"].as_array().map(|x| x.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")),
+            "took": words::minutes_in_words(p["officeMinutes"].as_i64().unwrap_or(0), per_day),
+            "finishes": at(&p["finishesAt"]),
+            "late": p["withinLimit"] == json!(false),
         })).collect::<Vec<_>>(),
     })
 }
@@ -491,13 +518,7 @@ pub async fn change(
                 return crate::pages::with_flash(&state, Redirect::to(&here).into_response(), &flash);
             }
             let status = if usable { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            let edit = Edit {
-                text: Some(yaml),
-                check: Some(Check { usable, diagnostics }),
-                problem: None,
-                version: None,
-                moves: None,
-            };
+            let edit = Edit { text: Some(yaml), check: Some(Check { usable, diagnostics }), ..Edit::default() };
             return studio(&state, &officer, &tenant, &service, status, edit).await;
         }
         "ajukan" => api
@@ -531,6 +552,28 @@ pub async fn change(
                     }
                 })
         }
+        "simulasi" => {
+            let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml });
+            match api.run::<Value>(operations::SIMULATE, variables).await {
+                Ok(answer) => {
+                    let simulation = Some(answer["simulateServiceDefinition"].clone());
+                    let edit = Edit { text: Some(yaml), simulation, ..Edit::default() };
+                    return studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await;
+                }
+                // YAML with errors: the check's diagnostics at their lines, as *Periksa* shows them.
+                Err(failure) if failure.code == Code::Validation => {
+                    let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml });
+                    let checked = match api.run::<Value>(operations::CHECK_DEFINITION, variables).await {
+                        Ok(v) => v["checkServiceDefinition"].clone(),
+                        Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
+                    };
+                    let check = serde_json::from_value::<Check>(checked).ok();
+                    let edit = Edit { text: Some(yaml), check, ..Edit::default() };
+                    return studio(&state, &officer, &tenant, &service, StatusCode::UNPROCESSABLE_ENTITY, edit).await;
+                }
+                Err(failure) => Err(failure),
+            }
+        }
         "uji-pindah" => {
             let mapping: Vec<(String, String)> = fields
                 .under("peta.")
@@ -554,7 +597,7 @@ pub async fn change(
                         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
                     };
                     let moves = Some(Moves { plan, mapping, values });
-                    let edit = Edit { text: None, check: None, problem: None, version: None, moves };
+                    let edit = Edit { moves, ..Edit::default() };
                     return studio(&state, &officer, &tenant, &service, StatusCode::OK, edit).await;
                 }
                 Err(failure) => Err(failure),
@@ -588,7 +631,7 @@ pub async fn change(
                 Some((_, message)) => message.clone(),
                 None => failure.message.clone(),
             };
-            let edit = Edit { text: None, check: None, problem: Some(problem), version: None, moves: None };
+            let edit = Edit { problem: Some(problem), ..Edit::default() };
             studio(&state, &officer, &tenant, &service, StatusCode::UNPROCESSABLE_ENTITY, edit).await
         }
         Err(failure) => render::failure(&failure, "Versi tidak ditemukan"),

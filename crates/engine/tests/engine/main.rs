@@ -5,5 +5,6 @@ mod identity;
 mod properties;
 mod refusals;
 mod services;
+mod simulate;
 mod support;
 mod timing;
