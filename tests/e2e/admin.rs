@@ -248,6 +248,32 @@ fn the_studio_edits_reviews_publishes_and_rolls_back_in_a_browser_without_javasc
         );
         browser.screenshot("standar-simulasi").await;
 
+        // The letter the text names, with sample data, opens as an image in a new tab.
+        let before = browser.client.windows().await.expect("windows");
+        browser.click("#penyunting-standar button[formaction$='/pratinjau/rekomendasi_sktm']").await;
+        let started = std::time::Instant::now();
+        let tab = loop {
+            let now = browser.client.windows().await.expect("windows");
+            if let Some(tab) = now.into_iter().find(|w| !before.contains(w)) {
+                break tab;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(15), "no preview tab opened");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        browser.client.switch_to_window(tab).await.expect("the preview tab");
+        let started = std::time::Instant::now();
+        loop {
+            let kind = browser.client.execute("return document.contentType", vec![]).await.expect("type");
+            if kind == json!("image/png") {
+                break;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(20), "the preview is {kind}");
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        browser.screenshot("standar-pratinjau-surat").await;
+        browser.client.close_window().await.expect("tab closes");
+        browser.client.switch_to_window(before[0].clone()).await.expect("back");
+
         // A harmless change is saved as a draft and submitted.
         browser.go("/standar/bulukumba/rekomendasi-sktm").await;
         let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");
@@ -327,4 +353,42 @@ fn the_studio_checks_while_the_admin_types() {
         browser.screenshot("standar-periksa").await;
         browser.client.clone().close().await.expect("browser closes");
     });
+}
+
+const PREVIEW: &str = "query($t: String!, $y: String!, $p: String!, $f: PreviewFormat) {
+    previewDefinitionProduct(tenant: $t, code: \"rekomendasi-sktm\", yaml: $y, product: $p, format: $f) { contentType base64 } }";
+const SIMULATE: &str =
+    "query($t: String!, $y: String!) { simulateServiceDefinition(tenant: $t, code: \"rekomendasi-sktm\", yaml: $y) {
+    paths { outcome officeMinutes withinLimit products } unreachedSteps } }";
+
+#[test]
+fn a_draft_is_simulated_and_its_letter_previewed_with_sample_data() {
+    use base64::Engine;
+    let shipped = shipped_sktm();
+    for server in servers() {
+        let vars = |p: &str, f: &str| json!({ "t": "bulukumba", "y": shipped, "p": p, "f": f });
+        let pdf = server.as_user("admin@73", PREVIEW, vars("rekomendasi_sktm", "PDF"));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(pdf["previewDefinitionProduct"]["base64"].as_str().expect("base64"))
+            .expect("decodes");
+        assert!(bytes.starts_with(b"%PDF"), "{}", server.backend);
+        let png = server.as_user("admin_dinas@bulukumba", PREVIEW, vars("rekomendasi_sktm", "PNG"));
+        assert_eq!(png["previewDefinitionProduct"]["contentType"], "image/png");
+
+        let (code, error) = server.error_as("admin@73", PREVIEW, vars("sertifikat", "PDF"));
+        assert_eq!((code.as_str(), super::server::field_paths(&error)), ("VALIDATION", vec![String::from("product")]));
+        let broken = shipped.replace("roles: [verifikator]", "roles: [pemeriksa]");
+        let (code, _) =
+            server.error_as("admin@73", PREVIEW, json!({ "t": "bulukumba", "y": broken, "p": "rekomendasi_sktm" }));
+        assert_eq!(code, "VALIDATION", "YAML with errors is not previewed");
+        let (code, _) = server.error_as("verifikator@bulukumba", PREVIEW, vars("rekomendasi_sktm", "PDF"));
+        assert_eq!(code, "FORBIDDEN");
+
+        let sim = server.as_user("admin@73", SIMULATE, json!({ "t": "bulukumba", "y": shipped }));
+        let paths = sim["simulateServiceDefinition"]["paths"].as_array().expect("paths");
+        let outcomes: Vec<&str> = paths.iter().filter_map(|p| p["outcome"].as_str()).collect();
+        assert_eq!(outcomes, ["ditolak", "tidak_memenuhi_syarat", "selesai"], "{sim}");
+        assert_eq!(paths[2]["products"], json!(["Surat Rekomendasi Penerbitan Surat Keterangan Tidak Mampu (SKTM)"]));
+        assert_eq!((&paths[2]["officeMinutes"], &paths[2]["withinLimit"]), (&json!(30), &json!(true)));
+    }
 }

@@ -77,6 +77,12 @@ fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
     let draft =
         d.a.as_user("admin_dinas@bulukumba", save, json!({ "y": changed }))["saveServiceDraft"]["version"]["id"]
             .clone();
+    // Reviewed by another admin (the province's four-eyes rule), then published.
+    let submit = "mutation($id: ID!) { submitServiceVersionForReview(tenant: \"bulukumba\", id: $id) { status } }";
+    d.a.as_user("admin_dinas@bulukumba", submit, json!({ "id": draft }));
+    let approve =
+        "mutation($id: ID!) { reviewServiceVersion(tenant: \"bulukumba\", id: $id, decision: APPROVE) { status } }";
+    d.a.as_user("admin@73", approve, json!({ "id": draft }));
     let publish = "mutation($id: ID!) { publishServiceVersion(tenant: \"bulukumba\", id: $id) { status } }";
     d.a.as_user("admin_dinas@bulukumba", publish, json!({ "id": draft }));
     // The notice reaches B through Redis within moments (its cache would otherwise hold version 1 for 30 s).

@@ -210,6 +210,38 @@ pub async fn preview(
     .await
 }
 
+/// A product of a definition (a draft in the standards studio) rendered with sample data: an invented applicant,
+/// a sample number and QR for a letter, one sample entry for a list or recap — so the admin sees the template
+/// the definition names as it will print. No personal data is involved.
+pub async fn sample(
+    shared: &Services,
+    scope: &TenantScope,
+    definition: &simpul_definitions::model::ServiceDefinition,
+    product: &str,
+    output: Output,
+) -> ApiResult<Vec<u8>> {
+    let product = definition
+        .produk
+        .iter()
+        .find(|p| p.code == product)
+        .ok_or_else(|| ApiError::field("product", format!("`{product}` bukan produk layanan ini")))?;
+    let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
+    let date = runtime.calendar.local_date(Utc::now());
+    // A throwaway key: the sample QR verifies nothing.
+    let (secret, _) = simpul_letters::verify::generate_key();
+    let context = simpul_letters::sample::sample_context(&runtime.tenant, definition, &product.code, date, &secret);
+    render(
+        shared.letters.clone(),
+        scope.tenant_id().to_string(),
+        product.template.clone(),
+        context,
+        format!("sample-{}", product.code),
+        date,
+        output,
+    )
+    .await
+}
+
 /// The receipt (tanda terima) of an application as a PDF: the office's kop, the tracking code, the applicant's
 /// name, what was received and when, the service's due time, and a QR to the tracking page with the code filled
 /// in. For roles that may see personal data (the receipt names the applicant), as the form itself.

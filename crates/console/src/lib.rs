@@ -61,6 +61,7 @@ pub fn routes() -> Router<AppState> {
         .route("/standar/{tenant}/{service}", get(pages::studio::show).post(pages::studio::change))
         .route("/standar/{tenant}/{service}/periksa", post(pages::studio::check))
         .route("/standar/{tenant}/{service}/beda", get(pages::studio::diff))
+        .route("/standar/{tenant}/{service}/pratinjau/{product}", post(pages::studio::preview))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
         .route("/pengaduan", get(pages::complaints::public_form).post(pages::complaints::public_submit))
         .route("/pengaduan-masuk", get(pages::complaints::list).post(pages::complaints::record))

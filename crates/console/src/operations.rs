@@ -44,6 +44,7 @@ operations! {
     PROVINCE_RULE = "province_rule.graphql";
     PLAN_MOVE = "plan_move.graphql";
     SIMULATE = "simulate.graphql";
+    PREVIEW_PRODUCT = "preview_product.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

@@ -48,6 +48,41 @@ pub struct TemplateProblem {
     pub message: String,
 }
 
+/// The context of a product rendered with sample data: a filled-in form, and for a letter a number and a signed QR
+/// (made with `secret`, a throwaway key); for a list or recap one entry in a sample period. What `simpul validate`
+/// renders, and what the standards studio previews.
+pub fn sample_context(
+    tenant: &simpul_definitions::model::Tenant,
+    service: &ServiceDefinition,
+    product: &str,
+    date: NaiveDate,
+    secret: &[u8; 32],
+) -> LetterContext {
+    let kind = service.produk.iter().find(|p| p.code == product).map_or(ProductKind::Letter, |p| p.kind);
+    let mut context = LetterContext::new(tenant, service, product, tenant.signatories.first(), date);
+    if kind == ProductKind::Letter {
+        let claims = LetterClaims {
+            tenant: tenant.code.clone(),
+            letter_id: Uuid::nil(),
+            number: String::from("400.9/1/CONTOH/XI/2026"),
+            issued_on: date,
+        };
+        context = context.signed(&claims.number, "https://simpul.example", &sign(1, secret, &claims));
+        context.data = sample_form(service, "Contoh Pemohon");
+    } else {
+        context.draft = false;
+        context.period = Some(PeriodInfo { label: String::from("1 November 2026 – 30 November 2026") });
+        context.entries = vec![Entry {
+            fakta: Default::default(),
+            centang: Default::default(),
+            data: sample_form(service, "Contoh Pemohon"),
+            letter: Some(EntryLetter { number: String::from("400.9/1/CONTOH/XI/2026") }),
+            tracking_code: String::from("ABCDE-FGH23"),
+        }];
+    }
+    context
+}
+
 /// Renders every product of every service of the catalog with sample data; returns what failed.
 pub fn check_all(renderer: &Renderer, catalog: &Catalog) -> Vec<TemplateProblem> {
     let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default();
@@ -57,27 +92,7 @@ pub fn check_all(renderer: &Renderer, catalog: &Catalog) -> Vec<TemplateProblem>
         let tenant = &bundle.tenant.value;
         for service in bundle.services.iter().map(|s| &s.value) {
             for product in &service.produk {
-                let mut context = LetterContext::new(tenant, service, &product.code, tenant.signatories.first(), date);
-                if product.kind == ProductKind::Letter {
-                    let claims = LetterClaims {
-                        tenant: tenant.code.clone(),
-                        letter_id: Uuid::nil(),
-                        number: String::from("400.9/1/CONTOH/XI/2026"),
-                        issued_on: date,
-                    };
-                    context = context.signed(&claims.number, "https://simpul.example", &sign(1, &secret, &claims));
-                    context.data = sample_form(service, "Contoh Pemohon");
-                } else {
-                    context.draft = false;
-                    context.period = Some(PeriodInfo { label: String::from("1 November 2026 – 30 November 2026") });
-                    context.entries = vec![Entry {
-                        fakta: Default::default(),
-                        centang: Default::default(),
-                        data: sample_form(service, "Contoh Pemohon"),
-                        letter: Some(EntryLetter { number: String::from("400.9/1/CONTOH/XI/2026") }),
-                        tracking_code: String::from("ABCDE-FGH23"),
-                    }];
-                }
+                let context = sample_context(tenant, service, &product.code, date, &secret);
                 if let Err(error) = renderer.render(&tenant.code, &product.template, &context, "check", date) {
                     problems.push(TemplateProblem {
                         template: format!("{}/templates/{}", bundle.folder, product.template),

@@ -5,7 +5,10 @@
 use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 
+use simpul_definitions::model::ServiceDefinition;
+
 use super::admin::admin_scope;
+use super::letters::{FileOutput, PreviewFormat};
 use super::shared;
 use crate::error::{ApiError, ApiResult};
 
@@ -54,6 +57,24 @@ pub struct SimulationView {
     pub unreached_outcomes: Vec<String>,
 }
 
+/// `yaml` as service `code` of the office, if it has no errors; else the validator's errors.
+async fn checked(
+    shared: &crate::Shared,
+    scope: &simpul_store::TenantScope,
+    code: &str,
+    yaml: String,
+) -> ApiResult<ServiceDefinition> {
+    let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+    let (usable, diagnostics) = shared.store.check_service_source(scope, code, &yaml, &templates).await?;
+    if !usable {
+        let errors = diagnostics.into_iter().filter(|d| d.level == simpul_definitions::Level::Error).collect();
+        return Err(simpul_store::StoreError::Definitions { diagnostics: errors }.into());
+    }
+    let file = simpul_definitions::source::SourceFile::new(format!("{code}.yaml"), yaml);
+    simpul_definitions::load::parse(&file, &mut Vec::new())
+        .ok_or_else(|| ApiError::Internal(String::from("checked YAML does not parse")))
+}
+
 /// The studio's previews.
 #[derive(Default)]
 pub struct StudioQuery;
@@ -72,16 +93,7 @@ impl StudioQuery {
     ) -> ApiResult<SimulationView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
-        let (usable, diagnostics) = shared.store.check_service_source(&scope, &code, &yaml, &templates).await?;
-        if !usable {
-            let errors = diagnostics.into_iter().filter(|d| d.level == simpul_definitions::Level::Error).collect();
-            return Err(simpul_store::StoreError::Definitions { diagnostics: errors }.into());
-        }
-        let file = simpul_definitions::source::SourceFile::new(format!("{code}.yaml"), yaml);
-        let definition: simpul_definitions::model::ServiceDefinition =
-            simpul_definitions::load::parse(&file, &mut Vec::new())
-                .ok_or_else(|| ApiError::Internal(String::from("checked YAML does not parse")))?;
+        let definition = checked(shared, &scope, &code, yaml).await?;
         let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
         let per_day = simpul_definitions::validate::minutes_per_working_day(&runtime.tenant);
         let start = start.unwrap_or_else(Utc::now);
@@ -136,6 +148,27 @@ impl StudioQuery {
             truncated: sim.truncated,
             unreached_steps: sim.unreached_steps,
             unreached_outcomes: sim.unreached_outcomes,
+        })
+    }
+
+    /// A product of a service's YAML (a draft, not saved) rendered with sample data: the letter, list or recap
+    /// template it names, filled with an invented applicant (PDF, or one PNG image of its pages).
+    async fn preview_definition_product(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        code: String,
+        yaml: String,
+        product: String,
+        #[graphql(default_with = "PreviewFormat::Pdf")] format: PreviewFormat,
+    ) -> ApiResult<FileOutput> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let shared = shared(ctx)?;
+        let definition = checked(shared, &scope, &code, yaml).await?;
+        let bytes = crate::letters::sample(shared, &scope, &definition, &product, format.into()).await?;
+        Ok(match format {
+            PreviewFormat::Pdf => FileOutput::new(format!("contoh-{product}.pdf"), "application/pdf", &bytes),
+            PreviewFormat::Png => FileOutput::new(format!("contoh-{product}.png"), "image/png", &bytes),
         })
     }
 }

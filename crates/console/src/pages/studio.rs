@@ -109,6 +109,7 @@ struct InForce {
     version: i64,
     fields: Vec<Labelled>,
     steps: Vec<StepRef>,
+    products: Vec<StepRef>,
 }
 
 #[derive(Deserialize)]
@@ -369,6 +370,9 @@ async fn studio(
         })).collect::<Vec<_>>(),
         "problem": edit.problem,
         "inForce": answer.service.version,
+        "products": answer.service.products.iter().map(|p| json!({
+            "name": p.name, "href": format!("{}/pratinjau/{}", studio_path(tenant, service), p.code),
+        })).collect::<Vec<_>>(),
         "moves": edit.moves.as_ref().map(|m| moves_view(m, &answer.service)),
         "simulation": edit.simulation.as_ref().map(|s| simulation_view(s, tz)),
         "today": Utc::now().with_timezone(&tz).date_naive().to_string(),
@@ -672,6 +676,37 @@ pub async fn check(
             Json(json!({ "usable": check.usable, "diagnostics": diagnostics })).into_response()
         }
         Err(failure) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": failure.message }))).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Preview {
+    preview_definition_product: crate::pages::letters::FileOutput,
+}
+
+/// `POST /standar/{tenant}/{service}/pratinjau/{product}`: the product rendered from the YAML in the editor with
+/// sample data, as an image (the editor's *Pratinjau* buttons post the text here).
+pub async fn preview(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service, product)): Path<(String, String, String)>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return bad_form();
+    }
+    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml, "product": product });
+    match officer.api(&state).run::<Preview>(operations::PREVIEW_PRODUCT, variables).await {
+        Ok(answer) => crate::pages::letters::file_response(&answer.preview_definition_product, true),
+        Err(failure) if failure.code == Code::Validation => render::message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Pratinjau tidak dapat dibuat",
+            "Teks definisi masih memuat kesalahan; tekan Periksa untuk melihatnya di barisnya.",
+        ),
+        Err(failure) => render::failure(&failure, "Produk tidak ditemukan"),
     }
 }
 
