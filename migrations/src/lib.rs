@@ -23,6 +23,7 @@ mod m20261204_000016_dashboard;
 mod m20261204_000017_registry;
 mod m20261204_000018_definition_review;
 mod m20261204_000019_version_moves;
+mod m20261204_000020_office_file_versions;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_registry::Migration),
             Box::new(m20261204_000018_definition_review::Migration),
             Box::new(m20261204_000019_version_moves::Migration),
+            Box::new(m20261204_000020_office_file_versions::Migration),
         ]
     }
 }

@@ -22,6 +22,7 @@ mod instances;
 mod letters;
 mod moves;
 mod notifications;
+mod office_file;
 mod outage;
 mod process;
 mod public;

@@ -257,6 +257,7 @@ impl From<StoreError> for ApiError {
             StoreError::Registry(_) => ApiError::field("file", message),
             StoreError::OwnAccount | StoreError::AccountShared | StoreError::OwnReview => ApiError::Forbidden(message),
             StoreError::ReturnReasonRequired => ApiError::field("comment", message),
+            StoreError::OfficeIdentity { .. } => ApiError::field("yaml", message),
             StoreError::StartInPast => ApiError::field("effectiveFrom", message),
             StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),
             StoreError::Definitions { diagnostics } => ApiError::Validation {

@@ -127,10 +127,16 @@
     function show(answer) {
       var marks = {};
       var items = answer.diagnostics.map(function (d) {
-        var m = marks[d.line];
-        marks[d.line] = { level: m && m.level === "galat" ? "galat" : d.level, note: (m ? m.note + "; " : "") + d.message };
-        return '<li class="' + d.level + '"><a href="#baris-' + d.line + '">Baris ' + d.line + ", kolom " + d.column +
-          "</a> — <strong>" + d.levelWords + ":</strong> " + escapeHtml(d.message) +
+        // A diagnostic in another file (a service an office file breaks) is named with it, not marked here.
+        var where = d.otherFile
+          ? "Di <code>" + escapeHtml(d.otherFile) + "</code>, baris " + d.line + ", kolom " + d.column
+          : '<a href="#baris-' + d.line + '">Baris ' + d.line + ", kolom " + d.column + "</a>";
+        if (!d.otherFile) {
+          var m = marks[d.line];
+          marks[d.line] = { level: m && m.level === "galat" ? "galat" : d.level, note: (m ? m.note + "; " : "") + d.message };
+        }
+        return '<li class="' + d.level + '">' + where +
+          " — <strong>" + d.levelWords + ":</strong> " + escapeHtml(d.message) +
           (d.hint ? ' <span class="kecil">Saran: ' + escapeHtml(d.hint) + "</span>" : "") + "</li>";
       });
       list.innerHTML = items.length

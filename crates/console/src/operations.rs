@@ -45,6 +45,9 @@ operations! {
     PLAN_MOVE = "plan_move.graphql";
     SIMULATE = "simulate.graphql";
     PREVIEW_PRODUCT = "preview_product.graphql";
+    OFFICE_FILE = "office_file.graphql";
+    CHECK_OFFICE_FILE = "check_office_file.graphql";
+    SAVE_OFFICE_FILE = "save_office_file.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

@@ -39,6 +39,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("accounts", include_str!("../templates/accounts.hbs")),
     ("studio_index", include_str!("../templates/studio_index.hbs")),
     ("studio", include_str!("../templates/studio.hbs")),
+    ("editor", include_str!("../templates/editor.hbs")),
+    ("office_file", include_str!("../templates/office_file.hbs")),
     ("studio_diff", include_str!("../templates/studio_diff.hbs")),
 ];
 

@@ -30,6 +30,8 @@ pub mod action {
     pub const REGISTRY_LOOKUP: &str = "registry_lookup";
     /// A service definition was drafted, reviewed, published or rolled back.
     pub const DEFINITION: &str = "definition";
+    /// The office file (letterhead, signatories, numbering, hours, days off) was changed.
+    pub const OFFICE_FILE: &str = "office_file";
 }
 
 /// One entry.

@@ -84,6 +84,14 @@ pub enum StoreError {
         /// Why, in words.
         reason: &'static str,
     },
+    /// An office file changing what identifies the office.
+    #[error("{what} tidak dapat diubah di sini (tetap {before}); hubungi pengelola server")]
+    OfficeIdentity {
+        /// What, in words.
+        what: &'static str,
+        /// Its value.
+        before: String,
+    },
     /// A start date in the past.
     #[error("Tanggal mulai berlaku sudah lewat; pilih hari ini atau sesudahnya")]
     StartInPast,

@@ -84,6 +84,8 @@ impl ServiceVersionView {
 #[derive(SimpleObject)]
 pub struct DiagnosticView {
     pub level: Level,
+    /// The file it is in (the office file's check also reports the services it breaks).
+    pub file: String,
     pub check: String,
     pub line: usize,
     pub column: usize,
@@ -95,6 +97,7 @@ pub struct DiagnosticView {
 impl From<simpul_definitions::Diagnostic> for DiagnosticView {
     fn from(d: simpul_definitions::Diagnostic) -> Self {
         DiagnosticView {
+            file: d.file.display().to_string(),
             level: d.level,
             check: d.check.to_string(),
             line: d.line,

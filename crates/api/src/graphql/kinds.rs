@@ -53,6 +53,8 @@ stored_enum! {
         RegistryLookup => simpul_store::audit::action::REGISTRY_LOOKUP,
         /// A service definition was drafted, reviewed, published or rolled back.
         Definition => simpul_store::audit::action::DEFINITION,
+        /// The office file was changed.
+        OfficeFile => simpul_store::audit::action::OFFICE_FILE,
     }
 }
 

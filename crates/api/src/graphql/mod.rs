@@ -13,6 +13,7 @@ mod letters;
 mod moves;
 mod mutation;
 pub mod notifications;
+mod office_file;
 mod query;
 mod registry;
 mod service;
@@ -46,6 +47,7 @@ pub struct QueryRoot(
     dashboard::DashboardQuery,
     registry::RegistryQuery,
     studio::StudioQuery,
+    office_file::OfficeFileQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );
@@ -61,6 +63,7 @@ pub struct MutationRoot(
     notifications::NotificationMutation,
     registry::RegistryMutation,
     moves::MoveMutation,
+    office_file::OfficeFileMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

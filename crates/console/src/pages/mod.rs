@@ -7,6 +7,7 @@ pub mod detail;
 pub mod inbox;
 pub mod letters;
 pub mod login;
+pub mod office_file;
 pub mod registry;
 pub mod search;
 pub mod studio;

@@ -157,7 +157,10 @@ struct Moves {
 /// One diagnostic, as the API gives it and the page (and its script) shows it.
 #[derive(Deserialize, serde::Serialize, Clone)]
 #[serde(rename_all = "camelCase")]
-struct Diagnostic {
+pub(crate) struct Diagnostic {
+    /// The file it is in.
+    #[serde(default)]
+    file: String,
     level: String,
     line: usize,
     column: usize,
@@ -167,17 +170,17 @@ struct Diagnostic {
 
 #[derive(Deserialize, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Check {
-    usable: bool,
-    diagnostics: Vec<Diagnostic>,
+pub(crate) struct Check {
+    pub(crate) usable: bool,
+    pub(crate) diagnostics: Vec<Diagnostic>,
 }
 
 /// Whether the officer may open the studio at all (the API decides per office).
-fn allowed(officer: &Officer) -> bool {
+pub(crate) fn allowed(officer: &Officer) -> bool {
     officer.province.is_some() || officer.is_office_admin()
 }
 
-fn not_allowed() -> Response {
+pub(crate) fn not_allowed() -> Response {
     render::message(
         StatusCode::FORBIDDEN,
         "Tidak berwenang",
@@ -185,7 +188,7 @@ fn not_allowed() -> Response {
     )
 }
 
-fn bad_form() -> Response {
+pub(crate) fn bad_form() -> Response {
     render::message(StatusCode::FORBIDDEN, "Formulir tidak sah", "Muat ulang halaman, lalu coba lagi.")
 }
 
@@ -327,7 +330,6 @@ async fn studio(
     let versions = &answer.service_versions;
     let base = edit.version.and_then(|n| versions.iter().find(|v| v.version == n)).or_else(|| versions.first());
     let text = edit.text.clone().or_else(|| base.and_then(|v| v.yaml.clone())).unwrap_or_default();
-    let diagnostics = edit.check.as_ref().map(|c| c.diagnostics.clone()).unwrap_or_default();
     let rows: Vec<Value> = versions
         .iter()
         .map(|v| {
@@ -361,13 +363,7 @@ async fn studio(
         "versions": rows,
         "base": base.map(|v| v.version),
         "edited": edit.text.is_some(),
-        "yaml": text,
-        "lines": gutter(&text, &diagnostics),
-        "checked": edit.check.as_ref().map(|c| c.usable),
-        "diagnostics": diagnostics.iter().map(|d| json!({
-            "line": d.line, "column": d.column, "message": d.message, "hint": d.hint,
-            "level": level_class(&d.level), "levelWords": level_words(&d.level),
-        })).collect::<Vec<_>>(),
+        "editor": editor_view(&text, edit.check.as_ref(), &format!("/{service}.yaml"), "YAML definisi layanan"),
         "problem": edit.problem,
         "inForce": answer.service.version,
         "products": answer.service.products.iter().map(|p| json!({
@@ -451,6 +447,35 @@ fn simulation_view(sim: &Value, tz: chrono_tz::Tz) -> Value {
             "late": p["withinLimit"] == json!(false),
         })).collect::<Vec<_>>(),
     })
+}
+
+/// What the editor partial shows: the text, its line numbers marked, the diagnostics listed (those in another
+/// file than the one whose path ends with `own` named with it), whether it was checked.
+pub(crate) fn editor_view(text: &str, check: Option<&Check>, own: &str, label: &str) -> Value {
+    let diagnostics = check.map(|c| c.diagnostics.as_slice()).unwrap_or_default();
+    let here: Vec<Diagnostic> =
+        diagnostics.iter().filter(|d| d.file.is_empty() || d.file.ends_with(own)).cloned().collect();
+    json!({
+        "yaml": text,
+        "label": label,
+        "lines": gutter(text, &here),
+        "checked": check.map(|c| c.usable),
+        "diagnostics": diagnostics_view(diagnostics, own),
+    })
+}
+
+/// The diagnostics as the page and the editor's script list them.
+pub(crate) fn diagnostics_view(diagnostics: &[Diagnostic], own: &str) -> Vec<Value> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            json!({
+                "line": d.line, "column": d.column, "message": d.message, "hint": d.hint,
+                "level": level_class(&d.level), "levelWords": level_words(&d.level),
+                "otherFile": (!d.file.is_empty() && !d.file.ends_with(own)).then_some(&d.file),
+            })
+        })
+        .collect()
 }
 
 /// The editor's line numbers, each marked with the worst diagnostic at its line.
@@ -650,29 +675,36 @@ pub async fn check(
     Path((tenant, service)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
+    let own = format!("/{service}.yaml");
+    let variables = |yaml: String| json!({ "tenant": tenant, "code": service, "yaml": yaml });
+    check_as_json(&state, &officer, &body, operations::CHECK_DEFINITION, "checkServiceDefinition", variables, &own)
+        .await
+}
+
+/// The editor script's check: the posted text through `operation` (its answer under `field`), the diagnostics as
+/// the page lists them, JSON.
+pub(crate) async fn check_as_json(
+    state: &AppState,
+    officer: &Officer,
+    body: &[u8],
+    operation: &str,
+    field: &str,
+    variables: impl FnOnce(String) -> Value,
+    own: &str,
+) -> Response {
+    let fields = Fields::parse(body);
     if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
         return (StatusCode::FORBIDDEN, Json(json!({ "error": "Formulir tidak sah; muat ulang halaman." })))
             .into_response();
     }
     let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
-    let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml });
-    match officer.api(&state).run::<Value>(operations::CHECK_DEFINITION, variables).await {
+    match officer.api(state).run::<Value>(operation, variables(yaml)).await {
         Ok(answer) => {
-            let check: Check = match serde_json::from_value(answer["checkServiceDefinition"].clone()) {
+            let check: Check = match serde_json::from_value(answer[field].clone()) {
                 Ok(check) => check,
                 Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
             };
-            let diagnostics: Vec<Value> = check
-                .diagnostics
-                .iter()
-                .map(|d| {
-                    json!({
-                        "line": d.line, "column": d.column, "message": d.message, "hint": d.hint,
-                        "level": level_class(&d.level), "levelWords": level_words(&d.level),
-                    })
-                })
-                .collect();
+            let diagnostics = diagnostics_view(&check.diagnostics, own);
             Json(json!({ "usable": check.usable, "diagnostics": diagnostics })).into_response()
         }
         Err(failure) => (StatusCode::UNPROCESSABLE_ENTITY, Json(json!({ "error": failure.message }))).into_response(),

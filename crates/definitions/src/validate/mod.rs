@@ -110,3 +110,26 @@ pub fn minutes_per_working_day(tenant: &Tenant) -> u32 {
         .min()
         .unwrap_or(8 * 60)
 }
+
+/// Parses and checks an office file (`tenant.yaml`) as an admin's edit is checked before it takes effect: the file
+/// itself, and every service of the office against it (a role removed that a service still names is an error in
+/// that service's file). `calendars` are the shared calendars; `templates` the office's template files.
+pub fn tenant_source(
+    file: &SourceFile,
+    folder: &str,
+    calendars: Vec<crate::load::Loaded<crate::model::Calendar>>,
+    templates: &BTreeSet<String>,
+    services: Vec<crate::load::Loaded<crate::model::ServiceDefinition>>,
+) -> (Option<Tenant>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let Some(tenant) = crate::load::parse::<Tenant>(file, &mut out) else { return (None, out) };
+    let bundle = crate::load::TenantBundle {
+        folder: folder.to_string(),
+        tenant: crate::load::Loaded { value: tenant.clone(), source: file.clone() },
+        templates: templates.clone(),
+        services,
+    };
+    let catalog = Catalog { calendars, tenants: vec![bundle] };
+    self::catalog(&catalog, &mut out);
+    (Some(tenant), out)
+}

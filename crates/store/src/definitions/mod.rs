@@ -22,10 +22,12 @@ use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
 
 mod moving;
+mod office_file;
 mod review;
 mod status;
 
 pub use moving::{DryRun, MoveCandidate, MoveOutcome, MoveRequest};
+pub use office_file::{OfficeFileResult, OfficeFileVersion};
 pub use review::ReviewDecision;
 pub use status::VersionStatus;
 

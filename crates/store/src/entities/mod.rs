@@ -18,6 +18,7 @@ pub mod list_number;
 pub mod membership;
 pub mod notification;
 pub mod notification_attempt;
+pub mod office_file_version;
 pub mod outbox;
 pub mod province_setting;
 pub mod registry_person;

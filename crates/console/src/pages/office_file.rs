@@ -1,0 +1,161 @@
+//! *Berkas dinas*: the office file (letterhead, signatories, numbering, hours, days off, roles) in the YAML editor,
+//! checked with every service of the office, saved into force at once, and its history.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use simpul_api::AppState;
+
+use super::studio::{Check, allowed, bad_form, check_as_json, editor_view, not_allowed};
+use crate::client::Code;
+use crate::fields::Fields;
+use crate::operations;
+use crate::render::{self, Section};
+use crate::session::Officer;
+use crate::words;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer {
+    tenant: Office,
+    office_file: OfficeFile,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Office {
+    name: String,
+    time_zone: String,
+}
+
+#[derive(Deserialize)]
+struct OfficeFile {
+    yaml: String,
+    versions: Vec<Version>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Version {
+    version: i64,
+    created_at: DateTime<Utc>,
+    author: Option<Named>,
+    created_by: String,
+}
+
+#[derive(Deserialize)]
+struct Named {
+    name: String,
+}
+
+/// The file the office file's diagnostics are in (others are the services it breaks).
+const OWN: &str = "/tenant.yaml";
+
+fn path(tenant: &str) -> String {
+    format!("/dinas/{tenant}/berkas")
+}
+
+/// `GET /dinas/{tenant}/berkas`.
+pub async fn show(State(state): State<AppState>, officer: Officer, Path(tenant): Path<String>) -> Response {
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    page(&state, &officer, &tenant, StatusCode::OK, None, None, None).await
+}
+
+async fn page(
+    state: &AppState,
+    officer: &Officer,
+    tenant: &str,
+    status: StatusCode,
+    text: Option<String>,
+    check: Option<Check>,
+    problem: Option<String>,
+) -> Response {
+    let answer: Answer = match officer.api(state).run(operations::OFFICE_FILE, json!({ "tenant": tenant })).await {
+        Ok(answer) => answer,
+        Err(failure) => return render::failure(&failure, "Dinas tidak ditemukan"),
+    };
+    let tz = words::zone(&answer.tenant.time_zone);
+    let text = text.unwrap_or(answer.office_file.yaml);
+    let data = json!({
+        "csrf": officer.csrf,
+        "office": answer.tenant.name,
+        "action": path(tenant),
+        "problem": problem,
+        "editor": editor_view(&text, check.as_ref(), OWN, "YAML berkas dinas"),
+        "versions": answer.office_file.versions.iter().map(|v| json!({
+            "version": v.version,
+            "author": match (&v.author, v.created_by.as_str()) {
+                (Some(a), _) => a.name.clone(),
+                (None, "system") => String::from("berkas awal"),
+                (None, _) => String::from("admin provinsi"),
+            },
+            "at": words::time(v.created_at, tz),
+        })).collect::<Vec<_>>(),
+    });
+    render::page(status, "Berkas dinas", Section::Studio, Some(officer), "office_file", &data)
+}
+
+/// `POST /dinas/{tenant}/berkas` (`form`: periksa, simpan).
+pub async fn change(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return bad_form();
+    }
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let api = officer.api(&state);
+    let variables = json!({ "tenant": tenant, "yaml": yaml });
+    let (answer, field) = match fields.get("form") {
+        Some("periksa") => (api.run::<Value>(operations::CHECK_OFFICE_FILE, variables).await, "checkOfficeFile"),
+        Some("simpan") => (api.run::<Value>(operations::SAVE_OFFICE_FILE, variables).await, "saveOfficeFile"),
+        _ => {
+            return render::message(
+                StatusCode::BAD_REQUEST,
+                "Formulir tidak dikenal",
+                "Muat ulang halaman, lalu coba lagi.",
+            );
+        }
+    };
+    match answer {
+        Ok(answer) => {
+            let result = &answer[field];
+            if let Some(version) = result["version"].as_i64() {
+                let flash = format!("Berkas dinas versi {version} tersimpan dan berlaku.");
+                return crate::pages::with_flash(&state, Redirect::to(&path(&tenant)).into_response(), &flash);
+            }
+            let diagnostics = serde_json::from_value(result["diagnostics"].clone()).unwrap_or_default();
+            let usable = result["usable"].as_bool().unwrap_or(false);
+            let status = if usable { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            page(&state, &officer, &tenant, status, Some(yaml), Some(Check { usable, diagnostics }), None).await
+        }
+        Err(failure) if matches!(failure.code, Code::Validation | Code::Refused) => {
+            let problem = failure.fields.first().map_or_else(|| failure.message.clone(), |(_, m)| m.clone());
+            page(&state, &officer, &tenant, StatusCode::UNPROCESSABLE_ENTITY, Some(yaml), None, Some(problem)).await
+        }
+        Err(failure) => render::failure(&failure, "Dinas tidak ditemukan"),
+    }
+}
+
+/// `POST /dinas/{tenant}/berkas/periksa`: the editor script's check, JSON.
+pub async fn check(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(tenant): Path<String>,
+    body: Bytes,
+) -> Response {
+    let variables = |yaml: String| json!({ "tenant": tenant, "yaml": yaml });
+    check_as_json(&state, &officer, &body, operations::CHECK_OFFICE_FILE, "checkOfficeFile", variables, OWN).await
+}
