@@ -248,6 +248,41 @@ fn the_studio_edits_reviews_publishes_and_rolls_back_in_a_browser_without_javasc
         );
         browser.screenshot("standar-simulasi").await;
 
+        // The form the text generates, in a new tab, marked a preview and without a submit button.
+        let tabs = browser.client.windows().await.expect("windows");
+        let editor = browser.client.find(fantoccini::Locator::Css("#yaml")).await.expect("editor");
+        let text = editor.prop("value").await.expect("value").unwrap_or_default();
+        let with_job = text.replacen(
+            "  - { code: nama, label: Nama lengkap, type: text }\n",
+            "  - { code: nama, label: Nama lengkap, type: text }\n  - { code: pekerjaan, label: Pekerjaan, type: text }\n",
+            1,
+        );
+        // Set as a paste would (typing ten kilobytes key by key takes long); the page runs no script either way.
+        browser
+            .client
+            .execute("document.querySelector('#yaml').value = arguments[0];", vec![json!(with_job)])
+            .await
+            .expect("pasted");
+        browser.click("#penyunting-standar button[formaction$='/pratinjau-formulir']").await;
+        let started = std::time::Instant::now();
+        let tab = loop {
+            let now = browser.client.windows().await.expect("windows");
+            if let Some(tab) = now.into_iter().find(|w| !tabs.contains(w)) {
+                break tab;
+            }
+            assert!(started.elapsed() < std::time::Duration::from_secs(15), "no form preview tab opened");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        browser.client.switch_to_window(tab).await.expect("the form preview tab");
+        browser.wait_for("form.formulir").await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Pratinjau formulir") && page.contains("Pekerjaan"), "{page}");
+        assert!(!browser.has("form.formulir button[type='submit']").await, "a preview is not sent");
+        browser.screenshot("standar-pratinjau-formulir").await;
+        browser.client.close_window().await.expect("tab closes");
+        browser.client.switch_to_window(tabs[0].clone()).await.expect("back");
+        browser.go("/standar/bulukumba/rekomendasi-sktm").await;
+
         // The letter the text names, with sample data, opens as an image in a new tab.
         let before = browser.client.windows().await.expect("windows");
         browser.click("#penyunting-standar button[formaction$='/pratinjau/rekomendasi_sktm']").await;

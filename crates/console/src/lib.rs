@@ -62,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/standar/{tenant}/{service}/periksa", post(pages::studio::check))
         .route("/standar/{tenant}/{service}/beda", get(pages::studio::diff))
         .route("/standar/{tenant}/{service}/pratinjau/{product}", post(pages::studio::preview))
+        .route("/standar/{tenant}/{service}/pratinjau-formulir", post(pages::studio::preview_form))
         .route("/dinas/{tenant}/berkas", get(pages::office_file::show).post(pages::office_file::change))
         .route("/dinas/{tenant}/berkas/periksa", post(pages::office_file::check))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))

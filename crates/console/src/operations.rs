@@ -45,6 +45,7 @@ operations! {
     PLAN_MOVE = "plan_move.graphql";
     SIMULATE = "simulate.graphql";
     PREVIEW_PRODUCT = "preview_product.graphql";
+    PREVIEW_FORM = "preview_form.graphql";
     OFFICE_FILE = "office_file.graphql";
     CHECK_OFFICE_FILE = "check_office_file.graphql";
     SAVE_OFFICE_FILE = "save_office_file.graphql";

@@ -171,4 +171,21 @@ impl StudioQuery {
             PreviewFormat::Png => FileOutput::new(format!("contoh-{product}.png"), "image/png", &bytes),
         })
     }
+
+    /// The service a YAML (a draft, not saved) defines, as `service` gives a published one: what a client needs
+    /// to render the form it generates, its steps and requirements, to preview before saving.
+    async fn preview_service_form(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        code: String,
+        yaml: String,
+    ) -> ApiResult<super::service::ServiceInfo> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let shared = shared(ctx)?;
+        let definition = checked(shared, &scope, &code, yaml).await?;
+        // Version 0: not a stored version.
+        let service = simpul_engine::Service::new(definition, 0).map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(super::service::ServiceInfo::new(scope.tenant_id(), 0, &service))
+    }
 }

@@ -366,6 +366,7 @@ async fn studio(
         "editor": editor_view(&text, edit.check.as_ref(), &format!("/{service}.yaml"), "YAML definisi layanan"),
         "problem": edit.problem,
         "inForce": answer.service.version,
+        "formPreview": format!("{}/pratinjau-formulir", studio_path(tenant, service)),
         "products": answer.service.products.iter().map(|p| json!({
             "name": p.name, "href": format!("{}/pratinjau/{}", studio_path(tenant, service), p.code),
         })).collect::<Vec<_>>(),
@@ -740,6 +741,22 @@ pub async fn preview(
         ),
         Err(failure) => render::failure(&failure, "Produk tidak ditemukan"),
     }
+}
+
+/// `POST /standar/{tenant}/{service}/pratinjau-formulir`: the form the YAML in the editor generates, as the
+/// submission page shows it (the editor's *Pratinjau formulir* posts the text here).
+pub async fn preview_form(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path((tenant, service)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let fields = Fields::parse(&body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return bad_form();
+    }
+    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    crate::pages::submit::preview(&state, &officer, &tenant, &service, &yaml).await
 }
 
 /// The two versions compared.

@@ -354,6 +354,23 @@ async fn service_form(state: &AppState, officer: &Officer, service: &str) -> Res
 struct Posted {
     fields: Fields,
     failure: Option<Failure>,
+    /// A preview of a draft definition's form: shown, never sent.
+    preview: bool,
+}
+
+/// The form a draft definition generates, as the submission page shows it but marked a preview and without its
+/// submit button (the standards studio's *Pratinjau formulir*).
+pub(crate) async fn preview(state: &AppState, officer: &Officer, tenant: &str, code: &str, yaml: &str) -> Response {
+    let variables = json!({ "tenant": tenant, "code": code, "yaml": yaml });
+    match officer.api(state).run::<FormAnswer>(operations::PREVIEW_FORM, variables).await {
+        Ok(answer) => form_page(officer, &answer, &[], &Posted { preview: true, ..Posted::default() }),
+        Err(failure) if failure.code == Code::Validation => render::message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Pratinjau tidak dapat dibuat",
+            "Teks definisi masih memuat kesalahan; tekan Periksa untuk melihatnya di barisnya.",
+        ),
+        Err(failure) => render::failure(&failure, "Layanan tidak ditemukan"),
+    }
 }
 
 /// The form page for `answer`, with the values and problems of `posted`.
@@ -444,10 +461,12 @@ fn form_page(officer: &Officer, answer: &FormAnswer, states: &[FieldState], post
         "channels": service.channels.iter().map(|c| json!({ "value": c, "label": channel_words(c), "chosen": posted.fields.get("channel") == Some(c) })).collect::<Vec<_>>(),
         "manyChannels": service.channels.len() > 1,
         "problem": general,
+        "preview": posted.preview,
         "key": posted.fields.get("idempotencyKey").map_or_else(|| hex::encode(rand::random::<[u8; 16]>()), str::to_string),
     });
     let status = if posted.failure.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render::page(status, &service.name, Section::New, Some(officer), "form", &data)
+    let section = if posted.preview { Section::Studio } else { Section::New };
+    render::page(status, &service.name, section, Some(officer), "form", &data)
 }
 
 /// A channel (the API's `Channel`) in words.
@@ -607,7 +626,7 @@ pub async fn submit(
         Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
     };
     if fields.get("perbarui").is_some() {
-        return form_page(&officer, &answer, &states, &Posted { fields, failure: None });
+        return form_page(&officer, &answer, &states, &Posted { fields, failure: None, preview: false });
     }
     // Values of fields that do not apply to this application are not part of it.
     data.retain(|code, _| states.iter().any(|s| &s.field == code && s.visible));
@@ -629,7 +648,7 @@ pub async fn submit(
     let created = match officer.api(&state).run::<Submitted>(operations::SUBMIT, json!({ "input": input })).await {
         Ok(submitted) => submitted.submit_application,
         Err(failure) if matches!(failure.code, Code::Validation | Code::Refused | Code::Conflict | Code::Forbidden) => {
-            return form_page(&officer, &answer, &states, &Posted { fields, failure: Some(failure) });
+            return form_page(&officer, &answer, &states, &Posted { fields, failure: Some(failure), preview: false });
         }
         Err(failure) => return render::failure(&failure, "Layanan tidak ditemukan"),
     };
