@@ -119,6 +119,13 @@ pub struct Settings {
 /// Shared services, as resolvers receive them.
 pub type Shared = Arc<Services>;
 
+impl Services {
+    /// The template files of a tenant (none known: empty), for the validator's reference checks of a draft.
+    pub fn templates_of(&self, tenant: &str) -> std::collections::BTreeSet<String> {
+        self.templates.get(tenant).cloned().unwrap_or_default()
+    }
+}
+
 /// The router's state.
 #[derive(Clone)]
 pub struct AppState {

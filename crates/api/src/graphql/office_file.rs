@@ -83,7 +83,7 @@ impl OfficeFileQuery {
     ) -> ApiResult<OfficeFileCheckView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+        let templates = shared.templates_of(scope.tenant_id());
         let (checked, diagnostics) = shared.store.check_office_file(&scope, &yaml, &templates).await?;
         Ok(OfficeFileCheckView {
             usable: checked.is_some(),
@@ -108,7 +108,7 @@ impl OfficeFileMutation {
     ) -> ApiResult<OfficeFileSaveView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+        let templates = shared.templates_of(scope.tenant_id());
         let actor = caller(ctx)?.actor(&scope).user_id;
         let result = shared.store.save_office_file(&scope, &yaml, &templates, &actor).await?;
         if result.version.is_some() {

@@ -64,7 +64,7 @@ async fn checked(
     code: &str,
     yaml: String,
 ) -> ApiResult<ServiceDefinition> {
-    let templates = shared.templates.get(scope.tenant_id()).cloned().unwrap_or_default();
+    let templates = shared.templates_of(scope.tenant_id());
     let (usable, diagnostics) = shared.store.check_service_source(scope, code, &yaml, &templates).await?;
     if !usable {
         let errors = diagnostics.into_iter().filter(|d| d.level == simpul_definitions::Level::Error).collect();
