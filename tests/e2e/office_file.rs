@@ -55,6 +55,10 @@ fn the_office_admin_names_the_kepala_dinas_and_the_letters_use_it_at_once() {
         assert_eq!(versions, vec![json!(2), json!(1)]);
         assert_eq!(history[1]["createdBy"], "system");
         assert_eq!(history[1]["yaml"].as_str(), Some(yaml.as_str()));
+        let diff =
+            server.as_user(ADMIN, "{ officeFileDiff(tenant: \"bulukumba\", from: 1, to: 2) { text } }", json!({}));
+        let text = diff["officeFileDiff"]["text"].as_str().expect("text");
+        assert!(text.lines().any(|l| l.starts_with('+') && l.contains("196505231993031006")), "{text}");
 
         // What identifies the office is not changed here; others may not change it at all.
         let moved = named.replace("region_code: \"73.02\"", "region_code: \"73.03\"");
@@ -102,8 +106,20 @@ fn the_office_admin_edits_the_office_file_in_a_browser_without_javascript() {
         browser.submit_and_wait("#penyunting-dinas button[value='simpan']", false).await;
         assert!(browser.main_text().await.contains("Berkas dinas versi 2 tersimpan dan berlaku."));
         assert!(browser.has("tr#versi-dinas-1").await);
+        let signers = server.raw(None, SIGNERS, json!({}));
+        assert!(signers.to_string().contains("Drs. Andi Makkasau, M.Si."), "{signers}");
+
+        // The change, line by line; then the first version restored, as version 3.
+        browser.click_link("Bandingkan dengan versi 1").await;
+        browser.wait_for("pre.beda").await;
+        let added = browser.client.find(fantoccini::Locator::Css("pre.beda .tambah")).await.expect("an added line");
+        assert!(added.text().await.expect("text").contains("Drs. Andi Makkasau"));
+        browser.go("/dinas/bulukumba/berkas").await;
+        browser.submit_and_wait("tr#versi-dinas-1 button[value='pulihkan']", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Berkas dinas versi 1 dipulihkan dan berlaku sebagai versi 3."), "{page}");
         browser.client.clone().close().await.expect("browser closes");
     });
     let signers = server.raw(None, SIGNERS, json!({}));
-    assert!(signers.to_string().contains("Drs. Andi Makkasau, M.Si."), "{signers}");
+    assert!(signers.to_string().contains("[NAMA KEPALA DINAS SOSIAL]"), "{signers}");
 }

@@ -65,6 +65,7 @@ pub fn routes() -> Router<AppState> {
         .route("/standar/{tenant}/{service}/pratinjau-formulir", post(pages::studio::preview_form))
         .route("/dinas/{tenant}/berkas", get(pages::office_file::show).post(pages::office_file::change))
         .route("/dinas/{tenant}/berkas/periksa", post(pages::office_file::check))
+        .route("/dinas/{tenant}/berkas/beda", get(pages::office_file::diff))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
         .route("/pengaduan", get(pages::complaints::public_form).post(pages::complaints::public_submit))
         .route("/pengaduan-masuk", get(pages::complaints::list).post(pages::complaints::record))

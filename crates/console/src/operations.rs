@@ -49,6 +49,7 @@ operations! {
     OFFICE_FILE = "office_file.graphql";
     CHECK_OFFICE_FILE = "check_office_file.graphql";
     SAVE_OFFICE_FILE = "save_office_file.graphql";
+    OFFICE_FILE_DIFF = "office_file_diff.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

@@ -73,6 +73,32 @@ impl OfficeFileQuery {
         })
     }
 
+    /// What changed from version `from` to version `to` of the office file, line by line.
+    async fn office_file_diff(
+        &self,
+        ctx: &Context<'_>,
+        tenant: Option<String>,
+        from: i32,
+        to: i32,
+    ) -> ApiResult<OfficeFileDiffView> {
+        let scope = admin_scope(ctx, tenant.as_deref()).await?;
+        let versions = shared(ctx)?.store.office_file_versions(&scope).await?;
+        let text_of = |n: i32| {
+            versions
+                .iter()
+                .find(|v| v.version == n)
+                .map(|v| v.yaml.as_str())
+                .ok_or_else(|| crate::error::ApiError::NotFound(format!("Versi {n} berkas dinas tidak ditemukan")))
+        };
+        let text = simpul_definitions::diff::text_diff(
+            text_of(from)?,
+            text_of(to)?,
+            &format!("versi {from}"),
+            &format!("versi {to}"),
+        );
+        Ok(OfficeFileDiffView { from, to, text })
+    }
+
     /// The validator's diagnostics for an office file, without saving it: its own, and those of the office's
     /// services checked against it.
     async fn check_office_file(
@@ -90,6 +116,15 @@ impl OfficeFileQuery {
             diagnostics: diagnostics.into_iter().map(DiagnosticView::from).collect(),
         })
     }
+}
+
+/// What changed between two versions of the office file.
+#[derive(SimpleObject)]
+pub struct OfficeFileDiffView {
+    pub from: i32,
+    pub to: i32,
+    /// The YAML, as a unified diff.
+    pub text: String,
 }
 
 /// Office file mutations.

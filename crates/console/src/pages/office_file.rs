@@ -10,7 +10,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use simpul_api::AppState;
 
-use super::studio::{Check, allowed, bad_form, check_as_json, editor_view, not_allowed};
+use axum::extract::Query;
+
+use super::studio::{Check, Compared, allowed, bad_form, check_as_json, diff_lines, editor_view, not_allowed};
 use crate::client::Code;
 use crate::fields::Fields;
 use crate::operations;
@@ -45,6 +47,7 @@ struct Version {
     created_at: DateTime<Utc>,
     author: Option<Named>,
     created_by: String,
+    yaml: String,
 }
 
 #[derive(Deserialize)]
@@ -81,7 +84,7 @@ async fn page(
         Err(failure) => return render::failure(&failure, "Dinas tidak ditemukan"),
     };
     let tz = words::zone(&answer.tenant.time_zone);
-    let text = text.unwrap_or(answer.office_file.yaml);
+    let text = text.unwrap_or_else(|| answer.office_file.yaml.clone());
     let data = json!({
         "csrf": officer.csrf,
         "office": answer.tenant.name,
@@ -96,6 +99,8 @@ async fn page(
                 (None, _) => String::from("admin provinsi"),
             },
             "at": words::time(v.created_at, tz),
+            "previous": (v.version > 1).then(|| v.version - 1),
+            "restore": Some(v.version) != answer.office_file.versions.first().map(|f| f.version),
         })).collect::<Vec<_>>(),
     });
     render::page(status, "Berkas dinas", Section::Studio, Some(officer), "office_file", &data)
@@ -115,12 +120,31 @@ pub async fn change(
     if !allowed(&officer) {
         return not_allowed();
     }
-    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let mut yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
     let api = officer.api(&state);
+    // Restoring an earlier version saves its text again, through the same check.
+    let restored = match (fields.get("form"), fields.get("versi").and_then(|v| v.parse::<i64>().ok())) {
+        (Some("pulihkan"), Some(number)) => {
+            let answer: Answer = match api.run(operations::OFFICE_FILE, json!({ "tenant": tenant })).await {
+                Ok(answer) => answer,
+                Err(failure) => return render::failure(&failure, "Dinas tidak ditemukan"),
+            };
+            match answer.office_file.versions.into_iter().find(|v| v.version == number) {
+                Some(v) => {
+                    yaml = v.yaml;
+                    Some(number)
+                }
+                None => return render::message(StatusCode::NOT_FOUND, "Versi tidak ditemukan", "Muat ulang halaman."),
+            }
+        }
+        _ => None,
+    };
     let variables = json!({ "tenant": tenant, "yaml": yaml });
     let (answer, field) = match fields.get("form") {
         Some("periksa") => (api.run::<Value>(operations::CHECK_OFFICE_FILE, variables).await, "checkOfficeFile"),
-        Some("simpan") => (api.run::<Value>(operations::SAVE_OFFICE_FILE, variables).await, "saveOfficeFile"),
+        Some("simpan" | "pulihkan") => {
+            (api.run::<Value>(operations::SAVE_OFFICE_FILE, variables).await, "saveOfficeFile")
+        }
         _ => {
             return render::message(
                 StatusCode::BAD_REQUEST,
@@ -133,7 +157,10 @@ pub async fn change(
         Ok(answer) => {
             let result = &answer[field];
             if let Some(version) = result["version"].as_i64() {
-                let flash = format!("Berkas dinas versi {version} tersimpan dan berlaku.");
+                let flash = match restored {
+                    Some(from) => format!("Berkas dinas versi {from} dipulihkan dan berlaku sebagai versi {version}."),
+                    None => format!("Berkas dinas versi {version} tersimpan dan berlaku."),
+                };
                 return crate::pages::with_flash(&state, Redirect::to(&path(&tenant)).into_response(), &flash);
             }
             let diagnostics = serde_json::from_value(result["diagnostics"].clone()).unwrap_or_default();
@@ -158,4 +185,31 @@ pub async fn check(
 ) -> Response {
     let variables = |yaml: String| json!({ "tenant": tenant, "yaml": yaml });
     check_as_json(&state, &officer, &body, operations::CHECK_OFFICE_FILE, "checkOfficeFile", variables, OWN).await
+}
+
+/// `GET /dinas/{tenant}/berkas/beda?dari=1&ke=2`: two versions of the office file, line by line.
+pub async fn diff(
+    State(state): State<AppState>,
+    officer: Officer,
+    Path(tenant): Path<String>,
+    Query(compared): Query<Compared>,
+) -> Response {
+    if !allowed(&officer) {
+        return not_allowed();
+    }
+    let variables = json!({ "tenant": tenant, "from": compared.dari, "to": compared.ke });
+    let answer: Value = match officer.api(&state).run(operations::OFFICE_FILE_DIFF, variables).await {
+        Ok(answer) => answer,
+        Err(failure) => return render::failure(&failure, "Versi tidak ditemukan"),
+    };
+    let data = json!({
+        "service": "berkas dinas",
+        "back": path(&tenant),
+        "from": compared.dari,
+        "to": compared.ke,
+        "textOnly": true,
+        "lines": diff_lines(answer["officeFileDiff"]["text"].as_str().unwrap_or_default()),
+    });
+    let title = format!("Berkas dinas: versi {} ke {}", compared.dari, compared.ke);
+    render::page(StatusCode::OK, &title, Section::Studio, Some(&officer), "studio_diff", &data)
 }

@@ -762,8 +762,23 @@ pub async fn preview_form(
 /// The two versions compared.
 #[derive(Deserialize)]
 pub struct Compared {
-    dari: i64,
-    ke: i64,
+    pub(crate) dari: i64,
+    pub(crate) ke: i64,
+}
+
+/// A unified diff's lines, each with its class (added, removed, a position).
+pub(crate) fn diff_lines(text: &str) -> Vec<Value> {
+    text.lines()
+        .map(|l| {
+            let class = match l.chars().next() {
+                Some('+') if !l.starts_with("+++") => "tambah",
+                Some('-') if !l.starts_with("---") => "hapus",
+                Some('@') => "posisi",
+                _ => "",
+            };
+            json!({ "text": l, "class": class })
+        })
+        .collect()
 }
 
 /// `GET /standar/{tenant}/{service}/beda?dari=1&ke=2`: what changed, in words and line by line.
@@ -782,20 +797,7 @@ pub async fn diff(
         Err(failure) => return render::failure(&failure, "Versi tidak ditemukan"),
     };
     let diff = &answer["serviceVersionDiff"];
-    let lines: Vec<Value> = diff["text"]
-        .as_str()
-        .unwrap_or_default()
-        .lines()
-        .map(|l| {
-            let class = match l.chars().next() {
-                Some('+') if !l.starts_with("+++") => "tambah",
-                Some('-') if !l.starts_with("---") => "hapus",
-                Some('@') => "posisi",
-                _ => "",
-            };
-            json!({ "text": l, "class": class })
-        })
-        .collect();
+    let lines = diff_lines(diff["text"].as_str().unwrap_or_default());
     let data = json!({
         "service": service,
         "back": studio_path(&tenant, &service),
