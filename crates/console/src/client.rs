@@ -78,6 +78,11 @@ impl Failure {
         Failure { code: Code::Other, message: String::from("Jawaban tidak terbaca"), fields: Vec::new() }
     }
 
+    /// What to say above a form that has no place for each field: the first field's message, else the general one.
+    pub fn first_message(&self) -> String {
+        self.fields.first().map_or_else(|| self.message.clone(), |(_, m)| m.clone())
+    }
+
     /// The message of the field `path`, if the error names it.
     pub fn field(&self, path: &str) -> Option<&str> {
         self.fields.iter().find(|(p, _)| p == path).map(|(_, m)| m.as_str())

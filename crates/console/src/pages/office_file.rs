@@ -12,9 +12,10 @@ use simpul_api::AppState;
 
 use axum::extract::Query;
 
-use super::studio::{Check, Compared, allowed, bad_form, check_as_json, diff_lines, editor_view, not_allowed};
+use super::studio::{
+    Check, Compared, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
+};
 use crate::client::Code;
-use crate::fields::Fields;
 use crate::operations;
 use crate::render::{self, Section};
 use crate::session::Officer;
@@ -113,14 +114,11 @@ pub async fn change(
     Path(tenant): Path<String>,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
-    if !allowed(&officer) {
-        return not_allowed();
-    }
-    let mut yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let fields = match posted(&officer, &body) {
+        Ok(fields) => fields,
+        Err(page) => return page,
+    };
+    let mut yaml = posted_yaml(&fields);
     let api = officer.api(&state);
     // Restoring an earlier version saves its text again, through the same check.
     let restored = match (fields.get("form"), fields.get("versi").and_then(|v| v.parse::<i64>().ok())) {
@@ -169,8 +167,8 @@ pub async fn change(
             page(&state, &officer, &tenant, status, Some(yaml), Some(Check { usable, diagnostics }), None).await
         }
         Err(failure) if matches!(failure.code, Code::Validation | Code::Refused) => {
-            let problem = failure.fields.first().map_or_else(|| failure.message.clone(), |(_, m)| m.clone());
-            page(&state, &officer, &tenant, StatusCode::UNPROCESSABLE_ENTITY, Some(yaml), None, Some(problem)).await
+            let problem = Some(failure.first_message());
+            page(&state, &officer, &tenant, StatusCode::UNPROCESSABLE_ENTITY, Some(yaml), None, problem).await
         }
         Err(failure) => render::failure(&failure, "Dinas tidak ditemukan"),
     }

@@ -192,6 +192,33 @@ pub(crate) fn bad_form() -> Response {
     render::message(StatusCode::FORBIDDEN, "Formulir tidak sah", "Muat ulang halaman, lalu coba lagi.")
 }
 
+/// A studio form's fields, once its CSRF token is this session's and the officer may use the studio at all;
+/// otherwise the page that says why.
+pub(crate) fn posted(officer: &Officer, body: &[u8]) -> Result<Fields, Response> {
+    let fields = Fields::parse(body);
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return Err(bad_form());
+    }
+    if !allowed(officer) {
+        return Err(not_allowed());
+    }
+    Ok(fields)
+}
+
+/// The YAML a studio form posts, with the browser's line breaks (CRLF) made the files' own.
+pub(crate) fn posted_yaml(fields: &Fields) -> String {
+    fields.get("yaml").unwrap_or_default().replace("\r\n", "\n")
+}
+
+/// The page a preview answers when the text in the editor still has errors.
+pub(crate) fn draft_has_errors() -> Response {
+    render::message(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Pratinjau tidak dapat dibuat",
+        "Teks definisi masih memuat kesalahan; tekan Periksa untuk melihatnya di barisnya.",
+    )
+}
+
 /// The page of a service's studio.
 fn studio_path(tenant: &str, service: &str) -> String {
     format!("/standar/{tenant}/{service}")
@@ -251,10 +278,10 @@ pub async fn index(State(state): State<AppState>, officer: Officer) -> Response 
 
 /// `POST /standar`: the province's four-eyes rule (its provincial admins).
 pub async fn set_rule(State(state): State<AppState>, officer: Officer, body: Bytes) -> Response {
-    let fields = Fields::parse(&body);
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
+    let fields = match posted(&officer, &body) {
+        Ok(fields) => fields,
+        Err(page) => return page,
+    };
     let Some(province) = &officer.province else { return not_allowed() };
     let on = fields.get("fourEyes") == Some("ya");
     match officer
@@ -509,16 +536,13 @@ pub async fn change(
     Path((tenant, service)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
-    if !allowed(&officer) {
-        return not_allowed();
-    }
+    let fields = match posted(&officer, &body) {
+        Ok(fields) => fields,
+        Err(page) => return page,
+    };
     let api = officer.api(&state);
     let id = fields.get("id").unwrap_or_default();
-    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
+    let yaml = posted_yaml(&fields);
     let here = studio_path(&tenant, &service);
     let done: Result<String, Failure> = match fields.get("form").unwrap_or_default() {
         "periksa" | "simpan" => {
@@ -657,11 +681,7 @@ pub async fn change(
     match done {
         Ok(flash) => crate::pages::with_flash(&state, Redirect::to(&here).into_response(), &flash),
         Err(failure) if matches!(failure.code, Code::Validation | Code::Refused | Code::Forbidden) => {
-            let problem = match failure.fields.first() {
-                Some((_, message)) => message.clone(),
-                None => failure.message.clone(),
-            };
-            let edit = Edit { problem: Some(problem), ..Edit::default() };
+            let edit = Edit { problem: Some(failure.first_message()), ..Edit::default() };
             studio(&state, &officer, &tenant, &service, StatusCode::UNPROCESSABLE_ENTITY, edit).await
         }
         Err(failure) => render::failure(&failure, "Versi tidak ditemukan"),
@@ -698,8 +718,7 @@ pub(crate) async fn check_as_json(
         return (StatusCode::FORBIDDEN, Json(json!({ "error": "Formulir tidak sah; muat ulang halaman." })))
             .into_response();
     }
-    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
-    match officer.api(state).run::<Value>(operation, variables(yaml)).await {
+    match officer.api(state).run::<Value>(operation, variables(posted_yaml(&fields))).await {
         Ok(answer) => {
             let check: Check = match serde_json::from_value(answer[field].clone()) {
                 Ok(check) => check,
@@ -726,19 +745,14 @@ pub async fn preview(
     Path((tenant, service, product)): Path<(String, String, String)>,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
-    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
-    let variables = json!({ "tenant": tenant, "code": service, "yaml": yaml, "product": product });
+    let fields = match posted(&officer, &body) {
+        Ok(fields) => fields,
+        Err(page) => return page,
+    };
+    let variables = json!({ "tenant": tenant, "code": service, "yaml": posted_yaml(&fields), "product": product });
     match officer.api(&state).run::<Preview>(operations::PREVIEW_PRODUCT, variables).await {
         Ok(answer) => crate::pages::letters::file_response(&answer.preview_definition_product, true),
-        Err(failure) if failure.code == Code::Validation => render::message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Pratinjau tidak dapat dibuat",
-            "Teks definisi masih memuat kesalahan; tekan Periksa untuk melihatnya di barisnya.",
-        ),
+        Err(failure) if failure.code == Code::Validation => draft_has_errors(),
         Err(failure) => render::failure(&failure, "Produk tidak ditemukan"),
     }
 }
@@ -751,12 +765,11 @@ pub async fn preview_form(
     Path((tenant, service)): Path<(String, String)>,
     body: Bytes,
 ) -> Response {
-    let fields = Fields::parse(&body);
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
-    let yaml = fields.get("yaml").unwrap_or_default().replace("\r\n", "\n");
-    crate::pages::submit::preview(&state, &officer, &tenant, &service, &yaml).await
+    let fields = match posted(&officer, &body) {
+        Ok(fields) => fields,
+        Err(page) => return page,
+    };
+    crate::pages::submit::preview(&state, &officer, &tenant, &service, &posted_yaml(&fields)).await
 }
 
 /// The two versions compared.

@@ -364,11 +364,7 @@ pub(crate) async fn preview(state: &AppState, officer: &Officer, tenant: &str, c
     let variables = json!({ "tenant": tenant, "code": code, "yaml": yaml });
     match officer.api(state).run::<FormAnswer>(operations::PREVIEW_FORM, variables).await {
         Ok(answer) => form_page(officer, &answer, &[], &Posted { preview: true, ..Posted::default() }),
-        Err(failure) if failure.code == Code::Validation => render::message(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "Pratinjau tidak dapat dibuat",
-            "Teks definisi masih memuat kesalahan; tekan Periksa untuk melihatnya di barisnya.",
-        ),
+        Err(failure) if failure.code == Code::Validation => crate::pages::studio::draft_has_errors(),
         Err(failure) => render::failure(&failure, "Layanan tidak ditemukan"),
     }
 }

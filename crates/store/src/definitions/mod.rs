@@ -407,9 +407,7 @@ impl Store {
 fn in_force_query(tenant: &str, now: DateTime<Utc>) -> sea_orm::Select<service_version::Entity> {
     service_version::Entity::find()
         .filter(service_version::Column::TenantId.eq(tenant))
-        .filter(
-            service_version::Column::Status.is_in([VersionStatus::Published.code(), VersionStatus::Scheduled.code()]),
-        )
+        .filter(service_version::Column::Status.is_in(VersionStatus::LIVE.map(VersionStatus::code)))
         .filter(service_version::Column::PublishedAt.lte(now))
         .order_by_asc(service_version::Column::ServiceCode)
         .order_by_desc(service_version::Column::PublishedAt)
@@ -437,7 +435,7 @@ async fn retire_replaced<C: ConnectionTrait>(
 ) -> StoreResult<()> {
     use service_version::Column as C;
     let statuses = match replaced {
-        Replaced::All | Replaced::UpTo(..) => vec![VersionStatus::Published.code(), VersionStatus::Scheduled.code()],
+        Replaced::All | Replaced::UpTo(..) => VersionStatus::LIVE.map(VersionStatus::code).to_vec(),
         Replaced::Schedules => vec![VersionStatus::Scheduled.code()],
     };
     let mut query = service_version::Entity::update_many()

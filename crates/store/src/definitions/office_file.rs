@@ -88,10 +88,7 @@ impl Store {
             .collect::<StoreResult<_>>()?;
         let services: Vec<Loaded<ServiceDefinition>> = service_version::Entity::find()
             .filter(service_version::Column::TenantId.eq(scope.tenant_id()))
-            .filter(
-                service_version::Column::Status
-                    .is_in([VersionStatus::Published.code(), VersionStatus::Scheduled.code()]),
-            )
+            .filter(service_version::Column::Status.is_in(VersionStatus::LIVE.map(VersionStatus::code)))
             .all(&self.db)
             .await?
             .into_iter()

@@ -32,6 +32,9 @@ impl VersionStatus {
         VersionStatus::Retired,
     ];
 
+    /// The statuses of a version that is, or will be, in force on its own: published, or scheduled to start.
+    pub(crate) const LIVE: [VersionStatus; 2] = [VersionStatus::Published, VersionStatus::Scheduled];
+
     /// The code stored.
     pub fn code(self) -> &'static str {
         match self {
