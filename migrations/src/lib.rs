@@ -24,6 +24,7 @@ mod m20261204_000017_registry;
 mod m20261204_000018_definition_review;
 mod m20261204_000019_version_moves;
 mod m20261204_000020_office_file_versions;
+mod m20261204_000021_template_files;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_definition_review::Migration),
             Box::new(m20261204_000019_version_moves::Migration),
             Box::new(m20261204_000020_office_file_versions::Migration),
+            Box::new(m20261204_000021_template_files::Migration),
         ]
     }
 }

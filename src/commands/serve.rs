@@ -49,15 +49,12 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let secret = crate::config::token_secret()?;
     println!("simpul listening on http://{address} with {} offices", tenants.len());
     tracing::info!(%address, offices = tenants.len(), definitions = %definitions.describe(), "serving");
-    // The tenants' template files, against which admins' drafts are checked.
-    let templates = simpul_definitions::load_dir(definitions.path())
-        .map(|report| report.catalog.tenants.into_iter().map(|t| (t.folder, t.templates)).collect())
-        .unwrap_or_default();
     let objects = crate::config::object_store().await?;
     tracing::info!(files = %objects.describe(), "file store");
     let files = simpul_files::Files::new(objects, &secret);
     let public_url = crate::config::public_url(address)?;
-    let letters = simpul_letters::Renderer::load_dir(definitions.path()).context("loading the letter templates")?;
+    // The offices' templates come from the database, each set read when a letter of the office is first made.
+    let letters = simpul_letters::Renderer::new().context("starting the letter renderer")?;
     let shared_state = crate::config::shared_state()?;
     tracing::info!(redis = shared_state.status().label(), "shared state");
     let settings = simpul_api::Settings {
@@ -72,7 +69,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         forwarded_hops: crate::config::forwarded_hops()?,
         demo_users,
     };
-    let state = AppState::new(store, &secret, templates, files, letters, settings)?;
+    let state = AppState::new(store, &secret, files, letters, settings)?;
     // Background work, supervised (a task that panics is logged and started again; `/readyz` names it meanwhile).
     // Each but the database watch is done by one instance at a time (a lease in the database): handing the outbox
     // to subscribers, webhooks and messages, sending webhooks and messages, giving deadline notices, archiving

@@ -72,8 +72,20 @@ async fn open_with(base: &str, javascript: bool) -> Option<Browser> {
         std::thread::sleep(Duration::from_millis(100));
     }
     let mut capabilities = serde_json::Map::new();
-    let mut args =
-        vec!["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1366,768"];
+    // Chromium's own traffic (updates, sync, QUIC probes) off: on a machine without internet its refused
+    // connections otherwise crowd out the page's own, which then fail as refused too.
+    let mut args = vec![
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1366,768",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
     args.push("--lang=id");
     let mut options = json!({ "args": args });
     if !javascript {

@@ -97,6 +97,30 @@ fn two_instances_share_subscriptions_definitions_and_the_login_throttle() {
     assert_eq!(served["data"]["service"]["version"], 2, "{served}");
     assert!(served.to_string().contains("Berkas diterima di loket"));
 
+    // A letter template saved through A prints on B's next letter (B had the shipped one in hand).
+    let printed = |server: &Server| {
+        super::letter_templates::text_of(&super::letter_templates::sample_letter(server, "admin_dinas@bulukumba"))
+    };
+    assert!(!printed(&d.b).contains("Templat dari instans A"));
+    let read = "{ letterTemplate(tenant: \"bulukumba\", name: \"rekomendasi-sktm.hbs\") { source } }";
+    let source = d.a.as_user("admin_dinas@bulukumba", read, json!({}))["letterTemplate"]["source"]
+        .as_str()
+        .expect("source")
+        .to_string();
+    let save = "mutation($s: String!) { saveLetterTemplate(tenant: \"bulukumba\", name: \"rekomendasi-sktm.hbs\", source: $s) { version } }";
+    let changed = source.replacen("{{> tanda_tangan", "Templat dari instans A.\n\n{{> tanda_tangan", 1);
+    let saved = d.a.as_user("admin_dinas@bulukumba", save, json!({ "s": changed }));
+    assert_eq!(saved["saveLetterTemplate"]["version"], 2, "{saved}");
+    let mut text = printed(&d.b);
+    for _ in 0..20 {
+        if text.contains("Templat dari instans A") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        text = printed(&d.b);
+    }
+    assert!(text.contains("Templat dari instans A"), "{text}");
+
     // The same idempotency key sent to both at once: one application.
     let submit = "mutation($input: SubmitApplicationInput!) { submitApplication(input: $input) { id } }";
     let input = json!({ "input": { "tenant": "bulukumba", "service": "rekomendasi-sktm",

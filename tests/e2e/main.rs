@@ -19,6 +19,7 @@ mod examples;
 mod flows;
 mod hardening;
 mod instances;
+mod letter_templates;
 mod letters;
 mod moves;
 mod notifications;

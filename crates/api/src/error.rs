@@ -259,6 +259,10 @@ impl From<StoreError> for ApiError {
             StoreError::ReturnReasonRequired => ApiError::field("comment", message),
             StoreError::OfficeIdentity { .. } => ApiError::field("yaml", message),
             StoreError::StartInPast => ApiError::field("effectiveFrom", message),
+            StoreError::TemplateName { .. } => ApiError::field("name", message),
+            StoreError::TemplateTooLarge { .. } | StoreError::TemplateContent { .. } => {
+                ApiError::field("content", message)
+            }
             StoreError::BadCredentials => ApiError::InvalidCredential(crate::caller::Credential::Password),
             StoreError::Definitions { diagnostics } => ApiError::Validation {
                 message: format!("definisi layanan memuat {} kesalahan", diagnostics.len()),

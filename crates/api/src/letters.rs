@@ -3,14 +3,12 @@
 //! from then on every reprint returns those stored bytes. Drafts render before signing, marked and unnumbered.
 //! Rendering is CPU work and runs on the blocking pool.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, NaiveDate, Utc};
 use simpul_definitions::model::{ProductKind, Signatory};
 use simpul_engine::{Actor, EventKind};
 use simpul_files::ObjectKey;
 use simpul_letters::verify::{self, LetterClaims};
-use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Renderer, Table};
+use simpul_letters::{Entry, EntryLetter, LetterContext, PeriodInfo, Table};
 use simpul_store::letters::{ArchivedLetter, LetterRecord, ListPeriod, Revocation, Signer};
 use simpul_store::{ApplicationRecord, TenantRuntime, TenantScope};
 use uuid::Uuid;
@@ -36,18 +34,37 @@ pub enum Output {
 /// on an office PC's screen and a phone's, at about the weight of the PDF.
 const PREVIEW_PIXELS_PER_PT: f32 = 1.5;
 
-/// Renders on the blocking pool.
+/// A file of the office not saved yet (a template or an image an admin is editing), rendered in place of the
+/// saved one of its name.
+pub struct DraftFile {
+    /// The file it stands for.
+    pub name: String,
+    /// Its content.
+    pub content: Vec<u8>,
+}
+
+/// Renders on the blocking pool, with the office's templates in force (and `draft` in place of its file).
+#[allow(clippy::too_many_arguments)]
 async fn render(
-    renderer: Arc<Renderer>,
-    tenant: String,
+    shared: &Services,
+    scope: &TenantScope,
     template: String,
     context: LetterContext,
     ident: String,
     date: NaiveDate,
     output: Output,
+    draft: Option<DraftFile>,
 ) -> ApiResult<Vec<u8>> {
+    let renderer = crate::templates::renderer_for(shared, scope).await?;
+    let tenant = scope.tenant_id().to_string();
     tokio::task::spawn_blocking(move || {
-        let rendered = renderer.render(&tenant, &template, &context, &ident, date)?;
+        let rendered = match &draft {
+            Some(d) => {
+                let draft = simpul_letters::Draft { name: &d.name, content: &d.content };
+                renderer.render_draft(&tenant, &template, draft, &context, &ident, date)?
+            }
+            None => renderer.render(&tenant, &template, &context, &ident, date)?,
+        };
         match output {
             Output::Pdf => Ok(rendered.pdf),
             Output::Png => rendered.png(PREVIEW_PIXELS_PER_PT),
@@ -139,16 +156,8 @@ pub async fn archive(shared: &Services, scope: &TenantScope, letter: LetterRecor
     context.dasar_fakta = fact_bases(&application.state.fact_sources);
     context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
-    let pdf = render(
-        shared.letters.clone(),
-        scope.tenant_id().to_string(),
-        product.template.clone(),
-        context,
-        letter.id.to_string(),
-        date,
-        Output::Pdf,
-    )
-    .await?;
+    let pdf = render(shared, scope, product.template.clone(), context, letter.id.to_string(), date, Output::Pdf, None)
+        .await?;
     // The same letter always gets the same key, so a render racing this one writes the same object.
     let object = ObjectKey::named(scope.tenant_id(), application.id, &format!("{}.pdf", letter.id))?;
     let stored = shared.files.put_bytes(object, &pdf, "application/pdf").await?;
@@ -198,27 +207,21 @@ pub async fn preview(
     context.dasar_fakta = fact_bases(&application.state.fact_sources);
     context.centang = simpul_letters::checklist_by_step(&application.state.checklist);
     context.letter.tracking_code = application.tracking_code.clone();
-    render(
-        shared.letters.clone(),
-        scope.tenant_id().to_string(),
-        product.template.clone(),
-        context,
-        format!("draft-{}", application.id),
-        date,
-        output,
-    )
-    .await
+    render(shared, scope, product.template.clone(), context, format!("draft-{}", application.id), date, output, None)
+        .await
 }
 
 /// A product of a definition (a draft in the standards studio) rendered with sample data: an invented applicant,
 /// a sample number and QR for a letter, one sample entry for a list or recap — so the admin sees the template
-/// the definition names as it will print. No personal data is involved.
+/// the definition names as it will print — with `draft` in place of the office's file of its name, when the
+/// admin is editing a template or an image. No personal data is involved.
 pub async fn sample(
     shared: &Services,
     scope: &TenantScope,
     definition: &simpul_definitions::model::ServiceDefinition,
     product: &str,
     output: Output,
+    draft: Option<DraftFile>,
 ) -> ApiResult<Vec<u8>> {
     let product = definition
         .produk
@@ -230,16 +233,8 @@ pub async fn sample(
     // A throwaway key: the sample QR verifies nothing.
     let (secret, _) = simpul_letters::verify::generate_key();
     let context = simpul_letters::sample::sample_context(&runtime.tenant, definition, &product.code, date, &secret);
-    render(
-        shared.letters.clone(),
-        scope.tenant_id().to_string(),
-        product.template.clone(),
-        context,
-        format!("sample-{}", product.code),
-        date,
-        output,
-    )
-    .await
+    render(shared, scope, product.template.clone(), context, format!("sample-{}", product.code), date, output, draft)
+        .await
 }
 
 /// The receipt (tanda terima) of an application as a PDF: the office's kop, the tracking code, the applicant's
@@ -280,7 +275,7 @@ pub async fn receipt(
         track_url: format!("{site}/lacak?kode={}", application.tracking_code),
         track_site: format!("{site}/lacak"),
     });
-    let renderer = shared.letters.clone();
+    let renderer = crate::templates::renderer_for(shared, scope).await?;
     let tenant = scope.tenant_id().to_string();
     let ident = format!("tanda-terima-{}", application.id);
     tokio::task::spawn_blocking(move || {
@@ -389,18 +384,7 @@ pub async fn export(
         context.period = Some(PeriodInfo { label: period });
         context.entries = entries;
         let ident = format!("{}-{}-{from}-{to}", service_code, product.code);
-        Some(
-            render(
-                shared.letters.clone(),
-                scope.tenant_id().to_string(),
-                product.template.clone(),
-                context,
-                ident,
-                today,
-                Output::Pdf,
-            )
-            .await?,
-        )
+        Some(render(shared, scope, product.template.clone(), context, ident, today, Output::Pdf, None).await?)
     } else {
         None
     };

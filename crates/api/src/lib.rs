@@ -24,6 +24,7 @@ pub mod registry_retention;
 mod security;
 pub mod shared_state;
 pub mod supervisor;
+pub mod templates;
 pub mod token;
 pub mod tracking;
 mod verify_page;
@@ -45,6 +46,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// under 25; each requirement's own limit (usually far lower) is checked while the file is stored.
 pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 
+/// Largest image upload (`uploadLetterImage`, the emblem of an office's kop): the store's own limit for an
+/// image, which the request is bounded by before the store sees it.
+pub const IMAGE_UPLOAD_LIMIT: usize = simpul_store::definitions::IMAGE_LIMIT;
+
 /// Largest registry export (`importRegistry`): a DTSEN export of a large kabupaten — a million people at about
 /// 80 bytes a row in CSV — is under 100 MB; the file is spooled to disk and read as it streams, never held in
 /// memory.
@@ -60,11 +65,9 @@ pub struct Services {
     pub state: Arc<shared_state::SharedState>,
     /// Prometheus metrics.
     pub metrics: metrics::Metrics,
-    /// Template files of each tenant, for validating drafts.
-    pub templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
     /// Stored documents and letters.
     pub files: simpul_files::Files,
-    /// Every tenant's letter templates.
+    /// Every tenant's letter templates, as [`templates::renderer_for`] keeps them in step with the database.
     pub letters: Arc<simpul_letters::Renderer>,
     /// The address people reach the server at, without a trailing slash.
     pub public_url: String,
@@ -119,13 +122,6 @@ pub struct Settings {
 /// Shared services, as resolvers receive them.
 pub type Shared = Arc<Services>;
 
-impl Services {
-    /// The template files of a tenant (none known: empty), for the validator's reference checks of a draft.
-    pub fn templates_of(&self, tenant: &str) -> std::collections::BTreeSet<String> {
-        self.templates.get(tenant).cloned().unwrap_or_default()
-    }
-}
-
 /// The router's state.
 #[derive(Clone)]
 pub struct AppState {
@@ -136,11 +132,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State for a store, a token secret, the tenants' template files, the files, the letters and the settings.
+    /// State for a store, a token secret, the files, the letters and the settings.
     pub fn new(
         store: Store,
         token_secret: &[u8],
-        templates: std::collections::HashMap<String, std::collections::BTreeSet<String>>,
         files: simpul_files::Files,
         letters: simpul_letters::Renderer,
         settings: Settings,
@@ -153,7 +148,6 @@ impl AppState {
             tokens: TokenKeys::new(token_secret),
             state: settings.state,
             metrics: metrics::Metrics::new()?,
-            templates,
             files,
             letters: Arc::new(letters),
             public_url: settings.public_url,

@@ -36,6 +36,9 @@ pub fn routes() -> Router<AppState> {
         .route("/permohonan/baru/{service}", get(pages::submit::form).post(pages::submit::submit))
         .route("/permohonan/{id}/dokumen", post(pages::detail::upload))
         .layer(DefaultBodyLimit::max(FORM_LIMIT));
+    let image_uploads = Router::new()
+        .route("/dinas/{tenant}/surat/gambar", post(pages::letter_templates::upload))
+        .layer(DefaultBodyLimit::max(simpul_api::IMAGE_UPLOAD_LIMIT + FORM_FIELDS_LIMIT));
     let registry_uploads = Router::new()
         .route("/data-registri", get(pages::registry::show).post(pages::registry::upload))
         .layer(DefaultBodyLimit::max(simpul_api::REGISTRY_UPLOAD_LIMIT + FORM_FIELDS_LIMIT));
@@ -66,6 +69,12 @@ pub fn routes() -> Router<AppState> {
         .route("/dinas/{tenant}/berkas", get(pages::office_file::show).post(pages::office_file::change))
         .route("/dinas/{tenant}/berkas/periksa", post(pages::office_file::check))
         .route("/dinas/{tenant}/berkas/beda", get(pages::office_file::diff))
+        .route("/dinas/{tenant}/surat", get(pages::letter_templates::index))
+        .route("/dinas/{tenant}/surat/baru", get(pages::letter_templates::new))
+        .route("/dinas/{tenant}/surat/{name}", get(pages::letter_templates::show).post(pages::letter_templates::change))
+        .route("/dinas/{tenant}/surat/{name}/periksa", post(pages::letter_templates::check))
+        .route("/dinas/{tenant}/surat/{name}/pratinjau", post(pages::letter_templates::preview))
+        .route("/dinas/{tenant}/surat/{name}/beda", get(pages::letter_templates::diff))
         .route("/lacak", get(pages::track::show).post(pages::track::lookup))
         .route("/pengaduan", get(pages::complaints::public_form).post(pages::complaints::public_submit))
         .route("/pengaduan-masuk", get(pages::complaints::list).post(pages::complaints::record))
@@ -74,6 +83,7 @@ pub fn routes() -> Router<AppState> {
         .route("/aset/konsol.css", get(|| asset("text/css; charset=utf-8", include_str!("../assets/konsol.css"))))
         .route("/aset/konsol.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/konsol.js"))))
         .merge(uploads)
+        .merge(image_uploads)
         .merge(registry_uploads)
 }
 

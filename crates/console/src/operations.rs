@@ -50,6 +50,14 @@ operations! {
     CHECK_OFFICE_FILE = "check_office_file.graphql";
     SAVE_OFFICE_FILE = "save_office_file.graphql";
     OFFICE_FILE_DIFF = "office_file_diff.graphql";
+    LETTER_TEMPLATES = "letter_templates.graphql";
+    LETTER_TEMPLATE = "letter_template.graphql";
+    CHECK_LETTER_TEMPLATE = "check_letter_template.graphql";
+    SAVE_LETTER_TEMPLATE = "save_letter_template.graphql";
+    RESTORE_LETTER_TEMPLATE = "restore_letter_template.graphql";
+    UPLOAD_LETTER_IMAGE = "upload_letter_image.graphql";
+    LETTER_TEMPLATE_DIFF = "letter_template_diff.graphql";
+    PREVIEW_LETTER_TEMPLATE = "preview_letter_template.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

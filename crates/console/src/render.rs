@@ -41,6 +41,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("studio", include_str!("../templates/studio.hbs")),
     ("editor", include_str!("../templates/editor.hbs")),
     ("office_file", include_str!("../templates/office_file.hbs")),
+    ("letter_templates", include_str!("../templates/letter_templates.hbs")),
+    ("letter_template", include_str!("../templates/letter_template.hbs")),
     ("studio_diff", include_str!("../templates/studio_diff.hbs")),
 ];
 
@@ -73,6 +75,11 @@ pub fn check_templates() -> Result<(), String> {
 fn html(template: &str, data: &impl Serialize) -> Result<String, Response> {
     registry().render(template, data).map_err(|error| {
         tracing::error!(%error, template, "console page failed to render");
+        // The message page is what a failed page shows; when it fails too, plain text, not the same again.
+        if template == "message" {
+            let text = "Terjadi kesalahan: halaman tidak dapat ditampilkan.";
+            return (StatusCode::INTERNAL_SERVER_ERROR, text).into_response();
+        }
         message(StatusCode::INTERNAL_SERVER_ERROR, "Terjadi kesalahan", "Halaman tidak dapat ditampilkan.")
     })
 }

@@ -28,4 +28,4 @@ pub use context::{
 pub use error::{LettersError, LettersResult};
 pub use escape::typst_escape;
 pub use export::Table;
-pub use render::{RECEIPT_TEMPLATE, REPORT_TEMPLATE, Rendered, Renderer};
+pub use render::{Draft, RECEIPT_TEMPLATE, REPORT_TEMPLATE, Rendered, Renderer, TemplateFault};

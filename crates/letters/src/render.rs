@@ -1,9 +1,10 @@
 //! From template to PDF: Handlebars fills a tenant's template (values escaped for Typst), Typst lays it out in
 //! the in-memory world, typst-pdf writes the PDF. Templates are parsed and fonts loaded once.
 
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
 
 use chrono::{Datelike, NaiveDate};
 use handlebars::Handlebars;
@@ -15,7 +16,8 @@ use crate::context::LetterContext;
 use crate::error::{LettersError, LettersResult};
 use crate::escape::typst_escape;
 use crate::qr::qr_svg;
-use simpul_definitions::model::ImageKind;
+use simpul_definitions::model::{ImageKind, TemplateFileKind};
+use typst::foundations::Bytes;
 
 use crate::world::{LetterWorld, QR_PATH, Shared, emblem_path, shared};
 
@@ -99,19 +101,54 @@ fn encode_png(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::Enco
     Ok(out)
 }
 
-/// Every tenant's letter templates, ready to render.
+/// Every tenant's letter templates, ready to render. The templates change while the server runs (an admin saves
+/// one): the server hands each tenant's files in force to [`Self::use_files`] before it renders, and the set is
+/// read again only when its fingerprint changed.
 pub struct Renderer {
-    registry: Handlebars<'static>,
+    registry: RwLock<Handlebars<'static>>,
     /// Images of each tenant's `templates/` folder (the emblem), by tenant and file name.
-    images: std::collections::HashMap<(String, String), typst::foundations::Bytes>,
+    images: RwLock<HashMap<(String, String), Bytes>>,
+    /// The fingerprint of the files each tenant's templates and images were read from.
+    loaded: RwLock<HashMap<String, String>>,
     shared: Arc<Shared>,
     rendered: AtomicU64,
 }
 
 impl std::fmt::Debug for Renderer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Renderer({} templates)", self.registry.get_templates().len())
+        write!(f, "Renderer({} templates)", read(&self.registry).get_templates().len())
     }
+}
+
+/// A template or image not saved yet, rendered in place of the tenant's file of that name (the admin's preview
+/// before saving).
+#[derive(Debug, Clone, Copy)]
+pub struct Draft<'a> {
+    /// The file it stands for.
+    pub name: &'a str,
+    /// Its content.
+    pub content: &'a [u8],
+}
+
+/// Where a template fails to parse: line and column (from 1, when Handlebars knows them) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateFault {
+    /// Line, from 1.
+    pub line: Option<usize>,
+    /// Column, from 1.
+    pub column: Option<usize>,
+    /// Why, as Handlebars says it.
+    pub reason: String,
+}
+
+// A poisoned lock means a panic while a tenant's files were being replaced; the maps are still whole (every
+// write is one insert or remove), so the renderer goes on with them.
+fn read<T>(lock: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn write<T>(lock: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    lock.write().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Renderer {
@@ -131,12 +168,19 @@ impl Renderer {
             let name = format!("{SHARED}/{file}");
             registry.register_template_string(&name, source).map_err(|e| template_error(&name, &e))?;
         }
-        Ok(Renderer { registry, images: Default::default(), shared: shared(), rendered: AtomicU64::new(0) })
+        Ok(Renderer {
+            registry: RwLock::new(registry),
+            images: Default::default(),
+            loaded: Default::default(),
+            shared: shared(),
+            rendered: AtomicU64::new(0),
+        })
     }
 
-    /// Loads every `<tenant>/templates/*.hbs` under the definitions folder, and the images beside them.
+    /// Loads every `<tenant>/templates/*` under the definitions folder: the templates and the images beside them
+    /// (the command line's checks and the tests; the server takes the files from the database).
     pub fn load_dir(dir: &Path) -> LettersResult<Self> {
-        let mut renderer = Self::new()?;
+        let renderer = Self::new()?;
         for tenant in std::fs::read_dir(dir)? {
             let tenant = tenant?;
             let templates = tenant.path().join("templates");
@@ -144,33 +188,95 @@ impl Renderer {
                 continue;
             }
             let code = tenant.file_name().to_string_lossy().into_owned();
+            let mut files = std::collections::BTreeMap::new();
             for file in std::fs::read_dir(&templates)? {
                 let path = file?.path();
                 let Some(name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-                if path.extension().is_some_and(|e| e == "hbs") {
-                    renderer.add_template(&code, name, &std::fs::read_to_string(&path)?)?;
-                } else if ImageKind::of_file(name).is_some() {
-                    renderer.add_image(&code, name, std::fs::read(&path)?);
+                if TemplateFileKind::of_name(name).is_some() {
+                    files.insert(name.to_string(), std::fs::read(&path)?);
                 }
             }
+            renderer.use_files(&code, "folder", &files)?;
         }
         Ok(renderer)
     }
 
+    /// Makes `files` (name → content, as [`TemplateFileKind`] names them) the tenant's templates and images,
+    /// unless the files of `fingerprint` are those in use already. A template that does not parse fails the whole
+    /// set, which is then read again on the next call.
+    pub fn use_files(
+        &self,
+        tenant: &str,
+        fingerprint: &str,
+        files: &std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> LettersResult<()> {
+        if read(&self.loaded).get(tenant).is_some_and(|f| f == fingerprint) {
+            return Ok(());
+        }
+        let prefix = format!("{tenant}/");
+        {
+            let mut registry = write(&self.registry);
+            let gone: Vec<String> = registry
+                .get_templates()
+                .keys()
+                .filter(|k| k.strip_prefix(&prefix).is_some_and(|name| !files.contains_key(name)))
+                .cloned()
+                .collect();
+            for name in gone {
+                registry.unregister_template(&name);
+            }
+            let mut images = write(&self.images);
+            images.retain(|(t, name), _| t != tenant || files.contains_key(name));
+            for (name, content) in files {
+                match TemplateFileKind::of_name(name) {
+                    Some(TemplateFileKind::Template) => {
+                        let source = std::str::from_utf8(content).map_err(|e| template_error(name, &e))?;
+                        let full = format!("{prefix}{name}");
+                        registry.register_template_string(&full, source).map_err(|e| template_error(&full, &e))?;
+                    }
+                    Some(TemplateFileKind::Image(_)) => {
+                        images.insert((tenant.to_string(), name.clone()), Bytes::new(content.clone()));
+                    }
+                    None => {}
+                }
+            }
+        }
+        write(&self.loaded).insert(tenant.to_string(), fingerprint.to_string());
+        Ok(())
+    }
+
     /// Adds (or replaces) a template of a tenant.
-    pub fn add_template(&mut self, tenant: &str, file: &str, source: &str) -> LettersResult<()> {
+    pub fn add_template(&self, tenant: &str, file: &str, source: &str) -> LettersResult<()> {
         let name = format!("{tenant}/{file}");
-        self.registry.register_template_string(&name, source).map_err(|e| template_error(&name, &e))
+        write(&self.registry).register_template_string(&name, source).map_err(|e| template_error(&name, &e))
     }
 
     /// Adds (or replaces) an image of a tenant (its emblem), by the file name `tenant.yaml` gives it.
-    pub fn add_image(&mut self, tenant: &str, file: &str, bytes: Vec<u8>) {
-        self.images.insert((tenant.to_string(), file.to_string()), typst::foundations::Bytes::new(bytes));
+    pub fn add_image(&self, tenant: &str, file: &str, bytes: Vec<u8>) {
+        write(&self.images).insert((tenant.to_string(), file.to_string()), Bytes::new(bytes));
     }
 
     /// Whether the tenant has the template.
     pub fn has_template(&self, tenant: &str, file: &str) -> bool {
-        self.registry.has_template(&format!("{tenant}/{file}"))
+        read(&self.registry).has_template(&format!("{tenant}/{file}"))
+    }
+
+    /// Whether `source` parses as a template, and where it does not.
+    pub fn parse_template(source: &str) -> Result<(), TemplateFault> {
+        use handlebars::TemplateErrorReason as Why;
+        handlebars::Template::compile(source).map(drop).map_err(|e| TemplateFault {
+            line: e.pos().map(|(line, _)| line),
+            column: e.pos().map(|(_, column)| column),
+            // In the admin's words; the parser's own list of what it expected means nothing to them.
+            reason: match e.reason() {
+                Why::MismatchingClosedHelper(open, close) | Why::MismatchingClosedDecorator(open, close) => {
+                    format!("blok `{open}` dibuka, tetapi yang ditutup `{close}`")
+                }
+                Why::InvalidParam(param) => format!("parameter `{param}` tidak sah"),
+                Why::NestedSubexpression => String::from("ekspresi di dalam ekspresi tidak didukung"),
+                _ => String::from("susunan kurung kurawal tidak sah di sini, atau ada blok yang belum ditutup"),
+            },
+        })
     }
 
     /// Renders one of the templates every office shares under `tenant`'s kop: [`RECEIPT_TEMPLATE`] (the receipt
@@ -184,18 +290,34 @@ impl Renderer {
         ident: &str,
         date: NaiveDate,
     ) -> LettersResult<Rendered> {
-        let markup =
-            self.registry.render(&format!("{SHARED}/{template}"), context).map_err(|e| template_error(template, &e))?;
-        self.compile(tenant, markup, context, ident, date)
+        let markup = read(&self.registry)
+            .render(&format!("{SHARED}/{template}"), context)
+            .map_err(|e| template_error(template, &e))?;
+        self.compile(tenant, markup, context, ident, date, None)
     }
 
     /// The Typst markup of a template for a context (what [`Self::render`] compiles).
     pub fn markup(&self, tenant: &str, file: &str, context: &LetterContext) -> LettersResult<String> {
+        self.markup_of(tenant, file, context, None)
+    }
+
+    fn markup_of(
+        &self,
+        tenant: &str,
+        file: &str,
+        context: &LetterContext,
+        draft: Option<Draft<'_>>,
+    ) -> LettersResult<String> {
         let name = format!("{tenant}/{file}");
-        if !self.registry.has_template(&name) {
+        let registry = read(&self.registry);
+        if let Some(draft) = draft.filter(|d| d.name == file) {
+            let source = std::str::from_utf8(draft.content).map_err(|e| template_error(&name, &e))?;
+            return registry.render_template(source, context).map_err(|e| template_error(&name, &e));
+        }
+        if !registry.has_template(&name) {
             return Err(LettersError::UnknownTemplate(name));
         }
-        self.registry.render(&name, context).map_err(|e| template_error(&name, &e))
+        registry.render(&name, context).map_err(|e| template_error(&name, &e))
     }
 
     /// Renders a template to PDF. The PDF's date and identifier come from the context and `ident`, so the same
@@ -209,7 +331,22 @@ impl Renderer {
         date: NaiveDate,
     ) -> LettersResult<Rendered> {
         let markup = self.markup(tenant, file, context)?;
-        self.compile(tenant, markup, context, ident, date)
+        self.compile(tenant, markup, context, ident, date, None)
+    }
+
+    /// Renders `file` as [`Self::render`] does, with `draft` in place of the tenant's file of its name: the
+    /// template itself, or an image it shows (a new emblem).
+    pub fn render_draft(
+        &self,
+        tenant: &str,
+        file: &str,
+        draft: Draft<'_>,
+        context: &LetterContext,
+        ident: &str,
+        date: NaiveDate,
+    ) -> LettersResult<Rendered> {
+        let markup = self.markup_of(tenant, file, context, Some(draft))?;
+        self.compile(tenant, markup, context, ident, date, Some(draft))
     }
 
     /// Lays out `markup` with the context's images and writes the PDF.
@@ -220,20 +357,24 @@ impl Renderer {
         context: &LetterContext,
         ident: &str,
         date: NaiveDate,
+        draft: Option<Draft<'_>>,
     ) -> LettersResult<Rendered> {
         let mut images = Vec::new();
         let qr_target = context.qr.as_ref().map(|q| &q.url).or(context.receipt.as_ref().map(|r| &r.track_url));
         if let Some(url) = qr_target {
-            images.push((QR_PATH, typst::foundations::Bytes::from_string(qr_svg(url)?)));
+            images.push((QR_PATH, Bytes::from_string(qr_svg(url)?)));
         }
         if let Some(file) = &context.tenant.kop_surat.emblem_file
             && let Some(kind) = ImageKind::of_file(file)
         {
-            let bytes = self
-                .images
-                .get(&(tenant.to_string(), file.clone()))
-                .ok_or_else(|| LettersError::UnknownTemplate(format!("{tenant}/{file}")))?;
-            images.push((emblem_path(kind), bytes.clone()));
+            let bytes = match draft.filter(|d| d.name == file) {
+                Some(draft) => Bytes::new(draft.content.to_vec()),
+                None => read(&self.images)
+                    .get(&(tenant.to_string(), file.clone()))
+                    .cloned()
+                    .ok_or_else(|| LettersError::UnknownTemplate(format!("{tenant}/{file}")))?,
+            };
+            images.push((emblem_path(kind), bytes));
         }
         let world = LetterWorld::new(self.shared.clone(), markup, images, date);
         let compiled = typst::compile::<PagedDocument>(&world).output;

@@ -32,6 +32,10 @@ pub mod action {
     pub const DEFINITION: &str = "definition";
     /// The office file (letterhead, signatories, numbering, hours, days off) was changed.
     pub const OFFICE_FILE: &str = "office_file";
+    /// A letter template or image (the emblem) of the office was changed.
+    pub const TEMPLATE: &str = "template";
+    /// A bundle of definitions from another installation was imported.
+    pub const BUNDLE_IMPORT: &str = "bundle_import";
 }
 
 /// One entry.

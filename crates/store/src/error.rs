@@ -92,6 +92,30 @@ pub enum StoreError {
         /// Its value.
         before: String,
     },
+    /// A template or image file name an office's folder cannot have.
+    #[error(
+        "Nama berkas \"{name}\" tidak dapat dipakai: gunakan huruf kecil, angka, - atau _, diakhiri .hbs (templat) atau .svg, .png, .jpg (gambar)"
+    )]
+    TemplateName {
+        /// The name given.
+        name: String,
+    },
+    /// A template or image over its size limit.
+    #[error("Berkas \"{name}\" terlalu besar: paling besar {limit_kb} KB")]
+    TemplateTooLarge {
+        /// The file.
+        name: String,
+        /// The limit, in KB.
+        limit_kb: usize,
+    },
+    /// A template that is not text, or an image that is not what its name says.
+    #[error("Berkas \"{name}\" {problem}")]
+    TemplateContent {
+        /// The file.
+        name: String,
+        /// What is wrong, in words.
+        problem: &'static str,
+    },
     /// A start date in the past.
     #[error("Tanggal mulai berlaku sudah lewat; pilih hari ini atau sesudahnya")]
     StartInPast,

@@ -57,6 +57,7 @@ struct Caches {
     services: RwLock<HashMap<Uuid, (VersionInfo, Arc<simpul_engine::Service>)>>,
     published: RwLock<HashMap<(String, String), (Uuid, Instant)>>,
     tenants: RwLock<HashMap<String, (Arc<TenantRuntime>, Instant)>>,
+    templates: RwLock<HashMap<String, (Arc<definitions::TemplateFiles>, Instant)>>,
 }
 
 /// How long a cached published version or tenant calendar is used without hearing of a change: the safety net
@@ -104,6 +105,9 @@ impl Store {
         if let Ok(mut tenants) = self.caches.tenants.write() {
             tenants.clear();
         }
+        if let Ok(mut templates) = self.caches.templates.write() {
+            templates.clear();
+        }
     }
 }
 
@@ -127,6 +131,7 @@ impl Store {
             }
         }
         store.import_definitions_if_empty(definitions).await?;
+        store.import_templates_if_empty(definitions).await?;
         let filled = store.fill_derived_columns().await?;
         if filled > 0 {
             tracing::info!(filled, "computed the derived columns of applications from before them");

@@ -230,8 +230,7 @@ impl AdminQuery {
     ) -> ApiResult<DefinitionCheckView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates_of(scope.tenant_id());
-        let (usable, diagnostics) = shared.store.check_service_source(&scope, &code, &yaml, &templates).await?;
+        let (usable, diagnostics) = shared.store.check_service_source(&scope, &code, &yaml).await?;
         Ok(DefinitionCheckView { usable, diagnostics: diagnostics.into_iter().map(DiagnosticView::from).collect() })
     }
 
@@ -308,9 +307,8 @@ impl AdminMutation {
     ) -> ApiResult<DraftView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates_of(scope.tenant_id());
         let actor = caller(ctx)?.actor(&scope).user_id;
-        let result = shared.store.save_service_draft(&scope, &code, &yaml, &templates, &actor).await?;
+        let result = shared.store.save_service_draft(&scope, &code, &yaml, &actor).await?;
         Ok(DraftView {
             version: result.version.map(|v| ServiceVersionView::new(v, None)),
             diagnostics: result.diagnostics.into_iter().map(DiagnosticView::from).collect(),
@@ -356,9 +354,8 @@ impl AdminMutation {
     ) -> ApiResult<ServiceVersionView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates_of(scope.tenant_id());
         let actor = caller(ctx)?.actor(&scope).user_id;
-        let version = shared.store.rollback_service_version(&scope, version_id(&id)?, &templates, &actor).await?;
+        let version = shared.store.rollback_service_version(&scope, version_id(&id)?, &actor).await?;
         shared.state.definitions_changed().await;
         Ok(ServiceVersionView::new(version, None))
     }

@@ -55,6 +55,10 @@ stored_enum! {
         Definition => simpul_store::audit::action::DEFINITION,
         /// The office file was changed.
         OfficeFile => simpul_store::audit::action::OFFICE_FILE,
+        /// A letter template or image of the office was changed.
+        Template => simpul_store::audit::action::TEMPLATE,
+        /// A bundle of definitions from another installation was imported.
+        BundleImport => simpul_store::audit::action::BUNDLE_IMPORT,
     }
 }
 

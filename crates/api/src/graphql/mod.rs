@@ -9,6 +9,7 @@ mod complaints;
 pub(crate) mod dashboard;
 pub mod guard;
 mod kinds;
+mod letter_templates;
 mod letters;
 mod moves;
 mod mutation;
@@ -48,6 +49,7 @@ pub struct QueryRoot(
     registry::RegistryQuery,
     studio::StudioQuery,
     office_file::OfficeFileQuery,
+    letter_templates::LetterTemplateQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );
@@ -64,6 +66,7 @@ pub struct MutationRoot(
     registry::RegistryMutation,
     moves::MoveMutation,
     office_file::OfficeFileMutation,
+    letter_templates::LetterTemplateMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

@@ -109,8 +109,7 @@ impl OfficeFileQuery {
     ) -> ApiResult<OfficeFileCheckView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates_of(scope.tenant_id());
-        let (checked, diagnostics) = shared.store.check_office_file(&scope, &yaml, &templates).await?;
+        let (checked, diagnostics) = shared.store.check_office_file(&scope, &yaml).await?;
         Ok(OfficeFileCheckView {
             usable: checked.is_some(),
             diagnostics: diagnostics.into_iter().map(DiagnosticView::from).collect(),
@@ -143,9 +142,8 @@ impl OfficeFileMutation {
     ) -> ApiResult<OfficeFileSaveView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let templates = shared.templates_of(scope.tenant_id());
         let actor = caller(ctx)?.actor(&scope).user_id;
-        let result = shared.store.save_office_file(&scope, &yaml, &templates, &actor).await?;
+        let result = shared.store.save_office_file(&scope, &yaml, &actor).await?;
         if result.version.is_some() {
             // Every instance forgets the office's cached file, so that the next letter everywhere uses this one.
             shared.state.definitions_changed().await;

@@ -64,8 +64,7 @@ async fn checked(
     code: &str,
     yaml: String,
 ) -> ApiResult<ServiceDefinition> {
-    let templates = shared.templates_of(scope.tenant_id());
-    let (usable, diagnostics) = shared.store.check_service_source(scope, code, &yaml, &templates).await?;
+    let (usable, diagnostics) = shared.store.check_service_source(scope, code, &yaml).await?;
     if !usable {
         let errors = diagnostics.into_iter().filter(|d| d.level == simpul_definitions::Level::Error).collect();
         return Err(simpul_store::StoreError::Definitions { diagnostics: errors }.into());
@@ -165,7 +164,7 @@ impl StudioQuery {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
         let definition = checked(shared, &scope, &code, yaml).await?;
-        let bytes = crate::letters::sample(shared, &scope, &definition, &product, format.into()).await?;
+        let bytes = crate::letters::sample(shared, &scope, &definition, &product, format.into(), None).await?;
         Ok(match format {
             PreviewFormat::Pdf => FileOutput::new(format!("contoh-{product}.pdf"), "application/pdf", &bytes),
             PreviewFormat::Png => FileOutput::new(format!("contoh-{product}.png"), "image/png", &bytes),

@@ -185,8 +185,8 @@ impl SurveyQuery {
         context.letter.subject = format!("Indeks Kepuasan Masyarakat {} periode {period}", found.service_name);
         context.period = Some(simpul_letters::PeriodInfo { label: period });
         context.report = Some(table);
-        let renderer = shared.letters.clone();
-        let tenant = found.tenant.clone();
+        let renderer = crate::templates::renderer_for(shared, &found.scope).await?;
+        let tenant = found.scope.tenant_id().to_string();
         let ident = name.clone();
         let pdf = tokio::task::spawn_blocking(move || {
             renderer.render_shared(simpul_letters::REPORT_TEMPLATE, &tenant, &context, &ident, today).map(|r| r.pdf)
@@ -202,7 +202,7 @@ impl SurveyQuery {
 struct Satisfaction {
     view: SatisfactionIndexView,
     service_name: String,
-    tenant: String,
+    scope: simpul_store::TenantScope,
     service: std::sync::Arc<simpul_engine::Service>,
     runtime: std::sync::Arc<simpul_store::TenantRuntime>,
 }
@@ -251,13 +251,7 @@ async fn satisfaction(
         grade_interval: index.as_ref().map(|x| x.grade.interval().to_string()),
         suggestions: responses.into_iter().filter_map(|r| r.suggestion).collect(),
     };
-    Ok(Satisfaction {
-        view,
-        service_name: compiled.definition().name.clone(),
-        tenant: scope.tenant_id().to_string(),
-        service: compiled,
-        runtime,
-    })
+    Ok(Satisfaction { view, service_name: compiled.definition().name.clone(), scope, service: compiled, runtime })
 }
 
 /// Survey mutations.

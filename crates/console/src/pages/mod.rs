@@ -5,6 +5,7 @@ pub mod complaints;
 pub mod dashboard;
 pub mod detail;
 pub mod inbox;
+pub mod letter_templates;
 pub mod letters;
 pub mod login;
 pub mod office_file;

@@ -90,6 +90,7 @@ async fn page(
         "csrf": officer.csrf,
         "office": answer.tenant.name,
         "action": path(tenant),
+        "templates": format!("/dinas/{tenant}/surat"),
         "problem": problem,
         "editor": editor_view(&text, check.as_ref(), OWN, "YAML berkas dinas"),
         "versions": answer.office_file.versions.iter().map(|v| json!({

@@ -28,5 +28,5 @@ pub use service::{
 };
 pub use tenant::{
     Acting, Address, ComplaintDeadlines, ImageKind, KopSurat, NUMBER_PLACEHOLDERS, NumberingSeries, OfficeHours,
-    Province, Role, Signatory, Tenant, Weekday,
+    Province, Role, Signatory, TemplateFileKind, Tenant, Weekday,
 };

@@ -194,6 +194,43 @@ impl ImageKind {
             _ => None,
         }
     }
+
+    /// Whether `bytes` begin as a file of this kind does (PNG's and JPEG's signatures, an SVG's `<svg` or XML
+    /// prolog), so that an upload named `.png` is a PNG before a letter tries to decode it.
+    pub fn matches(self, bytes: &[u8]) -> bool {
+        match self {
+            Self::Png => bytes.starts_with(b"\x89PNG\r\n\x1a\n"),
+            Self::Jpeg => bytes.starts_with(&[0xff, 0xd8, 0xff]),
+            Self::Svg => {
+                let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+                head.contains("<svg")
+            }
+        }
+    }
+}
+
+/// What a file under an office's `templates/` is: a letter template (Handlebars producing Typst, `.hbs`) or an
+/// image a template shows (the emblem).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateFileKind {
+    /// A `.hbs` template.
+    Template,
+    /// An image.
+    Image(ImageKind),
+}
+
+impl TemplateFileKind {
+    /// The kind of the file `name`, when the name is one an office's file may have: lower-case letters, digits,
+    /// `-` and `_`, one ending (`.hbs`, `.svg`, `.png`, `.jpg`, `.jpeg`), at most 80 characters — a name that
+    /// is safe as a path, in a URL and in a bundle, whoever typed it.
+    pub fn of_name(name: &str) -> Option<Self> {
+        let (stem, _) = name.rsplit_once('.')?;
+        let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+        if name.len() > 80 || stem.is_empty() || !stem.chars().all(plain) {
+            return None;
+        }
+        if name.ends_with(".hbs") { Some(Self::Template) } else { ImageKind::of_file(name).map(Self::Image) }
+    }
 }
 
 /// An official who signs letters. The signature block prints the title (with Plt./Plh., or beneath "a.n." and

@@ -60,7 +60,7 @@ fn templates_reach_every_helper() {
     use super::support::{catalog, issued};
     let bundle = catalog().tenant("oku-selatan").expect("oku");
     let service = bundle.services.iter().map(|s| &s.value).find(|s| s.code == "bantuan-stimulan").expect("service");
-    let mut renderer = simpul_letters::Renderer::new().expect("renderer");
+    let renderer = simpul_letters::Renderer::new().expect("renderer");
     let source = "{{tanggal data.tanggal}}|{{bulan_romawi 11}}|{{terbilang data.jumlah}}|{{nik data.nik}}|\
                   {{nama data.nama}}|{{inc 0}}|{{pilihan \"jenis_bantuan\"}}|{{data.catatan}}";
     renderer.add_template("oku-selatan", "uji.hbs", source).expect("template");

@@ -158,7 +158,7 @@ fn check_kop(tenant: &Tenant, pdf: &[u8], what: &str) -> Option<f64> {
 fn every_office_kop_is_centred_unstretched_and_inside_the_margins_with_and_without_an_emblem() {
     let out = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/letters-preview");
     std::fs::create_dir_all(&out).expect("folder");
-    let mut with_emblem = Renderer::load_dir(&definitions_dir()).expect("templates");
+    let with_emblem = Renderer::load_dir(&definitions_dir()).expect("templates");
     for bundle in &catalog().tenants {
         let tenant = &bundle.tenant.value;
         let (pdf, _, _) = first_letter(super::support::renderer(), tenant);

@@ -184,7 +184,7 @@ fn a_png_of_one_letter_per_office_is_written_for_people_to_look_at() {
 fn the_sample_check_passes_on_the_shipped_templates_and_names_a_broken_one() {
     use simpul_letters::sample::check_all;
     assert_eq!(check_all(renderer(), catalog()), vec![], "every shipped template renders");
-    let mut broken = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
+    let broken = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
     broken.add_template("bangka", "rekomendasi-sktm.hbs", "{{> kop_surat}}\n#tidak_ada()\n").expect("parses");
     let problems = check_all(&broken, catalog());
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -237,7 +237,7 @@ fn checklist_answers_facts_and_choice_labels_reach_templates() {
     let bundle = catalog().tenant("bulukumba").expect("bulukumba");
     let tenant = &bundle.tenant.value;
     let service = &bundle.services[0].value;
-    let mut renderer = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
+    let renderer = simpul_letters::Renderer::load_dir(&super::support::definitions_dir()).expect("templates");
     let source = "{{> kop_surat}}\n{{#if centang.verifikasi.cek_siks_ng}}SIKS-NG diperiksa{{/if}}; \
                   {{#unless centang.verifikasi.cek_e_dabu}}E-Dabu belum{{/unless}}; DTKS {{fakta.dtks_terdaftar}}\n";
     renderer.add_template("bulukumba", "uji.hbs", source).expect("parses");

@@ -25,11 +25,13 @@ mod moving;
 mod office_file;
 mod review;
 mod status;
+mod templates;
 
 pub use moving::{DryRun, MoveCandidate, MoveOutcome, MoveRequest};
 pub use office_file::{OfficeFileResult, OfficeFileVersion};
 pub use review::ReviewDecision;
 pub use status::VersionStatus;
+pub use templates::{IMAGE_LIMIT, TEMPLATE_LIMIT, TemplateFiles, TemplateVersion, checked_kind};
 
 /// A stored definition version, without its source.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +128,8 @@ pub struct SyncReport {
     pub unchanged: usize,
     /// Tenants created or updated.
     pub tenants: usize,
+    /// Template files new or changed: (tenant, file).
+    pub templates: Vec<(String, String)>,
 }
 
 impl std::fmt::Display for SyncReport {
@@ -135,6 +139,9 @@ impl std::fmt::Display for SyncReport {
         }
         for (t, s, v) in &self.changed {
             writeln!(f, "changed  {t}/{s} now version {v}")?;
+        }
+        for (t, name) in &self.templates {
+            writeln!(f, "template {t}/templates/{name}")?;
         }
         write!(
             f,
@@ -203,12 +210,22 @@ impl Store {
                 source_yaml: Set(bundle.tenant.source.text.clone()),
                 updated_at: Set(now),
             };
-            if tenant::Entity::find_by_id(t.code.clone()).one(&txn).await?.is_some() {
-                row.update(&txn).await?;
-            } else {
-                row.insert(&txn).await?;
+            match tenant::Entity::find_by_id(t.code.clone()).one(&txn).await? {
+                Some(old) => {
+                    if old.source_yaml != bundle.tenant.source.text {
+                        office_file::record_version(&txn, &old, &bundle.tenant.source.text, actor, now).await?;
+                    }
+                    row.update(&txn).await?;
+                }
+                None => {
+                    row.insert(&txn).await?;
+                }
             }
             out.tenants += 1;
+            let folder = dir.join(&bundle.folder).join("templates");
+            for name in templates::import_folder(&txn, &t.code, &folder, actor, now).await? {
+                out.templates.push((t.code.clone(), name));
+            }
             for service in &bundle.services {
                 let code = &service.value.code;
                 let hash = content_hash(&service.source.text);
@@ -512,18 +529,17 @@ pub struct DraftResult {
 
 impl Store {
     /// The validator's diagnostics for `yaml` as service `code` of the tenant, without saving anything (the
-    /// studio's check while the admin types). `templates` are the tenant's template files, for the reference
-    /// checks. Whether it parsed comes with them.
+    /// studio's check while the admin types), its references checked against the office's template files.
+    /// Whether it parsed comes with them.
     pub async fn check_service_source(
         &self,
         scope: &TenantScope,
         code: &str,
         yaml: &str,
-        templates: &std::collections::BTreeSet<String>,
     ) -> StoreResult<(bool, Vec<simpul_definitions::Diagnostic>)> {
         let runtime = self.tenant_runtime(&self.db, scope).await?;
+        let templates = self.template_names(scope).await?;
         let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
-        let templates = templates.clone();
         // Validation is CPU work (a YAML of up to a megabyte, every expression compiled): the blocking pool's.
         tokio::task::spawn_blocking(move || {
             let context =
@@ -536,16 +552,15 @@ impl Store {
     }
 
     /// Validates `yaml` as service `code` of the tenant and, if it has no errors, saves it as a new draft
-    /// version. `templates` are the tenant's template files, for the reference checks.
+    /// version.
     pub async fn save_service_draft(
         &self,
         scope: &TenantScope,
         code: &str,
         yaml: &str,
-        templates: &std::collections::BTreeSet<String>,
         actor: &str,
     ) -> StoreResult<DraftResult> {
-        let (usable, diagnostics) = self.check_service_source(scope, code, yaml, templates).await?;
+        let (usable, diagnostics) = self.check_service_source(scope, code, yaml).await?;
         if !usable {
             return Ok(DraftResult { version: None, diagnostics });
         }

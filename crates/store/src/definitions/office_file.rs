@@ -3,8 +3,6 @@
 //! the office against it — then in force at once (every instance forgets its cached copy), versioned and audited.
 //! An office's identity (its code, province and region) is not the admin's to change.
 
-use std::collections::BTreeSet;
-
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use simpul_definitions::Diagnostic;
@@ -75,8 +73,8 @@ impl Store {
         &self,
         scope: &TenantScope,
         yaml: &str,
-        templates: &BTreeSet<String>,
     ) -> StoreResult<(Option<Tenant>, Vec<Diagnostic>)> {
+        let templates = self.template_names(scope).await?;
         let calendars: Vec<Loaded<Calendar>> = calendar::Entity::find()
             .all(&self.db)
             .await?
@@ -100,7 +98,6 @@ impl Store {
             .collect::<StoreResult<_>>()?;
         let file = SourceFile::new(format!("{}/tenant.yaml", scope.tenant_id()), yaml.to_string());
         let folder = scope.tenant_id().to_string();
-        let templates = templates.clone();
         // Validation is CPU work (every service of the office checked again): the blocking pool's.
         let (tenant, diagnostics) = tokio::task::spawn_blocking(move || {
             simpul_definitions::validate::tenant_source(&file, &folder, calendars, &templates, services)
@@ -117,10 +114,9 @@ impl Store {
         &self,
         scope: &TenantScope,
         yaml: &str,
-        templates: &BTreeSet<String>,
         actor: &str,
     ) -> StoreResult<OfficeFileResult> {
-        let (checked, diagnostics) = self.check_office_file(scope, yaml, templates).await?;
+        let (checked, diagnostics) = self.check_office_file(scope, yaml).await?;
         let Some(new) = checked else { return Ok(OfficeFileResult { version: None, diagnostics }) };
         let now = Utc::now();
         let txn = self.db.begin().await?;
@@ -138,19 +134,7 @@ impl Store {
                 return Err(StoreError::OfficeIdentity { what, before: before.clone() });
             }
         }
-        let latest = office_file_version::Entity::find()
-            .filter(office_file_version::Column::TenantId.eq(scope.tenant_id()))
-            .order_by_desc(office_file_version::Column::Version)
-            .one(&txn)
-            .await?;
-        let version = match latest {
-            Some(l) => l.version + 1,
-            None => {
-                insert(&txn, scope, 1, &row.source_yaml, "system", row.updated_at).await?;
-                2
-            }
-        };
-        insert(&txn, scope, version, yaml, actor, now).await?;
+        let version = record_version(&txn, &row, yaml, actor, now).await?;
         let mut active: tenant::ActiveModel = row.into();
         active.name = Set(new.name.clone());
         active.time_zone = Set(new.time_zone.clone());
@@ -166,9 +150,35 @@ impl Store {
     }
 }
 
+/// Keeps `yaml` as the next version of the office file of `row` (the office as it is before the change); the
+/// first change also keeps the file as it was, as version 1. Used by the API's saves and by `definitions sync`,
+/// so that a file the folder brings back is one more version, and the admins' edits stay in the history.
+pub(super) async fn record_version<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    row: &tenant::Model,
+    yaml: &str,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<i32> {
+    let latest = office_file_version::Entity::find()
+        .filter(office_file_version::Column::TenantId.eq(&row.id))
+        .order_by_desc(office_file_version::Column::Version)
+        .one(conn)
+        .await?;
+    let version = match latest {
+        Some(l) => l.version + 1,
+        None => {
+            insert(conn, &row.id, 1, &row.source_yaml, "system", row.updated_at).await?;
+            2
+        }
+    };
+    insert(conn, &row.id, version, yaml, actor, now).await?;
+    Ok(version)
+}
+
 async fn insert<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    scope: &TenantScope,
+    tenant: &str,
     version: i32,
     yaml: &str,
     actor: &str,
@@ -176,7 +186,7 @@ async fn insert<C: sea_orm::ConnectionTrait>(
 ) -> StoreResult<()> {
     office_file_version::ActiveModel {
         id: Set(Uuid::now_v7()),
-        tenant_id: Set(scope.tenant_id().to_string()),
+        tenant_id: Set(tenant.to_string()),
         version: Set(version),
         content_hash: Set(content_hash(yaml)),
         source_yaml: Set(yaml.to_string()),

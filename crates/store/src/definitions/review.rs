@@ -195,12 +195,11 @@ impl Store {
 
     /// Republishes an earlier version's YAML as a new version, in force at once (rollback). Its content was
     /// reviewed when it was first published, so no second review is asked; it is checked again against the office
-    /// as it is now (a role it names may since have gone). `templates` are the tenant's template files.
+    /// as it is now (a role it names may since have gone, or a template).
     pub async fn rollback_service_version(
         &self,
         scope: &TenantScope,
         id: Uuid,
-        templates: &std::collections::BTreeSet<String>,
         actor: &str,
     ) -> StoreResult<VersionInfo> {
         let old = version_row(&self.db, scope, id).await?;
@@ -212,8 +211,7 @@ impl Store {
                 status,
             });
         }
-        let (usable, diagnostics) =
-            self.check_service_source(scope, &old.service_code, &old.source_yaml, templates).await?;
+        let (usable, diagnostics) = self.check_service_source(scope, &old.service_code, &old.source_yaml).await?;
         if !usable {
             return Err(StoreError::Definitions { diagnostics });
         }

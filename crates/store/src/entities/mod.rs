@@ -27,6 +27,7 @@ pub mod service_version;
 pub mod signing_key;
 pub mod step_time;
 pub mod survey_response;
+pub mod template_file;
 pub mod tenant;
 pub mod user;
 pub mod version_move;

@@ -87,12 +87,8 @@ async fn a_version_scheduled_to_start_later_comes_into_force_at_its_start_and_ev
         let yaml = std::fs::read_to_string(definitions_dir().join("bulukumba/services/rekomendasi-sktm.yaml"))
             .expect("read")
             .replace("label: Berkas diterima,", "label: Berkas diterima di loket,");
-        let templates = std::fs::read_dir(definitions_dir().join("bulukumba/templates"))
-            .expect("templates")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
         let draft = store
-            .save_service_draft(&b.scope, "rekomendasi-sktm", &yaml, &templates, "penyusun")
+            .save_service_draft(&b.scope, "rekomendasi-sktm", &yaml, "penyusun")
             .await
             .expect("saved")
             .version
@@ -204,4 +200,61 @@ async fn a_postgres_database_behind_its_migrations_is_refused_at_start() {
     assert_eq!(opened.tenants().await.expect("tenants").len(), 5);
     drop(opened);
     let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)")).await;
+}
+
+#[tokio::test]
+async fn templates_are_versioned_and_sync_keeps_the_admins_edits_in_the_history() {
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        // The shipped files are the first versions.
+        let files = store.template_files(&b.scope).await.expect("files");
+        assert_eq!(files.files.keys().collect::<Vec<_>>(), vec!["rekomendasi-sktm.hbs"], "{}", db.name);
+        let shipped = files.files["rekomendasi-sktm.hbs"].clone();
+
+        // Saved through the API: version 2, in force, audited; the same bytes again change nothing.
+        let changed = [shipped.as_slice(), b"\nTambahan.\n"].concat();
+        let version = store.save_template_file(&b.scope, "rekomendasi-sktm.hbs", &changed, "admin").await;
+        assert_eq!(version.expect("saved"), 2);
+        assert_eq!(store.save_template_file(&b.scope, "rekomendasi-sktm.hbs", &changed, "admin").await.ok(), Some(2));
+        let now = store.template_files(&b.scope).await.expect("files");
+        assert_eq!(now.files["rekomendasi-sktm.hbs"], changed);
+        assert_ne!(now.fingerprint, files.fingerprint);
+        let versions = store.template_versions(&b.scope, Some("rekomendasi-sktm.hbs")).await.expect("versions");
+        let seen: Vec<(i32, bool, &str)> =
+            versions.iter().map(|v| (v.version, v.current, v.created_by.as_str())).collect();
+        assert_eq!(seen, vec![(2, true, "admin"), (1, false, "system")]);
+
+        // What no office's file may be: refused whoever saves it.
+        for (name, content) in [("../tenant.yaml", b"x".as_slice()), ("lambang.png", b"GIF89a"), ("a.hbs", b"\xff\xfe")]
+        {
+            let refused = store.save_template_file(&b.scope, name, content, "admin").await;
+            assert!(
+                matches!(
+                    refused,
+                    Err(simpul_store::StoreError::TemplateName { .. }
+                        | simpul_store::StoreError::TemplateContent { .. })
+                ),
+                "{name}: {refused:?}"
+            );
+        }
+
+        // A sync brings the folder's files back as one more version of each; the edit stays in the history.
+        let dir = tempfile::tempdir().expect("temporary folder");
+        copy(&definitions_dir(), dir.path());
+        let tenant_file = dir.path().join("bulukumba/tenant.yaml");
+        let office = std::fs::read_to_string(&tenant_file).expect("read");
+        let edited = office.replace("DINAS SOSIAL]", "DINAS SOSIAL KABUPATEN]");
+        assert_ne!(edited, office);
+        store.save_office_file(&b.scope, &edited, "admin").await.expect("office file saved");
+        let report = store.sync_definitions(dir.path(), "admin@73").await.expect("sync");
+        assert_eq!(report.templates, vec![("bulukumba".to_string(), "rekomendasi-sktm.hbs".to_string())]);
+        let versions = store.template_versions(&b.scope, Some("rekomendasi-sktm.hbs")).await.expect("versions");
+        assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![3, 2, 1]);
+        assert_eq!(store.template_files(&b.scope).await.expect("files").files["rekomendasi-sktm.hbs"], shipped);
+        let history = store.office_file_versions(&b.scope).await.expect("history");
+        assert_eq!(history.iter().map(|v| v.version).collect::<Vec<_>>(), vec![3, 2, 1]);
+        assert_eq!((history[0].yaml.as_str(), history[1].yaml.as_str()), (office.as_str(), edited.as_str()));
+        db.finish().await;
+    }
 }
