@@ -314,6 +314,26 @@ pub fn forwarded_hops() -> anyhow::Result<usize> {
     Ok(parsed::<usize>("SIMPUL_FORWARDED_HOPS")?.or(FileConfig::load()?.forwarded_hops).unwrap_or(0))
 }
 
+/// Public keys (base64) of the installations whose bundles this one imports: `SIMPUL_TRUSTED_BUNDLE_KEYS`,
+/// comma-separated (each installation shows its own on the console's *Bundel* page). A key that is not one is
+/// refused at start, so a typo is found before an admin's import fails.
+pub fn trusted_bundle_keys() -> anyhow::Result<Vec<String>> {
+    use base64::Engine;
+    let Ok(list) = std::env::var("SIMPUL_TRUSTED_BUNDLE_KEYS") else { return Ok(Vec::new()) };
+    list.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(|key| {
+            let bytes = base64::engine::general_purpose::STANDARD.decode(key).unwrap_or_default();
+            anyhow::ensure!(
+                bytes.len() == 32,
+                "SIMPUL_TRUSTED_BUNDLE_KEYS: `{key}` is not a bundle key (base64 of 32 bytes)"
+            );
+            Ok(key.to_string())
+        })
+        .collect()
+}
+
 /// How often a background task looks for work: the environment variable `name` in `unit`s, else `default`.
 pub fn interval(
     name: &str,

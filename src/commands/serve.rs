@@ -68,6 +68,7 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
         online_registries: Vec::new(),
         forwarded_hops: crate::config::forwarded_hops()?,
         demo_users,
+        trusted_bundle_keys: crate::config::trusted_bundle_keys()?,
     };
     let state = AppState::new(store, &secret, files, letters, settings)?;
     // Background work, supervised (a task that panics is logged and started again; `/readyz` names it meanwhile).

@@ -8,6 +8,7 @@ mod admin;
 mod apikeys;
 mod areas;
 mod browser;
+mod bundles;
 mod complaints;
 mod console;
 mod contract;

@@ -1,5 +1,6 @@
 //! The HTTP side of Simpul: one axum router assembled from one module per area, sharing one small state.
 
+pub mod bundles;
 pub mod caller;
 pub mod complaints;
 pub mod deadline_watcher;
@@ -50,6 +51,10 @@ pub const UPLOAD_LIMIT: usize = 25 * 1024 * 1024;
 /// image, which the request is bounded by before the store sees it.
 pub const IMAGE_UPLOAD_LIMIT: usize = simpul_store::definitions::IMAGE_LIMIT;
 
+/// Largest bundle (`planBundleImport`, `importBundle`): the definitions crate's limit, which the request is
+/// bounded by before the bundle is read.
+pub const BUNDLE_UPLOAD_LIMIT: usize = simpul_definitions::bundle::BUNDLE_LIMIT;
+
 /// Largest registry export (`importRegistry`): a DTSEN export of a large kabupaten — a million people at about
 /// 80 bytes a row in CSV — is under 100 MB; the file is spooled to disk and read as it streams, never held in
 /// memory.
@@ -94,6 +99,10 @@ pub struct Services {
     /// The demo accounts (`<role>@<tenant>`, password `demo`) when the server runs with `--demo`, for the
     /// console's login page to list; empty otherwise, and then nothing lists any account.
     pub demo_users: Vec<String>,
+    /// The installation's key for signing bundles (derived from the token secret: the same on every instance).
+    pub bundle_key: simpul_definitions::bundle::BundleKey,
+    /// Public keys (base64) of the installations whose bundles this one imports, beside its own.
+    pub trusted_bundle_keys: Vec<String>,
     /// The key the console signs its forms' CSRF tokens with: derived from the token secret, so that every
     /// instance of a deployment accepts the forms the others rendered.
     pub form_key: [u8; 32],
@@ -117,6 +126,8 @@ pub struct Settings {
     pub forwarded_hops: usize,
     /// The demo accounts, when the server runs with `--demo`.
     pub demo_users: Vec<String>,
+    /// Public keys (base64) of the installations whose bundles are imported (`SIMPUL_TRUSTED_BUNDLE_KEYS`).
+    pub trusted_bundle_keys: Vec<String>,
 }
 
 /// Shared services, as resolvers receive them.
@@ -163,6 +174,8 @@ impl AppState {
             forwarded_hops: settings.forwarded_hops,
             demo_users: settings.demo_users,
             form_key: form_key(token_secret),
+            bundle_key: simpul_definitions::bundle::BundleKey::from_secret(token_secret),
+            trusted_bundle_keys: settings.trusted_bundle_keys,
         });
         Ok(AppState { schema: graphql::schema(shared.clone()), shared })
     }

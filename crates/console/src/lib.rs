@@ -39,6 +39,11 @@ pub fn routes() -> Router<AppState> {
     let image_uploads = Router::new()
         .route("/dinas/{tenant}/surat/gambar", post(pages::letter_templates::upload))
         .layer(DefaultBodyLimit::max(simpul_api::IMAGE_UPLOAD_LIMIT + FORM_FIELDS_LIMIT));
+    // A checked bundle goes back in the confirm form as base64 (a third larger than the file).
+    let bundle_uploads = Router::new()
+        .route("/dinas/{tenant}/bundel/periksa", post(pages::bundles::check))
+        .route("/dinas/{tenant}/bundel/impor", post(pages::bundles::import))
+        .layer(DefaultBodyLimit::max(simpul_api::BUNDLE_UPLOAD_LIMIT / 3 * 4 + 4 + FORM_FIELDS_LIMIT));
     let registry_uploads = Router::new()
         .route("/data-registri", get(pages::registry::show).post(pages::registry::upload))
         .layer(DefaultBodyLimit::max(simpul_api::REGISTRY_UPLOAD_LIMIT + FORM_FIELDS_LIMIT));
@@ -69,6 +74,8 @@ pub fn routes() -> Router<AppState> {
         .route("/dinas/{tenant}/berkas", get(pages::office_file::show).post(pages::office_file::change))
         .route("/dinas/{tenant}/berkas/periksa", post(pages::office_file::check))
         .route("/dinas/{tenant}/berkas/beda", get(pages::office_file::diff))
+        .route("/dinas/{tenant}/bundel", get(pages::bundles::show))
+        .route("/dinas/{tenant}/bundel.zip", get(pages::bundles::download))
         .route("/dinas/{tenant}/surat", get(pages::letter_templates::index))
         .route("/dinas/{tenant}/surat/baru", get(pages::letter_templates::new))
         .route("/dinas/{tenant}/surat/{name}", get(pages::letter_templates::show).post(pages::letter_templates::change))
@@ -84,6 +91,7 @@ pub fn routes() -> Router<AppState> {
         .route("/aset/konsol.js", get(|| asset("text/javascript; charset=utf-8", include_str!("../assets/konsol.js"))))
         .merge(uploads)
         .merge(image_uploads)
+        .merge(bundle_uploads)
         .merge(registry_uploads)
 }
 

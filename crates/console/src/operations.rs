@@ -58,6 +58,10 @@ operations! {
     UPLOAD_LETTER_IMAGE = "upload_letter_image.graphql";
     LETTER_TEMPLATE_DIFF = "letter_template_diff.graphql";
     PREVIEW_LETTER_TEMPLATE = "preview_letter_template.graphql";
+    EXPORT_BUNDLE = "export_bundle.graphql";
+    BUNDLE_KEY = "bundle_key.graphql";
+    PLAN_BUNDLE_IMPORT = "plan_bundle_import.graphql";
+    IMPORT_BUNDLE = "import_bundle.graphql";
     APPLY_MOVE = "apply_move.graphql";
     CREATE_USER = "create_user.graphql";
     DISABLE_USER = "disable_user.graphql";

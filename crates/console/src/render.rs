@@ -43,6 +43,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("office_file", include_str!("../templates/office_file.hbs")),
     ("letter_templates", include_str!("../templates/letter_templates.hbs")),
     ("letter_template", include_str!("../templates/letter_template.hbs")),
+    ("bundles", include_str!("../templates/bundles.hbs")),
     ("studio_diff", include_str!("../templates/studio_diff.hbs")),
 ];
 

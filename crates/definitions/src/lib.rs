@@ -2,8 +2,10 @@
 //!
 //! Each office's published standard (Standar Pelayanan, PermenPAN-RB 15/2014) is a YAML file; this crate holds
 //! its typed model ([`model`]), loads a definitions folder ([`load`]), checks it the way a compiler checks a
-//! program ([`validate`], [`diagnostics`]) and exports a JSON Schema for editors ([`schema`]).
+//! program ([`validate`], [`diagnostics`]), exports a JSON Schema for editors ([`schema`]) and carries an office's
+//! definitions between installations as signed bundles ([`bundle`]).
 
+pub mod bundle;
 pub mod diagnostics;
 pub mod diff;
 pub mod expr;

@@ -79,7 +79,7 @@ pub(crate) fn row(
 }
 
 impl Store {
-    /// Records an access to personal data.
+    /// Records an access to personal data, or a change an admin made outside a transaction of its own.
     pub async fn record_audit(
         &self,
         scope: &TenantScope,

@@ -5,6 +5,7 @@ mod admin;
 pub(crate) mod application;
 mod batch;
 pub mod budget;
+mod bundles;
 mod complaints;
 pub(crate) mod dashboard;
 pub mod guard;
@@ -50,6 +51,7 @@ pub struct QueryRoot(
     studio::StudioQuery,
     office_file::OfficeFileQuery,
     letter_templates::LetterTemplateQuery,
+    bundles::BundleQuery,
     survey::SurveyQuery,
     webhooks::WebhookQuery,
 );
@@ -67,6 +69,7 @@ pub struct MutationRoot(
     moves::MoveMutation,
     office_file::OfficeFileMutation,
     letter_templates::LetterTemplateMutation,
+    bundles::BundleMutation,
     survey::SurveyMutation,
     webhooks::WebhookMutation,
 );

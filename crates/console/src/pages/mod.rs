@@ -1,6 +1,7 @@
 //! The console's pages, one module per page (or per page and the forms it posts).
 
 pub mod accounts;
+pub mod bundles;
 pub mod complaints;
 pub mod dashboard;
 pub mod detail;

@@ -91,6 +91,7 @@ async fn page(
         "office": answer.tenant.name,
         "action": path(tenant),
         "templates": format!("/dinas/{tenant}/surat"),
+        "bundles": format!("/dinas/{tenant}/bundel"),
         "problem": problem,
         "editor": editor_view(&text, check.as_ref(), OWN, "YAML berkas dinas"),
         "versions": answer.office_file.versions.iter().map(|v| json!({

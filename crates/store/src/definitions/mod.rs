@@ -537,8 +537,21 @@ impl Store {
         code: &str,
         yaml: &str,
     ) -> StoreResult<(bool, Vec<simpul_definitions::Diagnostic>)> {
+        self.check_service_source_with(scope, code, yaml, &Default::default()).await
+    }
+
+    /// [`Self::check_service_source`] as if the office also had the template files `coming` (a bundle's, checked
+    /// before any of it is imported).
+    pub async fn check_service_source_with(
+        &self,
+        scope: &TenantScope,
+        code: &str,
+        yaml: &str,
+        coming: &std::collections::BTreeSet<String>,
+    ) -> StoreResult<(bool, Vec<simpul_definitions::Diagnostic>)> {
         let runtime = self.tenant_runtime(&self.db, scope).await?;
-        let templates = self.template_names(scope).await?;
+        let mut templates = self.template_names(scope).await?;
+        templates.extend(coming.iter().cloned());
         let file = SourceFile::new(format!("{}/services/{code}.yaml", scope.tenant_id()), yaml.to_string());
         // Validation is CPU work (a YAML of up to a megabyte, every expression compiled): the blocking pool's.
         tokio::task::spawn_blocking(move || {
