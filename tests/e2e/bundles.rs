@@ -136,6 +136,8 @@ fn a_bundle_is_checked_shown_file_by_file_and_imported_into_another_installation
         let (code, _) =
             b.error_as("verifikator@bulukumba", "{ exportBundle(tenant: \"bulukumba\") { base64 } }", json!({}));
         assert_eq!(code, "FORBIDDEN");
+        let (code, _) = b.error_as("admin@19", "{ bundleKey(tenant: \"bulukumba\") { publicKey } }", json!({}));
+        assert_eq!(code, "FORBIDDEN", "another province's admin");
     }
 
     // An installation that does not trust A: shown as such, and not imported.

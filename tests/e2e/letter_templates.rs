@@ -78,6 +78,19 @@ fn the_office_admin_changes_a_letter_template_and_the_next_letter_prints_with_it
         assert!(syntax["message"].as_str().is_some_and(|m| m.starts_with("templat tidak dapat dibaca")), "{syntax}");
         assert_eq!(syntax["file"], "bulukumba/templates/rekomendasi-sktm.hbs");
 
+        // A loop (which could keep the server busy for as long as it counts) is refused before it runs, in the
+        // check and in the preview alike.
+        let looping = format!("{source}\n#for i in range(1000000000) [x]\n");
+        let checked =
+            server.as_user(ADMIN, CHECK, json!({ "n": TEMPLATE, "s": looping }))["checkLetterTemplate"].clone();
+        assert_eq!(checked["usable"], false, "{checked}");
+        assert!(checked.to_string().contains("tidak boleh memakai perulangan"), "{checked}");
+        let preview =
+            "query($s: String!) { previewLetterTemplate(tenant: \"bulukumba\", name: \"rekomendasi-sktm.hbs\",
+            source: $s, service: \"rekomendasi-sktm\", product: \"rekomendasi_sktm\") { base64 } }";
+        let (code, error) = server.error_as(ADMIN, preview, json!({ "s": looping }));
+        assert_eq!((code.as_str(), field_paths(&error)), ("VALIDATION", vec![String::from("source")]), "{error}");
+
         // Markup the layout refuses: the sample letter of the product that prints with it fails, by name.
         let broken = format!("{source}\n#tidak_ada()\n");
         let refused = server.as_user(ADMIN, SAVE, json!({ "n": TEMPLATE, "s": broken }))["saveLetterTemplate"].clone();

@@ -57,6 +57,8 @@ async fn render(
 ) -> ApiResult<Vec<u8>> {
     let renderer = crate::templates::renderer_for(shared, scope).await?;
     let tenant = scope.tenant_id().to_string();
+    // A draft's failure is the admin's text at fault: said as such, against the field they typed.
+    let drafted = draft.is_some();
     tokio::task::spawn_blocking(move || {
         let rendered = match &draft {
             Some(d) => {
@@ -72,7 +74,12 @@ async fn render(
     })
     .await
     .map_err(internal)?
-    .map_err(internal)
+    .map_err(|e| match &e {
+        simpul_letters::LettersError::Template { .. } | simpul_letters::LettersError::Typst(_) if drafted => {
+            ApiError::field("source", crate::templates::in_words(&e))
+        }
+        _ => internal(e),
+    })
 }
 
 /// The recorded registry facts as templates read them (`fakta.dtsen_terdaftar`, `fakta.dtsen_desil`).

@@ -58,7 +58,11 @@ pub async fn check(shared: &Services, scope: &TenantScope, name: &str, content: 
     if kind == TemplateFileKind::Template
         && let Err(fault) = Renderer::parse_template(&source.text)
     {
-        let message = format!("templat tidak dapat dibaca: {}", fault.reason);
+        let message = match fault.line {
+            Some(_) => format!("templat tidak dapat dibaca: {}", fault.reason),
+            // Not a syntax error: a construct a letter may not use (see the letters crate's guard).
+            None => fault.reason,
+        };
         let hint = "periksa pasangan {{#if}}…{{/if}}, {{#each}}…{{/each}} dan kurung kurawal";
         let (line, column) = (fault.line.unwrap_or(1), fault.column.unwrap_or(1));
         report.at(Level::Error, "template-syntax", line, column, "", message, hint.to_string());
@@ -122,7 +126,7 @@ pub async fn check(shared: &Services, scope: &TenantScope, name: &str, content: 
 
 /// Why a sample letter failed, for the admin: what failed in Indonesian, the quoted part as the template engine
 /// or the layout (Typst's compiler, whose messages are its own) gives it.
-fn in_words(error: &simpul_letters::LettersError) -> String {
+pub(crate) fn in_words(error: &simpul_letters::LettersError) -> String {
     use simpul_letters::LettersError as E;
     match error {
         E::Template { message, .. } => format!("templat tidak dapat diisi ({message})"),

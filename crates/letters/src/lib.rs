@@ -14,6 +14,7 @@ pub mod context;
 mod error;
 mod escape;
 mod export;
+mod guard;
 pub mod helpers;
 mod qr;
 mod render;

@@ -29,7 +29,7 @@ pub const REPORT_TEMPLATE: &str = "laporan.hbs";
 const SHARED: &str = "_simpul";
 
 /// The partials every tenant's templates use.
-const PARTIALS: [(&str, &str); 3] = [
+pub(crate) const PARTIALS: [(&str, &str); 3] = [
     ("kop_surat", include_str!("partials/kop_surat.hbs")),
     ("tanda_tangan", include_str!("partials/tanda_tangan.hbs")),
     ("qr_verifikasi", include_str!("partials/qr_verifikasi.hbs")),
@@ -261,10 +261,10 @@ impl Renderer {
         read(&self.registry).has_template(&format!("{tenant}/{file}"))
     }
 
-    /// Whether `source` parses as a template, and where it does not.
+    /// Whether `source` parses as a template an admin may save, and where or why not ([`crate::guard`]).
     pub fn parse_template(source: &str) -> Result<(), TemplateFault> {
         use handlebars::TemplateErrorReason as Why;
-        handlebars::Template::compile(source).map(drop).map_err(|e| TemplateFault {
+        let template = handlebars::Template::compile(source).map_err(|e| TemplateFault {
             line: e.pos().map(|(line, _)| line),
             column: e.pos().map(|(_, column)| column),
             // In the admin's words; the parser's own list of what it expected means nothing to them.
@@ -276,7 +276,11 @@ impl Renderer {
                 Why::NestedSubexpression => String::from("ekspresi di dalam ekspresi tidak didukung"),
                 _ => String::from("susunan kurung kurawal tidak sah di sini, atau ada blok yang belum ditutup"),
             },
-        })
+        })?;
+        match crate::guard::refusal(&template) {
+            Some(reason) => Err(TemplateFault { line: None, column: None, reason }),
+            None => Ok(()),
+        }
     }
 
     /// Renders one of the templates every office shares under `tenant`'s kop: [`RECEIPT_TEMPLATE`] (the receipt
@@ -312,6 +316,8 @@ impl Renderer {
         let registry = read(&self.registry);
         if let Some(draft) = draft.filter(|d| d.name == file) {
             let source = std::str::from_utf8(draft.content).map_err(|e| template_error(&name, &e))?;
+            // A draft is an admin's text: what it may not contain is refused before it runs.
+            Self::parse_template(source).map_err(|fault| template_error(&name, &fault.reason))?;
             return registry.render_template(source, context).map_err(|e| template_error(&name, &e));
         }
         if !registry.has_template(&name) {

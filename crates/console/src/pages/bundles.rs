@@ -183,16 +183,10 @@ pub async fn check(
     Path(tenant): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let (fields, mut files) = match super::submit::read_multipart(multipart).await {
+    let (_, mut files) = match super::studio::posted_multipart(&officer, multipart).await {
         Ok(read) => read,
-        Err(response) => return response,
+        Err(page) => return page,
     };
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return bad_form();
-    }
-    if !allowed(&officer) {
-        return not_allowed();
-    }
     let Some(mut file) = files.pop() else {
         let problem = Some(String::from("Pilih berkas bundel (.zip) yang akan diperiksa"));
         return page(&state, &officer, &tenant, StatusCode::UNPROCESSABLE_ENTITY, None, problem).await;

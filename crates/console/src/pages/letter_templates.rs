@@ -12,8 +12,7 @@ use serde_json::{Value, json};
 use simpul_api::AppState;
 
 use super::studio::{
-    Check, Compared, allowed, check_as_json, diff_lines, draft_has_errors, editor_view, not_allowed, posted,
-    posted_yaml,
+    Check, Compared, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
 };
 use crate::client::{Code, Failure};
 use crate::operations;
@@ -372,7 +371,9 @@ pub async fn preview(
     });
     match officer.api(&state).run::<Preview>(operations::PREVIEW_LETTER_TEMPLATE, variables).await {
         Ok(answer) => crate::pages::letters::file_response(&answer.preview_letter_template, true),
-        Err(failure) if failure.code == Code::Validation => draft_has_errors(),
+        Err(failure) if !matches!(failure.code, Code::Validation | Code::Refused) => {
+            render::failure(&failure, "Produk tidak ditemukan")
+        }
         Err(failure) => render::message(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Pratinjau tidak dapat dibuat",
@@ -422,16 +423,10 @@ pub async fn upload(
     Path(tenant): Path<String>,
     multipart: Multipart,
 ) -> Response {
-    let (fields, mut files) = match super::submit::read_multipart(multipart).await {
+    let (fields, mut files) = match super::studio::posted_multipart(&officer, multipart).await {
         Ok(read) => read,
-        Err(response) => return response,
+        Err(page) => return page,
     };
-    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
-        return super::studio::bad_form();
-    }
-    if !allowed(&officer) {
-        return not_allowed();
-    }
     let name = fields.get("nama").unwrap_or_default().trim().to_lowercase();
     let Some(file) = files.pop() else {
         let problem = Some(String::from("Pilih berkas gambar (SVG, PNG, atau JPEG) yang akan diunggah"));

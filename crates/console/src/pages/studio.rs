@@ -205,6 +205,22 @@ pub(crate) fn posted(officer: &Officer, body: &[u8]) -> Result<Fields, Response>
     Ok(fields)
 }
 
+/// A studio form sent as multipart (an upload): its fields and files, once its CSRF token is this session's and the
+/// officer may use the studio at all; otherwise the page that says why.
+pub(crate) async fn posted_multipart(
+    officer: &Officer,
+    multipart: axum::extract::Multipart,
+) -> Result<(Fields, Vec<super::submit::PostedFile>), Response> {
+    let (fields, files) = super::submit::read_multipart(multipart).await?;
+    if !officer.csrf_ok(fields.get("csrf").unwrap_or_default()) {
+        return Err(bad_form());
+    }
+    if !allowed(officer) {
+        return Err(not_allowed());
+    }
+    Ok((fields, files))
+}
+
 /// The YAML a studio form posts, with the browser's line breaks (CRLF) made the files' own.
 pub(crate) fn posted_yaml(fields: &Fields) -> String {
     fields.get("yaml").unwrap_or_default().replace("\r\n", "\n")
