@@ -38,6 +38,8 @@ pub struct FileConfig {
     /// How many trusted reverse proxies stand in front of the server (default 0): each appends the address it
     /// saw to `X-Forwarded-For`, and limits per client count the address that many entries from the right.
     pub forwarded_hops: Option<usize>,
+    /// Bundle keys (base64) of the installations whose bundles this one imports.
+    pub trusted_bundle_keys: Option<Vec<String>>,
 }
 
 /// The `webhooks:` section of the config file; `SIMPUL_WEBHOOK_RETRY_BASE_MS`, `SIMPUL_WEBHOOK_MAX_ATTEMPTS`,
@@ -315,13 +317,16 @@ pub fn forwarded_hops() -> anyhow::Result<usize> {
 }
 
 /// Public keys (base64) of the installations whose bundles this one imports: `SIMPUL_TRUSTED_BUNDLE_KEYS`,
-/// comma-separated (each installation shows its own on the console's *Bundel* page). A key that is not one is
-/// refused at start, so a typo is found before an admin's import fails.
+/// comma-separated, over the config file's `trusted_bundle_keys` (each installation shows its own on the console's
+/// *Bundel* page). A key that is not one is refused at start, so a typo is found before an admin's import fails.
 pub fn trusted_bundle_keys() -> anyhow::Result<Vec<String>> {
     use base64::Engine;
-    let Ok(list) = std::env::var("SIMPUL_TRUSTED_BUNDLE_KEYS") else { return Ok(Vec::new()) };
-    list.split(',')
-        .map(str::trim)
+    let keys: Vec<String> = match std::env::var("SIMPUL_TRUSTED_BUNDLE_KEYS") {
+        Ok(list) => list.split(',').map(str::to_string).collect(),
+        Err(_) => FileConfig::load()?.trusted_bundle_keys.unwrap_or_default(),
+    };
+    keys.iter()
+        .map(|k| k.trim())
         .filter(|k| !k.is_empty())
         .map(|key| {
             let bytes = base64::engine::general_purpose::STANDARD.decode(key).unwrap_or_default();
