@@ -201,22 +201,36 @@ impl Store {
     /// Imports the folder's template files of every office that has none in the database yet (a database from
     /// before templates were kept here); returns how many files were imported.
     pub async fn import_templates_if_empty(&self, dir: &Path) -> StoreResult<usize> {
-        let mut imported = 0;
         let tenants = self.tenants().await?;
+        match self.import_templates_of(dir, &tenants).await {
+            Ok(imported) => {
+                if imported > 0 {
+                    self.forget_definitions();
+                }
+                Ok(imported)
+            }
+            // Two instances starting at once on a new database both import; the one whose rows came second
+            // fails on the version's unique index, and finds the other's rows there.
+            Err(error) if template_file::Entity::find().count(&self.db).await? > 0 => {
+                tracing::info!(%error, "another instance imported the template files first");
+                Ok(0)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    async fn import_templates_of(&self, dir: &Path, tenants: &[(String, String)]) -> StoreResult<usize> {
+        let mut imported = 0;
         let txn = self.db.begin().await?;
         for (tenant, _) in tenants {
             let has =
-                template_file::Entity::find().filter(template_file::Column::TenantId.eq(&tenant)).count(&txn).await?;
+                template_file::Entity::find().filter(template_file::Column::TenantId.eq(tenant)).count(&txn).await?;
             if has == 0 {
-                imported += import_folder(&txn, &tenant, &dir.join(&tenant).join("templates"), "system", Utc::now())
-                    .await?
-                    .len();
+                let folder = dir.join(tenant).join("templates");
+                imported += import_folder(&txn, tenant, &folder, "system", Utc::now()).await?.len();
             }
         }
         txn.commit().await?;
-        if imported > 0 {
-            self.forget_definitions();
-        }
         Ok(imported)
     }
 }
