@@ -89,14 +89,23 @@ pub async fn export(shared: &Services, scope: &TenantScope, exported_by: &str) -
     }
     let name = store.tenants().await?.into_iter().find(|(code, _)| code == scope.tenant_id()).map(|(_, n)| n);
     let now = Utc::now().to_rfc3339();
-    let tenant = scope.tenant_id();
-    bundle::pack(&shared.bundle_key, tenant, &name.unwrap_or_default(), &now, exported_by, &files)
+    let (tenant, name, by) = (scope.tenant_id().to_string(), name.unwrap_or_default(), exported_by.to_string());
+    let key = shared.bundle_key.clone();
+    // Compressing and hashing every file is CPU work: the blocking pool's.
+    tokio::task::spawn_blocking(move || bundle::pack(&key, &tenant, &name, &now, &by, &files))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
         .map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// Reads a bundle, or says why it cannot be read.
-fn opened(bytes: &[u8]) -> ApiResult<Opened> {
-    bundle::open(bytes).map_err(|e| ApiError::field("file", e.to_string()))
+/// Reads a bundle, or says why it cannot be read. Inflating and hashing up to 16 MB is CPU work: the blocking
+/// pool's.
+async fn opened(bytes: &[u8]) -> ApiResult<Opened> {
+    let bytes = bytes.to_vec();
+    tokio::task::spawn_blocking(move || bundle::open(&bytes))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?
+        .map_err(|e| ApiError::field("file", e.to_string()))
 }
 
 fn parsed(code: &str, yaml: &str) -> Option<simpul_definitions::model::ServiceDefinition> {
@@ -111,7 +120,7 @@ fn text_diff(old: &[u8], new: &[u8], path: &str) -> Option<String> {
 
 /// What importing `bytes` into the office would do, checked as if it were saved: nothing is saved.
 pub async fn plan(shared: &Services, scope: &TenantScope, bytes: &[u8]) -> ApiResult<Plan> {
-    let opened = opened(bytes)?;
+    let opened = opened(bytes).await?;
     let signer = opened.signer();
     let trusted = signer == shared.bundle_key.public() || shared.trusted_bundle_keys.iter().any(|k| k == signer);
     let same_office = opened.manifest.tenant == scope.tenant_id();
@@ -165,7 +174,9 @@ pub async fn plan(shared: &Services, scope: &TenantScope, bytes: &[u8]) -> ApiRe
         };
         if matches!(change, FileChange::New | FileChange::Changed) {
             match path {
-                BundlePath::OfficeFile => diagnostics.extend(store.check_office_file(scope, &text).await?.1),
+                BundlePath::OfficeFile => {
+                    diagnostics.extend(store.check_office_file_with(scope, &text, &coming).await?.1)
+                }
                 BundlePath::Service(code) => {
                     diagnostics.extend(store.check_service_source_with(scope, code, &text, &coming).await?.1)
                 }

@@ -123,6 +123,7 @@ impl BundlePath {
 
 /// The installation's key for signing bundles: derived from its token secret, so that every instance of one
 /// deployment signs with the same key and no second secret has to be kept.
+#[derive(Clone)]
 pub struct BundleKey(SigningKey);
 
 impl BundleKey {

@@ -74,7 +74,19 @@ impl Store {
         scope: &TenantScope,
         yaml: &str,
     ) -> StoreResult<(Option<Tenant>, Vec<Diagnostic>)> {
-        let templates = self.template_names(scope).await?;
+        self.check_office_file_with(scope, yaml, &Default::default()).await
+    }
+
+    /// [`Self::check_office_file`] as if the office also had the template files `coming` (a bundle's emblem,
+    /// checked before any of it is imported).
+    pub async fn check_office_file_with(
+        &self,
+        scope: &TenantScope,
+        yaml: &str,
+        coming: &std::collections::BTreeSet<String>,
+    ) -> StoreResult<(Option<Tenant>, Vec<Diagnostic>)> {
+        let mut templates = self.template_names(scope).await?;
+        templates.extend(coming.iter().cloned());
         let calendars: Vec<Loaded<Calendar>> = calendar::Entity::find()
             .all(&self.db)
             .await?
