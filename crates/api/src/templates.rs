@@ -58,14 +58,21 @@ pub async fn check(shared: &Services, scope: &TenantScope, name: &str, content: 
     if kind == TemplateFileKind::Template
         && let Err(fault) = Renderer::parse_template(&source.text)
     {
-        let message = match fault.line {
-            Some(_) => format!("templat tidak dapat dibaca: {}", fault.reason),
+        let (check, message, hint) = match fault.line {
+            Some(_) => (
+                "template-syntax",
+                format!("templat tidak dapat dibaca: {}", fault.reason),
+                "periksa pasangan {{#if}}…{{/if}}, {{#each}}…{{/each}} dan kurung kurawal",
+            ),
             // Not a syntax error: a construct a letter may not use (see the letters crate's guard).
-            None => fault.reason,
+            None => (
+                "template-forbidden",
+                fault.reason,
+                "tulis surat dengan teks, tabel, dan nilai {{…}}; perulangan dan fungsi sendiri tidak diperlukan",
+            ),
         };
-        let hint = "periksa pasangan {{#if}}…{{/if}}, {{#each}}…{{/each}} dan kurung kurawal";
         let (line, column) = (fault.line.unwrap_or(1), fault.column.unwrap_or(1));
-        report.at(Level::Error, "template-syntax", line, column, "", message, hint.to_string());
+        report.at(Level::Error, check, line, column, "", message, hint.to_string());
         return Ok(out);
     }
     let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
