@@ -33,12 +33,55 @@ fn source_of(scope: &TenantScope, name: &str, content: &[u8]) -> SourceFile {
     SourceFile::new(format!("{}/templates/{name}", scope.tenant_id()), text)
 }
 
-/// A product of the office's services in force that shows the file: the products that name a template, every
-/// letter when the file is the office's emblem (the kop shows it).
-struct Use {
-    service: Arc<simpul_engine::Service>,
-    product: String,
-    template: String,
+/// A product of the office's services in force, with the template it prints with.
+pub struct Use {
+    /// The service.
+    pub service: Arc<simpul_engine::Service>,
+    /// The product's code.
+    pub product: String,
+    /// The product's name.
+    pub product_name: String,
+    /// Its template.
+    pub template: String,
+    letter: bool,
+}
+
+/// Which products of the office's services in force print with which file: those that name a template, and every
+/// letter for the office's emblem (the kop shows it).
+pub struct Uses {
+    emblem: Option<String>,
+    products: Vec<Use>,
+}
+
+impl Uses {
+    /// The office's products and emblem, read once for any number of files.
+    pub async fn of_office(shared: &Services, scope: &TenantScope) -> ApiResult<Self> {
+        let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
+        let mut products = Vec::new();
+        for (_, service) in shared.store.published_services(scope).await? {
+            for p in &service.definition().produk {
+                products.push(Use {
+                    service: service.clone(),
+                    product: p.code.clone(),
+                    product_name: p.name.clone(),
+                    template: p.template.clone(),
+                    letter: p.kind == simpul_definitions::model::ProductKind::Letter,
+                });
+            }
+        }
+        Ok(Uses { emblem: runtime.tenant.kop_surat.emblem.clone(), products })
+    }
+
+    /// Whether `name` is the office's emblem.
+    pub fn is_emblem(&self, name: &str) -> bool {
+        self.emblem.as_deref() == Some(name)
+    }
+
+    /// The products that print with the file `name`.
+    pub fn of<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Use> + 'a {
+        let emblem = self.is_emblem(name);
+        self.products.iter().filter(move |u| u.template == name || (emblem && u.letter))
+    }
 }
 
 /// The validator's diagnostics for `content` as the office's file `name`, without saving it: the name, size and
@@ -76,25 +119,11 @@ pub async fn check(shared: &Services, scope: &TenantScope, name: &str, content: 
         return Ok(out);
     }
     let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
-    let emblem = runtime.tenant.kop_surat.emblem.as_deref() == Some(name);
-    let uses: Vec<Use> = shared
-        .store
-        .published_services(scope)
-        .await?
-        .into_iter()
-        .flat_map(|(_, service)| {
-            let products: Vec<(String, String)> = service
-                .definition()
-                .produk
-                .iter()
-                .filter(|p| p.template == name || (emblem && p.kind == simpul_definitions::model::ProductKind::Letter))
-                .map(|p| (p.code.clone(), p.template.clone()))
-                .collect();
-            products.into_iter().map(move |(product, template)| Use { service: service.clone(), product, template })
-        })
-        // The emblem is the same in every letter: one sample shows whether it prints.
-        .take(if emblem { 1 } else { usize::MAX })
-        .collect();
+    let office = Uses::of_office(shared, scope).await?;
+    // The emblem is the same in every letter: one sample shows whether it prints.
+    let shown = if office.is_emblem(name) { 1 } else { usize::MAX };
+    let uses: Vec<(Arc<simpul_engine::Service>, String, String)> =
+        office.of(name).take(shown).map(|u| (u.service.clone(), u.product.clone(), u.template.clone())).collect();
     if uses.is_empty() {
         let message = format!("berkas `{name}` belum dipakai produk layanan mana pun");
         let hint = "sebutkan di `produk[].template` sebuah layanan, atau di `kop_surat.emblem` berkas dinas";
@@ -109,15 +138,15 @@ pub async fn check(shared: &Services, scope: &TenantScope, name: &str, content: 
     let failures = tokio::task::spawn_blocking(move || {
         let tenant = &runtime.tenant;
         uses.iter()
-            .filter_map(|u| {
-                let definition = u.service.definition();
+            .filter_map(|(service, product, template)| {
+                let definition = service.definition();
                 let context: LetterContext =
-                    simpul_letters::sample::sample_context(tenant, definition, &u.product, date, &secret);
+                    simpul_letters::sample::sample_context(tenant, definition, product, date, &secret);
                 let draft = Draft { name: &draft_name, content: &draft_content };
                 renderer
-                    .render_draft(&tenant.code, &u.template, draft, &context, "periksa", date)
+                    .render_draft(&tenant.code, template, draft, &context, "periksa", date)
                     .err()
-                    .map(|e| (definition.name.clone(), u.product.clone(), in_words(&e)))
+                    .map(|e| (definition.name.clone(), product.clone(), in_words(&e)))
             })
             .collect::<Vec<_>>()
     })

@@ -13,6 +13,7 @@ use super::letters::{FileOutput, PreviewFormat};
 use super::{caller, shared};
 use crate::error::{ApiError, ApiResult};
 use crate::letters::DraftFile;
+use crate::templates::Uses;
 
 /// What an office's file is.
 #[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
@@ -135,25 +136,18 @@ async fn version_views(
 }
 
 /// The products of the office's services in force that print with `name` (every letter for the emblem).
-async fn uses_of(ctx: &Context<'_>, scope: &TenantScope, name: &str) -> ApiResult<Vec<TemplateUseView>> {
-    let shared = shared(ctx)?;
-    let runtime = shared.store.tenant_runtime(shared.store.connection(), scope).await?;
-    let emblem = runtime.tenant.kop_surat.emblem.as_deref() == Some(name);
-    let mut out = Vec::new();
-    for (_, service) in shared.store.published_services(scope).await? {
-        let definition = service.definition();
-        for product in &definition.produk {
-            if product.template == name || (emblem && product.kind == simpul_definitions::model::ProductKind::Letter) {
-                out.push(TemplateUseView {
-                    service: definition.code.clone(),
-                    service_name: definition.name.clone(),
-                    product: product.code.clone(),
-                    product_name: product.name.clone(),
-                });
+fn uses_view(uses: &Uses, name: &str) -> Vec<TemplateUseView> {
+    uses.of(name)
+        .map(|u| {
+            let definition = u.service.definition();
+            TemplateUseView {
+                service: definition.code.clone(),
+                service_name: definition.name.clone(),
+                product: u.product.clone(),
+                product_name: u.product_name.clone(),
             }
-        }
-    }
-    Ok(out)
+        })
+        .collect()
 }
 
 fn text_of(name: &str, content: Vec<u8>) -> ApiResult<String> {
@@ -170,16 +164,15 @@ impl LetterTemplateQuery {
     async fn letter_templates(&self, ctx: &Context<'_>, tenant: Option<String>) -> ApiResult<Vec<LetterTemplateView>> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let shared = shared(ctx)?;
-        let runtime = shared.store.tenant_runtime(shared.store.connection(), &scope).await?;
-        let current: Vec<TemplateVersion> =
-            shared.store.template_versions(&scope, None).await?.into_iter().filter(|v| v.current).collect();
+        let uses = Uses::of_office(shared, &scope).await?;
+        let current: Vec<TemplateVersion> = shared.store.current_template_versions(&scope).await?;
         let views = version_views(ctx, &scope, current.clone()).await?;
         let mut out = Vec::new();
         for (file, view) in current.iter().zip(views) {
             out.push(LetterTemplateView {
                 kind: kind_of(&file.name)?.into(),
-                used_by: uses_of(ctx, &scope, &file.name).await?,
-                emblem: runtime.tenant.kop_surat.emblem.as_deref() == Some(file.name.as_str()),
+                used_by: uses_view(&uses, &file.name),
+                emblem: uses.is_emblem(&file.name),
                 name: file.name.clone(),
                 current: view,
             });
@@ -197,19 +190,20 @@ impl LetterTemplateQuery {
     ) -> ApiResult<LetterTemplateDetailView> {
         let scope = admin_scope(ctx, tenant.as_deref()).await?;
         let kind = kind_of(&name)?;
-        let store = &shared(ctx)?.store;
+        let shared = shared(ctx)?;
+        let store = &shared.store;
         let (shown, content) = store.template_file(&scope, &name, version).await?;
         let source = match kind {
             TemplateFileKind::Template => Some(text_of(&name, content)?),
             TemplateFileKind::Image(_) => None,
         };
-        let versions = store.template_versions(&scope, Some(&name)).await?;
+        let versions = store.template_versions(&scope, &name).await?;
         Ok(LetterTemplateDetailView {
             kind: kind.into(),
             version: shown.version,
             source,
             versions: version_views(ctx, &scope, versions).await?,
-            used_by: uses_of(ctx, &scope, &name).await?,
+            used_by: uses_view(&Uses::of_office(shared, &scope).await?, &name),
             name,
         })
     }

@@ -12,20 +12,14 @@ use serde_json::{Value, json};
 use simpul_api::AppState;
 
 use super::studio::{
-    Check, Compared, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
+    Check, Compared, Named, Office, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
+    saved_by,
 };
 use crate::client::{Code, Failure};
 use crate::operations;
 use crate::render::{self, Section};
 use crate::session::Officer;
 use crate::words;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Office {
-    name: String,
-    time_zone: String,
-}
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -73,11 +67,6 @@ struct Version {
 }
 
 #[derive(Deserialize)]
-struct Named {
-    name: String,
-}
-
-#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Use {
     service: String,
@@ -108,15 +97,6 @@ fn index_path(tenant: &str) -> String {
 
 fn file_path(tenant: &str, name: &str) -> String {
     format!("/dinas/{tenant}/surat/{name}")
-}
-
-/// Who saved a version, in words.
-fn author(v: &Version) -> String {
-    match (&v.author, v.created_by.as_str()) {
-        (Some(a), _) => a.name.clone(),
-        (None, "system") => String::from("berkas awal"),
-        (None, _) => String::from("admin provinsi"),
-    }
 }
 
 fn uses_view(uses: &[Use]) -> Vec<Value> {
@@ -164,7 +144,7 @@ async fn index_page(
             "emblem": t.emblem,
             "version": t.current.version,
             "size": words::size(u64::try_from(t.current.size_bytes).unwrap_or_default()),
-            "author": author(&t.current),
+            "author": saved_by(t.current.author.as_ref(), &t.current.created_by),
             "at": words::time(t.current.created_at, tz),
             "uses": uses_view(&t.used_by),
         })).collect::<Vec<_>>(),
@@ -255,7 +235,7 @@ async fn file_page(
         "uses": detail.as_ref().map(|d| uses_view(&d.used_by)).unwrap_or_default(),
         "versions": versions.iter().map(|v| json!({
             "version": v.version,
-            "author": author(v),
+            "author": saved_by(v.author.as_ref(), &v.created_by),
             "at": words::time(v.created_at, tz),
             "size": words::size(u64::try_from(v.size_bytes).unwrap_or_default()),
             "previous": (kind == Kind::Template && v.version > 1).then(|| v.version - 1),

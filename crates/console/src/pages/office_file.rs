@@ -13,7 +13,8 @@ use simpul_api::AppState;
 use axum::extract::Query;
 
 use super::studio::{
-    Check, Compared, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
+    Check, Compared, Named, Office, allowed, check_as_json, diff_lines, editor_view, not_allowed, posted, posted_yaml,
+    saved_by,
 };
 use crate::client::Code;
 use crate::operations;
@@ -26,13 +27,6 @@ use crate::words;
 struct Answer {
     tenant: Office,
     office_file: OfficeFile,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Office {
-    name: String,
-    time_zone: String,
 }
 
 #[derive(Deserialize)]
@@ -49,11 +43,6 @@ struct Version {
     author: Option<Named>,
     created_by: String,
     yaml: String,
-}
-
-#[derive(Deserialize)]
-struct Named {
-    name: String,
 }
 
 /// The file the office file's diagnostics are in (others are the services it breaks).
@@ -96,11 +85,7 @@ async fn page(
         "editor": editor_view(&text, check.as_ref(), OWN, "YAML berkas dinas"),
         "versions": answer.office_file.versions.iter().map(|v| json!({
             "version": v.version,
-            "author": match (&v.author, v.created_by.as_str()) {
-                (Some(a), _) => a.name.clone(),
-                (None, "system") => String::from("berkas awal"),
-                (None, _) => String::from("admin provinsi"),
-            },
+            "author": saved_by(v.author.as_ref(), &v.created_by),
             "at": words::time(v.created_at, tz),
             "previous": (v.version > 1).then(|| v.version - 1),
             "restore": Some(v.version) != answer.office_file.versions.first().map(|f| f.version),

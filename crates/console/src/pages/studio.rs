@@ -62,11 +62,6 @@ struct Rule {
 }
 
 #[derive(Deserialize)]
-struct Named {
-    name: String,
-}
-
-#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Version {
     id: String,
@@ -173,6 +168,30 @@ pub(crate) struct Diagnostic {
 pub(crate) struct Check {
     pub(crate) usable: bool,
     pub(crate) diagnostics: Vec<Diagnostic>,
+}
+
+/// An office as the admin pages name it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Office {
+    pub(crate) name: String,
+    pub(crate) time_zone: String,
+}
+
+/// Who saved a version, as the API names them.
+#[derive(Deserialize)]
+pub(crate) struct Named {
+    pub(crate) name: String,
+}
+
+/// Who saved a version of an office's file, in words: the person, the shipped file (`system`), or a provincial
+/// admin (who has no name in the office).
+pub(crate) fn saved_by(author: Option<&Named>, created_by: &str) -> String {
+    match (author, created_by) {
+        (Some(a), _) => a.name.clone(),
+        (None, "system") => String::from("berkas awal"),
+        (None, _) => String::from("admin provinsi"),
+    }
 }
 
 /// Whether the officer may open the studio at all (the API decides per office).

@@ -139,18 +139,16 @@ impl Store {
         Ok(self.template_files(scope).await?.files.keys().cloned().collect())
     }
 
-    /// Every saved version of the office's files (of one file, with `name`), by name, newest first.
-    pub async fn template_versions(
-        &self,
-        scope: &TenantScope,
-        name: Option<&str>,
-    ) -> StoreResult<Vec<TemplateVersion>> {
-        let mut query = template_file::Entity::find().filter(template_file::Column::TenantId.eq(scope.tenant_id()));
-        if let Some(name) = name {
-            query = query.filter(template_file::Column::Name.eq(name));
-        }
-        let rows = query
-            .order_by_asc(template_file::Column::Name)
+    /// The version in force of each of the office's files, by name.
+    pub async fn current_template_versions(&self, scope: &TenantScope) -> StoreResult<Vec<TemplateVersion>> {
+        Ok(current_of(scope.tenant_id()).all(&self.db).await?.iter().map(TemplateVersion::of).collect())
+    }
+
+    /// Every saved version of one of the office's files, newest first.
+    pub async fn template_versions(&self, scope: &TenantScope, name: &str) -> StoreResult<Vec<TemplateVersion>> {
+        let rows = template_file::Entity::find()
+            .filter(template_file::Column::TenantId.eq(scope.tenant_id()))
+            .filter(template_file::Column::Name.eq(name))
             .order_by_desc(template_file::Column::Version)
             .all(&self.db)
             .await?;

@@ -220,7 +220,7 @@ async fn templates_are_versioned_and_sync_keeps_the_admins_edits_in_the_history(
         let now = store.template_files(&b.scope).await.expect("files");
         assert_eq!(now.files["rekomendasi-sktm.hbs"], changed);
         assert_ne!(now.fingerprint, files.fingerprint);
-        let versions = store.template_versions(&b.scope, Some("rekomendasi-sktm.hbs")).await.expect("versions");
+        let versions = store.template_versions(&b.scope, "rekomendasi-sktm.hbs").await.expect("versions");
         let seen: Vec<(i32, bool, &str)> =
             versions.iter().map(|v| (v.version, v.current, v.created_by.as_str())).collect();
         assert_eq!(seen, vec![(2, true, "admin"), (1, false, "system")]);
@@ -249,7 +249,7 @@ async fn templates_are_versioned_and_sync_keeps_the_admins_edits_in_the_history(
         store.save_office_file(&b.scope, &edited, "admin").await.expect("office file saved");
         let report = store.sync_definitions(dir.path(), "admin@73").await.expect("sync");
         assert_eq!(report.templates, vec![("bulukumba".to_string(), "rekomendasi-sktm.hbs".to_string())]);
-        let versions = store.template_versions(&b.scope, Some("rekomendasi-sktm.hbs")).await.expect("versions");
+        let versions = store.template_versions(&b.scope, "rekomendasi-sktm.hbs").await.expect("versions");
         assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), vec![3, 2, 1]);
         assert_eq!(store.template_files(&b.scope).await.expect("files").files["rekomendasi-sktm.hbs"], shipped);
         let history = store.office_file_versions(&b.scope).await.expect("history");
