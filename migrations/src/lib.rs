@@ -25,6 +25,7 @@ mod m20261204_000018_definition_review;
 mod m20261204_000019_version_moves;
 mod m20261204_000020_office_file_versions;
 mod m20261204_000021_template_files;
+mod m20261204_000022_poll_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_version_moves::Migration),
             Box::new(m20261204_000020_office_file_versions::Migration),
             Box::new(m20261204_000021_template_files::Migration),
+            Box::new(m20261204_000022_poll_indexes::Migration),
         ]
     }
 }

@@ -144,6 +144,7 @@ fn command(
         // webhook retries start at 300 ms, and the tests' receivers are on loopback.
         .env("SIMPUL_DEADLINE_WATCH_SECS", "1")
         .env("SIMPUL_OUTBOX_POLL_MS", "100")
+        .env("SIMPUL_ARCHIVE_POLL_MS", "500")
         .env("SIMPUL_WEBHOOK_POLL_MS", "100")
         .env("SIMPUL_WEBHOOK_RETRY_BASE_MS", "300")
         .env("SIMPUL_WEBHOOK_ALLOW_PRIVATE", "true");

@@ -16,11 +16,12 @@ pub struct Lease {
 }
 
 impl Lease {
-    /// A claim on `name` for work polled every `every`: it lasts three rounds, and at least 5 s so that fast
-    /// polling does not make a holder lose it over one slow round. A crashed holder's work moves to another
-    /// instance when that time has run out.
+    /// A claim on `name` for work polled every `every`: it lasts three rounds, and at least 15 s so that fast
+    /// polling does not make a holder lose it over one slow round, nor renew it (a commit) more than every 5 s
+    /// while idle. A crashed holder's work moves to another instance when that time has run out: background work
+    /// waits up to 15 s, no request does.
     pub fn new(name: &'static str, every: std::time::Duration) -> Self {
-        let ttl = Duration::from_std(every * 3).unwrap_or(Duration::MAX).max(Duration::seconds(5));
+        let ttl = Duration::from_std(every * 3).unwrap_or(Duration::MAX).max(Duration::seconds(15));
         Lease { name, holder: format!("{}-{}", std::process::id(), Uuid::now_v7()), ttl, held_until: None }
     }
 

@@ -8,8 +8,9 @@
 use std::time::Duration;
 
 use async_graphql::ID;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use simpul_store::outbox::OutboxMessage;
+use simpul_store::polls::Sweeps;
 
 use crate::Shared;
 use crate::graphql::subscription::ApplicationEvent;
@@ -36,6 +37,7 @@ pub fn event_of(message: &OutboxMessage) -> Option<ApplicationEvent> {
 /// `every` in any case (rows committed through other instances).
 pub async fn run(shared: Shared, every: Duration) {
     let mut lease = Lease::new("outbox", every);
+    let mut sweeps = Sweeps::default();
     loop {
         tokio::select! {
             _ = shared.outbox_nudge.notified() => {}
@@ -44,9 +46,10 @@ pub async fn run(shared: Shared, every: Duration) {
         if !lease.hold(&shared.store, Utc::now()).await {
             continue;
         }
+        let since = sweeps.since(Utc::now());
         // Drain what is there before waiting again.
         loop {
-            match round(&shared).await {
+            match round(&shared, since).await {
                 Ok(n) if n as u64 == ROUND => continue,
                 Ok(_) => break,
                 Err(error) => {
@@ -58,10 +61,10 @@ pub async fn run(shared: Shared, every: Duration) {
     }
 }
 
-/// One round; returns how many rows were handed over.
-async fn round(shared: &Shared) -> simpul_store::StoreResult<usize> {
+/// One round over the rows written since `since` (all when `None`); returns how many rows were handed over.
+async fn round(shared: &Shared, since: Option<DateTime<Utc>>) -> simpul_store::StoreResult<usize> {
     let system = shared.store.system_access();
-    let messages = shared.store.pending_outbox(&system, ROUND).await?;
+    let messages = shared.store.pending_outbox(&system, since, ROUND).await?;
     if messages.is_empty() {
         return Ok(0);
     }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{application, deadline_notice, lease};
 use crate::error::{StoreError, StoreResult};
+use crate::predicates::literal;
 use crate::scope::{SystemAccess, TenantScope};
 use crate::snapshot::stage;
 
@@ -83,6 +84,28 @@ pub struct DeadlineNotice {
 /// Most notices given in one round; the rest wait for the next.
 const ROUND: u64 = 500;
 
+/// The watcher's three rounds: which deadline, which notice, the column holding the deadline and the column from
+/// which the notice is due.
+pub(crate) const ROUNDS: [(Deadline, NoticeKind, application::Column, application::Column); 3] = [
+    (Deadline::Service, NoticeKind::Nearing, application::Column::ServiceDueAt, application::Column::ServiceNearingAt),
+    (Deadline::Service, NoticeKind::Passed, application::Column::ServiceDueAt, application::Column::ServiceDueAt),
+    (Deadline::Step, NoticeKind::Passed, application::Column::StepDueAt, application::Column::StepDueAt),
+];
+
+/// One round's poll: it reads the partial index on the round's column (`applications_service_nearing`,
+/// `applications_service_due`, `applications_step_due`), which holds the applications at a step only.
+pub(crate) fn due_query(
+    (deadline, kind, due, from): (Deadline, NoticeKind, application::Column, application::Column),
+    now: DateTime<Utc>,
+) -> sea_orm::Select<application::Entity> {
+    application::Entity::find()
+        .filter(Expr::col(application::Column::Stage).eq(literal(stage::AT_STEP)))
+        .filter(from.lte(now))
+        .filter(not_noticed(deadline, kind, due))
+        .order_by_asc(from)
+        .limit(ROUND)
+}
+
 fn not_noticed(deadline: Deadline, kind: NoticeKind, due: application::Column) -> SimpleExpr {
     let given = Query::select()
         .expr(Expr::val(1))
@@ -90,6 +113,10 @@ fn not_noticed(deadline: Deadline, kind: NoticeKind, due: application::Column) -
         .and_where(
             Expr::col((deadline_notice::Entity, deadline_notice::Column::ApplicationId))
                 .equals((application::Entity, application::Column::Id)),
+        )
+        .and_where(
+            Expr::col((deadline_notice::Entity, deadline_notice::Column::TenantId))
+                .equals((application::Entity, application::Column::TenantId)),
         )
         .and_where(Expr::col((deadline_notice::Entity, deadline_notice::Column::Deadline)).eq(deadline.code()))
         .and_where(Expr::col((deadline_notice::Entity, deadline_notice::Column::Kind)).eq(kind.code()))
@@ -139,21 +166,9 @@ impl Store {
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<DeadlineNotice>> {
         use application::Column as C;
-        let rounds = [
-            (Deadline::Service, NoticeKind::Nearing, C::ServiceDueAt, C::ServiceNearingAt),
-            (Deadline::Service, NoticeKind::Passed, C::ServiceDueAt, C::ServiceDueAt),
-            (Deadline::Step, NoticeKind::Passed, C::StepDueAt, C::StepDueAt),
-        ];
         let mut given = Vec::new();
-        for (deadline, kind, due, from) in rounds {
-            let rows = application::Entity::find()
-                .filter(C::Stage.eq(stage::AT_STEP))
-                .filter(from.lte(now))
-                .filter(not_noticed(deadline, kind, due))
-                .order_by_asc(from)
-                .limit(ROUND)
-                .all(&self.db)
-                .await?;
+        for round @ (deadline, kind, due, _) in ROUNDS {
+            let rows = due_query(round, now).all(&self.db).await?;
             for row in rows {
                 let due_at = match due {
                     C::StepDueAt => row.step_due_at,

@@ -314,17 +314,7 @@ impl Store {
         now: DateTime<Utc>,
         limit: u64,
     ) -> StoreResult<Vec<LetterRecord>> {
-        let rows = letter::Entity::find()
-            .filter(letter::Column::Sha256.is_null())
-            .filter(
-                sea_orm::Condition::any()
-                    .add(letter::Column::ArchiveRetryAt.is_null())
-                    .add(letter::Column::ArchiveRetryAt.lte(now)),
-            )
-            .order_by_asc(letter::Column::IssuedAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+        let rows = unarchived_query(now, limit).all(&self.db).await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
 
@@ -439,4 +429,17 @@ pub struct VerifiableLetter {
     pub applicant: Option<String>,
     /// The letter.
     pub letter: LetterRecord,
+}
+
+/// The archiver's poll: it reads the partial index `letters_unarchived`, which holds the unarchived letters only.
+pub(crate) fn unarchived_query(now: DateTime<Utc>, limit: u64) -> sea_orm::Select<letter::Entity> {
+    letter::Entity::find()
+        .filter(letter::Column::Sha256.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(letter::Column::ArchiveRetryAt.is_null())
+                .add(letter::Column::ArchiveRetryAt.lte(now)),
+        )
+        .order_by_asc(letter::Column::IssuedAt)
+        .limit(limit)
 }

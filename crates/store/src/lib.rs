@@ -23,6 +23,8 @@ pub mod inbox;
 pub mod letters;
 pub mod notifications;
 pub mod outbox;
+pub mod polls;
+mod predicates;
 pub mod registry;
 pub mod scope;
 pub mod signing;

@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{notification, notification_attempt, user};
 use crate::error::{StoreError, StoreResult};
+use crate::predicates::literal;
 use crate::scope::{SystemAccess, TenantScope};
 
 /// Where a message stands.
@@ -274,36 +275,16 @@ pub(crate) async fn queue(
 impl Store {
     /// Messages due at `now` that are at the head of their queue — no earlier event of the same application is
     /// still pending for the same channel and recipient, so that "diterima" never arrives after "selesai" — most
-    /// overdue first.
+    /// overdue first. With `since`, only those that fell due since then (see [`crate::polls::Sweeps`]); without,
+    /// all of them.
     pub async fn due_notifications(
         &self,
         _system: &SystemAccess,
         now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
         limit: u64,
     ) -> StoreResult<Vec<Notification>> {
-        use notification::Column as N;
-        let earlier = Alias::new("earlier");
-        let this = notification::Entity;
-        let ahead = Query::select()
-            .expr(Expr::val(1))
-            .from_as(notification::Entity, earlier.clone())
-            .and_where(Expr::col((earlier.clone(), N::ApplicationId)).equals((this, N::ApplicationId)))
-            .and_where(Expr::col((earlier.clone(), N::Channel)).equals((this, N::Channel)))
-            .and_where(Expr::col((earlier.clone(), N::Recipient)).equals((this, N::Recipient)))
-            .and_where(Expr::col((earlier.clone(), N::Status)).eq(NotificationStatus::Pending.code()))
-            .and_where(Expr::col((earlier, N::EventSeq)).lt(Expr::col((this, N::EventSeq))))
-            .to_owned();
-        notification::Entity::find()
-            .filter(N::Status.eq(NotificationStatus::Pending.code()))
-            .filter(N::NextAttemptAt.lte(now))
-            .filter(Expr::exists(ahead).not())
-            .order_by_asc(N::NextAttemptAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(Notification::try_from)
-            .collect()
+        due_query(now, since, limit).all(&self.db).await?.into_iter().map(Notification::try_from).collect()
     }
 
     /// Records an attempt and its consequence, in one transaction.
@@ -430,4 +411,32 @@ impl Store {
             .map(|u| Contact { email: u.email, phone: u.phone })
             .filter(|c| c.email.is_some() || c.phone.is_some()))
     }
+}
+
+/// The sender's poll: it reads the partial indexes `notifications_pending` (what is due) and
+/// `notifications_pending_queue` (whether an earlier message waits ahead), which hold the pending rows only.
+pub(crate) fn due_query(
+    now: DateTime<Utc>,
+    since: Option<DateTime<Utc>>,
+    limit: u64,
+) -> sea_orm::Select<notification::Entity> {
+    use notification::Column as N;
+    let earlier = Alias::new("earlier");
+    let this = notification::Entity;
+    let ahead = Query::select()
+        .expr(Expr::val(1))
+        .from_as(notification::Entity, earlier.clone())
+        .and_where(Expr::col((earlier.clone(), N::ApplicationId)).equals((this, N::ApplicationId)))
+        .and_where(Expr::col((earlier.clone(), N::Channel)).equals((this, N::Channel)))
+        .and_where(Expr::col((earlier.clone(), N::Recipient)).equals((this, N::Recipient)))
+        .and_where(Expr::col((earlier.clone(), N::Status)).eq(literal(NotificationStatus::Pending.code())))
+        .and_where(Expr::col((earlier, N::EventSeq)).lt(Expr::col((this, N::EventSeq))))
+        .to_owned();
+    let mut query = notification::Entity::find()
+        .filter(Expr::col(N::Status).eq(literal(NotificationStatus::Pending.code())))
+        .filter(N::NextAttemptAt.lte(now));
+    if let Some(since) = since {
+        query = query.filter(N::NextAttemptAt.gte(since));
+    }
+    query.filter(Expr::exists(ahead).not()).order_by_asc(N::NextAttemptAt).limit(limit)
 }

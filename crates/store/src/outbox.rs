@@ -86,16 +86,27 @@ impl Store {
     }
 
     /// Undelivered messages of all tenants, oldest first and each application's in the order of its history:
-    /// for the dispatcher, a trusted background task.
-    pub async fn pending_outbox(&self, _system: &SystemAccess, limit: u64) -> StoreResult<Vec<OutboxMessage>> {
-        let rows = outbox::Entity::find()
-            .filter(outbox::Column::DeliveredAt.is_null())
-            .order_by_asc(outbox::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+    /// for the dispatcher, a trusted background task. With `since`, only those written since then (see
+    /// [`crate::polls::Sweeps`]); without, all of them.
+    pub async fn pending_outbox(
+        &self,
+        _system: &SystemAccess,
+        since: Option<DateTime<Utc>>,
+        limit: u64,
+    ) -> StoreResult<Vec<OutboxMessage>> {
+        let rows = pending_query(since, limit).all(&self.db).await?;
         Ok(in_application_order(rows.into_iter().map(Into::into).collect()))
     }
+}
+
+/// The dispatcher's poll: it reads the partial index `outbox_undelivered`, which holds the undelivered rows only,
+/// from the first id of `since` on (ids are time-ordered).
+pub(crate) fn pending_query(since: Option<DateTime<Utc>>, limit: u64) -> sea_orm::Select<outbox::Entity> {
+    let mut query = outbox::Entity::find().filter(outbox::Column::DeliveredAt.is_null());
+    if let Some(since) = since {
+        query = query.filter(outbox::Column::Id.gte(crate::polls::first_id_of(since)));
+    }
+    query.order_by_asc(outbox::Column::Id).limit(limit)
 }
 
 /// Puts each application's messages in the order of its history (event sequence, then time) while keeping the

@@ -20,6 +20,7 @@ use crate::entities::{outbox, webhook, webhook_attempt, webhook_delivery};
 use crate::error::{StoreError, StoreResult};
 use crate::notifications::NewNotification;
 use crate::outbox::OutboxMessage;
+use crate::predicates::literal;
 use crate::scope::{SystemAccess, TenantScope};
 
 /// Delivery statuses.
@@ -530,45 +531,16 @@ impl Store {
     }
 
     /// Deliveries due at `now` that are at the head of their (endpoint, application) queue — no earlier event of
-    /// the application is still pending for that endpoint — of active endpoints, most overdue first.
+    /// the application is still pending for that endpoint — of active endpoints, most overdue first. With `since`,
+    /// only those that fell due since then (see [`crate::polls::Sweeps`]); without, all of them.
     pub async fn due_deliveries(
         &self,
         _system: &SystemAccess,
         now: DateTime<Utc>,
+        since: Option<DateTime<Utc>>,
         limit: u64,
     ) -> StoreResult<Vec<DueDelivery>> {
-        use webhook_delivery::Column as D;
-        let earlier = Alias::new("earlier");
-        let ahead = Query::select()
-            .expr(Expr::val(1))
-            .from_as(webhook_delivery::Entity, earlier.clone())
-            .and_where(Expr::col((earlier.clone(), D::WebhookId)).equals((webhook_delivery::Entity, D::WebhookId)))
-            .and_where(
-                Expr::col((earlier.clone(), D::ApplicationId)).equals((webhook_delivery::Entity, D::ApplicationId)),
-            )
-            .and_where(Expr::col((earlier.clone(), D::Status)).eq(status::PENDING))
-            .and_where(
-                Expr::col((earlier.clone(), D::EventSeq)).lt(Expr::col((webhook_delivery::Entity, D::EventSeq))).or(
-                    Expr::col((earlier.clone(), D::EventSeq))
-                        .equals((webhook_delivery::Entity, D::EventSeq))
-                        .and(Expr::col((earlier, D::EventId)).lt(Expr::col((webhook_delivery::Entity, D::EventId)))),
-                ),
-            )
-            .to_owned();
-        let active = Query::select()
-            .column(webhook::Column::Id)
-            .from(webhook::Entity)
-            .and_where(Expr::col(webhook::Column::Active).eq(true))
-            .to_owned();
-        let rows = webhook_delivery::Entity::find()
-            .filter(D::Status.eq(status::PENDING))
-            .filter(D::NextAttemptAt.lte(now))
-            .filter(D::WebhookId.in_subquery(active))
-            .filter(Expr::exists(ahead).not())
-            .order_by_asc(D::NextAttemptAt)
-            .limit(limit)
-            .all(&self.db)
-            .await?;
+        let rows = due_query(now, since, limit).all(&self.db).await?;
         let mut hooks: HashMap<Uuid, webhook::Model> = HashMap::new();
         if !rows.is_empty() {
             for hook in webhook::Entity::find()
@@ -629,4 +601,45 @@ impl Store {
         txn.commit().await?;
         Ok(())
     }
+}
+
+/// The sender's poll: it reads the partial indexes `webhook_deliveries_pending` (what is due) and
+/// `webhook_deliveries_pending_queue` (whether an earlier event waits ahead), which hold the pending rows only.
+pub(crate) fn due_query(
+    now: DateTime<Utc>,
+    since: Option<DateTime<Utc>>,
+    limit: u64,
+) -> sea_orm::Select<webhook_delivery::Entity> {
+    use webhook_delivery::Column as D;
+    let earlier = Alias::new("earlier");
+    let ahead = Query::select()
+        .expr(Expr::val(1))
+        .from_as(webhook_delivery::Entity, earlier.clone())
+        .and_where(Expr::col((earlier.clone(), D::WebhookId)).equals((webhook_delivery::Entity, D::WebhookId)))
+        .and_where(Expr::col((earlier.clone(), D::ApplicationId)).equals((webhook_delivery::Entity, D::ApplicationId)))
+        .and_where(Expr::col((earlier.clone(), D::Status)).eq(literal(status::PENDING)))
+        .and_where(
+            Expr::col((earlier.clone(), D::EventSeq)).lt(Expr::col((webhook_delivery::Entity, D::EventSeq))).or(
+                Expr::col((earlier.clone(), D::EventSeq))
+                    .equals((webhook_delivery::Entity, D::EventSeq))
+                    .and(Expr::col((earlier, D::EventId)).lt(Expr::col((webhook_delivery::Entity, D::EventId)))),
+            ),
+        )
+        .to_owned();
+    let active = Query::select()
+        .column(webhook::Column::Id)
+        .from(webhook::Entity)
+        .and_where(Expr::col(webhook::Column::Active).eq(true))
+        .to_owned();
+    let mut query = webhook_delivery::Entity::find()
+        .filter(Expr::col(D::Status).eq(literal(status::PENDING)))
+        .filter(D::NextAttemptAt.lte(now));
+    if let Some(since) = since {
+        query = query.filter(D::NextAttemptAt.gte(since));
+    }
+    query
+        .filter(D::WebhookId.in_subquery(active))
+        .filter(Expr::exists(ahead).not())
+        .order_by_asc(D::NextAttemptAt)
+        .limit(limit)
 }

@@ -9,6 +9,7 @@ use chrono::Utc;
 use futures_util::StreamExt;
 use simpul_definitions::model::NotifyChannel;
 use simpul_store::notifications::{Notification, SendOutcome};
+use simpul_store::polls::Sweeps;
 
 use super::NotifyConfig;
 use super::compose::{ComposeError, Composed, compose};
@@ -54,6 +55,7 @@ impl Default for Notifier {
 /// in any case (retries falling due, messages queued by another instance).
 pub async fn run(shared: Shared, every: Duration) {
     let mut lease = Lease::new("notifications", every);
+    let mut sweeps = Sweeps::default();
     loop {
         tokio::select! {
             _ = shared.notify_nudge.notified() => {}
@@ -61,7 +63,8 @@ pub async fn run(shared: Shared, every: Duration) {
         }
         while lease.hold(&shared.store, Utc::now()).await {
             let system = shared.store.system_access();
-            let due = match shared.store.due_notifications(&system, Utc::now(), BATCH).await {
+            let now = Utc::now();
+            let due = match shared.store.due_notifications(&system, now, sweeps.since(now), BATCH).await {
                 Ok(due) if due.is_empty() => break,
                 Ok(due) => due,
                 Err(error) => {

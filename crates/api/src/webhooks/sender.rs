@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use futures_util::StreamExt;
 use reqwest::Url;
+use simpul_store::polls::Sweeps;
 use simpul_store::webhooks::{AttemptOutcome, DueDelivery, WebhookDelivery};
 
 use super::WebhookPolicy;
@@ -46,6 +47,7 @@ pub async fn run(shared: Shared, every: Duration) {
         }
     };
     let mut lease = Lease::new("webhooks", every);
+    let mut sweeps = Sweeps::default();
     loop {
         tokio::select! {
             _ = shared.webhook_nudge.notified() => {}
@@ -53,7 +55,8 @@ pub async fn run(shared: Shared, every: Duration) {
         }
         while lease.hold(&shared.store, Utc::now()).await {
             let system = shared.store.system_access();
-            let due = match shared.store.due_deliveries(&system, Utc::now(), BATCH).await {
+            let now = Utc::now();
+            let due = match shared.store.due_deliveries(&system, now, sweeps.since(now), BATCH).await {
                 Ok(due) if due.is_empty() => break,
                 Ok(due) => due,
                 Err(error) => {

@@ -7,6 +7,7 @@ mod definitions;
 mod isolation;
 mod letters;
 mod listing;
+mod polls;
 mod registry;
 mod support;
 mod webhooks;

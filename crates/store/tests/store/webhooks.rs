@@ -49,7 +49,7 @@ async fn deliveries_go_out_in_each_applications_order_with_retries_and_replays()
         let x = store.submit(&b.scope, &b.front, &bulukumba_request(None), t1).await.expect("x").record.id;
         store.act(&b.scope, &b.front, x, act(1, "terima", ActionInput::default()), t1).await.expect("received");
         let y = store.submit(&b.scope, &b.front, &bulukumba_request(None), t1).await.expect("y").record.id;
-        let pending = store.pending_outbox(&system, 100).await.expect("pending");
+        let pending = store.pending_outbox(&system, None, 100).await.expect("pending");
         assert_eq!(pending.len(), 3, "{}", db.name);
         assert_eq!(
             store.hand_over(&system, &pending, &[], t1).await.expect("handed over").deliveries,
@@ -61,12 +61,12 @@ async fn deliveries_go_out_in_each_applications_order_with_retries_and_replays()
             0,
             "one delivery per event"
         );
-        assert_eq!(store.pending_outbox(&system, 100).await.expect("pending"), vec![]);
+        assert_eq!(store.pending_outbox(&system, None, 100).await.expect("pending"), vec![]);
 
         let heads = |due: Vec<simpul_store::webhooks::DueDelivery>| {
             due.into_iter().map(|d| (d.delivery.application_id, d.delivery.event_seq)).collect::<Vec<_>>()
         };
-        let due = store.due_deliveries(&system, t1, 10).await.expect("due");
+        let due = store.due_deliveries(&system, t1, None, 10).await.expect("due");
         assert!(due.iter().all(|d| d.url == "https://desa.example/simpul" && d.secret == "rahasia-bersama-1234"));
         let x1 = due.iter().find(|d| d.delivery.application_id == x).expect("x head").delivery.clone();
         let mut got = heads(due);
@@ -82,11 +82,11 @@ async fn deliveries_go_out_in_each_applications_order_with_retries_and_replays()
         // X's first event fails and waits for its retry: X's second waits behind it.
         let retry = t1 + Duration::minutes(1);
         store.record_attempt(&system, &x1, &outcome(t1, false, Some(retry))).await.expect("attempt");
-        assert_eq!(heads(store.due_deliveries(&system, t1, 10).await.expect("due")), vec![(y, 1)]);
-        assert!(heads(store.due_deliveries(&system, retry, 10).await.expect("due")).contains(&(x, 1)));
+        assert_eq!(heads(store.due_deliveries(&system, t1, None, 10).await.expect("due")), vec![(y, 1)]);
+        assert!(heads(store.due_deliveries(&system, retry, None, 10).await.expect("due")).contains(&(x, 1)));
         // Given up: it no longer holds back the next one.
         store.record_attempt(&system, &x1, &outcome(retry, false, None)).await.expect("gave up");
-        let due = store.due_deliveries(&system, retry, 10).await.expect("due");
+        let due = store.due_deliveries(&system, retry, None, 10).await.expect("due");
         let x2 = due.iter().find(|d| d.delivery.application_id == x).expect("x next").delivery.clone();
         assert_eq!(x2.event_seq, 2);
         store.record_attempt(&system, &x2, &outcome(retry, true, None)).await.expect("delivered");
@@ -103,7 +103,7 @@ async fn deliveries_go_out_in_each_applications_order_with_retries_and_replays()
         // A replay sends it again with the same event id.
         let later = retry + Duration::minutes(5);
         store.replay_delivery(&b.scope, x1.id, later).await.expect("replayed");
-        let due = store.due_deliveries(&system, later, 10).await.expect("due");
+        let due = store.due_deliveries(&system, later, None, 10).await.expect("due");
         let again = due.iter().find(|d| d.delivery.application_id == x).expect("x replayed").delivery.clone();
         assert_eq!((again.id, again.event_id, again.status.as_str()), (x1.id, x1.event_id, status::PENDING));
         assert_eq!(store.replay_deliveries(&b.scope, all.id, t0, later).await.expect("all again"), 3);
@@ -111,7 +111,7 @@ async fn deliveries_go_out_in_each_applications_order_with_retries_and_replays()
         // Switched off: nothing is due for it, and new events queue nothing for it.
         let off = WebhookChange { active: Some(false), ..WebhookChange::default() };
         assert!(!store.update_webhook(&b.scope, all.id, off, later).await.expect("off").active);
-        assert_eq!(store.due_deliveries(&system, later, 10).await.expect("due").len(), 0);
+        assert_eq!(store.due_deliveries(&system, later, None, 10).await.expect("due").len(), 0);
 
         // Another tenant sees nothing of it and can change nothing.
         let (other, _) = officer(store, "bangka", "admin_dinas").await;
@@ -141,7 +141,7 @@ async fn an_endpoint_hears_only_of_events_after_it_was_registered() {
         store.register_webhook(&b.scope, "admin", hook(&[]), t1 + Duration::minutes(1)).await.expect("registered");
         let after = t1 + Duration::minutes(2);
         store.submit(&b.scope, &b.front, &bulukumba_request(None), after).await.expect("after");
-        let pending = store.pending_outbox(&system, 100).await.expect("pending");
+        let pending = store.pending_outbox(&system, None, 100).await.expect("pending");
         assert_eq!(
             store.hand_over(&system, &pending, &[], after).await.expect("handed over").deliveries,
             1,

@@ -40,11 +40,11 @@ async fn a_bulukumba_application_goes_from_submission_to_archive_in_the_store() 
         assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 12, "one outbox row per event");
         // The dispatcher sees them across tenants and hands them over.
         let system = store.system_access();
-        let pending = store.pending_outbox(&system, 100).await.expect("pending");
+        let pending = store.pending_outbox(&system, None, 100).await.expect("pending");
         assert_eq!(pending.iter().filter(|m| m.application_id == id).count(), 12);
         assert_eq!(pending[0].kind, "submitted");
         store.hand_over(&system, &pending[..1], &[], now).await.expect("handed over");
-        assert_eq!(store.pending_outbox(&system, 100).await.expect("pending").len(), pending.len() - 1);
+        assert_eq!(store.pending_outbox(&system, None, 100).await.expect("pending").len(), pending.len() - 1);
         assert_eq!(store.letters_of(&b.scope, id).await.expect("letters").len(), 1);
         let entries = store.audit_entries(&b.scope, &id.to_string()).await.expect("audit");
         assert_eq!(entries.len(), 1);
