@@ -1,9 +1,10 @@
 //! Speed of the store on PostgreSQL, printed as figures:
 //!
-//! 1. complete Bulukumba lifecycles per second (submission and 11 actions, each its own transaction), with
-//!    concurrent workers;
-//! 2. simple one-row commits per second on the same server with the same workers and client stack — the ratio
-//!    shows how close the store comes to the database's own limit;
+//! 1. committed transitions per second — complete Bulukumba lifecycles (submission and 11 actions, each its own
+//!    decision) times 12 — at 1, 4 and 16 concurrent workers;
+//! 2. beside each, one-row commits per second through the same client stack (sqlx via sea-orm, the same pool) and
+//!    through pgbench (`INSERT` of one row per transaction, as many clients), on the same server in the same run,
+//!    and the ratios: how close a transition comes to the database's own commit rate;
 //! 3. the time to list one page (50) of a tenant's open applications by deadline with 1,000,000 applications in
 //!    the table.
 //!
@@ -25,7 +26,8 @@ mod common;
 
 use common::percentile;
 
-const WORKERS: usize = 16;
+/// The concurrencies measured: one officer, a busy office, a province's peak.
+const CONCURRENCY: [usize; 3] = [1, 4, 16];
 const SECONDS: u64 = 15;
 
 struct Officers {
@@ -90,7 +92,7 @@ async fn lifecycle(store: &Store, o: &Officers) {
     }
 }
 
-async fn for_workers<F, Fut>(seconds: u64, work: F) -> (u64, Duration)
+async fn for_workers<F, Fut>(workers: usize, seconds: u64, work: F) -> (u64, Duration)
 where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = ()> + Send,
@@ -100,7 +102,7 @@ where
     let start = Instant::now();
     let deadline = start + Duration::from_secs(seconds);
     let mut tasks = Vec::new();
-    for _ in 0..WORKERS {
+    for _ in 0..workers {
         let (done, work) = (done.clone(), work.clone());
         tasks.push(tokio::spawn(async move {
             while Instant::now() < deadline {
@@ -137,39 +139,46 @@ async fn main() {
     let scope = store.system_scope("bulukumba").await.expect("scope");
     let officers = Arc::new(Officers { scope: scope.clone(), roles });
 
-    println!("PostgreSQL store benchmark: {WORKERS} concurrent workers, {SECONDS} s per measurement");
+    println!("PostgreSQL store benchmark: {SECONDS} s per measurement");
     lifecycle(&store, &officers).await; // warm caches
-    let (s, o) = (store.clone(), officers.clone());
-    let (lifecycles, elapsed) = for_workers(SECONDS, move || {
-        let (s, o) = (s.clone(), o.clone());
-        async move { lifecycle(&s, &o).await }
-    })
-    .await;
-    let per_second = lifecycles as f64 / elapsed.as_secs_f64();
-    println!(
-        "complete Bulukumba lifecycles: {lifecycles} in {:.1} s = {per_second:.1}/s ({:.0} transactions/s, 12 per lifecycle)",
-        elapsed.as_secs_f64(),
-        per_second * 12.0
-    );
-
     let db = store.connection().clone();
     db.execute_unprepared("CREATE TABLE bench_commits (id bigserial PRIMARY KEY, worker int, at timestamptz)")
         .await
         .expect("table");
-    let (commits, elapsed) = for_workers(SECONDS, move || {
-        let db = db.clone();
-        async move {
-            db.execute_unprepared("INSERT INTO bench_commits (worker, at) VALUES (1, now())").await.expect("insert");
-        }
-    })
-    .await;
-    let commits_per_second = commits as f64 / elapsed.as_secs_f64();
-    println!("simple one-row commits: {commits} in {:.1} s = {commits_per_second:.0}/s", elapsed.as_secs_f64());
+    let server = std::env::var("BENCH_DATABASE_URL").expect("set, or fresh_store had returned");
+    let url = format!("{}/{name}", server.rsplit_once('/').expect("url").0);
+    let script = tempfile::NamedTempFile::new().expect("script");
+    std::fs::write(script.path(), "INSERT INTO bench_commits (worker, at) VALUES (1, now());\n").expect("script");
     println!(
-        "ratio: one lifecycle costs as much as {:.1} simple commits (the store's 12 transactions per lifecycle are {:.0} % of the database's commit rate)",
-        commits_per_second / per_second,
-        100.0 * per_second * 12.0 / commits_per_second
+        "| clients | transitions/s (lifecycles × 12) | one-row commits/s, sqlx | one-row commits/s, pgbench | transitions ÷ sqlx | transitions ÷ pgbench |"
     );
+    println!("|---|---|---|---|---|---|");
+    for workers in CONCURRENCY {
+        let (s, o) = (store.clone(), officers.clone());
+        let (lifecycles, elapsed) = for_workers(workers, SECONDS, move || {
+            let (s, o) = (s.clone(), o.clone());
+            async move { lifecycle(&s, &o).await }
+        })
+        .await;
+        let transitions = lifecycles as f64 * 12.0 / elapsed.as_secs_f64();
+        let conn = db.clone();
+        let (commits, elapsed) = for_workers(workers, SECONDS, move || {
+            let conn = conn.clone();
+            async move {
+                conn.execute_unprepared("INSERT INTO bench_commits (worker, at) VALUES (1, now())")
+                    .await
+                    .expect("insert");
+            }
+        })
+        .await;
+        let sqlx = commits as f64 / elapsed.as_secs_f64();
+        let pgbench = pgbench(&url, script.path(), workers);
+        println!(
+            "| {workers} | {transitions:.0} | {sqlx:.0} | {pgbench:.0} | {:.0} % | {:.0} % |",
+            100.0 * transitions / sqlx,
+            100.0 * transitions / pgbench
+        );
+    }
 
     // 1,000,000 applications: copies of a real one, spread over the tenants, most of them open.
     let sample =
@@ -217,4 +226,21 @@ async fn main() {
         percentile(&deep_pages, 0.99).as_secs_f64() * 1e3,
     );
     common::drop_database(store, admin, &name).await;
+}
+
+/// pgbench's transactions per second running `script` with `clients` clients for [`SECONDS`] (its figure without
+/// the connection time).
+fn pgbench(url: &str, script: &std::path::Path, clients: usize) -> f64 {
+    let threads = clients.min(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let out = std::process::Command::new("pgbench")
+        .args(["-n", "-c", &clients.to_string(), "-j", &threads.to_string(), "-T", &SECONDS.to_string(), "-f"])
+        .arg(script)
+        .arg(url)
+        .output()
+        .expect("pgbench (Debian's postgresql-client)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no tps in pgbench's output: {text} {}", String::from_utf8_lossy(&out.stderr)))
 }

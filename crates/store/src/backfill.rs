@@ -2,8 +2,11 @@
 //! dashboard's measures) are computed for the rows written before it, when the store opens — a migration cannot run
 //! the engine.
 
+use sea_orm::QueryTrait;
+
 use crate::Store;
 use crate::applications::ApplicationRecord;
+use crate::batch::{Batch, Head};
 use crate::error::StoreResult;
 
 impl Store {
@@ -41,8 +44,7 @@ impl Store {
                 let (service, runtime) = self.runtime_for(&scope, &record).await?;
                 let snapshot = crate::snapshot::snapshot(&state, &runtime.context(&service), &record.tracking_code);
                 let timing = snapshot.timing.clone();
-                let txn = self.db.begin().await?;
-                crate::workflow::derived_columns(application::Entity::update_many(), snapshot)
+                let update = crate::workflow::derived_columns(application::Entity::update_many(), snapshot)
                     .col_expr(
                         application::Column::State,
                         serde_json::to_string(&state)
@@ -51,12 +53,16 @@ impl Store {
                     )
                     .filter(application::Column::Id.eq(record.id))
                     .filter(application::Column::Version.eq(record.version))
-                    .exec(&txn)
-                    .await?;
+                    .into_query();
+                let mut batch = Batch::new(Head::Update(update));
                 if let Some(timing) = &timing {
-                    crate::workflow::write_step_times(&txn, &scope, record.id, &record.service_code, timing).await?;
+                    crate::workflow::step_times(&mut batch, &scope, record.id, &record.service_code, timing);
                 }
-                txn.commit().await?;
+                // A version changed meanwhile was written by the new code, derived columns and all.
+                let txn = self.db.begin().await?;
+                if batch.run_in(&txn).await? {
+                    txn.commit().await?;
+                }
                 filled += 1;
             }
         }

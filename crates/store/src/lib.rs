@@ -10,6 +10,7 @@ pub mod applications;
 pub mod audit;
 pub mod auth;
 mod backfill;
+mod batch;
 pub mod complaints;
 pub mod dashboard;
 pub mod db;

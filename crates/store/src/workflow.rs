@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, Utc};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, IntoActiveModel, QueryFilter, QueryTrait, Set,
+    TransactionTrait,
 };
 use simpul_definitions::model::{Channel, Fact, ProductKind};
 use simpul_engine::registry::{Findings, NO_FINDINGS};
@@ -16,6 +16,7 @@ use simpul_engine::{Actor, Application, Command, Context, Event, EventKind, Fact
 use uuid::Uuid;
 
 use crate::applications::ApplicationRecord;
+use crate::batch::{Batch, Head, Row};
 use crate::definitions::TenantRuntime;
 use crate::documents::{self, DocumentRecord, NewDocument};
 use crate::entities::{application, application_event, document, fact_check};
@@ -98,10 +99,11 @@ fn check_area(scope: &TenantScope, area: Option<&str>) -> StoreResult<()> {
     }
 }
 
-/// Appends events, outbox rows, for changes of personal data audit rows, and for recorded registry facts a
-/// row counting how many came from a registry (the dashboard's share of verifications that used registry data).
-pub(crate) async fn append(
-    txn: &DatabaseTransaction,
+/// Appends to `batch` the rows `events` add: each event, its outbox row, for changes of personal data an audit row,
+/// and for recorded registry facts a row counting how many came from a registry (the dashboard's share of
+/// verifications that used registry data).
+pub(crate) fn appended(
+    batch: &mut Batch,
     scope: &TenantScope,
     (application, service): (Uuid, &str),
     first_seq: i64,
@@ -111,7 +113,7 @@ pub(crate) async fn append(
     for (i, event) in events.iter().enumerate() {
         let seq = first_seq + i as i64;
         let body = to_json(event)?;
-        application_event::ActiveModel {
+        batch.push(application_event::ActiveModel {
             id: Set(Uuid::now_v7()),
             tenant_id: Set(scope.tenant_id().to_string()),
             application_id: Set(application),
@@ -120,17 +122,15 @@ pub(crate) async fn append(
             actor: Set(event.actor.clone()),
             at: Set(event.at),
             body: Set(body.clone()),
-        }
-        .insert(txn)
-        .await?;
-        outbox::row(scope, application, seq, event.kind.name(), step, body, event.at).insert(txn).await?;
+        });
+        batch.push(outbox::row(scope, application, seq, event.kind.name(), step, body, event.at));
         let recorded = match &event.kind {
             EventKind::Submitted(s) => Some((&s.facts, &s.fact_sources)),
             EventKind::ActionTaken(a) => Some((&a.facts, &a.fact_sources)),
             _ => None,
         };
         if let Some((facts, sources)) = recorded.filter(|(facts, _)| !facts.is_empty()) {
-            fact_check::ActiveModel {
+            batch.push(fact_check::ActiveModel {
                 id: Set(Uuid::now_v7()),
                 tenant_id: Set(scope.tenant_id().to_string()),
                 application_id: Set(application),
@@ -138,9 +138,7 @@ pub(crate) async fn append(
                 at: Set(event.at),
                 facts: Set(facts.len() as i32),
                 from_registry: Set(sources.values().filter(|s| s.is_registry()).count() as i32),
-            }
-            .insert(txn)
-            .await?;
+            });
         }
         let changed: Option<Vec<&String>> = match &event.kind {
             EventKind::Submitted(s) => Some(s.data.keys().collect()),
@@ -150,12 +148,27 @@ pub(crate) async fn append(
         if let Some(fields) = changed {
             let detail =
                 format!("{}: {}", event.kind.name(), fields.into_iter().cloned().collect::<Vec<_>>().join(", "));
-            audit::row(scope, &event.actor, audit::action::CHANGE, &application.to_string(), &detail, event.at)
-                .insert(txn)
-                .await?;
+            batch.push(audit::row(
+                scope,
+                &event.actor,
+                audit::action::CHANGE,
+                &application.to_string(),
+                &detail,
+                event.at,
+            ));
         }
     }
     Ok(())
+}
+
+/// Whether a write failed because another writer got there first: its version check, or the same event positions.
+fn conflicted(written: StoreResult<bool>) -> StoreResult<()> {
+    match written {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(StoreError::Conflict),
+        Err(StoreError::Database(db)) if StoreError::is_unique_violation(&db) => Err(StoreError::Conflict),
+        Err(error) => Err(error),
+    }
 }
 
 impl Store {
@@ -188,11 +201,10 @@ impl Store {
         let snap = snapshot(&state, &runtime.context(&service), &tracking);
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
-        let txn = self.db.begin().await?;
-        let inserted = application::ActiveModel {
+        let model = application::ActiveModel {
             id: Set(id),
             tenant_id: Set(scope.tenant_id().to_string()),
-            tracking_code: Set(tracking),
+            tracking_code: Set(tracking.clone()),
             service_code: Set(request.service.clone()),
             service_version_id: Set(version.id),
             stage: Set(snap.stage.to_string()),
@@ -219,28 +231,27 @@ impl Store {
             budget_minutes: Set(None),
             on_time: Set(None),
             measured: Set(true),
-        }
-        .insert(&txn)
-        .await;
-        let inserted = match inserted {
-            Ok(model) => model,
+        };
+        let mut batch = Batch::new(Head::Insert(Row::of(model).insert()?));
+        appended(&mut batch, scope, (id, &request.service), 1, &events, step.as_deref())?;
+        match self.write(batch).await {
+            Ok(true) => {}
+            Ok(false) => return Err(StoreError::Corrupt(String::from("the new application was not written"))),
             Err(error) => {
-                drop(txn);
                 // Another request with the same key won the race: return its application.
-                if StoreError::is_unique_violation(&error)
+                if let StoreError::Database(db) = &error
+                    && StoreError::is_unique_violation(db)
                     && let Some(existing) = self.by_idempotency_key(scope, request.idempotency_key.as_deref()).await?
                 {
                     return Ok(Submitted { record: existing, created: false });
                 }
-                return Err(error.into());
+                return Err(error);
             }
-        };
-        append(&txn, scope, (id, &request.service), 1, &events, step.as_deref()).await?;
-        txn.commit().await?;
+        }
         let record = ApplicationRecord {
             id,
             tenant_id: scope.tenant_id().to_string(),
-            tracking_code: inserted.tracking_code,
+            tracking_code: tracking,
             service_code: request.service.clone(),
             service_version_id: version.id,
             version: state.version as i64,
@@ -335,15 +346,15 @@ impl Store {
             let user = Uuid::parse_str(&assignee.user_id).map_err(|_| StoreError::UnknownAssignee)?;
             assignee.roles = self.roles_of(scope, user).await?;
         }
-        let txn = self.db.begin().await?;
+        // Read outside any transaction: the write's version check refuses it if the application changed since.
         let row = crate::applications::visible(scope)
             .filter(application::Column::Id.eq(id))
-            .one(&txn)
+            .one(&self.db)
             .await?
             .ok_or(StoreError::NotFound { what: "permohonan" })?;
         let record = ApplicationRecord::try_from(row.clone())?;
-        let (_, service) = self.service_version(&txn, scope, row.service_version_id).await?;
-        let runtime = self.tenant_runtime(&txn, scope).await?;
+        let (_, service) = self.service_version(&self.db, scope, row.service_version_id).await?;
+        let runtime = self.tenant_runtime(&self.db, scope).await?;
         let ctx = Context { findings, ..runtime.context(&service) };
         let events = decide(&ctx, Some(&record.state), actor, &command, now)?;
         let mut state = record.state.clone();
@@ -352,42 +363,53 @@ impl Store {
         }
         let snap = snapshot(&state, &runtime.context(&service), &row.tracking_code);
         check_area(scope, snap.area.as_deref())?;
-        let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
         let step = snap.step.clone();
         let ended_now = if record.state.is_ended() { None } else { snap.timing.clone() };
         use application::Column as C;
-        let updated = derived_columns(application::Entity::update_many(), snap)
+        let update = derived_columns(application::Entity::update_many(), snap)
             .col_expr(C::State, to_json(&state)?.into())
             .col_expr(C::UpdatedAt, now.into())
             .col_expr(C::Version, (state.version as i64).into())
             .filter(C::Id.eq(id))
             .filter(C::TenantId.eq(scope.tenant_id()))
             .filter(C::Version.eq(row.version))
-            .exec(&txn)
-            .await?;
-        if updated.rows_affected != 1 {
-            return Err(StoreError::Conflict);
-        }
+            .into_query();
+        let mut batch = Batch::new(Head::Update(update));
         if let Some(document) = document {
-            document.insert(&txn).await?;
+            batch.push(document);
         }
         if let Some(timing) = &ended_now {
-            write_step_times(&txn, scope, id, &record.service_code, timing).await?;
+            step_times(&mut batch, scope, id, &record.service_code, timing);
         }
-        if let Err(error) =
-            append(&txn, scope, (id, &record.service_code), row.version + 1, &events, step.as_deref()).await
-        {
-            // Two writers appending the same positions: the second loses.
-            if let StoreError::Database(db) = &error
-                && StoreError::is_unique_violation(db)
-            {
-                return Err(StoreError::Conflict);
-            }
-            return Err(error);
-        }
-        txn.commit().await?;
+        appended(&mut batch, scope, (id, &record.service_code), row.version + 1, &events, step.as_deref())?;
+        let signs = events.iter().any(|e| matches!(&e.kind, EventKind::ActionTaken(taken) if taken.signed.is_some()));
+        let letters = if signs {
+            // The letter's number and the write in one transaction: a write that finds a conflict uses no number.
+            let txn = self.db.begin().await?;
+            let letters = self.number_letters(&txn, scope, &runtime, &service, id, &events, now).await?;
+            conflicted(batch.run_in(&txn).await)?;
+            txn.commit().await?;
+            letters
+        } else {
+            conflicted(self.write(batch).await)?;
+            Vec::new()
+        };
         let record = ApplicationRecord { state, version: row.version + events.len() as i64, updated_at: now, ..record };
         Ok(Acted { record, events, letters })
+    }
+
+    /// Writes a decision that numbers no letter: one statement on PostgreSQL, a transaction on SQLite (see
+    /// [`crate::batch`]); false when the version check found the application changed, and nothing was written.
+    async fn write(&self, batch: Batch) -> StoreResult<bool> {
+        if self.db.get_database_backend() == DbBackend::Postgres {
+            return batch.run_alone(&self.db).await;
+        }
+        let txn = self.db.begin().await?;
+        let written = batch.run_in(&txn).await?;
+        if written {
+            txn.commit().await?;
+        }
+        Ok(written)
     }
 
     /// Numbers the letters signed by `events`.
@@ -429,35 +451,37 @@ impl Store {
     }
 }
 
-/// `update` setting the columns derived from an application's state (stage, deadlines, search text, NIK digests,
-/// inbox tokens …): one list of them for every writer.
 /// The office minutes an application that just ended spent in each step, one row each, for the dashboard's
 /// "where does the time go"; rows of an earlier measurement of it are replaced.
-pub(crate) async fn write_step_times<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) fn step_times(
+    batch: &mut Batch,
     scope: &TenantScope,
     application: Uuid,
     service_code: &str,
     timing: &simpul_engine::timing::Timing,
-) -> StoreResult<()> {
+) {
     use crate::entities::step_time;
-    step_time::Entity::delete_many().filter(step_time::Column::ApplicationId.eq(application)).exec(conn).await?;
-    if timing.steps.is_empty() {
-        return Ok(());
+    batch.delete(
+        step_time::Entity::delete_many()
+            .filter(step_time::Column::TenantId.eq(scope.tenant_id()))
+            .filter(step_time::Column::ApplicationId.eq(application))
+            .into_query(),
+    );
+    for (step, minutes) in &timing.steps {
+        batch.push(step_time::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            tenant_id: Set(scope.tenant_id().to_string()),
+            application_id: Set(application),
+            service_code: Set(service_code.to_string()),
+            step: Set(step.clone()),
+            minutes: Set(*minutes),
+            ended_at: Set(timing.ended_at),
+        });
     }
-    let rows = timing.steps.iter().map(|(step, minutes)| step_time::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(scope.tenant_id().to_string()),
-        application_id: Set(application),
-        service_code: Set(service_code.to_string()),
-        step: Set(step.clone()),
-        minutes: Set(*minutes),
-        ended_at: Set(timing.ended_at),
-    });
-    step_time::Entity::insert_many(rows).exec(conn).await?;
-    Ok(())
 }
 
+/// `update` setting the columns derived from an application's state (stage, deadlines, search text, NIK digests,
+/// inbox tokens …): one list of them for every writer.
 pub(crate) fn derived_columns(
     update: sea_orm::UpdateMany<application::Entity>,
     snap: crate::snapshot::Snapshot,

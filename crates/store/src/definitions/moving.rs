@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QueryTrait, Set, TransactionTrait};
 use simpul_engine::migrate::{self, Plan};
 use simpul_engine::{Event, FormData};
 use uuid::Uuid;
@@ -14,11 +14,12 @@ use uuid::Uuid;
 use crate::Store;
 use crate::applications::ApplicationRecord;
 use crate::audit::{self, action};
+use crate::batch::{Batch, Head};
 use crate::entities::{application, version_move};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
 use crate::snapshot::{snapshot, stage};
-use crate::workflow::{append, derived_columns};
+use crate::workflow::{appended, derived_columns};
 
 /// What the admin asks: move the open applications of `service` to the version in force, mapping renamed steps
 /// and supplying values for new fields.
@@ -141,7 +142,7 @@ impl Store {
             let snap = snapshot(&state, &runtime.context(&new), &row.tracking_code);
             let step = snap.step.clone();
             use application::Column as C;
-            let updated = derived_columns(application::Entity::update_many(), snap)
+            let update = derived_columns(application::Entity::update_many(), snap)
                 .col_expr(C::State, json(&state)?.into())
                 .col_expr(C::ServiceVersionId, target.id.into())
                 .col_expr(C::UpdatedAt, now.into())
@@ -149,21 +150,26 @@ impl Store {
                 .filter(C::Id.eq(row.id))
                 .filter(C::TenantId.eq(scope.tenant_id()))
                 .filter(C::Version.eq(row.version))
-                .exec(&txn)
-                .await?;
-            if updated.rows_affected != 1 {
-                // An officer acted on it meanwhile: left as it is, told.
-                outcome.skipped.push((row.tracking_code, vec![StoreError::Conflict.to_string()]));
-                continue;
-            }
-            append(&txn, scope, (row.id, &row.service_code), row.version + 1, &[event], step.as_deref()).await?;
+                .into_query();
+            let mut batch = Batch::new(Head::Update(update));
+            appended(&mut batch, scope, (row.id, &row.service_code), row.version + 1, &[event], step.as_deref())?;
             let detail = format!(
                 "permohonan {} dipindahkan dari versi {} ke versi {}",
                 row.tracking_code, candidate.plan.from_version, candidate.plan.to_version
             );
-            audit::row(scope, actor, action::DEFINITION, &super::review::subject(&row.service_code), &detail, now)
-                .insert(&txn)
-                .await?;
+            batch.push(audit::row(
+                scope,
+                actor,
+                action::DEFINITION,
+                &super::review::subject(&row.service_code),
+                &detail,
+                now,
+            ));
+            if !batch.run_in(&txn).await? {
+                // An officer acted on it meanwhile: left as it is, told.
+                outcome.skipped.push((row.tracking_code, vec![StoreError::Conflict.to_string()]));
+                continue;
+            }
             txn.commit().await?;
             outcome.moved.push(row.tracking_code);
         }

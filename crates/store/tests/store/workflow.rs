@@ -207,3 +207,38 @@ async fn an_ended_application_is_measured_for_the_dashboard_and_one_from_before_
         db.finish().await;
     }
 }
+
+/// A decision is written in as few statements as the backend allows: on PostgreSQL one read and one statement
+/// that writes the snapshot, the event and the outbox row together (SQLite writes the same rows in a transaction);
+/// a refused one writes nothing. Two writers racing are the test above.
+#[tokio::test]
+async fn a_decision_on_postgresql_is_one_read_and_one_write() {
+    use simpul_store::statements::StatementCount;
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let id = submitted.record.id;
+        let count = StatementCount::default();
+        let acted = count
+            .scope(store.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now))
+            .await
+            .expect("received");
+        if db.name == "postgres" {
+            assert_eq!(count.get(), 2, "the read and the write");
+        }
+        assert_eq!(store.application_events(&b.scope, id).await.expect("events").len(), 2, "{}", db.name);
+        assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 2, "{}", db.name);
+        // A stale version, and an action the step no longer has: refused, and nothing more written.
+        let stale = store.act(&b.scope, &b.front, id, act(1, "lengkap", ActionInput::default()), now).await;
+        assert!(stale.is_err(), "{}: {stale:?}", db.name);
+        let again =
+            store.act(&b.scope, &b.front, id, act(acted.record.version, "terima", ActionInput::default()), now).await;
+        assert!(again.is_err(), "{}: not an action of this step any more", db.name);
+        assert_eq!(store.application(&b.scope, id).await.expect("stored").version, 2, "{}", db.name);
+        assert_eq!(store.application_events(&b.scope, id).await.expect("events").len(), 2, "{}", db.name);
+        assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 2, "{}", db.name);
+        db.finish().await;
+    }
+}
