@@ -202,7 +202,7 @@ fn complaints_are_received_tracked_handled_in_order_forwarded_and_exported() {
         assert_eq!(anonymous["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 
         // Exported: CSV with every complaint of the period, XLSX as a workbook.
-        let today = chrono::Utc::now().date_naive();
+        let today = crate::office_today(chrono_tz::Asia::Makassar);
         let csv = server.as_user(
             "admin_dinas@bulukumba",
             EXPORT,

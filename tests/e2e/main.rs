@@ -34,3 +34,9 @@ mod registry;
 mod server;
 mod subscriptions;
 mod webhooks;
+
+/// Today as an office in `zone` reads it: the API reads periods and forms as office dates, and UTC's date is a
+/// day behind in Indonesia from 17.00 WIB (16.00 WITA) to midnight.
+fn office_today(zone: chrono_tz::Tz) -> chrono::NaiveDate {
+    chrono::Utc::now().with_timezone(&zone).date_naive()
+}

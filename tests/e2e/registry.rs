@@ -286,7 +286,7 @@ fn the_admin_uploads_and_the_verifier_confirms_in_a_browser_without_javascript()
         let input = browser.client.find(Locator::Css("#berkas-ekspor")).await.expect("file input");
         input.send_keys(path.to_str().expect("utf-8")).await.expect("file chosen");
         // The date stays today's, as the form offers it (typing a date depends on the browser's locale).
-        let today = simpul_letters::helpers::tanggal(chrono::Utc::now().date_naive());
+        let today = simpul_letters::helpers::tanggal(crate::office_today(chrono_tz::Asia::Jakarta));
         browser.submit_and_wait("#unggah-registri button[type='submit']", false).await;
         let page = browser.main_text().await;
         assert!(

@@ -89,4 +89,5 @@ operations! {
     COMPLAINTS_EXPORT = "complaints_export.graphql";
     DASHBOARD = "dashboard.graphql";
     DASHBOARD_REPORT = "dashboard_report.graphql";
+    OFFICE_ZONES = "office_zones.graphql";
 }

@@ -120,6 +120,36 @@ impl Officer {
         matches!(&self.caller, Caller::User(p) if p.membership(&self.tenant).is_some_and(|m| m.roles.contains("admin_dinas")))
     }
 
+    /// Today in the office's time zone (a provincial admin's: the province's first office's), the date a period
+    /// ends on by default. The API reads periods as office dates, and UTC's date is a day behind in Indonesia from
+    /// 17.00 WIB (16.00 WITA) to midnight, which would leave the day's own records out of a default period.
+    pub async fn today(&self, state: &AppState) -> chrono::NaiveDate {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Office {
+            code: String,
+            time_zone: String,
+            province: Province,
+        }
+        #[derive(serde::Deserialize)]
+        struct Province {
+            code: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct Offices {
+            tenants: Vec<Office>,
+        }
+        let offices = self.api(state).run::<Offices>(crate::operations::OFFICE_ZONES, serde_json::json!({})).await;
+        let zone = offices.ok().and_then(|o| {
+            o.tenants.into_iter().find(|t| match &self.province {
+                Some(province) => &t.province.code == province,
+                None => t.code == self.tenant,
+            })
+        });
+        let zone = crate::words::zone(zone.as_ref().map_or("", |o| o.time_zone.as_str()));
+        chrono::Utc::now().with_timezone(&zone).date_naive()
+    }
+
     /// Whether `given` is this session's CSRF token.
     pub fn csrf_ok(&self, given: &str) -> bool {
         // The token is derived from the session; comparing against the one rendered is enough and constant time.

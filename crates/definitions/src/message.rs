@@ -50,6 +50,13 @@ pub struct LetterLinks {
 }
 
 impl MessageValues {
+    /// The links the server wrote into the values: their signatures and tokens are random, and a run of sixteen
+    /// digits in one is not an identity number (the NIK guard reads the text without them).
+    pub fn links(&self) -> Vec<&str> {
+        let letters = self.surat.iter().flat_map(|l| [l.tautan_unduh.as_str(), l.tautan_verifikasi.as_str()]);
+        std::iter::once(self.tautan_lacak.as_str()).chain(letters).chain(self.tautan_survei.as_deref()).collect()
+    }
+
     /// Values of an invented application, for checking templates.
     pub fn sample() -> Self {
         MessageValues {

@@ -279,18 +279,17 @@ impl RegistryMutation {
         tenant: Option<String>,
     ) -> ApiResult<RegistrySnapshotView> {
         let (scope, actor) = office_admin(ctx, tenant.as_deref())?;
-        let today = Utc::now().date_naive();
+        // The office's date: the export was made on an office day, and UTC's date is a day behind before 08.00 WITA.
+        let store = &shared(ctx)?.store;
+        let today = store.tenant_runtime(store.connection(), &scope).await?.calendar.local_date(Utc::now());
         if as_of > today {
             return Err(ApiError::field("asOf", "Tanggal data tidak boleh setelah hari ini"));
         }
         let value = file.value(ctx).map_err(|_| ApiError::field("file", "Berkas tidak terbaca"))?;
         let request = ImportRequest { source, as_of, file_name: value.filename.clone(), file: value.content };
         let span = tracing::info_span!("import_registry", tenant = scope.tenant_id(), source = source.code());
-        let record = tracing::Instrument::instrument(
-            shared(ctx)?.store.import_registry(&scope, &actor, request, Utc::now()),
-            span,
-        )
-        .await?;
+        let record =
+            tracing::Instrument::instrument(store.import_registry(&scope, &actor, request, Utc::now()), span).await?;
         Ok(snapshot_views(ctx, &scope, vec![record])
             .await?
             .pop()

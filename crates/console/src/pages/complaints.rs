@@ -266,7 +266,7 @@ const STATUSES: &[(&str, &str)] = &[
 /// `GET /pengaduan-masuk`: the office's complaints and the form to record one.
 pub async fn list(State(state): State<AppState>, officer: Officer, Query(query): Query<ListQuery>) -> Response {
     if let Some(format) = query.unduh.as_deref().filter(|f| matches!(*f, "xlsx" | "csv")) {
-        let today = Utc::now().date_naive();
+        let today = officer.today(&state).await;
         let date = |text: Option<&str>| text.and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
         let from = date(query.dari.as_deref()).unwrap_or_else(|| today - chrono::Days::new(30));
         let to = date(query.sampai.as_deref()).unwrap_or(today);
@@ -306,7 +306,7 @@ async fn list_page(
         })
         .collect();
     let typed_channel = typed.get("saluran").unwrap_or("LANGSUNG");
-    let today = Utc::now().date_naive();
+    let today = Utc::now().with_timezone(&tz).date_naive();
     let data = json!({
         "from": (today - chrono::Days::new(30)).to_string(),
         "to": today.to_string(),

@@ -123,7 +123,7 @@ async fn page(
         "csrf": officer.csrf,
         "retention": answer.tenant.registry_retention_days,
         "sources": SOURCES.iter().map(|(code, label)| json!({ "code": code, "label": label, "chosen": *code == chosen })).collect::<Vec<_>>(),
-        "asOf": fields.and_then(|f| f.get("asOf")).map_or_else(|| Utc::now().date_naive().to_string(), str::to_string),
+        "asOf": fields.and_then(|f| f.get("asOf")).map_or_else(|| Utc::now().with_timezone(&tz).date_naive().to_string(), str::to_string),
         "problem": failure.filter(|f| f.fields.is_empty()).map(|f| f.message.clone()),
         "sourceProblem": problem("source"),
         "asOfProblem": problem("asOf"),
