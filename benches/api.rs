@@ -1,19 +1,26 @@
-//! Speed of the API under load from a second process: requests per second and p50/p99 latency of `inbox` and of
-//! `act`, on PostgreSQL, against the real `simpul serve` on loopback.
+//! Speed of the API under load from a second process: requests per second and p50/p99 latency of `login`,
+//! `inbox` and `act`, on PostgreSQL, against the real `simpul serve` on loopback; then the server's resident
+//! memory once it has idled after the load (what the allocator gave back).
 //!
 //! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench api`
-//! (a database `simpul_bench_<random>` is created on that server, and dropped afterwards).
+//! (a database `simpul_bench_api_<pid>` is created on that server, and dropped afterwards).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::{Database, Server, pgbench};
 use serde_json::{Value, json};
 
 const WORKERS: usize = 16;
 const SECONDS: u64 = 15;
 const SEEDED: usize = 400;
+/// Sign-ins in the load: each hashes with argon2id's 19 MiB, the allocation that once stayed with the process.
+const LOGINS: usize = 64;
+/// How long the server idles after the load before its memory is read: the allocator returns freed pages after
+/// about ten seconds (jemalloc's decay, by its background thread).
+const IDLE: Duration = Duration::from_secs(30);
 
 fn post(address: &str, token: &str, query: &str, variables: Value) -> Value {
     let mut response = ureq::post(&format!("http://{address}/graphql"))
@@ -37,8 +44,10 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
 }
 
-fn report(name: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
+/// Prints a load's throughput and latencies; the throughput, in requests per second.
+fn report(name: &str, mut latencies: Vec<Duration>, elapsed: Duration) -> f64 {
     latencies.sort();
+    let rate = latencies.len() as f64 / elapsed.as_secs_f64();
     println!(
         "{name}: {} requests in {:.1} s = {:.0} requests/s; p50 {:.2} ms, p99 {:.2} ms",
         latencies.len(),
@@ -47,43 +56,39 @@ fn report(name: &str, mut latencies: Vec<Duration>, elapsed: Duration) {
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.99)
     );
+    rate
+}
+
+/// `query` as `token` from [`WORKERS`] threads for [`SECONDS`], reported as `name`.
+fn reads(address: &str, token: &str, query: &'static str, name: &str) -> f64 {
+    let latencies = Arc::new(Mutex::new(Vec::new()));
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(SECONDS);
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let (address, token, latencies) = (address.to_string(), token.to_string(), latencies.clone());
+            std::thread::spawn(move || {
+                let mut mine = Vec::new();
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    let response = post(&address, &token, query, json!({}));
+                    assert!(response.get("errors").is_none(), "{response}");
+                    mine.push(t.elapsed());
+                }
+                latencies.lock().expect("lock").extend(mine);
+            })
+        })
+        .collect();
+    handles.into_iter().for_each(|h| h.join().expect("worker"));
+    let latencies = std::mem::take(&mut *latencies.lock().expect("lock"));
+    report(name, latencies, started.elapsed())
 }
 
 fn main() {
-    let Ok(admin) = std::env::var("BENCH_DATABASE_URL") else {
-        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/api.rs)");
-        return;
-    };
-    let name = format!("simpul_bench_{}", std::process::id());
-    assert!(
-        Command::new("psql")
-            .args([admin.as_str(), "-q", "-c", &format!("CREATE DATABASE \"{name}\"")])
-            .status()
-            .expect("psql")
-            .success()
-    );
-    let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
-    let binary = env!("CARGO_BIN_EXE_simpul");
-    assert!(Command::new(binary).args(["migrate", "--database-url", &url]).status().expect("migrate").success());
-    let dir = tempfile::tempdir().expect("folder");
-    let definitions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("service-definitions");
-    let mut server = Command::new(binary)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server");
-    let mut reader = BufReader::new(server.stdout.take().expect("stdout"));
-    let address = loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).expect("line") > 0, "server exited");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-    };
+    let Some(database) = Database::create("api") else { return };
+    let server = Server::start(&database, true);
+    let address = server.address.clone();
+    println!("server started: RSS {:.0} MB, of which allocated {:.0} MB", server.resident_mb(), server.anonymous_mb());
     let roles = ["petugas_layanan", "verifikator", "penyuluh_sosial", "kabid", "sekretaris", "kepala_dinas"];
     let tokens: Vec<(String, String)> =
         roles.iter().map(|r| (r.to_string(), login(&address, &format!("{r}@bulukumba")))).collect();
@@ -103,28 +108,11 @@ fn main() {
         "API benchmark on PostgreSQL: {WORKERS} client threads in a second process, {SECONDS} s each; {SEEDED} applications seeded"
     );
 
-    // inbox
-    let inbox = "{ inbox(first: 20) { edges { node { id version step deadlines { service { state } } } } } }";
     let latencies = Arc::new(Mutex::new(Vec::new()));
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(SECONDS);
-    let handles: Vec<_> = (0..WORKERS)
-        .map(|_| {
-            let (address, token, latencies) = (address.clone(), token("petugas_layanan"), latencies.clone());
-            std::thread::spawn(move || {
-                let mut mine = Vec::new();
-                while Instant::now() < deadline {
-                    let t = Instant::now();
-                    let response = post(&address, &token, inbox, json!({}));
-                    assert!(response.get("errors").is_none(), "{response}");
-                    mine.push(t.elapsed());
-                }
-                latencies.lock().expect("lock").extend(mine);
-            })
-        })
-        .collect();
-    handles.into_iter().for_each(|h| h.join().expect("worker"));
-    report("inbox (20 per page)", std::mem::take(&mut *latencies.lock().expect("lock")), started.elapsed());
+    let inbox = "{ inbox(first: 20) { edges { node { id version step deadlines { service { state } } } } } }";
+    reads(&address, &token("petugas_layanan"), inbox, "inbox (20 per page)");
+    let list = "{ applications(first: 50) { edges { node { id trackingCode serviceName stepName applicantName deadlines { service { state } } } } } }";
+    reads(&address, &token("petugas_layanan"), list, "applications(first: 50)");
 
     // act: each worker carries its share of the applications through the steps.
     let steps: Vec<(&str, &str, Value)> = vec![
@@ -185,11 +173,62 @@ fn main() {
         .collect();
     handles.into_iter().for_each(|h| h.join().expect("worker"));
     let elapsed = started.elapsed().min(Duration::from_secs(SECONDS));
-    report("act (every step of Bulukumba SKTM)", std::mem::take(&mut *latencies.lock().expect("lock")), elapsed);
+    let act =
+        report("act (every step of Bulukumba SKTM)", std::mem::take(&mut *latencies.lock().expect("lock")), elapsed);
+    // The reference, on the same server in the same run: PostgreSQL's own one-row commits at as many clients.
+    database.psql(pgbench::TABLE_SQL);
+    let reference = pgbench::one_row_commits(&database.url, WORKERS, Duration::from_secs(SECONDS));
+    println!(
+        "pgbench, one-row INSERT per transaction, {WORKERS} clients: {reference:.0} transactions/s; act at {:.1} % of it (target ≥ 10 %)",
+        100.0 * act / reference
+    );
 
-    let _ = server.kill();
-    let _ = server.wait();
-    let _ = Command::new("psql")
-        .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
-        .status();
+    // login: sign-ins at once from every worker, each worker its own officer (one officer's sign-ins are counted
+    // while they run, and more than five at once would be refused as guessing).
+    let officers = [
+        "petugas_layanan@bulukumba",
+        "verifikator@bulukumba",
+        "penyuluh_sosial@bulukumba",
+        "kabid@bulukumba",
+        "operator_desa@luwu-timur",
+        "petugas_linjamsos@luwu-timur",
+        "kabid_linjamsos@luwu-timur",
+        "sekretaris@luwu-timur",
+        "petugas_mpp@bangka",
+        "verifikator@bangka",
+        "petugas_lapangan@bangka",
+        "front_office@oku-selatan",
+        "tksk@oku-selatan",
+        "tagana@oku-selatan",
+        "front_office@tebing-tinggi",
+        "kasi@tebing-tinggi",
+    ];
+    let started = Instant::now();
+    let handles: Vec<_> = officers
+        .iter()
+        .map(|user| {
+            let (address, latencies, user) = (address.clone(), latencies.clone(), user.to_string());
+            std::thread::spawn(move || {
+                let mine: Vec<Duration> = (0..LOGINS / WORKERS)
+                    .map(|_| {
+                        let t = Instant::now();
+                        login(&address, &user);
+                        t.elapsed()
+                    })
+                    .collect();
+                latencies.lock().expect("lock").extend(mine);
+            })
+        })
+        .collect();
+    handles.into_iter().for_each(|h| h.join().expect("worker"));
+    report("login (argon2id, 19 MiB each)", std::mem::take(&mut *latencies.lock().expect("lock")), started.elapsed());
+
+    let peak = server.peak_mb();
+    std::thread::sleep(IDLE);
+    println!(
+        "after the load and {} s idle: RSS {:.0} MB (target ≤ 150 MB), of which allocated {:.0} MB; peak during the load {peak:.0} MB",
+        IDLE.as_secs(),
+        server.resident_mb(),
+        server.anonymous_mb()
+    );
 }

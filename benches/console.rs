@@ -4,12 +4,13 @@
 //! GraphQL request.
 //!
 //! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench console`
-//! (a database `simpul_bench_<pid>` is created on that server, and dropped afterwards).
+//! (a database `simpul_bench_console_<pid>` is created on that server, and dropped afterwards).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::{Duration, Instant};
 
+use common::{Database, Server};
 use serde_json::{Value, json};
 
 /// Requests per page: enough for a p99 of the sequential latencies (`BENCH_REQUESTS` sets fewer, for a quick
@@ -104,44 +105,9 @@ fn measure(address: &str, cookie: Option<&str>, name: &str, path: &str) {
 }
 
 fn main() {
-    let Ok(admin) = std::env::var("BENCH_DATABASE_URL") else {
-        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/console.rs)");
-        return;
-    };
-    let name = format!("simpul_bench_{}", std::process::id());
-    let psql = |database: &str, sql: &str| {
-        assert!(
-            Command::new("psql")
-                .args([database, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
-                .status()
-                .expect("psql")
-                .success(),
-            "{sql}"
-        );
-    };
-    psql(&admin, &format!("CREATE DATABASE \"{name}\""));
-    let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
-    let binary = env!("CARGO_BIN_EXE_simpul");
-    assert!(Command::new(binary).args(["migrate", "--database-url", &url]).status().expect("migrate").success());
-    let dir = tempfile::tempdir().expect("folder");
-    let definitions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("service-definitions");
-    let mut server = Command::new(binary)
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server");
-    let mut reader = BufReader::new(server.stdout.take().expect("stdout"));
-    let address = loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).expect("line") > 0, "server exited");
-        if let Some(rest) = line.split("http://").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_string();
-        }
-    };
+    let Some(database) = Database::create("console") else { return };
+    let server = Server::start(&database, true);
+    let address = server.address.clone();
 
     // A real application at each of three steps — the front office's receipt, the verifier's check, the penyuluh
     // sosial's paraf — then copies of them to 100,000, of which `open_percent()` are open, a third at each step
@@ -188,8 +154,7 @@ fn main() {
         samples.push(id);
     }
     let filled = Instant::now();
-    psql(
-        &url,
+    database.psql(
         &format!(
             "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
              state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
@@ -210,7 +175,7 @@ fn main() {
         ),
     );
     // What autovacuum does after a bulk load: statistics, and the visibility map that index-only scans read.
-    psql(&url, "VACUUM ANALYZE applications");
+    database.psql("VACUUM ANALYZE applications");
     println!(
         "Console pages on PostgreSQL: {APPLICATIONS} applications in Bulukumba, {}% open (filled in {:.1} s), {} \
          sequential requests per page over loopback",
@@ -261,14 +226,4 @@ fn main() {
     // The samples' NIK: three found among 100,000 (the copies have digests of their own), each find audited.
     measure(&address, Some(&cookie), "Cari (NIK: 3 found and audited)", "/cari?q=7302014507850001");
     measure(&address, Some(&cookie), "Daftar & rekap (choice)", "/surat");
-    let _ = server.kill();
-    let _ = server.wait();
-    // `BENCH_KEEP=1` leaves the database for looking into a figure (EXPLAIN ANALYZE of the pages' queries).
-    if std::env::var_os("BENCH_KEEP").is_some() {
-        println!("kept the database {url}");
-        return;
-    }
-    let _ = Command::new("psql")
-        .args([admin.as_str(), "-q", "-c", &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")])
-        .status();
 }

@@ -7,9 +7,11 @@
 //! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench --bench idle`. The figure is
 //! the database's, so a debug build of the server measures the same (`cargo bench --bench idle --profile dev`).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
 use std::time::Duration;
+
+use common::{Database, Server};
 
 /// Rows handed over in the outbox.
 const ROWS: u32 = 1_000_000;
@@ -17,15 +19,10 @@ const ROWS: u32 = 1_000_000;
 const SETTLE: Duration = Duration::from_secs(20);
 const MEASURED: Duration = Duration::from_secs(60);
 
-fn psql(url: &str, sql: &str) -> String {
-    let out = Command::new("psql").args([url, "-At", "-q", "-c", sql]).output().expect("psql");
-    assert!(out.status.success(), "{sql}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
 /// CPU ticks used so far by the backends connected to `database`.
-fn backend_ticks(admin: &str, database: &str) -> u64 {
-    psql(admin, &format!("SELECT pid FROM pg_stat_activity WHERE datname = '{database}'"))
+fn backend_ticks(database: &Database) -> u64 {
+    database
+        .admin_psql(&format!("SELECT pid FROM pg_stat_activity WHERE datname = '{}'", database.name))
         .lines()
         .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok())
         .filter_map(|stat| {
@@ -37,71 +34,29 @@ fn backend_ticks(admin: &str, database: &str) -> u64 {
         .sum()
 }
 
-fn resident_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0.0);
-    kb / 1024.0
-}
-
 fn main() {
-    let Ok(admin) = std::env::var("BENCH_DATABASE_URL") else {
-        println!("BENCH_DATABASE_URL is not set: nothing measured (see the comment at the top of benches/idle.rs)");
-        return;
-    };
-    let name = format!("simpul_bench_idle_{}", std::process::id());
-    psql(&admin, &format!("CREATE DATABASE \"{name}\""));
-    let url = format!("{}/{name}", admin.rsplit_once('/').expect("url").0);
-    let binary = env!("CARGO_BIN_EXE_simpul");
-    assert!(Command::new(binary).args(["migrate", "--database-url", &url]).status().expect("migrate").success());
+    let Some(database) = Database::create("idle") else { return };
     for table in ["outbox", "webhook_deliveries", "notifications", "letters", "applications"] {
-        psql(&url, &format!("ALTER TABLE {table} SET (autovacuum_enabled = off)"));
+        database.psql(&format!("ALTER TABLE {table} SET (autovacuum_enabled = off)"));
     }
     // Time-ordered ids over the last 30 days, as the store writes them: 48 bits of milliseconds, then version 7.
-    psql(
-        &url,
-        &format!(
-            "INSERT INTO outbox (id, tenant_id, application_id, event_seq, kind, payload, created_at) \
-             SELECT (lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') || '7' || substr(md5(g::text), 1, 3) \
-             || '8' || substr(md5(g::text), 4, 15))::uuid, 'bulukumba', gen_random_uuid(), 1, 'submitted', '{{}}', t \
-             FROM generate_series(1, {ROWS}) g, LATERAL (SELECT now() - interval '30 days' + g * interval '2 seconds' AS t) x"
-        ),
-    );
-    psql(&url, "ANALYZE");
-    psql(&url, "UPDATE outbox SET delivered_at = created_at");
-    let dir = tempfile::tempdir().expect("folder");
-    let definitions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("service-definitions");
-    let mut server = Command::new(binary)
-        .args(["serve", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")])
-        .current_dir(dir.path())
-        .env("DATABASE_URL", &url)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server");
-    let mut reader = BufReader::new(server.stdout.take().expect("stdout"));
-    loop {
-        let mut line = String::new();
-        assert!(reader.read_line(&mut line).expect("line") > 0, "server exited");
-        if line.contains("http://") {
-            break;
-        }
-    }
+    database.psql(&format!(
+        "INSERT INTO outbox (id, tenant_id, application_id, event_seq, kind, payload, created_at) \
+         SELECT (lpad(to_hex((extract(epoch FROM t) * 1000)::bigint), 12, '0') || '7' || substr(md5(g::text), 1, 3) \
+         || '8' || substr(md5(g::text), 4, 15))::uuid, 'bulukumba', gen_random_uuid(), 1, 'submitted', '{{}}', t \
+         FROM generate_series(1, {ROWS}) g, LATERAL (SELECT now() - interval '30 days' + g * interval '2 seconds' AS t) x"
+    ));
+    database.psql("ANALYZE");
+    database.psql("UPDATE outbox SET delivered_at = created_at");
+    let server = Server::start(&database, false);
     std::thread::sleep(SETTLE);
-    let before = backend_ticks(&admin, &name);
+    let before = backend_ticks(&database);
     std::thread::sleep(MEASURED);
-    let used = backend_ticks(&admin, &name).saturating_sub(before);
+    let used = backend_ticks(&database).saturating_sub(before);
     // Linux counts CPU time in ticks of 1/100 s (`getconf CLK_TCK`).
     let seconds = used as f64 / 100.0 / (MEASURED.as_secs_f64() / 60.0);
     println!(
         "idle server, {ROWS} handed-over outbox rows, autovacuum off, stale statistics: PostgreSQL {seconds:.2} CPU-s per minute (target < 0.2); server RSS {:.0} MB",
-        resident_mb(server.id())
+        server.resident_mb()
     );
-    let _ = server.kill();
-    let _ = server.wait();
-    psql(&admin, &format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
 }

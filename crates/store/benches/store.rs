@@ -23,6 +23,8 @@ use simpul_store::auth::RoleGrant;
 use simpul_store::{ApplicationFilter, StageFilter, Store, SubmitRequest, TenantScope};
 
 mod common;
+#[path = "../../../benches/common/pgbench.rs"]
+mod pgbench;
 
 use common::percentile;
 
@@ -142,13 +144,9 @@ async fn main() {
     println!("PostgreSQL store benchmark: {SECONDS} s per measurement");
     lifecycle(&store, &officers).await; // warm caches
     let db = store.connection().clone();
-    db.execute_unprepared("CREATE TABLE bench_commits (id bigserial PRIMARY KEY, worker int, at timestamptz)")
-        .await
-        .expect("table");
+    db.execute_unprepared(pgbench::TABLE_SQL).await.expect("table");
     let server = std::env::var("BENCH_DATABASE_URL").expect("set, or fresh_store had returned");
     let url = format!("{}/{name}", server.rsplit_once('/').expect("url").0);
-    let script = tempfile::NamedTempFile::new().expect("script");
-    std::fs::write(script.path(), "INSERT INTO bench_commits (worker, at) VALUES (1, now());\n").expect("script");
     println!(
         "| clients | transitions/s (lifecycles × 12) | one-row commits/s, sqlx | one-row commits/s, pgbench | transitions ÷ sqlx | transitions ÷ pgbench |"
     );
@@ -165,14 +163,12 @@ async fn main() {
         let (commits, elapsed) = for_workers(workers, SECONDS, move || {
             let conn = conn.clone();
             async move {
-                conn.execute_unprepared("INSERT INTO bench_commits (worker, at) VALUES (1, now())")
-                    .await
-                    .expect("insert");
+                conn.execute_unprepared(pgbench::INSERT_SQL).await.expect("insert");
             }
         })
         .await;
         let sqlx = commits as f64 / elapsed.as_secs_f64();
-        let pgbench = pgbench(&url, script.path(), workers);
+        let pgbench = pgbench::one_row_commits(&url, workers, Duration::from_secs(SECONDS));
         println!(
             "| {workers} | {transitions:.0} | {sqlx:.0} | {pgbench:.0} | {:.0} % | {:.0} % |",
             100.0 * transitions / sqlx,
@@ -226,21 +222,4 @@ async fn main() {
         percentile(&deep_pages, 0.99).as_secs_f64() * 1e3,
     );
     common::drop_database(store, admin, &name).await;
-}
-
-/// pgbench's transactions per second running `script` with `clients` clients for [`SECONDS`] (its figure without
-/// the connection time).
-fn pgbench(url: &str, script: &std::path::Path, clients: usize) -> f64 {
-    let threads = clients.min(std::thread::available_parallelism().map_or(1, |n| n.get()));
-    let out = std::process::Command::new("pgbench")
-        .args(["-n", "-c", &clients.to_string(), "-j", &threads.to_string(), "-T", &SECONDS.to_string(), "-f"])
-        .arg(script)
-        .arg(url)
-        .output()
-        .expect("pgbench (Debian's postgresql-client)");
-    let text = String::from_utf8_lossy(&out.stdout);
-    text.lines()
-        .find_map(|l| l.strip_prefix("tps = "))
-        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-        .unwrap_or_else(|| panic!("no tps in pgbench's output: {text} {}", String::from_utf8_lossy(&out.stderr)))
 }
