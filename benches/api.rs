@@ -15,7 +15,12 @@ use serde_json::{Value, json};
 
 const WORKERS: usize = 16;
 const SECONDS: u64 = 15;
-const SEEDED: usize = 400;
+/// Applications carried through every step by the `act` load: enough for the load's whole time.
+const SEEDED: usize = 1_600;
+/// Applications in the table for the list at scale.
+const AT_SCALE: usize = 1_000_000;
+/// Sequential requests of the list at scale: enough for its p99.
+const SEQUENTIAL: usize = 500;
 /// Sign-ins in the load: each hashes with argon2id's 19 MiB, the allocation that once stayed with the process.
 const LOGINS: usize = 64;
 /// How long the server idles after the load before its memory is read: the allocator returns freed pages after
@@ -182,6 +187,30 @@ fn main() {
         "pgbench, one-row INSERT per transaction, {WORKERS} clients: {reference:.0} transactions/s; act at {:.1} % of it (target ≥ 10 %)",
         100.0 * act / reference
     );
+
+    // The list at scale: 1,000,000 applications, a quarter of them open, copies of three just submitted; one
+    // client after another (the server's time plus loopback), then 16 at once.
+    let fresh: Vec<String> = (0..3)
+        .map(|_| {
+            let input = json!({ "tenant": "bulukumba", "service": "rekomendasi-sktm", "data": form, "documentsReceived": ["ktp_kk", "sktm_desa", "sptjm"] });
+            let response = post(&address, &token("petugas_layanan"), submit, json!({ "i": input }));
+            response["data"]["submitApplication"]["id"].as_str().expect("id").to_string()
+        })
+        .collect();
+    let filled = database.copy_applications(&fresh, AT_SCALE - SEEDED - fresh.len(), 25);
+    println!("{AT_SCALE} applications, a quarter open (filled in {:.0} s)", filled.as_secs_f64());
+    let front = token("petugas_layanan");
+    let sequential: Vec<Duration> = (0..SEQUENTIAL)
+        .map(|_| {
+            let t = Instant::now();
+            let response = post(&address, &front, list, json!({}));
+            assert!(response.get("errors").is_none(), "{response}");
+            t.elapsed()
+        })
+        .collect();
+    let elapsed = sequential.iter().sum();
+    report("applications(first: 50) at 1,000,000, one client (target p50 ≤ 5 ms, p99 ≤ 20 ms)", sequential, elapsed);
+    reads(&address, &front, list, "applications(first: 50) at 1,000,000, 16 clients");
 
     // login: sign-ins at once from every worker, each worker its own officer (one officer's sign-ins are counted
     // while they run, and more than five at once would be refused as guessing).

@@ -153,34 +153,12 @@ fn main() {
         }
         samples.push(id);
     }
-    let filled = Instant::now();
-    database.psql(
-        &format!(
-            "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
-             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
-             inbox, idempotency_key, submitted_by, submitted_at, updated_at, version) \
-             SELECT gen_random_uuid(), tenant_id, 'B' || g, service_code, service_version_id, \
-             CASE WHEN g % 100 < {open} THEN stage ELSE 'ended' END, step, CASE WHEN g % 100 < {open} THEN outcome ELSE 'selesai' END, \
-             state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', step_due_at, \
-             now() + (g % 10000) * interval '1 minute', assignee, area, \
-             CASE WHEN g % 1000 = 1 THEN 'nama' || g ELSE search END, md5(g::text) || md5((-g)::text), \
-             CASE WHEN g % 100 < {open} THEN inbox ELSE '  ' END, NULL, submitted_by, submitted_at, updated_at, version \
-             FROM applications JOIN generate_series(1, {}) AS g \
-             ON id = CASE g % 3 WHEN 1 THEN '{verify}'::uuid WHEN 2 THEN '{paraf}'::uuid ELSE '{receive}'::uuid END",
-            APPLICATIONS - samples.len(),
-            open = open_percent(),
-            receive = samples[0],
-            verify = samples[1],
-            paraf = samples[2],
-        ),
-    );
-    // What autovacuum does after a bulk load: statistics, and the visibility map that index-only scans read.
-    database.psql("VACUUM ANALYZE applications");
+    let filled = database.copy_applications(&samples, APPLICATIONS - samples.len(), open_percent());
     println!(
         "Console pages on PostgreSQL: {APPLICATIONS} applications in Bulukumba, {}% open (filled in {:.1} s), {} \
          sequential requests per page over loopback",
         open_percent(),
-        filled.elapsed().as_secs_f64(),
+        filled.as_secs_f64(),
         requests()
     );
     let cookie = session(&address, "petugas_layanan@bulukumba");

@@ -41,6 +41,31 @@ impl Database {
         psql(&self.url, sql)
     }
 
+    /// Adds `copies` applications, copies of `samples` (ids, taken in turn) with their own ids, tracking codes,
+    /// NIK digests and deadlines over the next week: `open_percent` of them stay at their sample's step (in
+    /// its inbox), the rest ended; one in a thousand is named `nama<n>` for searches. Then what autovacuum does
+    /// after a bulk load (statistics, and the visibility map index-only scans read). Returns how long it took.
+    pub fn copy_applications(&self, samples: &[String], copies: usize, open_percent: usize) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        let ids = samples.iter().map(|s| format!("'{s}'::uuid")).collect::<Vec<_>>().join(", ");
+        let open = open_percent;
+        self.psql(&format!(
+            "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
+             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
+             inbox, idempotency_key, submitted_by, submitted_at, updated_at, version) \
+             SELECT gen_random_uuid(), tenant_id, 'B' || g, service_code, service_version_id, \
+             CASE WHEN g % 100 < {open} THEN stage ELSE 'ended' END, step, CASE WHEN g % 100 < {open} THEN outcome ELSE 'selesai' END, \
+             state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', step_due_at, \
+             now() + (g % 10000) * interval '1 minute', assignee, area, \
+             CASE WHEN g % 1000 = 1 THEN 'nama' || g ELSE search END, md5(g::text) || md5((-g)::text), \
+             CASE WHEN g % 100 < {open} THEN inbox ELSE '  ' END, NULL, submitted_by, submitted_at, updated_at, version \
+             FROM applications JOIN generate_series(1, {copies}) AS g ON id = (ARRAY[{ids}])[1 + g % {}]",
+            samples.len()
+        ));
+        self.psql("VACUUM ANALYZE applications");
+        started.elapsed()
+    }
+
     /// Runs `sql` on the server's administrative database.
     pub fn admin_psql(&self, sql: &str) -> String {
         psql(&self.admin, sql)
