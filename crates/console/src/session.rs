@@ -123,7 +123,7 @@ impl Officer {
     /// Today in the office's time zone (a provincial admin's: the province's first office's), the date a period
     /// ends on by default. The API reads periods as office dates, and UTC's date is a day behind in Indonesia from
     /// 17.00 WIB (16.00 WITA) to midnight, which would leave the day's own records out of a default period.
-    pub async fn today(&self, state: &AppState) -> chrono::NaiveDate {
+    async fn today(&self, state: &AppState) -> chrono::NaiveDate {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Office {
@@ -148,6 +148,24 @@ impl Officer {
         });
         let zone = crate::words::zone(zone.as_ref().map_or("", |o| o.time_zone.as_str()));
         chrono::Utc::now().with_timezone(&zone).date_naive()
+    }
+
+    /// A period from a form's dates: `from` missing starts at `start(today)`, `to` missing ends today (the
+    /// office's, looked up only when a date is missing).
+    pub async fn period(
+        &self,
+        state: &AppState,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+        start: impl FnOnce(chrono::NaiveDate) -> chrono::NaiveDate,
+    ) -> (chrono::NaiveDate, chrono::NaiveDate) {
+        match (from, to) {
+            (Some(from), Some(to)) => (from, to),
+            (from, to) => {
+                let today = self.today(state).await;
+                (from.unwrap_or_else(|| start(today)), to.unwrap_or(today))
+            }
+        }
     }
 
     /// Whether `given` is this session's CSRF token.

@@ -266,10 +266,12 @@ const STATUSES: &[(&str, &str)] = &[
 /// `GET /pengaduan-masuk`: the office's complaints and the form to record one.
 pub async fn list(State(state): State<AppState>, officer: Officer, Query(query): Query<ListQuery>) -> Response {
     if let Some(format) = query.unduh.as_deref().filter(|f| matches!(*f, "xlsx" | "csv")) {
-        let today = officer.today(&state).await;
         let date = |text: Option<&str>| text.and_then(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
-        let from = date(query.dari.as_deref()).unwrap_or_else(|| today - chrono::Days::new(30));
-        let to = date(query.sampai.as_deref()).unwrap_or(today);
+        let (from, to) = officer
+            .period(&state, date(query.dari.as_deref()), date(query.sampai.as_deref()), |today| {
+                today - chrono::Days::new(30)
+            })
+            .await;
         let variables = json!({ "tenant": officer.tenant, "from": from, "to": to, "format": format.to_uppercase() });
         return match officer.api(&state).run::<Export>(operations::COMPLAINTS_EXPORT, variables).await {
             Ok(export) => crate::pages::letters::file_response(&export.complaints_export, false),

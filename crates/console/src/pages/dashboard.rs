@@ -90,10 +90,12 @@ const DAY_MINUTES: i64 = 480;
 /// `GET /dasbor`.
 pub async fn show(State(state): State<AppState>, officer: Officer, Query(query): Query<DashboardQuery>) -> Response {
     let api = officer.api(&state);
-    let today = officer.today(&state).await;
     let parse = |text: Option<&str>| text.and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
-    let from = parse(query.dari.as_deref()).unwrap_or_else(|| today.with_day(1).unwrap_or(today));
-    let to = parse(query.sampai.as_deref()).unwrap_or(today);
+    let (from, to) = officer
+        .period(&state, parse(query.dari.as_deref()), parse(query.sampai.as_deref()), |today| {
+            today.with_day(1).unwrap_or(today)
+        })
+        .await;
     // An office's officer sees the office; a provincial admin the province.
     let (tenant, province) = match &officer.province {
         Some(code) => (None, Some(code.as_str())),
