@@ -55,7 +55,7 @@ pub fn definitions(flag: Option<&Path>) -> anyhow::Result<Definitions> {
 }
 
 /// The shipped definitions, written out to a fresh temporary folder.
-fn shipped() -> anyhow::Result<Definitions> {
+pub fn shipped() -> anyhow::Result<Definitions> {
     let dir =
         tempfile::Builder::new().prefix("simpul-definitions-").tempdir().context("creating a temporary folder")?;
     SHIPPED

@@ -3,6 +3,7 @@
 mod commands;
 mod config;
 mod definitions_source;
+mod generated_offices;
 
 use std::process::ExitCode;
 

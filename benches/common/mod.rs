@@ -4,6 +4,7 @@
 //! Each bench is its own crate and uses part of this module.
 #![allow(dead_code)]
 
+pub mod load;
 pub mod pgbench;
 
 use std::io::{BufRead, BufReader};
@@ -96,19 +97,29 @@ pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_simpul")
 }
 
-/// `simpul serve` on the five offices' definitions, on a free port of loopback, killed when dropped.
+/// `simpul serve` on a free port of loopback, killed when dropped.
 pub struct Server {
     child: Child,
     /// `host:port`.
     pub address: String,
+    /// From starting the process to its saying where it listens (the database opened, the definitions imported
+    /// if the database had none, the demo accounts made).
+    pub started_in: std::time::Duration,
     _folder: tempfile::TempDir,
 }
 
 impl Server {
-    /// Started on `database` (`demo`: with the demo accounts, password `demo`), once it says where it listens.
+    /// Started on `database` with the five offices' definitions (`demo`: with the demo accounts, password
+    /// `demo`), once it says where it listens.
     pub fn start(database: &Database, demo: bool) -> Server {
-        let folder = tempfile::tempdir().expect("folder");
         let definitions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("service-definitions");
+        Server::start_on(database, &definitions, demo)
+    }
+
+    /// Started on `database` with the definitions in `definitions`.
+    pub fn start_on(database: &Database, definitions: &std::path::Path, demo: bool) -> Server {
+        let folder = tempfile::tempdir().expect("folder");
+        let started = std::time::Instant::now();
         let mut args = vec!["serve", "--bind", "127.0.0.1:0", "--definitions", definitions.to_str().expect("utf-8")];
         if demo {
             args.push("--demo");
@@ -130,7 +141,7 @@ impl Server {
                 break rest.split_whitespace().next().expect("address").to_string();
             }
         };
-        Server { child, address, _folder: folder }
+        Server { child, address, started_in: started.elapsed(), _folder: folder }
     }
 
     /// The process id.

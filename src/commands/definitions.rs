@@ -25,11 +25,39 @@ enum Command {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Write test offices for load tests: one per kabupaten/kota of the region list (514 in all), each with the
+    /// twelve services of the five offices, into a new folder that `definitions sync` or `serve` imports. Their
+    /// addresses and officials are placeholders: never for a real installation.
+    Generate {
+        /// How many offices (the first kabupaten/kota by region code).
+        #[arg(long, default_value_t = 514)]
+        offices: usize,
+        /// The folder to write (new or empty).
+        #[arg(long)]
+        out: PathBuf,
+        /// The five offices' definitions (default: the definitions shipped in this binary).
+        #[arg(long)]
+        from: Option<PathBuf>,
+    },
 }
 
 /// Runs the subcommand.
 pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     match &args.command {
+        Command::Generate { offices, out, from } => {
+            let sources = match from {
+                Some(dir) => crate::definitions_source::Definitions::Folder(dir.clone()),
+                None => crate::definitions_source::shipped()?,
+            };
+            let generated = crate::generated_offices::generate(sources.path(), *offices, out)?;
+            println!(
+                "{} offices with {} services each written to {}",
+                generated.offices.len(),
+                generated.services,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Sync { dir, database_url } => {
             let definitions = crate::definitions_source::definitions(dir.as_deref())?;
             let dir = definitions.path();

@@ -1,6 +1,7 @@
 //! Tests of the `simpul` command line, run as a user would run it.
 
 mod database;
+mod generate;
 mod schema;
 mod serve;
 mod validate;

@@ -262,7 +262,8 @@ fn forwarding_without_a_connection_says_so() {
     assert!(error["message"].as_str().unwrap_or_default().contains("belum dipasang"), "{error}");
 }
 
-/// In a browser without JavaScript: a member of the public writes from the office's page, gets a code; the
+/// In a browser without JavaScript: a member of the public finds an office by its province; writes from the
+/// office's page, gets a code; the
 /// officer finds it in the list, assigns it to herself and answers; the public page shows the answer by the code.
 #[test]
 fn a_complaint_goes_from_the_public_form_to_the_officers_answer_in_a_browser_without_javascript() {
@@ -270,6 +271,17 @@ fn a_complaint_goes_from_the_public_form_to_the_officers_answer_in_a_browser_wit
     super::console::runtime().block_on(async {
         let base = format!("http://{}", server.address);
         let Some(browser) = super::browser::open_without_javascript(&base).await else { return };
+        // From the page itself: the province first, then its offices, not every kabupaten and kota at once.
+        browser.go("/pengaduan").await;
+        assert!(!browser.has("#isi-pengaduan").await, "no form before an office can be chosen");
+        browser.click("#provinsi option[value='73']").await;
+        browser.submit_and_wait("#provinsi ~ button", false).await;
+        let page = browser.main_text().await;
+        assert!(page.contains("Kabupaten Luwu Timur") && page.contains("Dinas Sosial Kabupaten Bulukumba"), "{page}");
+        assert!(!page.contains("Kabupaten Bangka") && browser.has("#isi-pengaduan").await, "{page}");
+        browser.screenshot("pengaduan-provinsi").await;
+        assert!(browser.barriers().await.is_empty(), "{:?}", browser.barriers().await);
+        // From the office's page: its province's offices, the office chosen.
         browser.go("/t/bulukumba").await;
         browser.click_link("Sampaikan pengaduan").await;
         browser.wait_for("#isi-pengaduan").await;

@@ -80,6 +80,7 @@ operations! {
     SUBMIT_SURVEY = "submit_survey.graphql";
     TRACK_QUESTIONS = "survey_questions.graphql";
     COMPLAINT_OFFICES = "complaint_offices.graphql";
+    COMPLAINT_OFFICE_PROVINCE = "complaint_office_province.graphql";
     SUBMIT_COMPLAINT = "submit_complaint.graphql";
     TRACK_COMPLAINT = "track_complaint.graphql";
     COMPLAINTS = "complaints.graphql";

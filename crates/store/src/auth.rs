@@ -8,7 +8,7 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Utc;
 use rand::RngCore;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -327,17 +327,15 @@ impl Store {
     /// The scope of a tenant for trusted local processes — the command line and the server's own start-up and
     /// background work, which run with the database's credentials anyway. Requests never reach it.
     pub async fn system_scope(&self, tenant_code: &str) -> StoreResult<TenantScope> {
+        // The code alone: public requests come here, and an office's row carries its whole file.
         tenant::Entity::find_by_id(tenant_code.to_string())
+            .select_only()
+            .column(tenant::Column::Id)
+            .into_tuple::<String>()
             .one(&self.db)
             .await?
-            .map(|t| TenantScope::new(t.id))
+            .map(TenantScope::new)
             .ok_or(StoreError::NotFound { what: "dinas" })
-    }
-
-    /// Every tenant's scope for what its published standards say (the public `tenants` list), in one query.
-    pub async fn public_scopes(&self) -> StoreResult<Vec<TenantScope>> {
-        let rows = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.db).await?;
-        Ok(rows.into_iter().map(|t| TenantScope::new(t.id)).collect())
     }
 
     /// Access across tenants for the server's own background work (outbox delivery, deadline watcher).

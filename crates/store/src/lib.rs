@@ -59,7 +59,7 @@ use definitions::VersionInfo;
 struct Caches {
     services: RwLock<HashMap<Uuid, (VersionInfo, Arc<simpul_engine::Service>)>>,
     published: RwLock<HashMap<(String, String), (Uuid, Instant)>>,
-    tenants: RwLock<HashMap<String, (Arc<TenantRuntime>, Instant)>>,
+    tenants: RwLock<HashMap<String, definitions::CachedTenant>>,
     templates: RwLock<HashMap<String, (Arc<definitions::TemplateFiles>, Instant)>>,
 }
 

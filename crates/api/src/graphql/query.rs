@@ -203,15 +203,26 @@ pub struct Query;
 
 #[Object]
 impl Query {
-    /// Every office served, with its region, hours, positions, signatories, numbering and complaint channels.
-    /// Public.
-    async fn tenants(&self, ctx: &Context<'_>) -> ApiResult<Vec<TenantInfo>> {
+    /// Every office served, with its region, hours, positions, signatories, numbering and complaint channels;
+    /// with `province` (its code, `73`), the offices of that province. Public.
+    async fn tenants(&self, ctx: &Context<'_>, province: Option<String>) -> ApiResult<Vec<TenantInfo>> {
         let shared = shared(ctx)?;
-        let mut out = Vec::new();
-        for scope in shared.store.public_scopes().await? {
-            out.push(TenantInfo::new(&*shared.store.tenant_runtime(shared.store.connection(), &scope).await?));
-        }
-        Ok(out)
+        let runtimes = shared.store.tenant_runtimes(province.as_deref()).await?;
+        Ok(runtimes.iter().map(|runtime| TenantInfo::new(runtime)).collect())
+    }
+
+    /// The provinces that have an office served, in code order: for choosing an office by its province (a list
+    /// of every kabupaten and kota is too long to choose from). Public.
+    async fn provinces(&self, ctx: &Context<'_>) -> ApiResult<Vec<simpul_definitions::model::Province>> {
+        let shared = shared(ctx)?;
+        let codes = shared.store.provinces().await?;
+        Ok(codes
+            .into_iter()
+            .map(|code| {
+                let name = simpul_engine::regions::name(&code).unwrap_or(&code).to_string();
+                simpul_definitions::model::Province { code, name }
+            })
+            .collect())
     }
 
     /// One office. Public.

@@ -45,6 +45,8 @@ struct Office {
 
 #[derive(Deserialize)]
 struct Offices {
+    provinces: Vec<Office>,
+    #[serde(default)]
     tenants: Vec<Office>,
 }
 
@@ -84,6 +86,8 @@ impl Tracked {
 /// What the public form held, to show again beside its problem.
 #[derive(Default)]
 struct Typed {
+    /// The province whose offices the form lists (`?provinsi=`); when empty, the office's.
+    province: String,
     office: String,
     name: String,
     contact: String,
@@ -101,15 +105,28 @@ async fn public_page(
     found: Value,
 ) -> Response {
     let api = Api::new(state, Caller::Anonymous, session::client_address(state, parts));
-    let offices = match api.run::<Offices>(operations::COMPLAINT_OFFICES, json!({})).await {
-        Ok(o) => o.tenants,
+    let mut province = typed.province.clone();
+    if province.is_empty() && !typed.office.is_empty() {
+        let asked = api.run::<Value>(operations::COMPLAINT_OFFICE_PROVINCE, json!({ "code": typed.office })).await;
+        match asked {
+            Ok(answer) => province = answer["tenant"]["province"]["code"].as_str().unwrap_or_default().to_string(),
+            Err(failure) if failure.code == Code::Unavailable => return render::unavailable(),
+            // An office that is not one: the form asks for the province again.
+            Err(_) => {}
+        }
+    }
+    let variables = json!({ "province": province, "chosen": !province.is_empty() });
+    let offices = match api.run::<Offices>(operations::COMPLAINT_OFFICES, variables).await {
+        Ok(o) => o,
         Err(failure) if failure.code == Code::Unavailable => return render::unavailable(),
-        Err(_) => Vec::new(),
+        Err(_) => Offices { provinces: Vec::new(), tenants: Vec::new() },
     };
     let (jar, csrf) = session::public_csrf(state, jar);
     let data = json!({
         "csrf": csrf,
-        "offices": offices.iter().map(|o| json!({ "code": o.code, "name": o.name, "chosen": o.code == typed.office })).collect::<Vec<_>>(),
+        "provinces": offices.provinces.iter().map(|p| json!({ "code": p.code, "name": p.name, "chosen": p.code == province })).collect::<Vec<_>>(),
+        "province_chosen": !province.is_empty(),
+        "offices": offices.tenants.iter().map(|o| json!({ "code": o.code, "name": o.name, "chosen": o.code == typed.office })).collect::<Vec<_>>(),
         "name": typed.name, "contact": typed.contact, "tracking": typed.tracking, "text": typed.text,
         "problem": problem,
         "found": found,
@@ -117,11 +134,13 @@ async fn public_page(
     (jar, render::page(status, "Pengaduan", Section::None, None, "complaint_public", &data)).into_response()
 }
 
-/// `?kode=…` (to follow a complaint) or `?dinas=…` (to write to an office, from its public page).
+/// `?kode=…` (to follow a complaint), `?dinas=…` (to write to an office, from its public page) or `?provinsi=…`
+/// (to choose among a province's offices).
 #[derive(Deserialize, Default)]
 pub struct PublicQuery {
     kode: Option<String>,
     dinas: Option<String>,
+    provinsi: Option<String>,
 }
 
 /// `GET /pengaduan`: the form; with `?kode=` the complaint that code names.
@@ -131,7 +150,9 @@ pub async fn public_form(
     jar: CookieJar,
     Query(query): Query<PublicQuery>,
 ) -> Response {
-    let typed = Typed { office: query.dinas.unwrap_or_default(), ..Typed::default() };
+    // A province code is two digits; more is not one.
+    let province: String = query.provinsi.unwrap_or_default().trim().chars().take(2).collect();
+    let typed = Typed { province, office: query.dinas.unwrap_or_default(), ..Typed::default() };
     // A complaint code is 13 characters; the page reads no more than a code could be.
     let code: String = query.kode.unwrap_or_default().trim().chars().take(32).collect();
     if code.is_empty() {
@@ -157,6 +178,7 @@ pub async fn public_submit(State(state): State<AppState>, parts: Parts, jar: Coo
     let fields = Fields::parse(&body);
     let get = |name: &str| fields.get(name).unwrap_or_default().trim().to_string();
     let typed = Typed {
+        province: String::new(),
         office: get("dinas"),
         name: get("nama"),
         contact: get("kontak"),

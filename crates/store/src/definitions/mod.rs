@@ -10,7 +10,7 @@ use sea_orm::{
     TransactionTrait,
 };
 use sha2::{Digest, Sha256};
-use simpul_definitions::model::{Calendar, ServiceDefinition, Tenant};
+use simpul_definitions::model::{ServiceDefinition, Tenant};
 use simpul_definitions::source::SourceFile;
 use simpul_engine::{Service, WorkCalendar};
 use uuid::Uuid;
@@ -23,12 +23,14 @@ use crate::scope::TenantScope;
 
 mod moving;
 mod office_file;
+mod offices;
 mod review;
 mod status;
 mod templates;
 
 pub use moving::{DryRun, MoveCandidate, MoveOutcome, MoveRequest};
 pub use office_file::{OfficeFileResult, OfficeFileVersion};
+pub(crate) use offices::CachedTenant;
 pub use review::ReviewDecision;
 pub use status::VersionStatus;
 pub use templates::{IMAGE_LIMIT, TEMPLATE_LIMIT, TemplateFiles, TemplateVersion, checked_kind};
@@ -159,7 +161,7 @@ pub fn content_hash(source: &str) -> String {
     hex::encode(Sha256::digest(source.as_bytes()))
 }
 
-fn parse<T: serde::de::DeserializeOwned>(what: &str, source: &str) -> StoreResult<T> {
+pub(crate) fn parse<T: serde::de::DeserializeOwned>(what: &str, source: &str) -> StoreResult<T> {
     let file = SourceFile::new(what, source.to_string());
     let mut diagnostics = Vec::new();
     simpul_definitions::load::parse::<T>(&file, &mut diagnostics)
@@ -380,42 +382,6 @@ impl Store {
             cache.insert(row.id, entry.clone());
         }
         Ok(entry)
-    }
-
-    /// The tenant's definition and calendar.
-    pub async fn tenant_runtime<C: ConnectionTrait>(
-        &self,
-        conn: &C,
-        scope: &TenantScope,
-    ) -> StoreResult<Arc<TenantRuntime>> {
-        let cached = self.caches.tenants.read().ok().and_then(|c| c.get(scope.tenant_id()).cloned());
-        if let Some((hit, at)) = cached
-            && at.elapsed() < crate::FRESH
-        {
-            return Ok(hit);
-        }
-        let row = tenant::Entity::find_by_id(scope.tenant_id().to_string())
-            .one(conn)
-            .await?
-            .ok_or(StoreError::NotFound { what: "dinas" })?;
-        let tenant: Tenant = parse("tenant.yaml", &row.source_yaml)?;
-        let shared: Option<Calendar> = match calendar::Entity::find_by_id(row.calendar_code.clone()).one(conn).await? {
-            Some(c) => Some(parse(&format!("{}.yaml", c.code), &c.source_yaml)?),
-            None => None,
-        };
-        let calendar =
-            WorkCalendar::for_tenant(&tenant, shared.as_ref()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let runtime = Arc::new(TenantRuntime { tenant, calendar });
-        if let Ok(mut cache) = self.caches.tenants.write() {
-            cache.insert(scope.tenant_id().to_string(), (runtime.clone(), std::time::Instant::now()));
-        }
-        Ok(runtime)
-    }
-
-    /// Codes and names of every tenant.
-    pub async fn tenants(&self) -> StoreResult<Vec<(String, String)>> {
-        let rows = tenant::Entity::find().order_by_asc(tenant::Column::Id).all(&self.db).await?;
-        Ok(rows.into_iter().map(|t| (t.id, t.name)).collect())
     }
 }
 

@@ -258,3 +258,31 @@ async fn templates_are_versioned_and_sync_keeps_the_admins_edits_in_the_history(
         db.finish().await;
     }
 }
+
+/// The list of offices reads again only an office whose row changed, and sees the change at once, even one that
+/// another instance made (no notice, the cache fresh); a province's offices are that province's.
+#[tokio::test]
+async fn the_list_of_offices_sees_a_changed_office_at_once_and_lists_a_province() {
+    use sea_orm::ConnectionTrait;
+    for db in databases().await {
+        let store = &db.store;
+        let all = store.tenant_runtimes(None).await.expect("offices");
+        let codes: Vec<&str> = all.iter().map(|r| r.tenant.code.as_str()).collect();
+        assert_eq!(codes, ["bangka", "bulukumba", "luwu-timur", "oku-selatan", "tebing-tinggi"], "{}", db.name);
+        let south_sulawesi = store.tenant_runtimes(Some("73")).await.expect("province");
+        let codes: Vec<&str> = south_sulawesi.iter().map(|r| r.tenant.code.as_str()).collect();
+        assert_eq!(codes, ["bulukumba", "luwu-timur"], "{}", db.name);
+        assert!(store.tenant_runtimes(Some("99")).await.expect("none").is_empty());
+        assert_eq!(store.provinces().await.expect("provinces"), ["12", "16", "19", "73"]);
+
+        // As another instance would: the row changed behind this one's cache.
+        let renamed = "UPDATE tenants SET source_yaml = replace(source_yaml, 'name: Dinas Sosial Kabupaten Bulukumba', \
+             'name: Dinas Sosial Bulukumba'), updated_at = '2030-01-01 00:00:00+00:00' WHERE id = 'bulukumba'";
+        store.connection().execute_unprepared(renamed).await.expect("update");
+        let again = store.tenant_runtimes(Some("73")).await.expect("again");
+        assert_eq!(again[0].tenant.name, "Dinas Sosial Bulukumba", "{}", db.name);
+        // Luwu Timur did not change: the same parsed office, not read again.
+        assert!(std::sync::Arc::ptr_eq(&again[1], &south_sulawesi[1]), "{}", db.name);
+        db.finish().await;
+    }
+}
