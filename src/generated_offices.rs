@@ -111,11 +111,11 @@ impl Model {
         };
         for source in SOURCES {
             let dir = sources.join(source);
-            let tenant: Mapping = serde_yaml::from_str(&read(&dir.join("tenant.yaml"))?)?;
-            let office = text(&tenant, "kabupaten_kota")?;
+            let source_file = read(&dir.join("tenant.yaml"))?;
+            let office = text(&serde_yaml::from_str(&source_file)?, "kabupaten_kota")?;
             // The source office's name, wherever it is written, becomes the generated office's.
             let read = |path: &Path| read(path).map(|text| text.replace(&office, OFFICE));
-            let tenant: Mapping = serde_yaml::from_str(&read(&dir.join("tenant.yaml"))?)?;
+            let tenant: Mapping = serde_yaml::from_str(&source_file.replace(&office, OFFICE))?;
             if model.frame.is_empty() {
                 model.frame = tenant.clone();
             }
@@ -161,37 +161,34 @@ impl Model {
         let (province, _) = region.split_once('.').context("a regency code without a province")?;
         let province_name = regions::name(province).context("a regency without its province")?;
         let short = name.strip_prefix("Kabupaten ").unwrap_or(name);
-        let mut tenant = self.frame.clone();
-        let set = |tenant: &mut Mapping, key: &str, value: Value| {
-            tenant.insert(key.into(), value);
-        };
-        set(&mut tenant, "code", code.into());
-        set(&mut tenant, "name", format!("Dinas Sosial {name}").into());
-        set(&mut tenant, "kabupaten_kota", name.into());
-        set(
-            &mut tenant,
-            "province",
-            serde_yaml::to_value(BTreeMap::from([("code", province), ("name", province_name)]))?,
-        );
-        set(&mut tenant, "region_code", region.into());
-        set(&mut tenant, "time_zone", time_zone(province).into());
         let address = format!(
             "street: Jl. Pemuda No. 1\ncity: {short}\npostal_code: \"10000\"\nphone: [\"0210000000\"]\nemail: [dinsos@{code}.contoh.go.id]"
         );
-        set(&mut tenant, "address", serde_yaml::from_str(&address)?);
         let kop = format!(
             "lines: [PEMERINTAH {}, DINAS SOSIAL]\naddress_line: \"Jl. Pemuda No. 1, {short} — Telp. 0210000000\"",
             name.to_uppercase()
         );
-        set(&mut tenant, "kop_surat", serde_yaml::from_str(&kop)?);
-        set(&mut tenant, "roles", Value::Sequence(self.roles.clone()));
-        set(&mut tenant, "signatories", Value::Sequence(self.signatories.clone()));
-        set(&mut tenant, "numbering", Value::Sequence(self.numbering.clone()));
         let pengaduan = format!(
             "- {{ kind: langsung, label: \"Layanan Pengaduan Dinas Sosial {short}\" }}\n- {{ kind: kotak_saran, label: Kotak Saran }}\n\
              - {{ kind: sp4n_lapor, label: \"SP4N LAPOR (Layanan Aspirasi dan Pengaduan Online Rakyat)\" }}"
         );
-        set(&mut tenant, "pengaduan", serde_yaml::from_str(&pengaduan)?);
+        let mut tenant = self.frame.clone();
+        for (key, value) in [
+            ("code", code.into()),
+            ("name", format!("Dinas Sosial {name}").into()),
+            ("kabupaten_kota", name.into()),
+            ("province", serde_yaml::to_value(BTreeMap::from([("code", province), ("name", province_name)]))?),
+            ("region_code", region.into()),
+            ("time_zone", time_zone(province).into()),
+            ("address", serde_yaml::from_str(&address)?),
+            ("kop_surat", serde_yaml::from_str(&kop)?),
+            ("roles", Value::Sequence(self.roles.clone())),
+            ("signatories", Value::Sequence(self.signatories.clone())),
+            ("numbering", Value::Sequence(self.numbering.clone())),
+            ("pengaduan", serde_yaml::from_str(&pengaduan)?),
+        ] {
+            tenant.insert(key.into(), value);
+        }
         let tenant = serde_yaml::to_string(&tenant)?.replace(OFFICE, name);
         std::fs::create_dir_all(dir.join("services"))?;
         std::fs::create_dir_all(dir.join("templates"))?;
