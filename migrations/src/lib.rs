@@ -26,6 +26,7 @@ mod m20261204_000019_version_moves;
 mod m20261204_000020_office_file_versions;
 mod m20261204_000021_template_files;
 mod m20261204_000022_poll_indexes;
+mod m20261205_000023_distribution_keys;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000020_office_file_versions::Migration),
             Box::new(m20261204_000021_template_files::Migration),
             Box::new(m20261204_000022_poll_indexes::Migration),
+            Box::new(m20261205_000023_distribution_keys::Migration),
         ]
     }
 }

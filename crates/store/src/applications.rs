@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{application, application_event};
 use crate::error::{StoreError, StoreResult};
+use crate::public_codes::PublicCodeKind;
 use crate::scope::TenantScope;
 use crate::snapshot::stage;
 
@@ -358,8 +359,11 @@ impl Store {
     /// of its data beyond what the applicant already knows.
     pub async fn track(&self, tracking_code: &str, proof: TrackingProof<'_>) -> StoreResult<Option<ApplicationRecord>> {
         use simpul_definitions::model::FieldType;
+        let code = tracking_code.trim().to_uppercase();
+        let Some(tenant) = self.office_of_code(PublicCodeKind::Application, &code).await? else { return Ok(None) };
         let row = application::Entity::find()
-            .filter(application::Column::TrackingCode.eq(tracking_code.trim().to_uppercase()))
+            .filter(application::Column::TenantId.eq(tenant))
+            .filter(application::Column::TrackingCode.eq(code))
             .one(&self.db)
             .await?;
         let Some(row) = row else { return Ok(None) };

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{complaint, complaint_event};
 use crate::error::{StoreError, StoreResult};
+use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::TenantScope;
 
 /// A complaint as the office keeps it.
@@ -159,11 +160,13 @@ impl Store {
     /// Records a complaint with its history's first row.
     pub async fn record_complaint(&self, scope: &TenantScope, new: NewComplaint) -> StoreResult<Complaint> {
         let id = Uuid::now_v7();
+        let code = complaint_code();
         let txn = self.db.begin().await?;
+        claim(PublicCodeKind::Complaint, &code, scope.tenant_id()).insert(&txn).await?;
         complaint::ActiveModel {
             id: Set(id),
             tenant_id: Set(scope.tenant_id().to_string()),
-            code: Set(complaint_code()),
+            code: Set(code),
             channel: Set(new.channel),
             complainant_name: Set(new.complainant_name),
             contact: Set(new.contact),
@@ -202,7 +205,9 @@ impl Store {
 
     /// The complaint a code names, whichever office it went to: for the complainant's tracking page.
     pub async fn complaint_by_code(&self, code: &str) -> StoreResult<Option<Complaint>> {
+        let Some(tenant) = self.office_of_code(PublicCodeKind::Complaint, code).await? else { return Ok(None) };
         complaint::Entity::find()
+            .filter(complaint::Column::TenantId.eq(tenant))
             .filter(complaint::Column::Code.eq(code))
             .one(&self.db)
             .await?

@@ -92,7 +92,7 @@ async fn connect_with(url: &str, server: bool) -> StoreResult<DatabaseConnection
         }
     }
     let mut db = Database::connect(options).await?;
-    db.set_metric_callback(|_| crate::statements::count_one());
+    db.set_metric_callback(|info| crate::statements::count_one(info.statement));
     Ok(db)
 }
 

@@ -13,6 +13,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{letter, letter_sequence, list_number};
 use crate::error::{StoreError, StoreResult};
+use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::{SystemAccess, TenantScope};
 
 /// An issued letter.
@@ -290,6 +291,7 @@ impl Store {
     /// Records the archived PDF of a letter, its hash, size and verification code — once: when another process
     /// archived it first, nothing changes and the result is false.
     pub async fn archive_letter(&self, scope: &TenantScope, id: Uuid, archived: &ArchivedLetter) -> StoreResult<bool> {
+        let txn = self.db.begin().await?;
         let updated = letter::Entity::update_many()
             .col_expr(letter::Column::Sha256, archived.sha256.as_str().into())
             .col_expr(letter::Column::StorageKey, archived.storage_key.as_str().into())
@@ -301,9 +303,14 @@ impl Store {
             .filter(letter::Column::Id.eq(id))
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
             .filter(letter::Column::Sha256.is_null())
-            .exec(&self.db)
+            .exec(&txn)
             .await?;
-        Ok(updated.rows_affected == 1)
+        if updated.rows_affected != 1 {
+            return Ok(false);
+        }
+        claim(PublicCodeKind::Letter, &archived.short_code, scope.tenant_id()).insert(&txn).await?;
+        txn.commit().await?;
+        Ok(true)
     }
 
     /// Signed letters whose PDF is not archived yet and whose next attempt is due at `now` (never tried, or their
@@ -340,7 +347,12 @@ impl Store {
     /// The key-signed code of the letter a short code (as printed) belongs to, across tenants: the public
     /// verification page's lookup, which then checks that code as it checks one from a QR.
     pub async fn signed_code_by_short_code(&self, short_code: &str) -> StoreResult<Option<String>> {
-        let row = letter::Entity::find().filter(letter::Column::ShortCode.eq(short_code)).one(&self.db).await?;
+        let Some(tenant) = self.office_of_code(PublicCodeKind::Letter, short_code).await? else { return Ok(None) };
+        let row = letter::Entity::find()
+            .filter(letter::Column::TenantId.eq(tenant))
+            .filter(letter::Column::ShortCode.eq(short_code))
+            .one(&self.db)
+            .await?;
         Ok(row.and_then(|r| r.verification_code))
     }
 

@@ -26,6 +26,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod polls;
 mod predicates;
+mod public_codes;
 pub mod registry;
 pub mod scope;
 pub mod signing;

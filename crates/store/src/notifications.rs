@@ -265,7 +265,9 @@ pub(crate) async fn queue(
                 now.into(),
             ])
             .map_err(|e| StoreError::Corrupt(e.to_string()))?
-            .on_conflict(OnConflict::columns([N::EventId, N::Channel, N::Recipient]).do_nothing().to_owned())
+            // Queued already (the unique `notifications_once`): nothing. No target columns, because the index holds
+            // `tenant_id` on PostgreSQL (for Citus) and not on SQLite.
+            .on_conflict(OnConflict::new().do_nothing().to_owned())
             .to_owned();
         queued += txn.execute(&insert).await?.rows_affected();
     }

@@ -514,7 +514,9 @@ impl Store {
                         now.into(),
                     ])
                     .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                    .on_conflict(OnConflict::columns([D::WebhookId, D::EventId]).do_nothing().to_owned())
+                    // Queued already (the unique `webhook_deliveries_event`): nothing. No target columns, because
+                    // the index holds `tenant_id` on PostgreSQL (for Citus) and not on SQLite.
+                    .on_conflict(OnConflict::new().do_nothing().to_owned())
                     .to_owned();
                 queued += txn.execute(&insert).await?.rows_affected();
             }

@@ -22,6 +22,7 @@ use crate::documents::{self, DocumentRecord, NewDocument};
 use crate::entities::{application, application_event, document, fact_check};
 use crate::error::{StoreError, StoreResult};
 use crate::letters::{self, LetterRecord};
+use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::TenantScope;
 use crate::snapshot::snapshot;
 use crate::{Store, audit, outbox};
@@ -233,6 +234,7 @@ impl Store {
             measured: Set(true),
         };
         let mut batch = Batch::new(Head::Insert(Row::of(model).insert()?));
+        batch.push(claim(PublicCodeKind::Application, &tracking, scope.tenant_id()));
         appended(&mut batch, scope, (id, &request.service), 1, &events, step.as_deref())?;
         match self.write(batch).await {
             Ok(true) => {}

@@ -21,6 +21,7 @@ pub mod notification_attempt;
 pub mod office_file_version;
 pub mod outbox;
 pub mod province_setting;
+pub mod public_code;
 pub mod registry_person;
 pub mod registry_snapshot;
 pub mod service_version;

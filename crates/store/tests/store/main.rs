@@ -4,6 +4,7 @@
 mod auth;
 mod deadlines;
 mod definitions;
+mod distribution;
 mod isolation;
 mod letters;
 mod listing;
