@@ -42,7 +42,7 @@ impl Database {
         psql(&self.url, sql)
     }
 
-    /// Adds `copies` applications, copies of `samples` (ids, taken in turn) with their own ids, tracking codes,
+    /// Adds `copies` applications, copies of `samples` (ids, taken in turn) with their own ids, claimed tracking codes,
     /// NIK digests and deadlines over the next week: `open_percent` of them stay at their sample's step (in
     /// its inbox), the rest ended; one in a thousand is named `nama<n>` for searches. Then what autovacuum does
     /// after a bulk load (statistics, and the visibility map index-only scans read). Returns how long it took.
@@ -63,6 +63,11 @@ impl Database {
              FROM applications JOIN generate_series(1, {copies}) AS g ON id = (ARRAY[{ids}])[1 + g % {}]",
             samples.len()
         ));
+        // Each copy's tracking code claimed for its office, as a submission claims it.
+        self.psql(
+            "INSERT INTO public_codes (code, kind, tenant_id) \
+             SELECT tracking_code, 'application', tenant_id FROM applications WHERE tracking_code LIKE 'B%'",
+        );
         self.psql("VACUUM ANALYZE applications");
         started.elapsed()
     }
