@@ -304,7 +304,7 @@ async fn an_offices_work_joins_no_tables_across_offices() {
 }
 
 /// A day's work of an office and the public: an application from submission to its archived letter, the lists
-/// and the inbox, a complaint, and the public pages' lookups by code.
+/// and the inbox, a complaint, the public pages' lookups by code, the dashboard and the audit trail.
 async fn an_offices_day(store: &Store) {
     let b = bulukumba(store).await;
     let now = wita(2026, 11, 23, 9, 0);
@@ -356,4 +356,7 @@ async fn an_offices_day(store: &Store) {
         .expect("complaint");
     let found = store.complaint_by_code(&complaint.code).await.expect("by code").expect("found");
     assert_eq!(found.id, complaint.id);
+    let scopes = std::slice::from_ref(&b.scope);
+    store.dashboard(scopes, now - Duration::days(1), now + Duration::days(1)).await.expect("dashboard");
+    assert!(!store.audit_entries(&b.scope, &id.to_string()).await.expect("audit").is_empty());
 }
