@@ -1,7 +1,8 @@
 //! The schema checked against Citus distributed by `tenant_id` (deploy/README.md, "How a deployment grows"): every
 //! table placed (distributed by office, distributed by its own code, reference, or coordinator-local); each
 //! distributed table's primary key and unique indexes holding its distribution column; no foreign key Citus could
-//! not keep; and no statement of an office's work joining distributed tables except within one office.
+//! not keep; and no statement of an office's work joining distributed tables except within one office (recorded as
+//! an office's day runs, and looked for in the store's sources).
 //! PostgreSQL only: SQLite is never distributed.
 
 use std::collections::BTreeMap;
@@ -359,4 +360,54 @@ async fn an_offices_day(store: &Store) {
     let scopes = std::slice::from_ref(&b.scope);
     store.dashboard(scopes, now - Duration::days(1), now + Duration::days(1)).await.expect("dashboard");
     assert!(!store.audit_entries(&b.scope, &id.to_string()).await.expect("audit").is_empty());
+}
+
+/// The ways the store's code could ask for a join: sea-query's and sea-orm's, and SQL written by hand.
+const JOIN_WRITERS: [&str; 9] = [
+    "inner_join(",
+    "left_join(",
+    "right_join(",
+    "full_outer_join(",
+    "JoinType::",
+    "find_also_related(",
+    "find_with_related(",
+    "find_also_linked(",
+    " JOIN ",
+];
+
+/// The recorded day covers the paths it takes; this covers every other one: a join written anywhere in the store
+/// (the only crate that speaks SQL) must name `tenant_id` within the next few lines, or the test says where it is.
+#[test]
+fn the_store_writes_no_join_without_the_office() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut folders = vec![root];
+    let mut found = Vec::new();
+    let mut files = 0;
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("source");
+            let lines: Vec<&str> = text.lines().collect();
+            for (n, line) in lines.iter().enumerate() {
+                let code = line.split("//").next().unwrap_or_default();
+                if !JOIN_WRITERS.iter().any(|w| code.contains(w)) {
+                    continue;
+                }
+                let near = lines[n..lines.len().min(n + 4)].join("\n");
+                if !near.contains("tenant_id") && !near.contains("TenantId") {
+                    found.push(format!("{}:{}: {}", path.display(), n + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(files > 30, "read the store's sources ({files} files)");
+    assert!(found.is_empty(), "joins not on the office (Citus shards by tenant_id):\n{}", found.join("\n"));
 }
