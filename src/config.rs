@@ -14,6 +14,11 @@ use serde::Deserialize;
 pub struct FileConfig {
     /// `postgres://…` or `sqlite://…`; the embedded SQLite file when absent.
     pub database_url: Option<String>,
+    /// A PostgreSQL streaming replica of `database_url` for the reads that may lag (lists, inboxes, dashboards,
+    /// exports, public pages, tracking); every read goes to the primary when absent.
+    pub database_replica_url: Option<String>,
+    /// How far behind (milliseconds) the replica may fall before reads go to the primary instead (default 5000).
+    pub replica_max_lag_ms: Option<u64>,
     /// The definitions folder imported on first start; the definitions shipped in the binary when absent.
     pub definitions: Option<PathBuf>,
     /// Address the server listens on.
@@ -135,6 +140,21 @@ pub fn database_url(flag: Option<&str>) -> anyhow::Result<String> {
         return Ok(url);
     }
     Ok(FileConfig::load()?.database_url.unwrap_or_else(simpul_store::db::default_url))
+}
+
+/// The read replica: `DATABASE_REPLICA_URL`, else the config file's `database_replica_url`; with how far behind
+/// it may fall (`SIMPUL_REPLICA_MAX_LAG_MS`, else `replica_max_lag_ms`, else
+/// [`simpul_store::replica::DEFAULT_MAX_LAG`]).
+pub fn replica() -> anyhow::Result<Option<(String, std::time::Duration)>> {
+    let file = FileConfig::load()?;
+    let url = std::env::var("DATABASE_REPLICA_URL").ok().filter(|u| !u.is_empty()).or(file.database_replica_url);
+    let Some(url) = url else { return Ok(None) };
+    let max_lag = match parsed::<u64>("SIMPUL_REPLICA_MAX_LAG_MS")?.or(file.replica_max_lag_ms) {
+        Some(0) => anyhow::bail!("the replica's maximum lag must be more than 0 ms"),
+        Some(ms) => std::time::Duration::from_millis(ms),
+        None => simpul_store::replica::DEFAULT_MAX_LAG,
+    };
+    Ok(Some((url, max_lag)))
 }
 
 /// Where the server listens: `--bind`, else `SIMPUL_BIND`, else the config file, else 127.0.0.1:8080.
@@ -370,6 +390,8 @@ mod tests {
     /// Every environment variable the server reads; the deployment files may set no other.
     const ENVIRONMENT: &[&str] = &[
         "DATABASE_URL",
+        "DATABASE_REPLICA_URL",
+        "SIMPUL_REPLICA_MAX_LAG_MS",
         "REDIS_URL",
         "SIMPUL_REDIS_PREFIX",
         "S3_ENDPOINT",

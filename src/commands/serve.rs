@@ -37,7 +37,11 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     if args.demo && !address.ip().is_loopback() {
         anyhow::bail!("--demo creates users with a known password and runs only on a loopback address, not {address}");
     }
-    let store = Store::open(&url, definitions.path()).await.context("opening the database")?;
+    let mut store = Store::open(&url, definitions.path()).await.context("opening the database")?;
+    if let Some((replica, max_lag)) = crate::config::replica()? {
+        store = store.with_replica(&replica, max_lag).await.context("connecting to the read replica")?;
+        tracing::info!(max_lag_ms = max_lag.as_millis() as u64, "reads that may lag go to the read replica");
+    }
     let tenants = store.tenants().await?;
     let demo_users = if args.demo {
         let users = store.ensure_demo_users("demo").await?;
@@ -94,6 +98,13 @@ pub async fn run(args: &Args) -> anyhow::Result<ExitCode> {
     tasks.spawn("database-watch", move || {
         let shared = shared.clone();
         async move { shared.store.watch_database(Duration::from_secs(1)).await }
+    });
+    let shared = state.shared.clone();
+    // Twice a second: a caller's reads go to the primary after each write until the replica has replayed it, so
+    // the sooner its progress is seen, the sooner they go back to the replica.
+    tasks.spawn("replica-watch", move || {
+        let shared = shared.clone();
+        async move { shared.store.watch_replica(Duration::from_millis(500)).await }
     });
     let shared = state.shared.clone();
     tasks.spawn("outbox", move || simpul_api::outbox_dispatcher::run(shared.clone(), outbox));

@@ -31,6 +31,7 @@ mod public;
 mod redis_outage;
 mod refusals;
 mod registry;
+mod replica;
 mod server;
 mod subscriptions;
 mod webhooks;

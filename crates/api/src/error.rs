@@ -276,6 +276,7 @@ impl From<StoreError> for ApiError {
             },
             StoreError::DefinitionsUnreadable(_)
             | StoreError::MigrationsPending { .. }
+            | StoreError::ReplicaNeedsPostgres
             | StoreError::Corrupt(_)
             | StoreError::Task(_)
             | StoreError::Database(_) => {

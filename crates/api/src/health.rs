@@ -41,7 +41,8 @@ async fn check<E: std::fmt::Display>(what: &str, work: impl Future<Output = Resu
 /// The process can serve: its database and its file store answer (503 otherwise, so a load balancer sends
 /// requests elsewhere), within 2 s whatever is down. Redis is reported (`ok`, `unreachable` — status
 /// `degraded` —, or `off`) but does not make the instance unready: it serves from its own state meanwhile. So are
-/// the background tasks: one that is restarting after a panic is named (status `degraded`).
+/// the background tasks: one that is restarting after a panic is named (status `degraded`), and the read replica
+/// (`off`, `starting`, `ok`, or `behind` and `unreachable` — status `degraded`, its reads going to the primary).
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let store = &state.shared.store;
     let database = if store.database_up() {
@@ -60,15 +61,17 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         .map(|(name, status)| (name.to_string(), json!(status.state.label())))
         .collect();
     let tasks_down: Vec<&String> = tasks.iter().filter(|(_, s)| *s != "running").map(|(n, _)| n).collect();
+    // A replica that is behind or unreachable costs the primary its reads, but every read is still answered.
+    let replica = store.replica_status();
     let ready = database == "ok" && files == "ok";
     let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let summary = match (ready, redis, tasks_down.is_empty()) {
+    let summary = match (ready, redis, tasks_down.is_empty() && !replica.is_failing()) {
         (false, _, _) => "unavailable",
         (true, "unreachable", _) | (true, _, false) => "degraded",
         (true, _, true) => "ready",
     };
     let body = json!({
-        "status": summary, "database": database, "files": files, "redis": redis,
+        "status": summary, "database": database, "replica": replica.label(), "files": files, "redis": redis,
         "tasks": tasks, "tasks_down": tasks_down,
     });
     (status, Json(body))

@@ -20,6 +20,7 @@ pub mod notifications;
 pub mod outbox_dispatcher;
 mod pages;
 mod public_page;
+mod reads;
 pub mod registry;
 pub mod registry_retention;
 mod security;

@@ -15,7 +15,7 @@ use simpul_definitions::model::{DurationUnit, ServiceDefinition};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/t/{tenant}", get(page))
+    Router::new().route("/t/{tenant}", get(page)).layer(axum::middleware::from_fn(crate::reads::public_pages))
 }
 
 fn registry() -> &'static Handlebars<'static> {

@@ -8,9 +8,10 @@
 //! "unreachable"` and the log says so once; a background task reconnects, and the first success puts Redis back
 //! in charge.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
 use redis::AsyncCommands;
@@ -37,6 +38,8 @@ pub struct SharedState {
     events: broadcast::Sender<ApplicationEvent>,
     /// What this instance does when definitions changed anywhere (forget its cached definitions).
     on_definitions: std::sync::OnceLock<Box<dyn Fn() + Send + Sync>>,
+    /// When each caller last wrote, as this process saw it (Redis holds it across instances).
+    written: std::sync::Mutex<HashMap<String, SystemTime>>,
 }
 
 struct Redis {
@@ -118,6 +121,7 @@ impl SharedState {
             counters: LocalCounters::default(),
             events: broadcast::channel(1024).0,
             on_definitions: std::sync::OnceLock::new(),
+            written: std::sync::Mutex::default(),
         })
     }
 
@@ -131,6 +135,7 @@ impl SharedState {
             counters: LocalCounters::default(),
             events: broadcast::channel(1024).0,
             on_definitions: std::sync::OnceLock::new(),
+            written: std::sync::Mutex::default(),
         });
         tokio::spawn(listen(state.clone()));
         Ok(state)
@@ -284,6 +289,62 @@ impl SharedState {
         {
             self.failed("release", &error);
         }
+    }
+}
+
+/// Callers remembered in this process before the old ones are swept: a map of that size is a few megabytes, and
+/// only callers who wrote within the last seconds need to be in it.
+const MAX_REMEMBERED_WRITERS: usize = 50_000;
+
+impl SharedState {
+    /// Remembers that `caller` (a user's or an API key's id) just wrote, for `remember` (how long a read of theirs
+    /// may still find the replica behind that write); see `simpul_store::replica`.
+    pub async fn mark_written(&self, caller: &str, remember: Duration) {
+        let now = SystemTime::now();
+        if let Ok(mut written) = self.written.lock() {
+            if written.len() >= MAX_REMEMBERED_WRITERS {
+                written.retain(|_, at| now.duration_since(*at).is_ok_and(|age| age < remember));
+            }
+            written.insert(caller.to_string(), now);
+        }
+        let Some(mut conn) = self.connection().await else { return };
+        let millis = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        let set: redis::RedisResult<()> = redis::cmd("SET")
+            .arg(self.written_key(caller))
+            .arg(millis)
+            .arg("PX")
+            .arg(remember.as_millis() as u64)
+            .query_async(&mut conn)
+            .await;
+        if let Err(error) = set {
+            self.failed("write marked", &error);
+        }
+    }
+
+    /// When `caller` last wrote, on any instance, if within what [`SharedState::mark_written`] remembers. With
+    /// Redis configured but unreachable, another instance's write cannot be known, so the answer is "now": the
+    /// caller's reads go to the primary until Redis answers again.
+    pub async fn last_written(&self, caller: &str) -> Option<SystemTime> {
+        let here = self.written.lock().ok().and_then(|written| written.get(caller).copied());
+        if self.redis.is_none() {
+            return here;
+        }
+        let Some(mut conn) = self.connection().await else { return Some(SystemTime::now()) };
+        let anywhere: redis::RedisResult<Option<u64>> = conn.get(self.written_key(caller)).await;
+        match anywhere {
+            Ok(millis) => {
+                let there = millis.map(|ms| SystemTime::UNIX_EPOCH + Duration::from_millis(ms));
+                here.max(there)
+            }
+            Err(error) => {
+                self.failed("last write", &error);
+                Some(SystemTime::now())
+            }
+        }
+    }
+
+    fn written_key(&self, caller: &str) -> String {
+        format!("{}:written:{caller}", self.prefix)
     }
 }
 

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v", get(entry))
         .route("/v/{code}", get(page).post(compare))
         .layer(DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(axum::middleware::from_fn(crate::reads::public_pages))
 }
 
 fn registry() -> &'static Handlebars<'static> {

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{application, application_event};
 use crate::error::{StoreError, StoreResult};
-use crate::public_codes::PublicCodeKind;
+use crate::public_codes::{PublicCodeKind, office_of_code};
 use crate::scope::TenantScope;
 use crate::snapshot::stage;
 
@@ -249,7 +249,7 @@ impl Store {
             .select_only()
             .column(application::Column::Id)
             .into_tuple::<Uuid>()
-            .all(&self.db)
+            .all(self.lagging())
             .await?)
     }
 
@@ -257,7 +257,7 @@ impl Store {
     pub async fn application(&self, scope: &TenantScope, id: Uuid) -> StoreResult<ApplicationRecord> {
         visible(scope)
             .filter(application::Column::Id.eq(id))
-            .one(&self.db)
+            .one(self.lagging())
             .await?
             .ok_or(StoreError::NotFound { what: "permohonan" })?
             .try_into()
@@ -283,7 +283,7 @@ impl Store {
             );
         }
         let first = first.clamp(1, MAX_PAGE);
-        let rows = query.order_by_asc(C::SortDueAt).order_by_asc(C::Id).limit(first + 1).all(&self.db).await?;
+        let rows = query.order_by_asc(C::SortDueAt).order_by_asc(C::Id).limit(first + 1).all(self.lagging()).await?;
         let has_next_page = rows.len() as u64 > first;
         let items = rows
             .into_iter()
@@ -303,7 +303,7 @@ impl Store {
         filter: &ApplicationFilter,
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
-        Ok(filtered(scope, filter, now).count(&self.db).await?)
+        Ok(filtered(scope, filter, now).count(self.lagging()).await?)
     }
 
     /// How many of the tenant's applications match `filter`, by service code.
@@ -320,7 +320,7 @@ impl Store {
             .column_as(C::Id.count(), "count")
             .group_by(C::ServiceCode)
             .into_tuple()
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         Ok(rows.into_iter().map(|(service, count)| (service, u64::try_from(count).unwrap_or(0))).collect())
     }
@@ -343,7 +343,7 @@ impl Store {
             .filter(application_event::Column::ApplicationId.is_in(self.visible_ids(scope, ids).await?))
             .order_by_asc(application_event::Column::ApplicationId)
             .order_by_asc(application_event::Column::Seq)
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         let mut out: HashMap<Uuid, Vec<StoredEvent>> = HashMap::new();
         for r in rows {
@@ -360,11 +360,18 @@ impl Store {
     pub async fn track(&self, tracking_code: &str, proof: TrackingProof<'_>) -> StoreResult<Option<ApplicationRecord>> {
         use simpul_definitions::model::FieldType;
         let code = tracking_code.trim().to_uppercase();
-        let Some(tenant) = self.office_of_code(PublicCodeKind::Application, &code).await? else { return Ok(None) };
-        let row = application::Entity::find()
-            .filter(application::Column::TenantId.eq(tenant))
-            .filter(application::Column::TrackingCode.eq(code))
-            .one(&self.db)
+        let code = code.as_str();
+        let row = self
+            .lookup(|db| async move {
+                let Some(tenant) = office_of_code(db, PublicCodeKind::Application, code).await? else {
+                    return Ok(None);
+                };
+                Ok(application::Entity::find()
+                    .filter(application::Column::TenantId.eq(tenant))
+                    .filter(application::Column::TrackingCode.eq(code))
+                    .one(db)
+                    .await?)
+            })
             .await?;
         let Some(row) = row else { return Ok(None) };
         let record = ApplicationRecord::try_from(row)?;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{complaint, complaint_event};
 use crate::error::{StoreError, StoreResult};
-use crate::public_codes::{PublicCodeKind, claim};
+use crate::public_codes::{PublicCodeKind, claim, office_of_code};
 use crate::scope::TenantScope;
 
 /// A complaint as the office keeps it.
@@ -197,7 +197,7 @@ impl Store {
     pub async fn complaint(&self, scope: &TenantScope, id: Uuid) -> StoreResult<Complaint> {
         complaint::Entity::find_by_id(id)
             .filter(complaint::Column::TenantId.eq(scope.tenant_id()))
-            .one(&self.db)
+            .one(self.lagging())
             .await?
             .ok_or(NOT_FOUND)?
             .try_into()
@@ -205,14 +205,17 @@ impl Store {
 
     /// The complaint a code names, whichever office it went to: for the complainant's tracking page.
     pub async fn complaint_by_code(&self, code: &str) -> StoreResult<Option<Complaint>> {
-        let Some(tenant) = self.office_of_code(PublicCodeKind::Complaint, code).await? else { return Ok(None) };
-        complaint::Entity::find()
-            .filter(complaint::Column::TenantId.eq(tenant))
-            .filter(complaint::Column::Code.eq(code))
-            .one(&self.db)
-            .await?
-            .map(Complaint::try_from)
-            .transpose()
+        self.lookup(|db| async move {
+            let Some(tenant) = office_of_code(db, PublicCodeKind::Complaint, code).await? else { return Ok(None) };
+            complaint::Entity::find()
+                .filter(complaint::Column::TenantId.eq(tenant))
+                .filter(complaint::Column::Code.eq(code))
+                .one(db)
+                .await?
+                .map(Complaint::try_from)
+                .transpose()
+        })
+        .await
     }
 
     /// The office's complaints, newest first; only those with `status` when given, only those received in
@@ -235,7 +238,7 @@ impl Store {
             .order_by_desc(complaint::Column::ReceivedAt)
             .order_by_desc(complaint::Column::Id)
             .limit(limit)
-            .all(&self.db)
+            .all(self.lagging())
             .await?
             .into_iter()
             .map(Complaint::try_from)
@@ -249,7 +252,7 @@ impl Store {
             .filter(complaint_event::Column::ComplaintId.eq(id))
             .order_by_asc(complaint_event::Column::At)
             .order_by_asc(complaint_event::Column::Id)
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         Ok(rows.into_iter().map(|r| ComplaintEvent { step: r.step, actor: r.actor, note: r.note, at: r.at }).collect())
     }

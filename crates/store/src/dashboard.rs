@@ -101,17 +101,18 @@ impl Store {
         };
         let received = grouped(
             counted(sea_orm::Condition::all().add(A::SubmittedAt.gte(from)).add(A::SubmittedAt.lt(to)))
-                .all(&self.db)
+                .all(self.lagging())
                 .await?,
         );
         // Open at the period's end, without counting the whole history: open now (the partial index of open
         // applications; its condition must be written literally), plus those ended since `to`, minus those
         // received since (an application received after `to` that ended did so after it too).
         let open_now =
-            grouped(counted(sea_orm::Condition::all().add(Expr::cust("stage <> 'ended'"))).all(&self.db).await?);
-        let ended_since = grouped(counted(sea_orm::Condition::all().add(A::EndedAt.gte(to))).all(&self.db).await?);
+            grouped(counted(sea_orm::Condition::all().add(Expr::cust("stage <> 'ended'"))).all(self.lagging()).await?);
+        let ended_since =
+            grouped(counted(sea_orm::Condition::all().add(A::EndedAt.gte(to))).all(self.lagging()).await?);
         let received_since =
-            grouped(counted(sea_orm::Condition::all().add(A::SubmittedAt.gte(to))).all(&self.db).await?);
+            grouped(counted(sea_orm::Condition::all().add(A::SubmittedAt.gte(to))).all(self.lagging()).await?);
         for (key, n) in received {
             out.services.entry(key).or_default().received = n;
         }
@@ -128,7 +129,7 @@ impl Store {
             .filter(A::EndedAt.gte(from))
             .filter(A::EndedAt.lt(to))
             .into_tuple()
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         for (tenant, service, status, minutes, on_time) in completed {
             let figures = out.services.entry((tenant, service)).or_default();
@@ -161,7 +162,7 @@ impl Store {
             .group_by(S::ServiceCode)
             .group_by(S::Step)
             .into_tuple()
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         for (tenant, service, step, n, minutes) in steps {
             out.services.entry((tenant, service)).or_default().steps.insert(step, (count(n), minutes));
@@ -178,7 +179,7 @@ impl Store {
             .group_by(F::TenantId)
             .group_by(F::ServiceCode)
             .into_tuple()
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         for (tenant, service, n, registry) in checks {
             let figures = out.services.entry((tenant, service)).or_default();
@@ -195,7 +196,7 @@ impl Store {
             .filter(C::ReceivedAt.lt(to))
             .group_by(C::Status)
             .into_tuple()
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         for (status, n) in complaints {
             if let Some(status) = ComplaintStatus::parse(&status) {

@@ -40,7 +40,13 @@ pub mod timeouts {
 /// server that vanished instead of keeping its locks. sqlx offers no TCP socket options on the client side; the
 /// server's database watch (`Store::watch_database`) notices a connection that went silent instead.
 pub async fn connect_for_server(url: &str) -> StoreResult<DatabaseConnection> {
-    connect_with(url, true).await
+    connect_with(url, true, false).await
+}
+
+/// As [`connect_for_server`], but connecting only when first used: for the read replica, which must not keep the
+/// server from starting when it is down (its reads go to the primary meanwhile).
+pub async fn connect_lazily_for_server(url: &str) -> StoreResult<DatabaseConnection> {
+    connect_with(url, true, true).await
 }
 
 /// Opens a connection pool.
@@ -49,10 +55,10 @@ pub async fn connect_for_server(url: &str) -> StoreResult<DatabaseConnection> {
 /// and a single pooled connection makes every transaction wait its turn instead of failing with "database is
 /// locked". PostgreSQL gets a pool sized for a server.
 pub async fn connect(url: &str) -> StoreResult<DatabaseConnection> {
-    connect_with(url, false).await
+    connect_with(url, false, false).await
 }
 
-async fn connect_with(url: &str, server: bool) -> StoreResult<DatabaseConnection> {
+async fn connect_with(url: &str, server: bool, lazy: bool) -> StoreResult<DatabaseConnection> {
     if let Some(path) = url.strip_prefix("sqlite://").map(|rest| rest.split('?').next().unwrap_or(rest))
         && let Some(parent) = std::path::Path::new(path).parent()
         && !parent.as_os_str().is_empty()
@@ -62,7 +68,11 @@ async fn connect_with(url: &str, server: bool) -> StoreResult<DatabaseConnection
             .map_err(|e| sea_orm::DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
     }
     let mut options = ConnectOptions::new(url.to_string());
-    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30))
+        .connect_lazy(lazy);
     if url.starts_with("sqlite:") {
         options.max_connections(1).min_connections(1).idle_timeout(None::<Duration>).max_lifetime(None::<Duration>);
         options.map_sqlx_sqlite_opts(|o| {

@@ -185,6 +185,9 @@ pub enum StoreError {
     #[error(transparent)]
     Registry(#[from] crate::registry::RegistryError),
     /// The database failed.
+    /// `DATABASE_REPLICA_URL` set where a replica cannot be used: the primary or the replica is not PostgreSQL.
+    #[error("a read replica needs PostgreSQL for both the primary and the replica")]
+    ReplicaNeedsPostgres,
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
 }

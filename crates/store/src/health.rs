@@ -92,7 +92,7 @@ impl Store {
 
 /// One connection for the probe, apart from the pool that requests use (a pool exhausted by busy requests is
 /// not an outage).
-async fn probe_pool(url: &str) -> StoreResult<DatabaseConnection> {
+pub(crate) async fn probe_pool(url: &str) -> StoreResult<DatabaseConnection> {
     let mut options = sea_orm::ConnectOptions::new(url.to_string());
     options
         .sqlx_logging(false)

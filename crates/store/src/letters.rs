@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::Store;
 use crate::entities::{letter, letter_sequence, list_number};
 use crate::error::{StoreError, StoreResult};
-use crate::public_codes::{PublicCodeKind, claim};
+use crate::public_codes::{PublicCodeKind, claim, office_of_code};
 use crate::scope::{SystemAccess, TenantScope};
 
 /// An issued letter.
@@ -251,7 +251,7 @@ impl Store {
             .filter(letter::Column::TenantId.eq(scope.tenant_id()))
             .filter(letter::Column::ApplicationId.is_in(self.visible_ids(scope, applications).await?))
             .order_by_asc(letter::Column::IssuedAt)
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
@@ -268,7 +268,7 @@ impl Store {
             .filter(letter::Column::Series.eq(series))
             .filter(letter::Column::Year.eq(year))
             .order_by_asc(letter::Column::Seq)
-            .all(&self.db)
+            .all(self.lagging())
             .await?;
         Ok(rows.into_iter().map(Into::into).collect())
     }
@@ -347,13 +347,16 @@ impl Store {
     /// The key-signed code of the letter a short code (as printed) belongs to, across tenants: the public
     /// verification page's lookup, which then checks that code as it checks one from a QR.
     pub async fn signed_code_by_short_code(&self, short_code: &str) -> StoreResult<Option<String>> {
-        let Some(tenant) = self.office_of_code(PublicCodeKind::Letter, short_code).await? else { return Ok(None) };
-        let row = letter::Entity::find()
-            .filter(letter::Column::TenantId.eq(tenant))
-            .filter(letter::Column::ShortCode.eq(short_code))
-            .one(&self.db)
-            .await?;
-        Ok(row.and_then(|r| r.verification_code))
+        self.lookup(|db| async move {
+            let Some(tenant) = office_of_code(db, PublicCodeKind::Letter, short_code).await? else { return Ok(None) };
+            let row = letter::Entity::find()
+                .filter(letter::Column::TenantId.eq(tenant))
+                .filter(letter::Column::ShortCode.eq(short_code))
+                .one(db)
+                .await?;
+            Ok(row.and_then(|r| r.verification_code))
+        })
+        .await
     }
 
     /// Revokes a signed letter: from now on its verification says "dicabut" with the date and `reason`. Written

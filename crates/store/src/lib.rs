@@ -28,6 +28,7 @@ pub mod polls;
 mod predicates;
 mod public_codes;
 pub mod registry;
+pub mod replica;
 pub mod scope;
 pub mod signing;
 mod snapshot;
@@ -76,6 +77,8 @@ pub struct Store {
     /// The URL connected to (the database watch opens its own connection to it).
     url: Arc<str>,
     health: Arc<health::DatabaseHealth>,
+    /// The streaming replica for reads that may lag, when one is configured.
+    replica: Option<Arc<replica::Replica>>,
 }
 
 impl Store {
@@ -85,7 +88,7 @@ impl Store {
     }
 
     fn with_connection(db: DatabaseConnection, url: &str) -> Self {
-        Store { db, caches: Arc::default(), url: Arc::from(url), health: Arc::default() }
+        Store { db, caches: Arc::default(), url: Arc::from(url), health: Arc::default(), replica: None }
     }
 
     /// Applies every pending migration.

@@ -6,9 +6,8 @@
 //! can check (see the migration `distribution_keys`). A public page first finds the code's office here, then reads
 //! the rest within that office.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
-use crate::Store;
 use crate::entities::public_code;
 use crate::error::StoreResult;
 
@@ -41,13 +40,16 @@ pub(crate) fn claim(kind: PublicCodeKind, code: &str, tenant: &str) -> public_co
     }
 }
 
-impl Store {
-    /// The office a code of `kind` belongs to; `None` when there is no such code.
-    pub(crate) async fn office_of_code(&self, kind: PublicCodeKind, code: &str) -> StoreResult<Option<String>> {
-        Ok(public_code::Entity::find_by_id(code.to_string())
-            .filter(public_code::Column::Kind.eq(kind.stored()))
-            .one(&self.db)
-            .await?
-            .map(|row| row.tenant_id))
-    }
+/// The office a code of `kind` belongs to, read on `db` (the caller's [`Store::lookup`](crate::Store) picks it);
+/// `None` when there is no such code.
+pub(crate) async fn office_of_code(
+    db: &DatabaseConnection,
+    kind: PublicCodeKind,
+    code: &str,
+) -> StoreResult<Option<String>> {
+    Ok(public_code::Entity::find_by_id(code.to_string())
+        .filter(public_code::Column::Kind.eq(kind.stored()))
+        .one(db)
+        .await?
+        .map(|row| row.tenant_id))
 }

@@ -3,6 +3,7 @@
 //!
 //! - *Budget*: the document is measured against its caller's [`Budget`] on the blocking pool (parsing is CPU
 //!   work) before async-graphql parses or validates it; over budget is `QUERY_TOO_COMPLEX`.
+//! - *Reads*: a query's reads may come from the read replica, a mutation's from the primary ([`crate::reads`]).
 //! - *Read-only requests*: a request marked [`ReadOnly`] (GraphQL over HTTP's GET) runs queries only.
 //! - *Request errors*: a document that does not parse, validate or fit never runs. GraphQL over HTTP answers it
 //!   400 under `application/graphql-response+json` (200 under `application/json`, for old clients) and leaves
@@ -17,7 +18,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
 
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextPrepareRequest, NextRequest, NextValidation,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextRequest,
+    NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::{Request, Response, ServerError, ServerResult, ValidationResult, Variables};
@@ -132,6 +134,7 @@ impl Extension for GuardExtension {
             return Err(ApiError::BadRequest(String::from("Mutasi dan langganan hanya lewat POST")).server_error());
         }
         request.set_parsed_query(document);
+        request.data.insert(crate::reads::Operation(operation));
         next.run(ctx, request).await
     }
 
@@ -157,6 +160,15 @@ impl Extension for GuardExtension {
             reject(ctx, Rejection::RequestError);
             errors.into_iter().map(|e| coded(e, "GRAPHQL_VALIDATION_FAILED")).collect()
         })
+    }
+
+    async fn execute(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        operation_name: Option<&str>,
+        next: NextExecute<'_>,
+    ) -> Response {
+        crate::reads::route(ctx, operation_name, next).await
     }
 
     async fn request(&self, ctx: &ExtensionContext<'_>, next: NextRequest<'_>) -> Response {
