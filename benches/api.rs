@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::load::{LIST, SECONDS, SKTM_ROLES, WORKERS, act, login, post, reads, report, submit_sktm};
+use common::table::{Table, thousands, verdict};
 use common::{Database, Server, pgbench};
 use serde_json::json;
 
@@ -40,9 +41,10 @@ fn main() {
     );
 
     let inbox = "{ inbox(first: 20) { edges { node { id version step deadlines { service { state } } } } } }";
-    reads(&address, &token("petugas_layanan"), inbox, "inbox (20 per page)");
-    reads(&address, &token("petugas_layanan"), LIST, "applications(first: 50)");
-    let act = act(&address, token, &ids, "act (every step of Bulukumba SKTM)").rate;
+    let inbox = reads(&address, &token("petugas_layanan"), inbox, "inbox (20 per page)");
+    let list = reads(&address, &token("petugas_layanan"), LIST, "applications(first: 50)");
+    let acted = act(&address, token, &ids, "act (every step of Bulukumba SKTM)");
+    let act = acted.rate;
     // The reference, on the same server in the same run: PostgreSQL's own one-row commits at as many clients.
     database.psql(pgbench::TABLE_SQL);
     let reference = pgbench::one_row_commits(&database.url, WORKERS, Duration::from_secs(SECONDS));
@@ -66,7 +68,11 @@ fn main() {
         })
         .collect();
     let elapsed = sequential.iter().sum();
-    report("applications(first: 50) at 1,000,000, one client (target p50 ≤ 5 ms, p99 ≤ 20 ms)", sequential, elapsed);
+    let at_scale = report(
+        "applications(first: 50) at 1,000,000, one client (target p50 ≤ 5 ms, p99 ≤ 20 ms)",
+        sequential,
+        elapsed,
+    );
     reads(&address, &front, LIST, "applications(first: 50) at 1,000,000, 16 clients");
 
     // login: sign-ins at once from every worker, each worker its own officer (one officer's sign-ins are counted
@@ -112,10 +118,47 @@ fn main() {
 
     let peak = server.peak_mb();
     std::thread::sleep(IDLE);
+    let idle = server.resident_mb();
     println!(
-        "after the load and {} s idle: RSS {:.0} MB (target ≤ 150 MB), of which allocated {:.0} MB; peak during the load {peak:.0} MB",
+        "after the load and {} s idle: RSS {idle:.0} MB (target ≤ 150 MB), of which allocated {:.0} MB; peak during the load {peak:.0} MB",
         IDLE.as_secs(),
-        server.resident_mb(),
         server.anonymous_mb()
     );
+
+    let mut table = Table::new("B cargo bench --bench api", "[Speed of the API](#speed-of-the-api)");
+    let share = 100.0 * act / reference;
+    table.row(
+        format!("`act` through GraphQL, {WORKERS} connections"),
+        format!("{} requests/s, p50 {:.1} ms, p99 {:.1} ms", thousands(act), acted.p50, acted.p99),
+        format!("pgbench one-row commits, {WORKERS} clients: {}/s (`act` at {share:.1} %)", thousands(reference)),
+        format!("≥ 10 %, p99 ≤ 50 ms: {}", verdict(share >= 10.0 && acted.p99 <= 50.0)),
+    );
+    table.row(
+        "`applications(first: 50)` at 1,000,000 applications, one client",
+        format!("p50 {:.2} ms, p99 {:.2} ms", at_scale.p50, at_scale.p99),
+        "",
+        format!("p50 ≤ 5 ms, p99 ≤ 20 ms: {}", verdict(at_scale.p50 <= 5.0 && at_scale.p99 <= 20.0)),
+    );
+    table.row(
+        format!(
+            "`applications(first: 50)` / `inbox(first: 20)`, {WORKERS} connections, {} applications",
+            thousands(SEEDED as f64)
+        ),
+        format!(
+            "{} / {} requests/s; p99 {:.1} / {:.1} ms",
+            thousands(list.rate),
+            thousands(inbox.rate),
+            list.p99,
+            inbox.p99
+        ),
+        "as above",
+        "",
+    );
+    table.row(
+        format!("server memory after a load and {} s idle", IDLE.as_secs()),
+        format!("{idle:.0} MB RSS"),
+        format!("peak during the load: {peak:.0} MB"),
+        format!("≤ 150 MB: {}", verdict(idle <= 150.0)),
+    );
+    table.print(Some(&database.url));
 }

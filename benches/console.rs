@@ -10,6 +10,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::table::{Table, thousands};
 use common::{Database, Server};
 use serde_json::{Value, json};
 
@@ -80,7 +81,8 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 /// Gets `path` [`requests`] times in a row with `cookie`; prints p50, p99 and the page's size.
-fn measure(address: &str, cookie: Option<&str>, name: &str, path: &str) {
+/// Prints a page's p50 and p99 (ms) and its size, and returns the p99.
+fn measure(address: &str, cookie: Option<&str>, name: &str, path: &str) -> f64 {
     let agent = agent();
     let mut latencies = Vec::with_capacity(requests());
     let mut size = 0;
@@ -102,6 +104,7 @@ fn measure(address: &str, cookie: Option<&str>, name: &str, path: &str) {
         percentile(&latencies, 0.99),
         size as f64 / 1024.0
     );
+    percentile(&latencies, 0.99)
 }
 
 fn main() {
@@ -165,7 +168,7 @@ fn main() {
     let verifier = session(&address, "verifikator@bulukumba");
     let penyuluh = session(&address, "penyuluh_sosial@bulukumba");
     let agent = agent();
-    measure(&address, None, "reference: /healthz (the router alone)", "/healthz");
+    let healthz = measure(&address, None, "reference: /healthz (the router alone)", "/healthz");
     let started = Instant::now();
     let mut latencies = Vec::new();
     for _ in 0..requests() {
@@ -185,9 +188,11 @@ fn main() {
         percentile(&latencies, 0.99),
         started.elapsed().as_secs_f64()
     );
+    let typename = percentile(&latencies, 0.99);
     measure(&address, None, "Masuk (login, demo users listed)", "/masuk");
     let waiting = APPLICATIONS * open_percent() / 100 / 3;
-    measure(&address, Some(&cookie), &format!("Kotak masuk, front office ({waiting} waiting)"), "/kotak-masuk");
+    let inbox =
+        measure(&address, Some(&cookie), &format!("Kotak masuk, front office ({waiting} waiting)"), "/kotak-masuk");
     measure(&address, Some(&verifier), "Kotak masuk, verifier, overdue only", "/kotak-masuk?tenggat=terlambat");
     measure(&address, Some(&penyuluh), &format!("Kotak masuk, penyuluh sosial ({waiting} paraf)"), "/kotak-masuk");
     measure(&address, Some(&cookie), "Kotak masuk, a name among 100,000", "/kotak-masuk?cari=nama5001");
@@ -200,8 +205,17 @@ fn main() {
         &format!("/permohonan/{}", samples[2]),
     );
     measure(&address, Some(&cookie), "Tanda terima", &format!("/permohonan/{}/tanda-terima", samples[0]));
-    measure(&address, Some(&cookie), "Cari (one name among 100,000)", "/cari?q=nama5001");
+    let search = measure(&address, Some(&cookie), "Cari (one name among 100,000)", "/cari?q=nama5001");
     // The samples' NIK: three found among 100,000 (the copies have digests of their own), each find audited.
     measure(&address, Some(&cookie), "Cari (NIK: 3 found and audited)", "/cari?q=7302014507850001");
     measure(&address, Some(&cookie), "Daftar & rekap (choice)", "/surat");
+
+    let mut table = Table::new("B cargo bench --bench console", "[The console](#the-console)");
+    table.row(
+        format!("console pages, {} applications", thousands(APPLICATIONS as f64)),
+        format!("inbox p99 {inbox:.1} ms, search p99 {search:.1} ms"),
+        format!("`/healthz` p99 {healthz:.2} ms, `{{ __typename }}` p99 {typename:.2} ms"),
+        "",
+    );
+    table.print(Some(&database.url));
 }

@@ -15,6 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::load::{Figures, LIST, SKTM_ROLES, act, login, pages, reads, submit_sktm};
+use common::table::{Table, thousands, verdict};
 use common::{Database, Server, binary};
 
 /// Offices of the large run: every kabupaten/kota.
@@ -171,4 +172,49 @@ fn main() {
             change(a.p99, b.p99)
         );
     }
+
+    let mut table = Table::new("B cargo bench --bench offices", "[514 offices](#514-offices-in-one-process)");
+    let start_and_memory =
+        |run: &Run| format!("{:.2} s; {:.0} / {:.0} MB", run.start.as_secs_f64(), run.rss_start, run.peak);
+    table.row(
+        format!(
+            "{} offices in one process (generated), `simpul serve` start; resident memory at start / peak under load",
+            large.offices
+        ),
+        start_and_memory(&large),
+        format!("{} of the same offices: {}", small.offices, start_and_memory(&small)),
+        format!("≤ 5 s, ≤ 500 MB: {}", verdict(large.start.as_secs_f64() <= 5.0 && large.peak <= 500.0)),
+    );
+    let rates = |run: &Run| {
+        [run.list, run.act, run.service, run.office_page, run.complaint_page]
+            .iter()
+            .map(|f| thousands(f.rate))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let changes: Vec<f64> = [
+        (small.list, large.list),
+        (small.act, large.act),
+        (small.service, large.service),
+        (small.office_page, large.office_page),
+        (small.complaint_page, large.complaint_page),
+    ]
+    .iter()
+    .map(|(a, b)| 100.0 * (b.rate - a.rate) / a.rate)
+    .collect();
+    table.row(
+        format!(
+            "{} against {} offices: list / `act` / `service` / office page / complaint form, requests/s",
+            large.offices, small.offices
+        ),
+        rates(&large),
+        format!(
+            "{} offices: {} ({} %)",
+            small.offices,
+            rates(&small),
+            changes.iter().map(|c| format!("{c:+.0}")).collect::<Vec<_>>().join(" / ")
+        ),
+        format!("each within 20 %: {}", verdict(changes.iter().all(|c| c.abs() < 20.0))),
+    );
+    table.print(std::env::var("BENCH_DATABASE_URL").ok().as_deref());
 }

@@ -6,6 +6,7 @@
 
 pub mod load;
 pub mod pgbench;
+pub mod table;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

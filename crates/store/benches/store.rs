@@ -25,6 +25,8 @@ use simpul_store::{ApplicationFilter, StageFilter, Store, SubmitRequest, TenantS
 mod common;
 #[path = "../../../benches/common/pgbench.rs"]
 mod pgbench;
+#[path = "../../../benches/common/table.rs"]
+mod table;
 
 use common::percentile;
 
@@ -151,6 +153,7 @@ async fn main() {
         "| clients | transitions/s (lifecycles × 12) | one-row commits/s, sqlx | one-row commits/s, pgbench | transitions ÷ sqlx | transitions ÷ pgbench |"
     );
     println!("|---|---|---|---|---|---|");
+    let mut rates: Vec<(f64, f64, f64)> = Vec::new();
     for workers in CONCURRENCY {
         let (s, o) = (store.clone(), officers.clone());
         let (lifecycles, elapsed) = for_workers(workers, SECONDS, move || {
@@ -174,7 +177,26 @@ async fn main() {
             100.0 * transitions / sqlx,
             100.0 * transitions / pgbench
         );
+        rates.push((transitions, sqlx, pgbench));
     }
+    let mut summary =
+        table::Table::new("B cargo bench -p simpul-store --bench store", "[The store](#speed-on-postgresql)");
+    let joined = |pick: &dyn Fn(&(f64, f64, f64)) -> String| rates.iter().map(pick).collect::<Vec<_>>().join(" / ");
+    summary.row(
+        format!(
+            "decisions (transitions) committed per second, {} clients",
+            CONCURRENCY.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" / ")
+        ),
+        joined(&|r| table::thousands(r.0)),
+        format!(
+            "one-row commits, sqlx: {} ({} %); pgbench: {} ({} %)",
+            joined(&|r| table::thousands(r.1)),
+            joined(&|r| format!("{:.0}", 100.0 * r.0 / r.1)),
+            joined(&|r| table::thousands(r.2)),
+            joined(&|r| format!("{:.0}", 100.0 * r.0 / r.2)),
+        ),
+        format!("≥ 50 % of sqlx's: {}", table::verdict(rates.iter().all(|r| r.0 >= 0.5 * r.1))),
+    );
 
     // 1,000,000 applications: copies of a real one, spread over the tenants, most of them open.
     let sample =
@@ -214,12 +236,20 @@ async fn main() {
     }
     first_pages.sort();
     deep_pages.sort();
-    println!(
-        "one page of 50 open applications of one tenant, by deadline, 1,000,000 in the table: first page p50 {:.2} ms, p99 {:.2} ms; following pages p50 {:.2} ms, p99 {:.2} ms",
+    let pages = format!(
+        "first page p50 {:.2} ms, p99 {:.2} ms; following pages p50 {:.2} ms, p99 {:.2} ms",
         percentile(&first_pages, 0.5).as_secs_f64() * 1e3,
         percentile(&first_pages, 0.99).as_secs_f64() * 1e3,
         percentile(&deep_pages, 0.5).as_secs_f64() * 1e3,
         percentile(&deep_pages, 0.99).as_secs_f64() * 1e3,
     );
+    println!("one page of 50 open applications of one tenant, by deadline, 1,000,000 in the table: {pages}");
+    summary.row(
+        "one page of 50 open applications by deadline at 1,000,000 applications (store, one client)",
+        pages,
+        "",
+        "",
+    );
+    summary.print(Some(&server));
     common::drop_database(store, admin, &name).await;
 }
