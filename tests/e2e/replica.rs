@@ -193,6 +193,20 @@ fn reads_that_may_lag_come_from_the_replica_and_an_officer_always_sees_their_own
     assert_eq!(stale["version"], 1, "a read that may lag came from the primary: {stale}");
     let list = patient.as_user(READER, LIST, json!({}))["applications"].clone();
     assert_eq!(version_of(&list, &id), Some(1), "{list}");
+    // Counted for operators: queries read from the replica, and those sent to the primary (the officer's own).
+    let metrics = ureq::get(&format!("http://{}/metrics", patient.address))
+        .call()
+        .expect("metrics")
+        .body_mut()
+        .read_to_string()
+        .expect("text");
+    for database in ["replica", "primary"] {
+        let counted = metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("simpul_lagging_reads_total{{database=\"{database}\"}}")))
+            .and_then(|l| l.rsplit(' ').next()?.parse::<u64>().ok());
+        assert!(counted.is_some_and(|n| n > 0), "{database}: {metrics}");
+    }
 
     // An application submitted now is not on the replica, yet its applicant finds it by its code.
     let fresh = Flow::submit(&patient, "bulukumba", "rekomendasi-sktm", form("bulukumba/rekomendasi-sktm"), json!([]));

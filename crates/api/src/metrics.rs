@@ -1,5 +1,6 @@
 //! Prometheus metrics at `/metrics`: requests by route and status, their latency, actions by tenant and
-//! outcome, and the SQL statements of each GraphQL request.
+//! outcome, the SQL statements of each GraphQL request, and where queries' reads that may lag went (replica or
+//! primary) when a read replica is configured.
 
 use std::time::Instant;
 
@@ -20,6 +21,7 @@ pub struct Metrics {
     latency: HistogramVec,
     actions: IntCounterVec,
     statements: Histogram,
+    lagging_reads: IntCounterVec,
 }
 
 impl Metrics {
@@ -48,12 +50,26 @@ impl Metrics {
         )?;
         registry.register(Box::new(actions.clone()))?;
         registry.register(Box::new(statements.clone()))?;
-        Ok(Metrics { registry, requests, latency, actions, statements })
+        let lagging_reads = IntCounterVec::new(
+            Opts::new(
+                "simpul_lagging_reads_total",
+                "GraphQL queries with reads that may lag, by where they went (with a read replica configured)",
+            ),
+            &["database"],
+        )?;
+        registry.register(Box::new(lagging_reads.clone()))?;
+        Ok(Metrics { registry, requests, latency, actions, statements, lagging_reads })
     }
 
     /// Records the SQL statements one GraphQL request ran.
     pub fn statements(&self, count: u64) {
         self.statements.observe(count as f64);
+    }
+
+    /// Counts a query whose reads that may lag went to the replica or, when it was behind or had not replayed the
+    /// caller's last write, the primary.
+    pub fn lagging_reads(&self, from: simpul_store::replica::ReadFrom) {
+        self.lagging_reads.with_label_values(&[from.label()]).inc();
     }
 
     /// Counts one submission or action: `ok`, or the error code in lower case.

@@ -42,7 +42,11 @@ pub async fn route(ctx: &ExtensionContext<'_>, operation_name: Option<&str>, nex
             Some(writer) => shared.state.last_written(writer).await,
             None => None,
         };
-        return ReadPolicy::MayLag { last_write }.scope(next.run(ctx, operation_name)).await;
+        let (response, from) = ReadPolicy::MayLag { last_write }.scope_reporting(next.run(ctx, operation_name)).await;
+        if let Some(from) = from {
+            shared.metrics.lagging_reads(from);
+        }
+        return response;
     }
     let response = ReadPolicy::Primary.scope(next.run(ctx, operation_name)).await;
     if let Some(writer) = writer {

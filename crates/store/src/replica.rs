@@ -22,10 +22,9 @@
 //! - A replica that stops replaying (its horizon falls more than the maximum lag behind) or does not answer sends
 //!   every read to the primary; the watch logs it once as a WARNING, and `/readyz` names it.
 
-use std::cell::Cell;
 use std::collections::VecDeque;
 use std::future::Future;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
@@ -34,7 +33,7 @@ use crate::Store;
 use crate::error::{StoreError, StoreResult};
 
 tokio::task_local! {
-    static ROUTE: Cell<Route>;
+    static ROUTE: Arc<Mutex<Route>>;
 }
 
 /// Where a scope's reads that may lag go: undecided until the first of them, then kept for the rest of the work,
@@ -59,7 +58,38 @@ pub enum ReadPolicy {
 impl ReadPolicy {
     /// `work`, its reads routed by this policy.
     pub fn scope<F: Future>(self, work: F) -> impl Future<Output = F::Output> + use<F> {
-        ROUTE.scope(Cell::new(Route::Undecided(self)), work)
+        ROUTE.scope(Arc::new(Mutex::new(Route::Undecided(self))), work)
+    }
+
+    /// As [`ReadPolicy::scope`], and where the work's reads that may lag went (`None`: it made none), for the
+    /// metrics.
+    pub async fn scope_reporting<F: Future>(self, work: F) -> (F::Output, Option<ReadFrom>) {
+        let route = Arc::new(Mutex::new(Route::Undecided(self)));
+        let output = ROUTE.scope(route.clone(), work).await;
+        let from = match route.lock().map(|route| *route) {
+            Ok(Route::Replica) => Some(ReadFrom::Replica),
+            Ok(Route::Primary) => Some(ReadFrom::Primary),
+            Ok(Route::Undecided(_)) | Err(_) => None,
+        };
+        (output, from)
+    }
+}
+
+/// Where a scope's reads that may lag went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadFrom {
+    Replica,
+    /// The primary: no replica serving, or it had not replayed the caller's last write.
+    Primary,
+}
+
+impl ReadFrom {
+    /// As the metrics label it.
+    pub fn label(self) -> &'static str {
+        match self {
+            ReadFrom::Replica => "replica",
+            ReadFrom::Primary => "primary",
+        }
     }
 }
 
@@ -181,7 +211,8 @@ impl Store {
     pub(crate) fn lagging(&self) -> &DatabaseConnection {
         let Some(replica) = &self.replica else { return &self.db };
         let route = ROUTE.try_with(|route| {
-            let decided = match route.get() {
+            let Ok(mut route) = route.lock() else { return Route::Primary };
+            let decided = match *route {
                 Route::Undecided(ReadPolicy::MayLag { last_write })
                     if replica.serves(last_write, SystemTime::now()) =>
                 {
@@ -190,7 +221,7 @@ impl Store {
                 Route::Undecided(_) => Route::Primary,
                 decided => decided,
             };
-            route.set(decided);
+            *route = decided;
             decided
         });
         match route {
@@ -201,7 +232,11 @@ impl Store {
 
     /// Sends the rest of the scope's reads to the primary: it found there what the replica lacks.
     fn stay_on_primary() {
-        let _ = ROUTE.try_with(|route| route.set(Route::Primary));
+        let _ = ROUTE.try_with(|route| {
+            if let Ok(mut route) = route.lock() {
+                *route = Route::Primary;
+            }
+        });
     }
 
     /// A lookup by a code someone may have just been given: read where [`Store::lagging`] says, and, when that was
@@ -230,6 +265,9 @@ impl Store {
         let Some(replica) = self.replica.clone() else { return std::future::pending().await };
         let mut samples: VecDeque<(SystemTime, i64)> = VecDeque::new();
         let mut probes: Option<(DatabaseConnection, DatabaseConnection)> = None;
+        // Whether reads were last sent away from the replica (`starting` in between does not count), for the one
+        // line saying they are back.
+        let mut failing = false;
         loop {
             let checked =
                 tokio::time::timeout(PROBE_TIMEOUT * 2, self.sample_replica(&replica, &mut probes, &mut samples))
@@ -266,10 +304,15 @@ impl Store {
                 ReplicaStatus::Unreachable => {
                     tracing::warn!("read replica unreachable: reads go to the primary until it answers")
                 }
-                ReplicaStatus::Current if previous.status.is_failing() => {
+                ReplicaStatus::Current if failing => {
                     tracing::info!("read replica current again: reads that may lag go to it")
                 }
                 _ => {}
+            }
+            match next.status {
+                ReplicaStatus::Behind | ReplicaStatus::Unreachable => failing = true,
+                ReplicaStatus::Current => failing = false,
+                ReplicaStatus::Starting | ReplicaStatus::Off => {}
             }
             tokio::time::sleep(every).await;
         }
