@@ -42,13 +42,13 @@ pub async fn route(ctx: &ExtensionContext<'_>, operation_name: Option<&str>, nex
             Some(writer) => shared.state.last_written(writer).await,
             None => None,
         };
-        let (response, from) = ReadPolicy::MayLag { last_write }.scope_reporting(next.run(ctx, operation_name)).await;
+        let (response, from) = ReadPolicy::MayLag { last_write }.scope(next.run(ctx, operation_name)).await;
         if let Some(from) = from {
             shared.metrics.lagging_reads(from);
         }
         return response;
     }
-    let response = ReadPolicy::Primary.scope(next.run(ctx, operation_name)).await;
+    let (response, _) = ReadPolicy::Primary.scope(next.run(ctx, operation_name)).await;
     if let Some(writer) = writer {
         shared.state.mark_written(&writer, remember).await;
     }
@@ -59,7 +59,7 @@ pub async fn route(ctx: &ExtensionContext<'_>, operation_name: Option<&str>, nex
 /// see there, and lookups by code ask the primary again); anything else reads the primary.
 pub async fn public_pages(request: Request, next: Next) -> axum::response::Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
-        ReadPolicy::MayLag { last_write: None }.scope(next.run(request)).await
+        ReadPolicy::MayLag { last_write: None }.scope(next.run(request)).await.0
     } else {
         next.run(request).await
     }

@@ -56,14 +56,9 @@ pub enum ReadPolicy {
 }
 
 impl ReadPolicy {
-    /// `work`, its reads routed by this policy.
-    pub fn scope<F: Future>(self, work: F) -> impl Future<Output = F::Output> + use<F> {
-        ROUTE.scope(Arc::new(Mutex::new(Route::Undecided(self))), work)
-    }
-
-    /// As [`ReadPolicy::scope`], and where the work's reads that may lag went (`None`: it made none), for the
-    /// metrics.
-    pub async fn scope_reporting<F: Future>(self, work: F) -> (F::Output, Option<ReadFrom>) {
+    /// `work`, its reads routed by this policy; with where its reads that may lag went (`None`: it made none),
+    /// for the metrics.
+    pub async fn scope<F: Future>(self, work: F) -> (F::Output, Option<ReadFrom>) {
         let route = Arc::new(Mutex::new(Route::Undecided(self)));
         let output = ROUTE.scope(route.clone(), work).await;
         let from = match route.lock().map(|route| *route) {
