@@ -216,7 +216,13 @@ fn applicants_hear_of_their_applications_once_per_moment_and_channel_and_only_wi
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     for (i, server) in servers_with(&env).iter().enumerate() {
-        let email = format!("siti.{}.{i}@contoh.id", super::server::uuid_like());
+        // Unique, and without digits: a run of sixteen in the address (hex of a clock can hold one) would look
+        // like a NIK to the check below.
+        let unique: String = super::server::uuid_like()
+            .chars()
+            .map(|c| c.to_digit(10).map_or(c, |d| char::from(b'g' + d as u8)))
+            .collect();
+        let email = format!("siti.{unique}.{i}@contoh.id");
         let bulukumba = form("bulukumba/rekomendasi-sktm");
         let nik = bulukumba["nik"].as_str().expect("nik").to_string();
 
