@@ -155,3 +155,16 @@ pub enum Command {
         document: String,
     },
 }
+
+impl Command {
+    /// The state version the command was given against; none for a submission, which has no state yet.
+    pub fn expected_version(&self) -> Option<u64> {
+        match self {
+            Command::Submit { .. } => None,
+            Command::Act { expected_version, .. }
+            | Command::Resubmit { expected_version, .. }
+            | Command::Withdraw { expected_version, .. }
+            | Command::AttachDocument { expected_version, .. } => Some(*expected_version),
+        }
+    }
+}

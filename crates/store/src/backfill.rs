@@ -56,6 +56,7 @@ impl Store {
                     .into_query();
                 let mut batch = Batch::new(Head::Update(update));
                 if let Some(timing) = &timing {
+                    crate::workflow::clear_step_times(&mut batch, &scope, record.id);
                     crate::workflow::step_times(&mut batch, &scope, record.id, &record.service_code, timing);
                 }
                 // A version changed meanwhile was written by the new code, derived columns and all.
@@ -63,6 +64,8 @@ impl Store {
                 if batch.run_in(&txn).await? {
                     txn.commit().await?;
                 }
+                // Rewritten at the same version: a state remembered at it may differ (see `crate::written`).
+                self.caches.written.forget(record.id);
                 filled += 1;
             }
         }

@@ -10,16 +10,18 @@
 //! and sea-query writes data-modifying CTEs, so this is the fewest round trips the stack allows.
 //!
 //! SQLite has no data-modifying CTEs; there the same writes run in a transaction, which costs no round trips on an
-//! embedded database. PostgreSQL uses the transaction too when the decision numbers a letter (the number is read
-//! from its sequence before the write, and must not be used up when the write finds a conflict).
+//! embedded database. PostgreSQL uses a transaction too when the decision numbers a letter (the number is taken
+//! from its sequence before the write, and must not be used up when the write finds a conflict): `BEGIN`, the
+//! number, the one statement (the letter's row among its parts) and `COMMIT` — four round trips where each row
+//! was one of its own (nine for a signing).
 
 use sea_orm::sea_query::{
     Alias, CommonTableExpression, DeleteStatement, Expr, InsertStatement, Query, SimpleExpr, UpdateStatement,
     WithClause,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityName, EntityTrait, Iterable,
-    Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityName, EntityTrait,
+    Iterable, Value,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -104,6 +106,11 @@ impl Batch {
     /// Writes it all in one statement (PostgreSQL), as its own transaction; false when the head wrote nothing
     /// (the version check failed) and so nothing was written.
     pub(crate) async fn run_alone(self, db: &DatabaseConnection) -> StoreResult<bool> {
+        self.run_as_one(db).await
+    }
+
+    /// The one statement, on a connection or in a transaction.
+    async fn run_as_one<C: ConnectionTrait>(self, conn: &C) -> StoreResult<bool> {
         let id = Alias::new("id");
         let mut with = WithClause::new();
         let mut head = CommonTableExpression::new();
@@ -125,14 +132,18 @@ impl Batch {
             with.cte(CommonTableExpression::new().query(row.insert_from_head()?).table_name(name()).to_owned());
         }
         let count = Query::select().expr(Expr::cust("COUNT(*)")).from(Alias::new(HEAD)).to_owned();
-        let row = db.query_one(&count.with(with)).await?;
+        let row = conn.query_one(&count.with(with)).await?;
         let written: i64 = row.map(|r| r.try_get_by_index(0)).transpose()?.unwrap_or(0);
         Ok(written == 1)
     }
 
-    /// Writes it all in the caller's transaction (SQLite, and PostgreSQL when a letter is numbered); false when the
-    /// head wrote nothing, in which case nothing else was written and the caller rolls back.
+    /// Writes it all in the caller's transaction (SQLite, and PostgreSQL when a letter is numbered) — on PostgreSQL
+    /// still as one statement; false when the head wrote nothing, in which case nothing else was written and the
+    /// caller rolls back.
     pub(crate) async fn run_in(self, txn: &DatabaseTransaction) -> StoreResult<bool> {
+        if txn.get_database_backend() == DbBackend::Postgres {
+            return self.run_as_one(txn).await;
+        }
         let written = match self.head {
             Head::Insert(insert) => txn.execute(&insert).await?.rows_affected(),
             Head::Update(update) => txn.execute(&update).await?.rows_affected(),

@@ -125,7 +125,7 @@ async fn next_seq<C: ConnectionTrait>(conn: &C, tenant: &str, series: &str, year
     Ok(row.try_get::<i64>("", "last_seq")?)
 }
 
-/// Numbers and records a letter in the signing transaction.
+/// Numbers a letter in the signing transaction: its row, for the signing decision's batch to write with the rest.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn issue<C: ConnectionTrait>(
     conn: &C,
@@ -136,35 +136,32 @@ pub(crate) async fn issue<C: ConnectionTrait>(
     pattern: &str,
     at: DateTime<Utc>,
     local_date: NaiveDate,
-) -> StoreResult<LetterRecord> {
+) -> StoreResult<letter::Model> {
     let year = local_date.year();
     let seq = next_seq(conn, scope.tenant_id(), series, year).await?;
-    let model = letter::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        tenant_id: Set(scope.tenant_id().to_string()),
-        application_id: Set(application),
-        product: Set(product.to_string()),
-        series: Set(series.to_string()),
-        year: Set(year),
-        seq: Set(seq),
-        number: Set(format_number(pattern, seq, local_date)),
-        issued_at: Set(at),
-        sha256: Set(None),
-        storage_key: Set(None),
-        verification_code: Set(None),
-        size_bytes: Set(None),
-        archive_attempts: Set(0),
-        archive_retry_at: Set(None),
-        short_code: Set(None),
-        signer_name: Set(None),
-        signer_title: Set(None),
-        revoked_at: Set(None),
-        revoked_reason: Set(None),
-        revoked_by: Set(None),
-    }
-    .insert(conn)
-    .await?;
-    Ok(model.into())
+    Ok(letter::Model {
+        id: Uuid::now_v7(),
+        tenant_id: scope.tenant_id().to_string(),
+        application_id: application,
+        product: product.to_string(),
+        series: series.to_string(),
+        year,
+        seq,
+        number: format_number(pattern, seq, local_date),
+        issued_at: at,
+        sha256: None,
+        storage_key: None,
+        verification_code: None,
+        size_bytes: None,
+        archive_attempts: 0,
+        archive_retry_at: None,
+        short_code: None,
+        signer_name: None,
+        signer_title: None,
+        revoked_at: None,
+        revoked_reason: None,
+        revoked_by: None,
+    })
 }
 
 /// What a list or recap of a period is, for its number: which service's product, for which local dates.

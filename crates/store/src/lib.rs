@@ -36,6 +36,7 @@ pub mod statements;
 pub mod surveys;
 pub mod webhooks;
 pub mod workflow;
+mod written;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -63,6 +64,8 @@ struct Caches {
     published: RwLock<HashMap<(String, String), (Uuid, Instant)>>,
     tenants: RwLock<HashMap<String, definitions::CachedTenant>>,
     templates: RwLock<HashMap<String, (Arc<definitions::TemplateFiles>, Instant)>>,
+    /// The applications this process wrote last (see [`written`]).
+    written: written::WrittenApplications,
 }
 
 /// How long a cached published version or tenant calendar is used without hearing of a change: the safety net

@@ -16,11 +16,18 @@ use uuid::Uuid;
 pub struct TestDb {
     pub name: &'static str,
     pub store: Store,
+    /// Where it is, for a second instance on the same database.
+    url: String,
     cleanup: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
 
 impl TestDb {
+    /// Another store on the same database, as a second instance of the server would have.
+    pub async fn another_instance(&self) -> Store {
+        Store::connect(&self.url).await.expect("second instance")
+    }
+
     /// Drops the PostgreSQL database (SQLite's folder goes with the value).
     pub async fn finish(self) {
         let TestDb { store, cleanup, .. } = self;
@@ -49,7 +56,7 @@ pub async fn databases() -> Vec<TestDb> {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("simpul.db").display());
     let store = Store::connect(&url).await.expect("sqlite");
     prepare(&store).await;
-    out.push(TestDb { name: "sqlite", store, cleanup: None, _dir: Some(dir) });
+    out.push(TestDb { name: "sqlite", store, url, cleanup: None, _dir: Some(dir) });
     if let Ok(admin_url) = std::env::var("TEST_DATABASE_URL") {
         let db = format!("simpul_test_{}", Uuid::new_v4().simple());
         let admin = Database::connect(admin_url.clone()).await.expect("TEST_DATABASE_URL reachable");
@@ -60,7 +67,7 @@ pub async fn databases() -> Vec<TestDb> {
         };
         let store = Store::connect(&url).await.expect("postgres");
         prepare(&store).await;
-        out.push(TestDb { name: "postgres", store, cleanup: Some((admin_url, db)), _dir: None });
+        out.push(TestDb { name: "postgres", store, url, cleanup: Some((admin_url, db)), _dir: None });
     }
     out
 }

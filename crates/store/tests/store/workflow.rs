@@ -4,7 +4,7 @@ use pretty_assertions::assert_eq;
 use simpul_engine::{ActionInput, Refusal, Stage};
 use simpul_store::{StoreError, audit};
 
-use super::support::{act, bulukumba, bulukumba_request, databases, to_signing, wita};
+use super::support::{act, bulukumba, bulukumba_request, checked, databases, to_signing, verified, wita};
 
 #[tokio::test]
 async fn a_bulukumba_application_goes_from_submission_to_archive_in_the_store() {
@@ -210,7 +210,7 @@ async fn an_ended_application_is_measured_for_the_dashboard_and_one_from_before_
 
 /// A decision is written in as few statements as the backend allows: on PostgreSQL one read and one statement
 /// that writes the snapshot, the event and the outbox row together (SQLite writes the same rows in a transaction);
-/// a refused one writes nothing. Two writers racing are the test above.
+/// a refused one writes nothing. Two writers racing are the test above; the read skipped is the test below.
 #[tokio::test]
 async fn a_decision_on_postgresql_is_one_read_and_one_write() {
     use simpul_store::statements::StatementCount;
@@ -218,11 +218,16 @@ async fn a_decision_on_postgresql_is_one_read_and_one_write() {
         let store = &db.store;
         let b = bulukumba(store).await;
         let now = wita(2026, 11, 23, 9, 0);
-        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
-        let id = submitted.record.id;
+        let request = bulukumba_request(None);
+        let submit = || store.submit(&b.scope, &b.front, &request, now);
+        let (warm, id) = (submit().await.expect("submitted").record.id, submit().await.expect("submitted").record.id);
+        // Another instance, which has not written this application: it reads it, then writes (its caches of the
+        // office and the service filled first, by acting on another one).
+        let other = db.another_instance().await;
+        other.act(&b.scope, &b.front, warm, act(1, "terima", ActionInput::default()), now).await.expect("warm");
         let count = StatementCount::default();
         let acted = count
-            .scope(store.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now))
+            .scope(other.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now))
             .await
             .expect("received");
         if db.name == "postgres" {
@@ -239,6 +244,73 @@ async fn a_decision_on_postgresql_is_one_read_and_one_write() {
         assert_eq!(store.application(&b.scope, id).await.expect("stored").version, 2, "{}", db.name);
         assert_eq!(store.application_events(&b.scope, id).await.expect("events").len(), 2, "{}", db.name);
         assert_eq!(store.outbox_of(&b.scope, id).await.expect("outbox").len(), 2, "{}", db.name);
+        db.finish().await;
+    }
+}
+
+/// A process remembers the applications it wrote: its next decision on one of them is the write alone. When
+/// another instance wrote meanwhile, the write refuses the remembered state and the decision is made again on the
+/// database's: the caller hears what they would have heard from an instance that remembers nothing.
+#[tokio::test]
+async fn a_decision_on_what_this_process_wrote_skips_the_read_and_stays_right() {
+    use simpul_store::statements::StatementCount;
+    for db in databases().await {
+        let here = &db.store;
+        let there = db.another_instance().await;
+        let b = bulukumba(here).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let id = here.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted").record.id;
+        let count = StatementCount::default();
+        count.scope(here.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now)).await.expect("v2");
+        if db.name == "postgres" {
+            assert_eq!(count.get(), 1, "the write alone: the state was remembered");
+        }
+        // The other instance moves it on; here still remembers version 2.
+        let complete = || checked(&["ktp_kk", "sktm_desa", "sptjm"]);
+        there.act(&b.scope, &b.front, id, act(2, "lengkap", complete()), now).await.expect("v3 there");
+        // A command given against version 2 is refused here exactly as there, and nothing is written.
+        let refused_here = here.act(&b.scope, &b.front, id, act(2, "lengkap", complete()), now).await;
+        let refused_there = there.act(&b.scope, &b.front, id, act(2, "lengkap", complete()), now).await;
+        let (Err(here_said), Err(there_said)) = (&refused_here, &refused_there) else {
+            panic!("{}: a stale version must be refused: {refused_here:?} / {refused_there:?}", db.name)
+        };
+        assert_eq!(here_said.to_string(), there_said.to_string(), "{}", db.name);
+        assert_eq!(here.application(&b.scope, id).await.expect("stored").version, 3, "{}", db.name);
+        assert_eq!(here.application_events(&b.scope, id).await.expect("events").len(), 3, "{}", db.name);
+        // Against the current version, here decides on the database's state (read again) and writes it.
+        let count = StatementCount::default();
+        let acted = count
+            .scope(here.act(&b.scope, &b.verifikator, id, act(3, "memenuhi", verified()), now))
+            .await
+            .expect("v4 here");
+        assert_eq!(acted.record.version, 4, "{}", db.name);
+        if db.name == "postgres" {
+            assert_eq!(count.get(), 2, "read again, then written");
+        }
+        db.finish().await;
+    }
+}
+
+/// A signing numbers its letter in a transaction, and writes the letter with the decision's other rows in the
+/// decision's one statement: the number, the statement, the commit.
+#[tokio::test]
+async fn a_signing_on_postgresql_is_the_number_and_one_write() {
+    use simpul_store::statements::StatementCount;
+    for db in databases().await {
+        let store = &db.store;
+        let b = bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let (id, version) = to_signing(store, &b, now).await;
+        let count = StatementCount::recording();
+        let signed = count
+            .scope(store.act(&b.scope, &b.kepala, id, act(version, "tandatangani", ActionInput::default()), now))
+            .await
+            .expect("signed");
+        assert_eq!(signed.letters.len(), 1, "{}", db.name);
+        assert_eq!(store.letters_of(&b.scope, id).await.expect("letters").len(), 1, "{}", db.name);
+        if db.name == "postgres" {
+            assert_eq!(count.get(), 2, "the number and the write: {:#?}", count.statements());
+        }
         db.finish().await;
     }
 }
