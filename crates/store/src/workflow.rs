@@ -25,6 +25,7 @@ use crate::letters::{self, LetterRecord};
 use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::TenantScope;
 use crate::snapshot::snapshot;
+use crate::written::as_stored;
 use crate::{Store, audit, outbox};
 
 /// A new application.
@@ -263,6 +264,7 @@ impl Store {
             submitted_at: now,
             updated_at: now,
         };
+        let record = as_stored(record, self.db.get_database_backend());
         self.caches.written.remember(record.clone(), area);
         Ok(Submitted { record, created: true })
     }
@@ -440,6 +442,7 @@ impl Store {
             submitted_at: record.submitted_at,
             updated_at: now,
         };
+        let record = as_stored(record, self.db.get_database_backend());
         self.caches.written.remember(record.clone(), area);
         Ok(Acted { record, events, letters })
     }

@@ -12,7 +12,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use chrono::SubsecRound;
 use hashlink::LruCache;
+use sea_orm::DbBackend;
 use uuid::Uuid;
 
 use crate::applications::ApplicationRecord;
@@ -53,7 +55,7 @@ impl WrittenApplications {
         usable.then_some(written)
     }
 
-    /// Remembers an application just written.
+    /// Remembers an application just written, as [`as_stored`] gives it.
     pub(crate) fn remember(&self, record: ApplicationRecord, area: Option<String>) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(record.id, Arc::new(Written { record, area }));
@@ -66,4 +68,14 @@ impl WrittenApplications {
             entries.remove(&id);
         }
     }
+}
+
+/// `record` with its times as `backend` keeps them (PostgreSQL to the microsecond): what a writer returns and
+/// remembers is then what a read of the row would give.
+pub(crate) fn as_stored(mut record: ApplicationRecord, backend: DbBackend) -> ApplicationRecord {
+    if backend == DbBackend::Postgres {
+        record.submitted_at = record.submitted_at.trunc_subsecs(6);
+        record.updated_at = record.updated_at.trunc_subsecs(6);
+    }
+    record
 }

@@ -258,13 +258,21 @@ async fn a_decision_on_what_this_process_wrote_skips_the_read_and_stays_right() 
         let here = &db.store;
         let there = db.another_instance().await;
         let b = bulukumba(here).await;
-        let now = wita(2026, 11, 23, 9, 0);
+        // Nanoseconds, which PostgreSQL does not keep: a remembered record must not show them either.
+        let now = wita(2026, 11, 23, 9, 0) + chrono::Duration::nanoseconds(123_456_789);
         let id = here.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted").record.id;
         let count = StatementCount::default();
-        count.scope(here.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now)).await.expect("v2");
+        let received = count.scope(here.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now));
+        let received = received.await.expect("v2").record;
         if db.name == "postgres" {
             assert_eq!(count.get(), 1, "the write alone: the state was remembered");
         }
+        // What a decision from memory returns is what a read returns, to the stored precision of its times.
+        let read = here.application(&b.scope, id).await.expect("stored");
+        let seen = |r: &simpul_store::applications::ApplicationRecord| {
+            (r.submitted_at, r.updated_at, r.version, serde_json::to_value(&r.state).expect("json"))
+        };
+        assert_eq!(seen(&received), seen(&read), "{}", db.name);
         // The other instance moves it on; here still remembers version 2.
         let complete = || checked(&["ktp_kk", "sktm_desa", "sptjm"]);
         there.act(&b.scope, &b.front, id, act(2, "lengkap", complete()), now).await.expect("v3 there");
@@ -284,6 +292,7 @@ async fn a_decision_on_what_this_process_wrote_skips_the_read_and_stays_right() 
             .await
             .expect("v4 here");
         assert_eq!(acted.record.version, 4, "{}", db.name);
+
         if db.name == "postgres" {
             assert_eq!(count.get(), 2, "read again, then written");
         }
