@@ -64,10 +64,11 @@ impl Database {
              FROM applications JOIN generate_series(1, {copies}) AS g ON id = (ARRAY[{ids}])[1 + g % {}]",
             samples.len()
         ));
-        // Each copy's tracking code claimed for its office, as a submission claims it.
+        // Each copy's tracking code claimed for its office, as a submission claims it. A copy's code is 'B' and
+        // digits; a real one (`BCHFB-J54J5`) may start with B too, and is claimed already.
         self.psql(
             "INSERT INTO public_codes (code, kind, tenant_id) \
-             SELECT tracking_code, 'application', tenant_id FROM applications WHERE tracking_code LIKE 'B%'",
+             SELECT tracking_code, 'application', tenant_id FROM applications WHERE tracking_code ~ '^B[0-9]+$'",
         );
         self.psql("VACUUM ANALYZE applications");
         started.elapsed()

@@ -27,7 +27,7 @@ mod m20261204_000020_office_file_versions;
 mod m20261204_000021_template_files;
 mod m20261204_000022_poll_indexes;
 mod m20261205_000023_distribution_keys;
-mod m20261205_000024_step_times_by_application;
+mod m20261205_000024_transition_indexes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -59,7 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000021_template_files::Migration),
             Box::new(m20261204_000022_poll_indexes::Migration),
             Box::new(m20261205_000023_distribution_keys::Migration),
-            Box::new(m20261205_000024_step_times_by_application::Migration),
+            Box::new(m20261205_000024_transition_indexes::Migration),
         ]
     }
 }
