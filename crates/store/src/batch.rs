@@ -20,8 +20,7 @@ use sea_orm::sea_query::{
     WithClause,
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, EntityName, EntityTrait,
-    Iterable, Value,
+    ActiveModelTrait, ConnectionTrait, DatabaseTransaction, DbBackend, EntityName, EntityTrait, Iterable, Value,
 };
 
 use crate::error::{StoreError, StoreResult};
@@ -103,14 +102,9 @@ impl Batch {
         self.rows.push(Row::of(model));
     }
 
-    /// Writes it all in one statement (PostgreSQL), as its own transaction; false when the head wrote nothing
-    /// (the version check failed) and so nothing was written.
-    pub(crate) async fn run_alone(self, db: &DatabaseConnection) -> StoreResult<bool> {
-        self.run_as_one(db).await
-    }
-
-    /// The one statement, on a connection or in a transaction.
-    async fn run_as_one<C: ConnectionTrait>(self, conn: &C) -> StoreResult<bool> {
+    /// Writes it all in one statement (PostgreSQL): on a connection its own transaction, in a transaction a part of
+    /// it; false when the head wrote nothing (the version check failed) and so nothing was written.
+    pub(crate) async fn run_alone<C: ConnectionTrait>(self, conn: &C) -> StoreResult<bool> {
         let id = Alias::new("id");
         let mut with = WithClause::new();
         let mut head = CommonTableExpression::new();
@@ -142,7 +136,7 @@ impl Batch {
     /// caller rolls back.
     pub(crate) async fn run_in(self, txn: &DatabaseTransaction) -> StoreResult<bool> {
         if txn.get_database_backend() == DbBackend::Postgres {
-            return self.run_as_one(txn).await;
+            return self.run_alone(txn).await;
         }
         let written = match self.head {
             Head::Insert(insert) => txn.execute(&insert).await?.rows_affected(),
