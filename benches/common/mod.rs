@@ -53,15 +53,24 @@ impl Database {
         let open = open_percent;
         self.psql(&format!(
             "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
-             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, \
+             state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, \
              inbox, idempotency_key, submitted_by, submitted_at, updated_at, version) \
              SELECT gen_random_uuid(), tenant_id, 'B' || g, service_code, service_version_id, \
              CASE WHEN g % 100 < {open} THEN stage ELSE 'ended' END, step, CASE WHEN g % 100 < {open} THEN outcome ELSE 'selesai' END, \
              state, now() + (g % 10000) * interval '1 minute', now() + (g % 10000) * interval '50 second', step_due_at, \
              now() + (g % 10000) * interval '1 minute', assignee, area, \
-             CASE WHEN g % 1000 = 1 THEN 'nama' || g ELSE search END, md5(g::text) || md5((-g)::text), \
              CASE WHEN g % 100 < {open} THEN inbox ELSE '  ' END, NULL, submitted_by, submitted_at, updated_at, version \
              FROM applications JOIN generate_series(1, {copies}) AS g ON id = (ARRAY[{ids}])[1 + g % {}]",
+            samples.len()
+        ));
+        // What each copy is found by, as a submission writes it: its sample's names, or `nama<n>`.
+        self.psql(&format!(
+            "INSERT INTO application_search (application_id, tenant_id, search, nik_digests) \
+             SELECT a.id, a.tenant_id, CASE WHEN c.g % 1000 = 1 THEN 'nama' || c.g ELSE s.search END, \
+             md5(c.g::text) || md5((-c.g)::text) \
+             FROM applications a CROSS JOIN LATERAL (SELECT substr(a.tracking_code, 2)::bigint AS g) c \
+             JOIN application_search s ON s.application_id = (ARRAY[{ids}])[1 + c.g % {}] \
+             WHERE a.tracking_code ~ '^B[0-9]+$'",
             samples.len()
         ));
         // Each copy's tracking code claimed for its office, as a submission claims it. A copy's code is 'B' and
@@ -71,6 +80,7 @@ impl Database {
              SELECT tracking_code, 'application', tenant_id FROM applications WHERE tracking_code ~ '^B[0-9]+$'",
         );
         self.psql("VACUUM ANALYZE applications");
+        self.psql("VACUUM ANALYZE application_search");
         started.elapsed()
     }
 

@@ -28,6 +28,7 @@ mod m20261204_000021_template_files;
 mod m20261204_000022_poll_indexes;
 mod m20261205_000023_distribution_keys;
 mod m20261205_000024_transition_indexes;
+mod m20261205_000025_search_table;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000022_poll_indexes::Migration),
             Box::new(m20261205_000023_distribution_keys::Migration),
             Box::new(m20261205_000024_transition_indexes::Migration),
+            Box::new(m20261205_000025_search_table::Migration),
         ]
     }
 }

@@ -48,12 +48,12 @@ async fn main() {
     // later, ends spread over the four kinds, on time when within the service's 30 minutes … 2 days.
     db.execute_unprepared(&format!(
         "INSERT INTO applications (id, tenant_id, tracking_code, service_code, service_version_id, stage, step, outcome, \
-         state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, search, nik_digests, inbox, \
+         state, service_due_at, service_nearing_at, step_due_at, sort_due_at, assignee, area, inbox, \
          idempotency_key, submitted_by, submitted_at, updated_at, version, ended_at, end_status, took_minutes, \
          budget_minutes, on_time, measured) \
          SELECT gen_random_uuid(), v.tenant_id, 'D' || g, v.code, v.id, \
            CASE WHEN g % 10 = 0 THEN 'at_step' ELSE 'ended' END, NULL, NULL, '{{}}', NULL, NULL, NULL, now(), NULL, NULL, \
-           '', '', '  ', NULL, 'bench', s.at, s.at, 1, \
+           '  ', NULL, 'bench', s.at, s.at, 1, \
            CASE WHEN g % 10 = 0 THEN NULL ELSE s.at + (g % 3000) * interval '1 minute' END, \
            CASE WHEN g % 10 = 0 THEN NULL ELSE (ARRAY['granted','granted','granted','not_eligible','rejected','withdrawn'])[1 + g % 6] END, \
            CASE WHEN g % 10 = 0 THEN NULL ELSE g % 3000 END, 960, \

@@ -6,13 +6,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait,
+    Select,
 };
 use simpul_engine::{Application, DeadlineState, Event};
 use uuid::Uuid;
 
 use crate::Store;
-use crate::entities::{application, application_event};
+use crate::entities::{application, application_event, application_search};
 use crate::error::{StoreError, StoreResult};
 use crate::public_codes::{PublicCodeKind, office_of_code};
 use crate::scope::TenantScope;
@@ -199,13 +200,21 @@ fn filtered(scope: &TenantScope, filter: &ApplicationFilter, now: DateTime<Utc>)
         }
         query = query.filter(any);
     }
-    if let Some(nik) = filter.nik.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-        query = query.filter(C::NikDigests.contains(crate::snapshot::nik_digest(nik)));
-    }
-    if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        for word in text.split_whitespace() {
-            query = query.filter(C::Search.contains(word.to_lowercase()));
+    let nik = filter.nik.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let text = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if nik.is_some() || text.is_some() {
+        use application_search::Column as S;
+        let mut found = application_search::Entity::find()
+            .select_only()
+            .column(S::ApplicationId)
+            .filter(S::TenantId.eq(scope.tenant_id()));
+        if let Some(nik) = nik {
+            found = found.filter(S::NikDigests.contains(crate::snapshot::nik_digest(nik)));
         }
+        for word in text.into_iter().flat_map(str::split_whitespace) {
+            found = found.filter(S::Search.contains(word.to_lowercase()));
+        }
+        query = query.filter(C::Id.in_subquery(found.into_query()));
     }
     query
 }

@@ -44,6 +44,7 @@ impl Store {
                 let (service, runtime) = self.runtime_for(&scope, &record).await?;
                 let snapshot = crate::snapshot::snapshot(&state, &runtime.context(&service), &record.tracking_code);
                 let timing = snapshot.timing.clone();
+                let searched = snapshot.searched.clone();
                 let update = crate::workflow::derived_columns(application::Entity::update_many(), snapshot)
                     .col_expr(
                         application::Column::State,
@@ -55,6 +56,7 @@ impl Store {
                     .filter(application::Column::Version.eq(record.version))
                     .into_query();
                 let mut batch = Batch::new(Head::Update(update));
+                batch.update(crate::snapshot::searched_update(&record.tenant_id, record.id, searched));
                 if let Some(timing) = &timing {
                     crate::workflow::clear_step_times(&mut batch, &scope, record.id);
                     crate::workflow::step_times(&mut batch, &scope, record.id, &record.service_code, timing);

@@ -1,6 +1,7 @@
 //! Writing one decision: the application's row (its snapshot updated with the version check, or the new
-//! application) and every row the decision appends — events, outbox rows, audit rows, fact checks, a document,
-//! the step times of an application that ended.
+//! application), the rows it changes (what the application is found by, when the form changed) and every row the
+//! decision appends — events, outbox rows, audit rows, fact checks, a document, the step times of an application
+//! that ended.
 //!
 //! On PostgreSQL all of it is **one statement**: a `WITH` whose first part updates (or inserts) the application
 //! `RETURNING` its id, and whose other parts insert each appended row `SELECT … FROM` that first part — so when the
@@ -81,21 +82,33 @@ pub(crate) enum Head {
     Update(UpdateStatement),
 }
 
+/// A change to rows other than the application's own, made only when the head wrote.
+enum Change {
+    /// An ended application's earlier step times, cleared before they are measured again.
+    Delete(DeleteStatement),
+    /// What the application is found by, when the form changed.
+    Update(UpdateStatement),
+}
+
 /// One decision's writes.
 pub(crate) struct Batch {
     head: Head,
-    /// Deletions made before the inserts (an ended application's earlier step times).
-    deletes: Vec<DeleteStatement>,
+    /// Changes made before the inserts.
+    changes: Vec<Change>,
     rows: Vec<Row>,
 }
 
 impl Batch {
     pub(crate) fn new(head: Head) -> Batch {
-        Batch { head, deletes: Vec::new(), rows: Vec::new() }
+        Batch { head, changes: Vec::new(), rows: Vec::new() }
     }
 
     pub(crate) fn delete(&mut self, delete: DeleteStatement) {
-        self.deletes.push(delete);
+        self.changes.push(Change::Delete(delete));
+    }
+
+    pub(crate) fn update(&mut self, update: UpdateStatement) {
+        self.changes.push(Change::Update(update));
     }
 
     pub(crate) fn push<A: ActiveModelTrait>(&mut self, model: A) {
@@ -118,9 +131,14 @@ impl Batch {
             part += 1;
             Alias::new(format!("w{part}"))
         };
-        for mut delete in self.deletes {
-            delete.and_where(Expr::exists(Query::select().expr(Expr::val(1)).from(Alias::new(HEAD)).to_owned()));
-            with.cte(CommonTableExpression::new().query(delete).table_name(name()).to_owned());
+        let head_wrote = || Expr::exists(Query::select().expr(Expr::val(1)).from(Alias::new(HEAD)).to_owned());
+        for change in self.changes {
+            let mut part = CommonTableExpression::new();
+            match change {
+                Change::Delete(mut delete) => part.query(delete.and_where(head_wrote()).to_owned()),
+                Change::Update(mut update) => part.query(update.and_where(head_wrote()).to_owned()),
+            };
+            with.cte(part.table_name(name()).to_owned());
         }
         for row in &self.rows {
             with.cte(CommonTableExpression::new().query(row.insert_from_head()?).table_name(name()).to_owned());
@@ -145,8 +163,11 @@ impl Batch {
         if written != 1 {
             return Ok(false);
         }
-        for delete in self.deletes {
-            txn.execute(&delete).await?;
+        for change in self.changes {
+            match change {
+                Change::Delete(delete) => txn.execute(&delete).await?,
+                Change::Update(update) => txn.execute(&update).await?,
+            };
         }
         for row in &self.rows {
             txn.execute(&row.insert()?).await?;

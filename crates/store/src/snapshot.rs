@@ -16,8 +16,8 @@ pub(crate) struct Snapshot {
     pub sort_due_at: DateTime<Utc>,
     pub assignee: Option<String>,
     pub area: Option<String>,
-    pub search: String,
-    pub nik_digests: String,
+    /// What the application is found by, kept in a table of its own ([`searched_update`]).
+    pub searched: Searched,
     pub inbox: String,
     /// What the dashboard counts, once the application ended.
     pub timing: Option<simpul_engine::timing::Timing>,
@@ -66,16 +66,6 @@ pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tr
     let service_due_at = state.clocks.service.map(|d| d.due_at);
     let step_due_at = state.clocks.step.map(|d| d.due_at);
     let sort_due_at = [service_due_at, step_due_at].into_iter().flatten().min().unwrap_or_else(no_deadline);
-    // Names and the tracking code are searchable; NIK and No. KK are not copied out of the state.
-    let mut search = vec![tracking_code.to_lowercase()];
-    for field in &definition.fields {
-        if field.field_type == FieldType::Text
-            && field.code.starts_with("nama")
-            && let Some(value) = state.data.get(&field.code).and_then(|v| v.as_str())
-        {
-            search.push(value.to_lowercase());
-        }
-    }
     Snapshot {
         stage,
         step: state.step().map(str::to_string),
@@ -86,6 +76,34 @@ pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tr
         sort_due_at,
         assignee: state.assignee.clone(),
         area: simpul_engine::form::area(definition, &state.data),
+        searched: searched(definition, state, tracking_code),
+        inbox: inbox_column(ctx, state),
+        timing: simpul_engine::timing::timing(state, calendar),
+    }
+}
+
+/// What an application is found by: a function of its tracking code, its form's data and its definition only, so
+/// that a decision leaving the data as it was leaves this as it was too (and need not write it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Searched {
+    /// The tracking code and the form's names, lower-cased.
+    pub search: String,
+    /// The digests of the form's NIKs ([`nik_digest`]).
+    pub nik_digests: String,
+}
+
+fn searched(definition: &ServiceDefinition, state: &Application, tracking_code: &str) -> Searched {
+    // Names and the tracking code are searchable; NIK and No. KK are not copied out of the state.
+    let mut search = vec![tracking_code.to_lowercase()];
+    for field in &definition.fields {
+        if field.field_type == FieldType::Text
+            && field.code.starts_with("nama")
+            && let Some(value) = state.data.get(&field.code).and_then(|v| v.as_str())
+        {
+            search.push(value.to_lowercase());
+        }
+    }
+    Searched {
         search: search.join(" "),
         nik_digests: definition
             .fields
@@ -95,7 +113,37 @@ pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tr
             .map(nik_digest)
             .collect::<Vec<_>>()
             .join(" "),
-        inbox: inbox_column(ctx, state),
-        timing: simpul_engine::timing::timing(state, calendar),
     }
+}
+
+/// The row of `application_search` a new application starts with.
+pub(crate) fn searched_row(
+    tenant_id: &str,
+    application: uuid::Uuid,
+    searched: Searched,
+) -> crate::entities::application_search::ActiveModel {
+    use sea_orm::Set;
+    crate::entities::application_search::ActiveModel {
+        application_id: Set(application),
+        tenant_id: Set(tenant_id.to_string()),
+        search: Set(searched.search),
+        nik_digests: Set(searched.nik_digests),
+    }
+}
+
+/// The update of an application's `application_search` row, for a writer that changed what it is found by.
+pub(crate) fn searched_update(
+    tenant_id: &str,
+    application: uuid::Uuid,
+    searched: Searched,
+) -> sea_orm::sea_query::UpdateStatement {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryTrait};
+
+    use crate::entities::application_search::{Column as C, Entity};
+    Entity::update_many()
+        .col_expr(C::Search, searched.search.into())
+        .col_expr(C::NikDigests, searched.nik_digests.into())
+        .filter(C::ApplicationId.eq(application))
+        .filter(C::TenantId.eq(tenant_id))
+        .into_query()
 }

@@ -24,7 +24,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::letters::{self, LetterRecord};
 use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::TenantScope;
-use crate::snapshot::snapshot;
+use crate::snapshot::{searched_row, searched_update, snapshot};
 use crate::written::as_stored;
 use crate::{Store, audit, outbox};
 
@@ -204,6 +204,7 @@ impl Store {
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let area = snap.area.clone();
+        let searched = searched_row(scope.tenant_id(), id, snap.searched);
         let model = application::ActiveModel {
             id: Set(id),
             tenant_id: Set(scope.tenant_id().to_string()),
@@ -220,8 +221,6 @@ impl Store {
             sort_due_at: Set(snap.sort_due_at),
             assignee: Set(snap.assignee),
             area: Set(snap.area),
-            search: Set(snap.search),
-            nik_digests: Set(snap.nik_digests),
             inbox: Set(Some(snap.inbox)),
             idempotency_key: Set(request.idempotency_key.clone()),
             submitted_by: Set(actor.user_id.clone()),
@@ -237,6 +236,7 @@ impl Store {
         };
         let mut batch = Batch::new(Head::Insert(Row::of(model).insert()?));
         batch.push(claim(PublicCodeKind::Application, &tracking, scope.tenant_id()));
+        batch.push(searched);
         appended(&mut batch, scope, (id, &request.service), 1, &events, step.as_deref())?;
         match self.write(batch).await {
             Ok(true) => {}
@@ -396,6 +396,9 @@ impl Store {
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let area = snap.area.clone();
+        // What it is found by follows from the form's data alone (and the tracking code and definition, which a
+        // decision keeps): unchanged data, nothing to rewrite — and no trigram index entries to make.
+        let searched = (state.data != record.state.data).then(|| snap.searched.clone());
         let ended_now = if record.state.is_ended() { None } else { snap.timing.clone() };
         use application::Column as C;
         let update = derived_columns(application::Entity::update_many(), snap)
@@ -407,6 +410,9 @@ impl Store {
             .filter(C::Version.eq(record.version))
             .into_query();
         let mut batch = Batch::new(Head::Update(update));
+        if let Some(searched) = searched {
+            batch.update(searched_update(scope.tenant_id(), id, searched));
+        }
         if let Some(document) = document {
             batch.push(document.clone());
         }
@@ -539,8 +545,8 @@ pub(crate) fn clear_step_times(batch: &mut Batch, scope: &TenantScope, applicati
     );
 }
 
-/// `update` setting the columns derived from an application's state (stage, deadlines, search text, NIK digests,
-/// inbox tokens …): one list of them for every writer.
+/// `update` setting the columns derived from an application's state (stage, deadlines, area, inbox tokens …): one
+/// list of them for every writer. What it is found by is in a table of its own (`snapshot::searched_update`).
 pub(crate) fn derived_columns(
     update: sea_orm::UpdateMany<application::Entity>,
     snap: crate::snapshot::Snapshot,
@@ -563,7 +569,5 @@ pub(crate) fn derived_columns(
         .col_expr(C::SortDueAt, snap.sort_due_at.into())
         .col_expr(C::Assignee, snap.assignee.into())
         .col_expr(C::Area, snap.area.into())
-        .col_expr(C::Search, snap.search.into())
-        .col_expr(C::NikDigests, snap.nik_digests.into())
         .col_expr(C::Inbox, Some(snap.inbox).into())
 }

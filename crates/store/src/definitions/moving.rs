@@ -18,7 +18,7 @@ use crate::batch::{Batch, Head};
 use crate::entities::{application, version_move};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
-use crate::snapshot::{snapshot, stage};
+use crate::snapshot::{searched_update, snapshot, stage};
 use crate::workflow::{appended, derived_columns};
 
 /// What the admin asks: move the open applications of `service` to the version in force, mapping renamed steps
@@ -141,6 +141,8 @@ impl Store {
             state.apply(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let snap = snapshot(&state, &runtime.context(&new), &row.tracking_code);
             let step = snap.step.clone();
+            // The new definition may name other fields to search by.
+            let searched = searched_update(scope.tenant_id(), row.id, snap.searched.clone());
             use application::Column as C;
             let update = derived_columns(application::Entity::update_many(), snap)
                 .col_expr(C::State, json(&state)?.into())
@@ -152,6 +154,7 @@ impl Store {
                 .filter(C::Version.eq(row.version))
                 .into_query();
             let mut batch = Batch::new(Head::Update(update));
+            batch.update(searched);
             appended(&mut batch, scope, (row.id, &row.service_code), row.version + 1, &[event], step.as_deref())?;
             let detail = format!(
                 "permohonan {} dipindahkan dari versi {} ke versi {}",

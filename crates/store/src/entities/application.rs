@@ -24,11 +24,6 @@ pub struct Model {
     pub assignee: Option<String>,
     /// The desa/kelurahan code the form names, if any (queries of an area-limited scope filter by it).
     pub area: Option<String>,
-    #[sea_orm(column_type = "Text")]
-    pub search: String,
-    /// The SHA-256 digests of the form's NIK values, space-separated (a NIK search compares digests).
-    #[sea_orm(column_type = "Text")]
-    pub nik_digests: String,
     /// Who may act on it now, as the engine's inbox tokens (` role:verifikator `, ` user:<id> `), space-padded;
     /// NULL until computed for a row written before the column existed.
     #[sea_orm(column_type = "Text", nullable)]

@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod application;
 pub mod application_event;
+pub mod application_search;
 pub mod audit;
 pub mod calendar;
 pub mod complaint;

@@ -35,9 +35,10 @@ use Placement::{ByOffice, ByOwnKey, Local, Reference};
 
 /// Every table of the schema and its placement. A migration that adds a table adds it here, which is the point:
 /// whoever adds it decides where it goes.
-const PLACEMENTS: [(&str, Placement); 35] = [
+const PLACEMENTS: [(&str, Placement); 36] = [
     ("api_keys", Reference),
     ("application_events", ByOffice),
+    ("application_search", ByOffice),
     ("applications", ByOffice),
     ("audit_log", ByOffice),
     ("calendars", Reference),
@@ -256,7 +257,7 @@ async fn the_schema_is_ready_for_citus_by_office() {
     // office; a table nobody placed; a key from a reference table to an office's table.
     for sql in [
         "CREATE TABLE probe_keyed (id uuid PRIMARY KEY, tenant_id varchar NOT NULL, code varchar)",
-        "CREATE UNIQUE INDEX probe_code ON applications (search)",
+        "CREATE UNIQUE INDEX probe_code ON applications (tracking_code)",
         "CREATE TABLE probe_unplaced (id uuid PRIMARY KEY)",
         "ALTER TABLE calendars ADD COLUMN probe_application uuid, ADD COLUMN probe_tenant varchar",
         "ALTER TABLE calendars ADD CONSTRAINT probe_fk FOREIGN KEY (probe_application, probe_tenant) \
@@ -271,7 +272,7 @@ async fn the_schema_is_ready_for_citus_by_office() {
         found,
         [
             "probe_unplaced: not placed (add it to PLACEMENTS: by office, reference or local)",
-            "applications: unique key probe_code on (search) lacks tenant_id",
+            "applications: unique key probe_code on (tracking_code) lacks tenant_id",
             "probe_keyed: unique key probe_keyed_pkey on (id) lacks tenant_id",
             "foreign key probe_fk: calendars → applications cannot be kept by Citus",
         ],

@@ -123,8 +123,15 @@ async fn the_inbox_lists_by_who_may_act_and_rows_from_before_get_their_tokens_an
         );
         // A row from before the columns: no tokens and no NIK digests, so in nobody's inbox and not found by the
         // applicant's NIK until the store computes them.
-        let stmt = format!("UPDATE applications SET inbox = NULL, nik_digests = '' WHERE tracking_code = '{code}'");
-        store.connection().execute_unprepared(&stmt).await.expect("cleared");
+        for stmt in [
+            format!("UPDATE applications SET inbox = NULL WHERE tracking_code = '{code}'"),
+            format!(
+                "UPDATE application_search SET nik_digests = '' \
+                 WHERE application_id = (SELECT id FROM applications WHERE tracking_code = '{code}')"
+            ),
+        ] {
+            store.connection().execute_unprepared(&stmt).await.expect("cleared");
+        }
         assert_eq!(store.inbox(&b.scope, &b.front, &all, 10, None, now).await.expect("inbox").items.len(), 1);
         let by_nik = ApplicationFilter { nik: Some("7302014507850001".into()), ..Default::default() };
         let found = store.applications(&b.scope, &by_nik, 10, None, now).await.expect("by NIK");
@@ -162,6 +169,90 @@ async fn a_survey_is_answered_once_and_read_per_service_and_period() {
         assert!(before.expect("responses").is_empty(), "another period");
         let (other, _) = super::support::officer(store, "luwu-timur", "kepala_dinas").await;
         assert!(store.survey_responses(&other, "rekomendasi-sktm", day.0, day.1).await.expect("none").is_empty());
+        db.finish().await;
+    }
+}
+
+/// What an application is found by follows its form: after the applicant corrects a name, the new one finds it and
+/// the old one no longer does. A decision that leaves the form as it was does not rewrite it (on PostgreSQL the
+/// row's `xmin`, the transaction that wrote it last, stays the one of the submission).
+#[tokio::test]
+async fn a_corrected_name_is_searched_and_a_decision_leaves_the_search_row_alone() {
+    use sea_orm::{ConnectionTrait, DbBackend, Statement};
+    for db in databases().await {
+        let store = &db.store;
+        let b = &bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let submitted = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted");
+        let id = submitted.record.id;
+        let found = |text: &str| {
+            let filter = ApplicationFilter { text: Some(text.into()), ..Default::default() };
+            async move { store.applications(&b.scope, &filter, 10, None, now).await.expect("search").items.len() }
+        };
+        let written_by = || async {
+            if store.connection().get_database_backend() != DbBackend::Postgres {
+                return None;
+            }
+            let sql = format!("SELECT xmin::text AS x FROM application_search WHERE application_id = '{id}'");
+            let row = store.connection().query_one_raw(Statement::from_string(DbBackend::Postgres, sql)).await;
+            Some(row.expect("read").expect("the row").try_get::<String>("", "x").expect("xmin"))
+        };
+        assert_eq!(found("aminah").await, 1, "{}", db.name);
+        let at_submission = written_by().await;
+
+        let received = store.act(&b.scope, &b.front, id, act(1, "terima", ActionInput::default()), now).await;
+        let version = received.expect("received").record.version;
+        let missing = ActionInput {
+            note: Some("SPTJM belum ditandatangani".into()),
+            missing: vec!["sptjm".into()],
+            ..Default::default()
+        };
+        let returned = store.act(&b.scope, &b.front, id, act(version, "belum_lengkap", missing), now);
+        let version = returned.await.expect("returned").record.version;
+        assert_eq!(written_by().await, at_submission, "{}: decisions on the same form leave it", db.name);
+
+        let mut data = simpul_engine::FormData::new();
+        data.insert("nama".into(), serde_json::json!("Siti Rahmawati"));
+        let resubmit = simpul_engine::Command::Resubmit {
+            expected_version: version as u64,
+            data,
+            documents_received: Default::default(),
+        };
+        store.act(&b.scope, &b.front, id, resubmit, now).await.expect("resubmitted");
+        assert_eq!(found("rahmawati").await, 1, "{}: the corrected name finds it", db.name);
+        assert_eq!(found("aminah").await, 0, "{}: the old name no longer does", db.name);
+        assert_eq!(found("siti").await, 1, "{}", db.name);
+        if let Some(before) = at_submission {
+            assert_ne!(written_by().await, Some(before), "the correction rewrote it");
+        }
+        db.finish().await;
+    }
+}
+
+/// Migration 25 moves what applications are found by into `application_search` and back: an application submitted
+/// before it is found by its name after it, and undoing it puts the text back on the application's row.
+#[tokio::test]
+async fn the_search_table_migration_keeps_what_applications_are_found_by() {
+    use sea_orm::{ConnectionTrait, Statement};
+    use simpul_migrations::{Migrate, Migrator};
+    for db in databases().await {
+        let store = &db.store;
+        let b = &bulukumba(store).await;
+        let now = wita(2026, 11, 23, 9, 0);
+        let code = store.submit(&b.scope, &b.front, &bulukumba_request(None), now).await.expect("submitted").record;
+        let code = code.tracking_code;
+        let conn = store.connection();
+        Migrator::down(conn, Some(1)).await.expect("down");
+        let sql = format!("SELECT search FROM applications WHERE tracking_code = '{code}'");
+        let row = conn.query_one_raw(Statement::from_string(conn.get_database_backend(), sql)).await;
+        let search: String = row.expect("read").expect("row").try_get("", "search").expect("search");
+        assert_eq!(search, format!("{} siti aminah", code.to_lowercase()), "{}", db.name);
+        Migrator::up(conn, None).await.expect("up");
+        let filter = ApplicationFilter { text: Some("Aminah".into()), ..Default::default() };
+        let found = store.applications(&b.scope, &filter, 10, None, now).await.expect("search").items;
+        assert_eq!(found.len(), 1, "{}", db.name);
+        let by_nik = ApplicationFilter { nik: Some("7302014507850001".into()), ..Default::default() };
+        assert_eq!(store.applications(&b.scope, &by_nik, 10, None, now).await.expect("nik").items.len(), 1);
         db.finish().await;
     }
 }
