@@ -227,15 +227,21 @@ fn named_tables(sql: &str) -> Vec<String> {
     sql.split('"').skip(1).step_by(2).map(str::to_string).collect()
 }
 
-/// A statement joining tables of which one is sharded, and not on the office: Citus would have to move rows
-/// between nodes for it, or refuse it.
+/// A statement joining tables of which one is sharded — by `JOIN` or by a subquery (`IN (SELECT …)`) — and not on
+/// the office: Citus would have to move rows between nodes for it, or refuse it.
 fn joins_across_offices(sql: &str, placements: &BTreeMap<&str, Placement>) -> bool {
-    if !sql.to_uppercase().contains(" JOIN ") {
+    let upper = sql.to_uppercase();
+    if !upper.contains(" JOIN ") && !upper.contains(" IN (SELECT ") {
         return false;
     }
-    let sharded =
-        named_tables(sql).iter().filter(|t| matches!(placements.get(t.as_str()), Some(ByOffice | ByOwnKey(_)))).count();
-    sharded > 1 && !sql.contains(r#"."tenant_id" = "#)
+    let mut sharded: Vec<String> = named_tables(sql)
+        .into_iter()
+        .filter(|t| matches!(placements.get(t.as_str()), Some(ByOffice | ByOwnKey(_))))
+        .collect();
+    sharded.sort();
+    sharded.dedup();
+    // Each of them held to one office: its `tenant_id` compared (with a value or the other table's).
+    sharded.len() > 1 && sharded.iter().any(|t| !sql.contains(&format!(r#""{t}"."tenant_id""#)))
 }
 
 #[tokio::test]
@@ -293,6 +299,14 @@ async fn an_offices_work_joins_no_tables_across_offices() {
         &placements
     ));
     assert!(!joins_across_offices(r#"SELECT * FROM "applications" JOIN "tenants" ON TRUE"#, &placements));
+    assert!(joins_across_offices(
+        r#"SELECT * FROM "applications" WHERE "applications"."tenant_id" = $1 AND "applications"."id" IN (SELECT "application_id" FROM "application_search")"#,
+        &placements
+    ));
+    assert!(!joins_across_offices(
+        r#"SELECT * FROM "applications" WHERE "applications"."tenant_id" = $1 AND "applications"."id" IN (SELECT "application_id" FROM "application_search" WHERE "application_search"."tenant_id" = $2)"#,
+        &placements
+    ));
     for db in databases().await {
         let store: &Store = &db.store;
         let recording = StatementCount::recording();
@@ -335,6 +349,9 @@ async fn an_offices_day(store: &Store) {
     assert!(store.track(&tracking, Nik("7302014507850001")).await.expect("track").is_some());
     let all = ApplicationFilter::default();
     assert_eq!(store.applications(&b.scope, &all, 50, None, now).await.expect("list").items.len(), 1);
+    let searched =
+        ApplicationFilter { text: Some("aminah".into()), nik: Some("7302014507850001".into()), ..Default::default() };
+    assert_eq!(store.applications(&b.scope, &searched, 50, None, now).await.expect("search").items.len(), 1);
     store.inbox(&b.scope, &b.front, &all, 50, None, now).await.expect("inbox");
     let complaint = store
         .record_complaint(
