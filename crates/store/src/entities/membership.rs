@@ -16,8 +16,17 @@ pub struct Model {
     pub created_at: DateTimeUtc,
 }
 
-/// The table has no relations the store navigates; queries filter by tenant and id.
+/// Whose membership it is (see `user::Relation::Memberships`).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
+    User,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,8 +20,17 @@ pub struct Model {
     pub phone: Option<String>,
 }
 
-/// The table has no relations the store navigates; queries filter by tenant and id.
+/// A user's memberships, read with the user in one statement whenever a token is checked.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(has_many = "super::membership::Entity")]
+    Memberships,
+}
+
+impl Related<super::membership::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Memberships.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

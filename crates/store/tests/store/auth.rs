@@ -290,3 +290,35 @@ async fn an_api_key_is_refused_after_its_last_day() {
         db.finish().await;
     }
 }
+
+/// A token is checked on every request: the user and their memberships come in one statement, all of them, and a
+/// user with no membership is still found (with none).
+#[tokio::test]
+async fn a_tokens_user_and_roles_are_one_statement() {
+    use simpul_store::statements::StatementCount;
+    for db in databases().await {
+        let store = &db.store;
+        let grants = [
+            RoleGrant::Tenant { tenant: "bulukumba".into(), role: "kabid".into() },
+            RoleGrant::Tenant { tenant: "bulukumba".into(), role: "penyuluh_sosial".into() },
+            RoleGrant::Tenant { tenant: "bangka".into(), role: "verifikator".into() },
+            RoleGrant::Province { province: "73".into() },
+        ];
+        let andi = store.create_user("andi", "Andi", "kata-sandi-kuat", &grants).await.expect("created");
+        let count = StatementCount::default();
+        let issued = chrono::Utc::now().timestamp();
+        let principal = count.scope(store.principal_by_id(andi, issued)).await.expect("principal");
+        assert_eq!(count.get(), 1, "{}", db.name);
+        let roles = |tenant: &str| -> Vec<String> {
+            principal.membership(tenant).map(|m| m.roles.iter().cloned().collect()).unwrap_or_default()
+        };
+        assert_eq!(roles("bulukumba"), ["kabid", "penyuluh_sosial"], "{}", db.name);
+        assert_eq!(roles("bangka"), ["verifikator"]);
+        assert_eq!(principal.provinces, ["73"]);
+        let nobody = store.create_user("budi", "Budi", "kata-sandi-kuat", &[]).await.expect("created");
+        let principal = store.principal_by_id(nobody, issued).await.expect("a user without roles");
+        assert!(principal.memberships.is_empty() && principal.provinces.is_empty());
+        assert_eq!(principal.username, "budi");
+        db.finish().await;
+    }
+}
