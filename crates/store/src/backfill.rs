@@ -42,9 +42,9 @@ impl Store {
                 let state = simpul_engine::Application::fold(&events)
                     .map_err(|e| crate::error::StoreError::Corrupt(format!("application {}: {e}", record.id)))?;
                 let (service, runtime) = self.runtime_for(&scope, &record).await?;
-                let snapshot = crate::snapshot::snapshot(&state, &runtime.context(&service), &record.tracking_code);
+                let snapshot = crate::snapshot::snapshot(&state, &runtime.context(&service));
                 let timing = snapshot.timing.clone();
-                let searched = snapshot.searched.clone();
+                let searched = crate::snapshot::searched(service.definition(), &state, &record.tracking_code);
                 let update = crate::workflow::derived_columns(application::Entity::update_many(), snapshot)
                     .col_expr(
                         application::Column::State,

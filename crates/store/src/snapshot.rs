@@ -16,8 +16,6 @@ pub(crate) struct Snapshot {
     pub sort_due_at: DateTime<Utc>,
     pub assignee: Option<String>,
     pub area: Option<String>,
-    /// What the application is found by, kept in a table of its own ([`searched_update`]).
-    pub searched: Searched,
     pub inbox: String,
     /// What the dashboard counts, once the application ended.
     pub timing: Option<simpul_engine::timing::Timing>,
@@ -55,7 +53,7 @@ pub mod stage {
     pub const ENDED: &str = "ended";
 }
 
-pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tracking_code: &str) -> Snapshot {
+pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>) -> Snapshot {
     let definition: &ServiceDefinition = ctx.service.definition();
     let calendar: &WorkCalendar = ctx.calendar;
     let (stage, outcome) = match &state.stage {
@@ -76,15 +74,15 @@ pub(crate) fn snapshot(state: &Application, ctx: &simpul_engine::Context<'_>, tr
         sort_due_at,
         assignee: state.assignee.clone(),
         area: simpul_engine::form::area(definition, &state.data),
-        searched: searched(definition, state, tracking_code),
         inbox: inbox_column(ctx, state),
         timing: simpul_engine::timing::timing(state, calendar),
     }
 }
 
-/// What an application is found by: a function of its tracking code, its form's data and its definition only, so
-/// that a decision leaving the data as it was leaves this as it was too (and need not write it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an application is found by, kept in a table of its own ([`searched_row`], [`searched_update`]): a
+/// function of its tracking code, its form's data and its definition only, so that a decision leaving the data as
+/// it was leaves this as it was too, and neither computes nor writes it.
+#[derive(Debug)]
 pub(crate) struct Searched {
     /// The tracking code and the form's names, lower-cased.
     pub search: String,
@@ -92,7 +90,7 @@ pub(crate) struct Searched {
     pub nik_digests: String,
 }
 
-fn searched(definition: &ServiceDefinition, state: &Application, tracking_code: &str) -> Searched {
+pub(crate) fn searched(definition: &ServiceDefinition, state: &Application, tracking_code: &str) -> Searched {
     // Names and the tracking code are searchable; NIK and No. KK are not copied out of the state.
     let mut search = vec![tracking_code.to_lowercase()];
     for field in &definition.fields {

@@ -24,7 +24,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::letters::{self, LetterRecord};
 use crate::public_codes::{PublicCodeKind, claim};
 use crate::scope::TenantScope;
-use crate::snapshot::{searched_row, searched_update, snapshot};
+use crate::snapshot::{searched, searched_row, searched_update, snapshot};
 use crate::written::as_stored;
 use crate::{Store, audit, outbox};
 
@@ -200,11 +200,11 @@ impl Store {
         let state = Application::fold(&events).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let id = Uuid::now_v7();
         let tracking = tracking_code();
-        let snap = snapshot(&state, &runtime.context(&service), &tracking);
+        let snap = snapshot(&state, &runtime.context(&service));
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let area = snap.area.clone();
-        let searched = searched_row(scope.tenant_id(), id, snap.searched);
+        let found_by = searched_row(scope.tenant_id(), id, searched(service.definition(), &state, &tracking));
         let model = application::ActiveModel {
             id: Set(id),
             tenant_id: Set(scope.tenant_id().to_string()),
@@ -236,7 +236,7 @@ impl Store {
         };
         let mut batch = Batch::new(Head::Insert(Row::of(model).insert()?));
         batch.push(claim(PublicCodeKind::Application, &tracking, scope.tenant_id()));
-        batch.push(searched);
+        batch.push(found_by);
         appended(&mut batch, scope, (id, &request.service), 1, &events, step.as_deref())?;
         match self.write(batch).await {
             Ok(true) => {}
@@ -392,13 +392,14 @@ impl Store {
         for event in &events {
             state.apply(event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         }
-        let snap = snapshot(&state, &runtime.context(&service), &record.tracking_code);
+        let snap = snapshot(&state, &runtime.context(&service));
         check_area(scope, snap.area.as_deref())?;
         let step = snap.step.clone();
         let area = snap.area.clone();
         // What it is found by follows from the form's data alone (and the tracking code and definition, which a
         // decision keeps): unchanged data, nothing to rewrite — and no trigram index entries to make.
-        let searched = (state.data != record.state.data).then(|| snap.searched.clone());
+        let found_by =
+            (state.data != record.state.data).then(|| searched(service.definition(), &state, &record.tracking_code));
         let ended_now = if record.state.is_ended() { None } else { snap.timing.clone() };
         use application::Column as C;
         let update = derived_columns(application::Entity::update_many(), snap)
@@ -410,8 +411,8 @@ impl Store {
             .filter(C::Version.eq(record.version))
             .into_query();
         let mut batch = Batch::new(Head::Update(update));
-        if let Some(searched) = searched {
-            batch.update(searched_update(scope.tenant_id(), id, searched));
+        if let Some(found_by) = found_by {
+            batch.update(searched_update(scope.tenant_id(), id, found_by));
         }
         if let Some(document) = document {
             batch.push(document.clone());

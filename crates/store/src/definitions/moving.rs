@@ -18,7 +18,7 @@ use crate::batch::{Batch, Head};
 use crate::entities::{application, version_move};
 use crate::error::{StoreError, StoreResult};
 use crate::scope::TenantScope;
-use crate::snapshot::{searched_update, snapshot, stage};
+use crate::snapshot::{searched, searched_update, snapshot, stage};
 use crate::workflow::{appended, derived_columns};
 
 /// What the admin asks: move the open applications of `service` to the version in force, mapping renamed steps
@@ -139,10 +139,11 @@ impl Store {
             let event = Event { at: now, actor: actor.to_string(), kind };
             let mut state = record.state.clone();
             state.apply(&event).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            let snap = snapshot(&state, &runtime.context(&new), &row.tracking_code);
+            let snap = snapshot(&state, &runtime.context(&new));
             let step = snap.step.clone();
             // The new definition may name other fields to search by.
-            let searched = searched_update(scope.tenant_id(), row.id, snap.searched.clone());
+            let searched =
+                searched_update(scope.tenant_id(), row.id, searched(new.definition(), &state, &row.tracking_code));
             use application::Column as C;
             let update = derived_columns(application::Entity::update_many(), snap)
                 .col_expr(C::State, json(&state)?.into())
