@@ -5,7 +5,9 @@
 //! 2. beside each, one-row commits per second through the same client stack (sqlx via sea-orm, the same pool) and
 //!    through pgbench (`INSERT` of one row per transaction, as many clients), on the same server in the same run,
 //!    and the ratios: how close a transition comes to the database's own commit rate;
-//! 3. the time to list one page (50) of a tenant's open applications by deadline with 1,000,000 applications in
+//! 3. beside those, the ceiling: the statement of a typical decision's writes run by pgbench alone, one decision
+//!    per statement and four (see `common/decision_alone.rs`) — what PostgreSQL commits of them with no client work;
+//! 4. the time to list one page (50) of a tenant's open applications by deadline with 1,000,000 applications in
 //!    the table.
 //!
 //! Run: `BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo bench -p simpul-store --bench store`
@@ -23,6 +25,8 @@ use simpul_store::auth::RoleGrant;
 use simpul_store::{ApplicationFilter, StageFilter, Store, SubmitRequest, TenantScope};
 
 mod common;
+#[path = "common/decision_alone.rs"]
+mod decision_alone;
 #[path = "../../../benches/common/pgbench.rs"]
 mod pgbench;
 #[path = "../../../benches/common/table.rs"]
@@ -34,6 +38,20 @@ use common::percentile;
 /// server spends it. With glibc's malloc a third of the bench process's time went to the allocator.
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// One concurrency's figures, each per second.
+struct Rates {
+    /// The store's committed decisions.
+    transitions: f64,
+    /// One-row commits through sqlx (sea-orm's pool), the issue's reference.
+    sqlx: f64,
+    /// One-row commits through pgbench.
+    pgbench: f64,
+    /// A decision's writes alone, through pgbench, one per statement.
+    alone: f64,
+    /// The same, [`decision_alone::GROUP`] per statement.
+    grouped: f64,
+}
 
 /// The concurrencies measured: one officer, a busy office, a province's peak.
 const CONCURRENCY: [usize; 3] = [1, 4, 16];
@@ -155,10 +173,11 @@ async fn main() {
     let server = std::env::var("BENCH_DATABASE_URL").expect("set, or fresh_store had returned");
     let url = format!("{}/{name}", server.rsplit_once('/').expect("url").0);
     println!(
-        "| clients | transitions/s (lifecycles × 12) | one-row commits/s, sqlx | one-row commits/s, pgbench | transitions ÷ sqlx | transitions ÷ pgbench |"
+        "| clients | transitions/s (lifecycles × 12) | one-row commits/s, sqlx | one-row commits/s, pgbench | transitions ÷ sqlx | transitions ÷ pgbench | a decision's writes alone, pgbench: decisions/s (÷ sqlx) | {} per statement (÷ sqlx) |",
+        decision_alone::GROUP
     );
-    println!("|---|---|---|---|---|---|");
-    let mut rates: Vec<(f64, f64, f64)> = Vec::new();
+    println!("|---|---|---|---|---|---|---|---|");
+    let mut rates: Vec<Rates> = Vec::new();
     for workers in CONCURRENCY {
         let (s, o) = (store.clone(), officers.clone());
         let (lifecycles, elapsed) = for_workers(workers, SECONDS, move || {
@@ -177,30 +196,53 @@ async fn main() {
         .await;
         let sqlx = commits as f64 / elapsed.as_secs_f64();
         let pgbench = pgbench::one_row_commits(&url, workers, Duration::from_secs(SECONDS));
+        db.execute_unprepared(decision_alone::SETUP_SQL).await.expect("decisions alone");
+        let targets: i64 = db
+            .query_one_raw(sea_orm::Statement::from_string(db.get_database_backend(), decision_alone::TARGETS_SQL))
+            .await
+            .expect("targets")
+            .and_then(|row| row.try_get_by_index(0).ok())
+            .expect("a count");
+        let alone = |per_statement| {
+            let script = decision_alone::script(targets, per_statement);
+            let time = Duration::from_secs(SECONDS);
+            per_statement as f64 * pgbench::transactions(&url, workers, time, &script, pgbench::Protocol::Prepared)
+        };
+        let rate = Rates { transitions, sqlx, pgbench, alone: alone(1), grouped: alone(decision_alone::GROUP) };
         println!(
-            "| {workers} | {transitions:.0} | {sqlx:.0} | {pgbench:.0} | {:.0} % | {:.0} % |",
+            "| {workers} | {transitions:.0} | {sqlx:.0} | {pgbench:.0} | {:.0} % | {:.0} % | {:.0} ({:.0} %) | {:.0} ({:.0} %) |",
             100.0 * transitions / sqlx,
-            100.0 * transitions / pgbench
+            100.0 * transitions / pgbench,
+            rate.alone,
+            100.0 * rate.alone / sqlx,
+            rate.grouped,
+            100.0 * rate.grouped / sqlx,
         );
-        rates.push((transitions, sqlx, pgbench));
+        rates.push(rate);
     }
     let mut summary =
         table::Table::new("B cargo bench -p simpul-store --bench store", "[The store](#speed-on-postgresql)");
-    let joined = |pick: &dyn Fn(&(f64, f64, f64)) -> String| rates.iter().map(pick).collect::<Vec<_>>().join(" / ");
+    let joined = |pick: &dyn Fn(&Rates) -> String| rates.iter().map(pick).collect::<Vec<_>>().join(" / ");
     summary.row(
         format!(
             "decisions (transitions) committed per second, {} clients",
             CONCURRENCY.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" / ")
         ),
-        joined(&|r| table::thousands(r.0)),
+        joined(&|r| table::thousands(r.transitions)),
         format!(
-            "one-row commits, sqlx: {} ({} %); pgbench: {} ({} %)",
-            joined(&|r| table::thousands(r.1)),
-            joined(&|r| format!("{:.0}", 100.0 * r.0 / r.1)),
-            joined(&|r| table::thousands(r.2)),
-            joined(&|r| format!("{:.0}", 100.0 * r.0 / r.2)),
+            "one-row commits, sqlx: {} ({} %); pgbench: {} ({} %); a decision's writes alone, pgbench: {} ({} % of \
+             sqlx's one-row), {} per statement: {} ({} %)",
+            joined(&|r| table::thousands(r.sqlx)),
+            joined(&|r| format!("{:.0}", 100.0 * r.transitions / r.sqlx)),
+            joined(&|r| table::thousands(r.pgbench)),
+            joined(&|r| format!("{:.0}", 100.0 * r.transitions / r.pgbench)),
+            joined(&|r| table::thousands(r.alone)),
+            joined(&|r| format!("{:.0}", 100.0 * r.alone / r.sqlx)),
+            decision_alone::GROUP,
+            joined(&|r| table::thousands(r.grouped)),
+            joined(&|r| format!("{:.0}", 100.0 * r.grouped / r.sqlx)),
         ),
-        format!("≥ 50 % of sqlx's: {}", table::verdict(rates.iter().all(|r| r.0 >= 0.5 * r.1))),
+        format!("≥ 50 % of sqlx's: {}", table::verdict(rates.iter().all(|r| r.transitions >= 0.5 * r.sqlx))),
     );
 
     // 1,000,000 applications: copies of a real one, spread over the tenants, most of them open. Listed by
