@@ -16,7 +16,7 @@ pub const GROUP: usize = 4;
 /// Prepares what the script reads: `bench_decision`, one row per application in the database with the values a
 /// decision writes into it (its own state, as text the server has to compress again — `|| ''` makes a fresh,
 /// uncompressed value and `STORAGE PLAIN` keeps it so — and an event's body), and the sequence the new rows' ids
-/// come from. Run again before each measurement, so that the applications written since are targets too.
+/// come from. Run once the transitions are measured: every application they wrote is a target.
 pub const SETUP_SQL: &str = "DROP TABLE IF EXISTS bench_decision; \
     CREATE SEQUENCE IF NOT EXISTS bench_ids; \
     CREATE TABLE bench_decision (n bigint PRIMARY KEY, id uuid NOT NULL, tenant_id varchar NOT NULL, \
